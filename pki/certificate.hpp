@@ -1,0 +1,80 @@
+// X.509 certificates and private keys as immutable values; the OpenSSL objects stay inside pki/.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/bytes.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "core/serial.hpp"
+
+namespace tanda::pki {
+
+// CertID hash algorithms of RFC 6960 4.1.1 that Tanda accepts.
+enum class HashAlgorithm { sha1, sha256, sha384, sha512 };
+inline constexpr HashAlgorithm kAllHashAlgorithms[] = {
+    HashAlgorithm::sha1, HashAlgorithm::sha256, HashAlgorithm::sha384, HashAlgorithm::sha512};
+std::string_view hash_name(HashAlgorithm alg) noexcept;
+
+struct CertificateHandle;  // the X509 inside; defined in pki/openssl_handles.hpp
+struct KeyHandle;          // the EVP_PKEY inside
+
+// Copies share the immutable OpenSSL object; safe to use from several threads.
+class Certificate {
+public:
+    // PEM (first certificate in the file) or DER. ErrorCode::not_found / crypto.
+    [[nodiscard]] static Result<Certificate> load_file(const std::string& path);
+    // Every certificate of a PEM file (or the one of a DER file).
+    [[nodiscard]] static Result<std::vector<Certificate>> load_all(const std::string& path);
+    [[nodiscard]] static Result<Certificate> from_der(ByteView der);
+
+    Serial serial() const;
+    std::string subject() const;  // RFC 2253 text, e.g. "CN=Leaf,O=Demo,C=ID"
+    std::string issuer() const;
+    UnixSeconds not_before() const;
+    UnixSeconds not_after() const;
+    Bytes der() const;
+    std::string pem() const;
+    bool is_ca() const;              // basicConstraints cA=TRUE
+    bool has_ocsp_signing() const;   // extendedKeyUsage contains id-kp-OCSPSigning
+    bool is_self_signed() const;
+    // Subject of `issuer` matches our issuer name and `issuer`'s key verifies our signature.
+    bool issued_by(const Certificate& issuer) const;
+
+    // RFC 6960 4.1.1: hash of the subject name DER and of the subjectPublicKey BIT STRING
+    // value (as this certificate is the issuer in a CertID).
+    Bytes name_hash(HashAlgorithm alg) const;
+    Bytes key_hash(HashAlgorithm alg) const;
+    // SHA-256 of the DER SubjectPublicKeyInfo: the issuer identity storage is keyed by.
+    Bytes spki_sha256() const;
+
+    const CertificateHandle& handle() const { return *handle_; }
+    explicit Certificate(std::shared_ptr<const CertificateHandle> handle);
+
+private:
+    std::shared_ptr<const CertificateHandle> handle_;
+};
+
+class PrivateKey {
+public:
+    // PEM (PKCS#8 or traditional) or DER; unencrypted only for now.
+    [[nodiscard]] static Result<PrivateKey> load_file(const std::string& path);
+    bool matches(const Certificate& cert) const;  // the certificate's public key is ours
+    std::string algorithm() const;                // "RSA-2048", "EC-P-256", "ED25519", ...
+    std::string pem() const;                      // PKCS#8 PEM, for writing demo files
+
+    const KeyHandle& handle() const { return *handle_; }
+    explicit PrivateKey(std::shared_ptr<const KeyHandle> handle);
+
+private:
+    std::shared_ptr<const KeyHandle> handle_;
+};
+
+// Writes `text` to `path` atomically (temp file, fsync, rename) with the given mode.
+[[nodiscard]] Result<void> write_file_atomic(const std::string& path, std::string_view text,
+                                             unsigned mode);
+
+}  // namespace tanda::pki

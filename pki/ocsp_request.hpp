@@ -1,0 +1,43 @@
+// RFC 6960 4.1 OCSPRequest decoding into plain values; strict DER, nothing trailing.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "core/bytes.hpp"
+#include "core/result.hpp"
+#include "core/serial.hpp"
+#include "pki/certificate.hpp"
+
+namespace tanda::pki {
+
+struct RequestedCert {
+    // nullopt when the CertID names a hash algorithm Tanda does not accept.
+    std::optional<HashAlgorithm> hash;
+    Bytes name_hash;
+    Bytes key_hash;
+    Serial serial;
+    Bytes cert_id_der;  // the CertID exactly as received, echoed in the response
+};
+
+struct OcspRequest {
+    std::vector<RequestedCert> certs;  // at least one
+    // RFC 9654: the Nonce extension's value (the octets inside its OCTET STRING), if present.
+    std::optional<Bytes> nonce;
+};
+
+enum class RequestError {
+    malformed,       // not DER, trailing bytes, no CertIDs, bad nonce encoding
+    too_many_certs,  // more than max_certs CertIDs
+};
+
+struct RequestLimits {
+    std::size_t max_certs = 16;
+};
+
+// Decodes `der`. Signed requests are accepted and the signature ignored (RFC 6960 4.1.2 leaves
+// it optional and Tanda does not require signed requests).
+[[nodiscard]] tl::expected<OcspRequest, RequestError> parse_ocsp_request(
+    ByteView der, const RequestLimits& limits);
+
+}  // namespace tanda::pki

@@ -1,0 +1,145 @@
+// The LMDB revocation index: issuers, certificate records keyed by (issuer, serial), the
+// hash-chained journal, request ids and metadata, in one environment (layout: storage/FORMAT.md).
+//
+// Every state change is a journal entry appended and applied in the same durable write
+// transaction; the records are the fold of the journal (DESIGN.md, "Growing past one machine").
+//
+// Thread safety: all const methods may run concurrently from any thread and never block the
+// writer (LMDB read transactions, MDB_NOTLS). commit() calls are serialised by LMDB.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/bytes.hpp"
+#include "core/cert_record.hpp"
+#include "core/result.hpp"
+#include "core/serial.hpp"
+#include "core/sha256.hpp"
+
+namespace tanda::storage {
+
+struct Options {
+    std::string path;                          // directory; created if missing
+    std::size_t map_size = std::size_t{1} << 30;  // bytes; a full map is ErrorCode::storage_full
+    unsigned max_readers = 1024;
+};
+
+// Small stable number per issuer, assigned on first sight; the record key prefix.
+using IssuerId = std::uint32_t;
+
+enum class ChangeKind : std::uint8_t {
+    register_certificate = 1,  // a certificate known to be issued (import, admin register)
+    revoke = 2,                // revoked or put on hold
+    release = 3,               // hold lifted: back to issued (removeFromCRL in delta CRLs)
+    update = 4,                // any other change of a record's content (import of a new state)
+};
+
+// Who asked for a change and on what grounds; stored in the journal entry as given.
+struct Provenance {
+    std::string request_id;      // empty for imports; unique per admin request
+    std::string requested_by;
+    std::string approved_by;
+    std::string evidence_sha256; // hex, may be empty
+    std::string source;          // e.g. "import:index.txt", "admin"
+};
+
+struct Change {
+    ChangeKind kind = ChangeKind::register_certificate;
+    IssuerId issuer = 0;
+    Serial serial;
+    CertRecord record;  // the complete new record; last_seq is set by commit()
+};
+
+struct JournalEntry {
+    std::uint64_t seq = 0;
+    UnixSeconds time = 0;
+    Change change;
+    Provenance provenance;
+    Sha256Digest prev_hash{};  // hash of entry seq-1; zeros for seq 1
+    Sha256Digest hash{};       // SHA-256(prev_hash || encoded entry), see FORMAT.md
+};
+
+struct IssuerInfo {
+    IssuerId id = 0;
+    Bytes identity;
+    std::string name;
+};
+
+struct CommitResult {
+    std::size_t applied = 0;    // changes that differed from the stored record
+    std::size_t unchanged = 0;  // changes identical to the stored record: no journal entry
+    std::uint64_t last_seq = 0; // journal head after the commit
+};
+
+struct Stats {
+    std::uint64_t records = 0;
+    std::uint64_t journal_entries = 0;
+    std::size_t map_size = 0;
+    std::size_t used_bytes = 0;  // pages in use * page size
+};
+
+class RevocationIndex {
+public:
+    static constexpr std::uint32_t kSchemaVersion = 1;
+
+    // Opens or creates the environment. A newer/older schema or a file that is not an LMDB
+    // environment of ours is ErrorCode::incompatible; nothing is modified in that case.
+    [[nodiscard]] static Result<std::unique_ptr<RevocationIndex>> open(const Options& options);
+    ~RevocationIndex();
+    RevocationIndex(const RevocationIndex&) = delete;
+    RevocationIndex& operator=(const RevocationIndex&) = delete;
+
+    // `identity` is opaque to storage (the responder uses SHA-256 of the issuer's SPKI).
+    // Returns the existing id or assigns the next one durably. `name` is informational.
+    [[nodiscard]] Result<IssuerId> ensure_issuer(ByteView identity, std::string_view name);
+    [[nodiscard]] Result<std::optional<IssuerId>> find_issuer(ByteView identity) const;
+    [[nodiscard]] Result<std::vector<IssuerInfo>> issuers() const;
+
+    // The record for (issuer, serial), copied out of the read transaction; nullopt if none.
+    [[nodiscard]] Result<std::optional<CertRecord>> find(IssuerId issuer,
+                                                         const Serial& serial) const;
+
+    // Applies `changes` in order in ONE write transaction that returns only after a durable
+    // commit: for each change whose record differs from the stored one (CertRecord::same_content)
+    // a journal entry is appended and the record written with last_seq = its seq; identical
+    // ones are skipped. A non-empty provenance.request_id is mapped to the last applied seq and
+    // must not exist yet (ErrorCode::conflict). On any error nothing is written.
+    [[nodiscard]] Result<CommitResult> commit(std::span<const Change> changes,
+                                              const Provenance& provenance, UnixSeconds now);
+
+    // Journal entries with seq >= since, at most `limit`, in order.
+    [[nodiscard]] Result<std::vector<JournalEntry>> journal(std::uint64_t since,
+                                                            std::size_t limit) const;
+    // Recomputes the hash chain; nullopt when intact, else the seq of the first bad entry
+    // (altered, missing or out of order).
+    [[nodiscard]] Result<std::optional<std::uint64_t>> verify_journal() const;
+    // The seq applied for a request id, if any.
+    [[nodiscard]] Result<std::optional<std::uint64_t>> find_request(std::string_view id) const;
+
+    // Calls `visit` for every record of `issuer` in key order (bytewise on the serial's
+    // magnitude), inside one read transaction; `visit` must not call back into the index.
+    // Stops early and returns the same value when visit returns false.
+    [[nodiscard]] Result<bool> for_each_record(
+        IssuerId issuer,
+        const std::function<bool(const Serial&, const CertRecord&)>& visit) const;
+
+    // Small persistent key/value metadata (CRL numbers, times); keys must not start with "tanda.".
+    [[nodiscard]] Result<std::optional<std::string>> get_meta(std::string_view key) const;
+    [[nodiscard]] Result<void> put_meta(std::string_view key, std::string_view value);
+
+    [[nodiscard]] Result<Stats> stats() const;
+
+private:
+    struct Impl;
+    explicit RevocationIndex(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tanda::storage
