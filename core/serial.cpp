@@ -52,7 +52,9 @@ Serial Serial::from_magnitude(ByteView big_endian) {
 
 std::optional<Serial> Serial::from_hex(std::string_view hex) {
     if (hex.empty()) return std::nullopt;
-    std::string padded(hex.size() % 2 ? "0" : "");
+    // Pad by the digit count: ':' separators must not decide the parity ("01:02" is even).
+    auto digits = hex.size() - static_cast<std::size_t>(std::count(hex.begin(), hex.end(), ':'));
+    std::string padded(digits % 2 ? "0" : "");
     padded.append(hex);
     auto bytes = tanda::from_hex(padded);
     if (!bytes) return std::nullopt;

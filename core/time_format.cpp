@@ -83,6 +83,35 @@ std::string format_rfc3339(UnixSeconds t) {
     return buf;
 }
 
+std::string format_http_date(UnixSeconds t) {
+    static constexpr const char* kDays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+    std::int64_t secs = t - days * 86400;
+    int y;
+    unsigned m, d;
+    civil_from_days(days, y, m, d);
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d GMT",
+                  kDays[((days % 7) + 7) % 7], d, kMonths[m - 1], y, int(secs / 3600),
+                  int(secs / 60 % 60), int(secs % 60));
+    return buf;
+}
+
+std::optional<UnixSeconds> parse_http_date(std::string_view t) {
+    static constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    int d, y, h, mi, s;
+    if (t.size() != 29 || t.substr(25) != " GMT" || t[3] != ',' || !read_int(t, 5, 2, d) ||
+        !read_int(t, 12, 4, y) || !read_int(t, 17, 2, h) || !read_int(t, 20, 2, mi) ||
+        !read_int(t, 23, 2, s)) {
+        return std::nullopt;
+    }
+    auto pos = kMonths.find(t.substr(8, 3));
+    if (pos == std::string_view::npos || pos % 3 != 0) return std::nullopt;
+    return to_unix(y, static_cast<int>(pos / 3) + 1, d, h, mi, s);
+}
+
 std::optional<UnixSeconds> parse_rfc3339(std::string_view t) {
     int y, mo, d, h, mi, s;
     if (t.size() < 20 || t[4] != '-' || t[7] != '-' || (t[10] != 'T' && t[10] != 't') ||

@@ -1,0 +1,53 @@
+// Bulk registration of a CA's certificates into the revocation index, from an OpenSSL
+// index.txt or certificate files. Idempotent: importing the same data again changes nothing.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "admin/index_txt.hpp"
+#include "core/result.hpp"
+#include "pki/certificate.hpp"
+#include "storage/revocation_index.hpp"
+
+namespace tanda::admin {
+
+struct ImportStats {
+    std::size_t entries = 0;       // certificates offered
+    std::size_t written = 0;       // records created or changed (one journal entry each)
+    std::size_t unchanged = 0;     // already recorded exactly so
+    std::size_t kept_revoked = 0;  // Tanda has it revoked and the import says otherwise: kept
+    std::uint64_t last_seq = 0;
+};
+
+// What to record when `incoming` is imported over `stored`; nullopt keeps the stored record.
+// A revocation is never undone by an import (only an admin release lifts a hold); a hold may
+// become a final revocation; missing notAfter/subject are filled in.
+std::optional<CertRecord> merge_import(const std::optional<CertRecord>& stored,
+                                       const CertRecord& incoming);
+
+using ImportProgress = std::function<void(std::size_t done, std::size_t total)>;
+
+// Merges and commits `entries` in transactions of `chunk` changes, calling `progress` after each.
+// Entries must already be validated (a parse with problems must not be imported). Entries for the
+// same serial are merged in the given order first. A storage failure part-way leaves the chunks
+// already committed in place (each is durable and re-importing completes the rest).
+[[nodiscard]] Result<ImportStats> import_entries(storage::RevocationIndex& index,
+                                                 storage::IssuerId issuer,
+                                                 std::vector<IndexEntry> entries,
+                                                 const storage::Provenance& provenance,
+                                                 UnixSeconds now, const ImportProgress& progress,
+                                                 std::size_t chunk = 50000);
+
+struct CertificateFiles {
+    std::vector<IndexEntry> entries;  // line is 0; record.state issued
+    std::vector<std::string> problems;  // "path: why" for unreadable or foreign certificates
+};
+
+// Reads every regular file in `dir` (PEM with one or more certificates, or DER) and keeps the
+// certificates `issuer` signed.
+CertificateFiles read_certificate_dir(const std::string& dir, const pki::Certificate& issuer);
+
+}  // namespace tanda::admin

@@ -1,0 +1,30 @@
+// The subcommands of the `tanda` binary. Each returns the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "core/logger.hpp"
+
+namespace tanda::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitConfig = 78;  // EX_CONFIG, as systemd and sysexits expect
+
+using Argv = std::vector<std::string>;
+
+int serve_command(const Argv& args);
+int demo_command(const Argv& args);
+int import_command(const Argv& args);
+int check_config_command(const Argv& args);
+
+// Loads the config, printing every problem as file:line; nullopt after printing.
+std::optional<config::Config> load_config_or_report(const std::string& path);
+// Runs the responder for `config` until SIGINT/SIGTERM. `on_listening(port)` runs once bound.
+int run_server(const config::Config& config, Logger& logger,
+               const std::function<void(unsigned short)>& on_listening);
+
+}  // namespace tanda::cli

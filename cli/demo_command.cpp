@@ -1,0 +1,204 @@
+// `tanda demo`: a self-contained demo CA, delegated OCSP signer and three leaves in one
+// directory, imported and served on loopback, with the commands to query it.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "admin/importer.hpp"
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/help.hpp"
+#include "core/time_format.hpp"
+#include "pki/certificate_factory.hpp"
+
+namespace tanda::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kDemoHelp = R"(Usage: tanda demo [--dir DIR] [--port PORT]
+
+Creates in DIR (default ./tanda-demo) a demo ECDSA P-256 CA, a delegated OCSP signer, three
+leaf certificates (good.pem, good2.pem and revoked.pem, revoked for keyCompromise), their
+index.txt and a tanda.yaml; imports them and serves OCSP on 127.0.0.1:PORT (default 8080)
+until SIGTERM or Ctrl-C, printing the openssl commands that query it. Running it again on the
+same DIR reuses what is there.
+)";
+
+constexpr std::int64_t kDay = 86400;
+
+struct DemoLeaf {
+    const char* file;
+    const char* cn;
+    const char* serial_hex;
+    bool revoked;
+};
+constexpr DemoLeaf kLeaves[] = {
+    {"good.pem", "Budi Santoso", "1001", false},
+    {"good2.pem", "Siti Rahayu", "1002", false},
+    {"revoked.pem", "Agus Wijaya", "1003", true},
+};
+
+std::string asn1_time(UnixSeconds t) {
+    // index.txt wants YYMMDDHHMMSSZ; derive it from the RFC 3339 text.
+    std::string r = format_rfc3339(t);  // 2026-11-22T03:48:33Z
+    return r.substr(2, 2) + r.substr(5, 2) + r.substr(8, 2) + r.substr(11, 2) + r.substr(14, 2) +
+           r.substr(17, 2) + "Z";
+}
+
+Result<void> write(const fs::path& path, const std::string& text, unsigned mode = 0644) {
+    return pki::write_file_atomic(path.string(), text, mode);
+}
+
+std::string demo_yaml(unsigned port) {
+    std::ostringstream y;
+    y << "# Written by `tanda demo`; see config/tanda.example.yaml for every key.\n"
+         "listen:\n"
+         "  address: 127.0.0.1\n"
+         "  port: " << port << "\n"
+         "storage:\n"
+         "  path: data\n"
+         "  map_size: 64MiB\n"
+         "cas:\n"
+         "  - name: demo\n"
+         "    issuer_certificate: ca.pem\n"
+         "    signer_certificate: ocsp.pem\n"
+         "    signer_key: ocsp.key\n"
+         "    response_validity: 1d\n"
+         "    backdate: 5m\n"
+         "    nonce:\n"
+         "      policy: echo\n";
+    return y.str();
+}
+
+// Creates the CA, signer, leaves, index.txt and tanda.yaml. Keys are written 0600.
+Result<void> create_demo(const fs::path& dir, unsigned port, UnixSeconds now) {
+    using namespace pki;
+    auto ca_key = generate_key(KeyType::ec_p256);
+    if (!ca_key) return tl::unexpected(ca_key.error());
+    CertificateSpec ca_spec{"CN=Tanda Demo CA,O=Tanda Demo,C=ID", *Serial::from_hex("01"),
+                            now - kDay, now + 3650 * kDay, Profile::ca, ""};
+    auto ca = issue_certificate(ca_spec, *ca_key, nullptr, *ca_key);
+    if (!ca) return tl::unexpected(ca.error());
+
+    auto ocsp_key = generate_key(KeyType::ec_p256);
+    if (!ocsp_key) return tl::unexpected(ocsp_key.error());
+    CertificateSpec ocsp_spec{"CN=Tanda Demo OCSP Signer,O=Tanda Demo,C=ID",
+                              *Serial::from_hex("02"), now - kDay, now + 365 * kDay,
+                              Profile::ocsp_signer, ""};
+    auto ocsp = issue_certificate(ocsp_spec, *ocsp_key, &*ca, *ca_key);
+    if (!ocsp) return tl::unexpected(ocsp.error());
+
+    const std::string url = "http://127.0.0.1:" + std::to_string(port);
+    std::string index;
+    for (const auto& leaf : kLeaves) {
+        auto key = generate_key(KeyType::ec_p256);
+        if (!key) return tl::unexpected(key.error());
+        CertificateSpec spec{std::string("CN=") + leaf.cn + ",O=Tanda Demo,C=ID",
+                             *Serial::from_hex(leaf.serial_hex), now - kDay, now + 365 * kDay,
+                             Profile::leaf, url};
+        auto cert = issue_certificate(spec, *key, &*ca, *ca_key);
+        if (!cert) return tl::unexpected(cert.error());
+        if (auto ok = write(dir / leaf.file, cert->pem()); !ok) return ok;
+        index += std::string(leaf.revoked ? "R" : "V") + "\t" + asn1_time(cert->not_after()) +
+                 "\t" + (leaf.revoked ? asn1_time(now - 3600) + ",keyCompromise" : "") + "\t" +
+                 leaf.serial_hex + "\tunknown\t/C=ID/O=Tanda Demo/CN=" + leaf.cn + "\n";
+    }
+    for (auto [name, text, mode] : {std::tuple{"ca.pem", ca->pem(), 0644u},
+                                    std::tuple{"ca.key", ca_key->pem(), 0600u},
+                                    std::tuple{"ocsp.pem", ocsp->pem(), 0644u},
+                                    std::tuple{"ocsp.key", ocsp_key->pem(), 0600u},
+                                    std::tuple{"index.txt", index, 0644u},
+                                    std::tuple{"tanda.yaml", demo_yaml(port), 0644u}}) {
+        if (auto ok = write(dir / name, text, mode); !ok) return ok;
+    }
+    return {};
+}
+
+Result<void> import_demo(const config::Config& cfg, const fs::path& dir, UnixSeconds now) {
+    std::ifstream in(dir / "index.txt");
+    auto parsed = admin::parse_index_txt(in);
+    if (parsed.problem_count > 0) {
+        return fail(ErrorCode::invalid_argument, "index.txt:" +
+                                                     std::to_string(parsed.problems[0].line) +
+                                                     ": " + parsed.problems[0].message);
+    }
+    auto issuer = pki::Certificate::load_file((dir / "ca.pem").string());
+    if (!issuer) return tl::unexpected(issuer.error());
+    auto index = storage::RevocationIndex::open(cfg.storage);
+    if (!index) return tl::unexpected(index.error());
+    auto id = (*index)->ensure_issuer(issuer->spki_sha256(), "demo");
+    if (!id) return tl::unexpected(id.error());
+    storage::Provenance why;
+    why.source = "import:demo index.txt";
+    why.requested_by = "tanda demo";
+    auto stats = admin::import_entries(**index, *id, std::move(parsed.entries), why, now, nullptr);
+    if (!stats) return tl::unexpected(stats.error());
+    return {};
+}
+
+void print_instructions(const fs::path& dir, unsigned port) {
+    const std::string d = dir.string();
+    const std::string url = "http://127.0.0.1:" + std::to_string(port);
+    std::printf(
+        "\nTanda demo: OCSP responder for \"Tanda Demo CA\" on %s\n"
+        "Files in %s (config: %s/tanda.yaml)\n\n"
+        "Query the good certificate (expect \"good\" and \"Response verify OK\"):\n"
+        "  openssl ocsp -issuer %s/ca.pem -cert %s/good.pem -url %s -CAfile %s/ca.pem -resp_text\n\n"
+        "Query the revoked certificate (expect \"revoked\", reason keyCompromise):\n"
+        "  openssl ocsp -issuer %s/ca.pem -cert %s/revoked.pem -url %s -CAfile %s/ca.pem -resp_text\n\n"
+        "Both at once, over GET, with SHA-256 CertIDs:\n"
+        "  openssl ocsp -issuer %s/ca.pem -cert %s/good2.pem -cert %s/revoked.pem -sha256 -url %s "
+        "-CAfile %s/ca.pem -no_nonce -reqout /dev/null\n\n"
+        "Stop with Ctrl-C.\n\n",
+        url.c_str(), d.c_str(), d.c_str(), d.c_str(), d.c_str(), url.c_str(), d.c_str(),
+        d.c_str(), d.c_str(), url.c_str(), d.c_str(), d.c_str(), d.c_str(), d.c_str(),
+        url.c_str(), d.c_str());
+    std::fflush(stdout);
+}
+
+}  // namespace
+
+int demo_command(const Argv& argv) {
+    if (wants_help(argv, kDemoHelp)) return kExitOk;
+    Args args(argv, {"dir", "port"}, {});
+    if (!args.error().empty()) return usage_error(args.error(), kDemoHelp);
+    unsigned port = 8080;
+    if (auto p = args.get("port")) {
+        try {
+            port = static_cast<unsigned>(std::stoul(*p));
+        } catch (...) {
+            port = 70000;
+        }
+        if (port > 65535) return usage_error("--port must be 0-65535", kDemoHelp);
+    }
+    std::error_code ec;
+    fs::path dir = fs::absolute(args.get("dir").value_or("tanda-demo"));
+    fs::create_directories(dir, ec);
+    if (ec) {
+        std::fprintf(stderr, "tanda: cannot create %s: %s\n", dir.c_str(), ec.message().c_str());
+        return kExitFailure;
+    }
+    const UnixSeconds now = SystemClock().now();
+    if (!fs::exists(dir / "tanda.yaml")) {
+        std::fprintf(stderr, "creating demo CA in %s\n", dir.c_str());
+        if (auto ok = create_demo(dir, port, now); !ok) {
+            std::fprintf(stderr, "tanda: demo setup failed: %s\n", ok.error().message.c_str());
+            return kExitFailure;
+        }
+    } else {
+        std::fprintf(stderr, "reusing demo CA in %s\n", dir.c_str());
+    }
+    auto cfg = load_config_or_report((dir / "tanda.yaml").string());
+    if (!cfg) return kExitConfig;
+    if (args.get("port")) cfg->listen.port = static_cast<std::uint16_t>(port);
+    if (auto ok = import_demo(*cfg, dir, now); !ok) {
+        std::fprintf(stderr, "tanda: demo import failed: %s\n", ok.error().message.c_str());
+        return kExitFailure;
+    }
+    Logger logger;
+    return run_server(*cfg, logger, [&](unsigned short bound) { print_instructions(dir, bound); });
+}
+
+}  // namespace tanda::cli

@@ -1,0 +1,45 @@
+// `tanda`: parses the subcommand and hands over; all logic lives in the libraries.
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/commands.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(tanda: OCSP and CRL responder
+
+Usage: tanda <command> [options]
+
+Commands:
+  serve         run the responder                        (tanda serve --config FILE)
+  demo          create a demo CA and serve it on loopback (tanda demo [--dir DIR] [--port N])
+  import        register certificates from index.txt or certificate files
+  check-config  validate a configuration file and the files it names
+
+'tanda <command> --help' describes each command.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace tanda::cli;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        std::fputs(kUsage, args.empty() ? stderr : stdout);
+        return args.empty() ? kExitUsage : kExitOk;
+    }
+    if (args[0] == "--version") {
+        std::puts("tanda " TANDA_VERSION);
+        return kExitOk;
+    }
+    std::string command = args[0];
+    args.erase(args.begin());
+    if (command == "serve") return serve_command(args);
+    if (command == "demo") return demo_command(args);
+    if (command == "import") return import_command(args);
+    if (command == "check-config") return check_config_command(args);
+    std::fprintf(stderr, "tanda: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+    return kExitUsage;
+}

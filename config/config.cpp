@@ -1,0 +1,183 @@
+#include "config/config.hpp"
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "config/yaml_reader.hpp"
+
+namespace tanda::config {
+namespace {
+
+using std::chrono::seconds;
+constexpr seconds kTenYears{10LL * 365 * 86400};
+
+void read_listen(YamlReader& r, const YAML::Node& node, Config& c) {
+    if (!r.expect_map(node, "listen",
+                      {"address", "port", "path_prefix", "threads", "max_connections",
+                       "max_header_bytes", "max_uri_bytes", "max_body_bytes", "idle_timeout",
+                       "header_timeout", "body_timeout", "write_timeout", "shutdown_grace"})) {
+        return;
+    }
+    auto& l = c.listen;
+    r.read_string(node, "address", l.address);
+    std::uint64_t port = l.port, threads = l.threads, conns = l.max_connections;
+    std::uint64_t header = l.max_header_bytes, uri = l.max_uri_bytes, body = l.max_body_bytes;
+    r.read_uint(node, "port", 0, 65535, port);
+    r.read_uint(node, "threads", 0, 256, threads);
+    r.read_uint(node, "max_connections", 1, 1'000'000, conns);
+    r.read_size(node, "max_header_bytes", 1024, 1 << 20, header);
+    r.read_size(node, "max_uri_bytes", 256, 1 << 20, uri);
+    r.read_size(node, "max_body_bytes", 256, 16 << 20, body);
+    l.port = static_cast<std::uint16_t>(port);
+    l.threads = static_cast<unsigned>(threads);
+    l.max_connections = conns;
+    l.max_header_bytes = header;
+    l.max_uri_bytes = uri;
+    l.max_body_bytes = body;
+    r.read_duration(node, "idle_timeout", seconds(1), seconds(3600), l.idle_timeout);
+    r.read_duration(node, "header_timeout", seconds(1), seconds(600), l.header_timeout);
+    r.read_duration(node, "body_timeout", seconds(1), seconds(600), l.body_timeout);
+    r.read_duration(node, "write_timeout", seconds(1), seconds(600), l.write_timeout);
+    r.read_duration(node, "shutdown_grace", seconds(0), seconds(600), l.shutdown_grace);
+    r.read_string(node, "path_prefix", c.responder.path_prefix);
+    auto& prefix = c.responder.path_prefix;
+    if (!prefix.empty() && !std::regex_match(prefix, std::regex("(/[A-Za-z0-9._~-]+)+"))) {
+        r.problem(node["path_prefix"], "'path_prefix' must look like /ocsp (no trailing slash)");
+    }
+}
+
+void read_storage(YamlReader& r, const YAML::Node& node, Config& c) {
+    if (!r.expect_map(node, "storage", {"path", "map_size", "max_readers"})) return;
+    r.read_path(node, "path", c.storage.path);
+    std::uint64_t map_size = c.storage.map_size, readers = c.storage.max_readers;
+    r.read_size(node, "map_size", 1 << 20, 1ULL << 40, map_size);
+    r.read_uint(node, "max_readers", 16, 65536, readers);
+    c.storage.map_size = map_size;
+    c.storage.max_readers = static_cast<unsigned>(readers);
+}
+
+void read_nonce(YamlReader& r, const YAML::Node& node, responder::CaOptions& ca) {
+    if (!r.expect_map(node, "nonce", {"policy", "min_length", "max_length"})) return;
+    if (auto i = r.read_choice(node, "policy", {"echo", "ignore", "require"})) {
+        ca.nonce_policy = static_cast<responder::NoncePolicy>(*i);
+    }
+    std::uint64_t min = ca.nonce_min_length, max = ca.nonce_max_length;
+    r.read_uint(node, "min_length", 1, 128, min);
+    r.read_uint(node, "max_length", 1, 128, max);
+    if (min > max) r.problem(node, "nonce min_length is greater than max_length");
+    ca.nonce_min_length = min;
+    ca.nonce_max_length = max;
+}
+
+void read_expired(YamlReader& r, const YAML::Node& node, responder::CaOptions& ca) {
+    if (!r.expect_map(node, "expired", {"policy", "retention"})) return;
+    if (auto i = r.read_choice(node, "policy", {"archive", "unknown"})) {
+        ca.expired = static_cast<responder::ExpiredPolicy>(*i);
+    }
+    if (node["retention"].IsDefined() && node["retention"].as<std::string>("") != "forever") {
+        seconds retention{0};
+        r.read_duration(node, "retention", seconds(86400), seconds(1000LL * 365 * 86400),
+                        retention);
+        if (retention.count() > 0) ca.archive_retention = retention;
+    }
+}
+
+responder::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
+    responder::CaOptions ca;
+    ca.location = r.location(node);
+    if (!r.expect_map(node, "a CA entry",
+                      {"name", "issuer_certificate", "signer_certificate", "signer_key",
+                       "response_validity", "backdate", "max_certids", "nonce",
+                       "unknown_serials", "expired"})) {
+        return ca;
+    }
+    r.read_string(node, "name", ca.name);
+    if (!std::regex_match(ca.name, std::regex("[a-z0-9][a-z0-9_-]{0,62}"))) {
+        r.problem(node["name"].IsDefined() ? node["name"] : node,
+                  "CA 'name' must be 1-63 of a-z, 0-9, '_' or '-' (it appears in URLs), not '" +
+                      ca.name + "'");
+    }
+    for (const char* key : {"issuer_certificate", "signer_key"}) {
+        if (!node[key].IsDefined()) r.problem(node, std::string("CA '") + ca.name +
+                                                        "' needs '" + key + "'");
+    }
+    r.read_path(node, "issuer_certificate", ca.issuer_certificate);
+    r.read_path(node, "signer_certificate", ca.signer_certificate);
+    r.read_path(node, "signer_key", ca.signer_key);
+    if (ca.signer_certificate.empty()) ca.signer_certificate = ca.issuer_certificate;
+    r.read_duration(node, "response_validity", seconds(60), kTenYears, ca.response_validity);
+    r.read_duration(node, "backdate", seconds(0), seconds(86400), ca.backdate);
+    std::uint64_t max_certids = ca.max_certids;
+    r.read_uint(node, "max_certids", 1, 1000, max_certids);
+    ca.max_certids = max_certids;
+    if (auto i = r.read_choice(node, "unknown_serials", {"unknown", "revoked"})) {
+        ca.unknown_serials = static_cast<responder::UnknownSerialPolicy>(*i);
+    }
+    if (node["nonce"].IsDefined()) read_nonce(r, node["nonce"], ca);
+    if (node["expired"].IsDefined()) read_expired(r, node["expired"], ca);
+    return ca;
+}
+
+void read_cas(YamlReader& r, const YAML::Node& node, Config& c) {
+    if (!node.IsSequence() || node.size() == 0) {
+        r.problem(node, "'cas' must be a non-empty list of CA entries");
+        return;
+    }
+    std::set<std::string> names;
+    for (const auto& entry : node) {
+        auto ca = read_ca(r, entry);
+        if (!ca.name.empty() && !names.insert(ca.name).second) {
+            r.problem(entry, "duplicate CA name '" + ca.name + "'");
+        }
+        c.cas.push_back(std::move(ca));
+    }
+}
+
+}  // namespace
+
+std::string ConfigProblem::to_string() const {
+    return file + (line > 0 ? ":" + std::to_string(line) : "") + ": " + message;
+}
+
+tl::expected<Config, std::vector<ConfigProblem>> parse_config(const std::string& text,
+                                                              const std::string& path) {
+    YamlReader r(path);
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        r.problem(e.mark.line + 1, "YAML syntax: " + e.msg);
+        return tl::unexpected(r.problems());
+    }
+    Config c;
+    c.path = path;
+    if (!r.expect_map(root, "the config file", {"listen", "storage", "cas"})) {
+        return tl::unexpected(r.problems());
+    }
+    if (root["listen"].IsDefined()) read_listen(r, root["listen"], c);
+    if (root["storage"].IsDefined()) {
+        read_storage(r, root["storage"], c);
+    }
+    if (c.storage.path.empty()) r.problem(0, "'storage.path' is required");
+    if (root["cas"].IsDefined()) {
+        read_cas(r, root["cas"], c);
+    } else {
+        r.problem(0, "'cas' is required: list the CAs this responder serves");
+    }
+    if (!r.problems().empty()) return tl::unexpected(r.problems());
+    return c;
+}
+
+tl::expected<Config, std::vector<ConfigProblem>> load_config(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return tl::unexpected(std::vector<ConfigProblem>{{path, 0, "cannot be read"}});
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_config(text.str(), path);
+}
+
+}  // namespace tanda::config

@@ -1,0 +1,38 @@
+// The whole Tanda configuration, loaded from YAML into each library's options struct.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "http/listener_options.hpp"
+#include "responder/ca_options.hpp"
+#include "storage/revocation_index.hpp"
+
+namespace tanda::config {
+
+struct Config {
+    std::string path;  // the file it was loaded from
+    http::ListenerOptions listen;
+    responder::ResponderOptions responder;
+    storage::Options storage;
+    std::vector<responder::CaOptions> cas;
+};
+
+// One problem found in a config file, e.g. {"/etc/tanda.yaml", 12, "unknown key 'prot'"}.
+struct ConfigProblem {
+    std::string file;
+    int line = 0;  // 1-based; 0 when the problem concerns the whole file
+    std::string message;
+    std::string to_string() const;
+};
+
+// Parses and validates the schema (types, ranges, unknown keys, duplicate CA names). Relative
+// paths are resolved against the config file's directory. Every problem is collected, so one run
+// reports them all. Files named in the config are not opened here (responder::load_cas does).
+[[nodiscard]] tl::expected<Config, std::vector<ConfigProblem>> load_config(const std::string& path);
+// Same, from text (tests); `path` is only used in messages and for relative paths.
+[[nodiscard]] tl::expected<Config, std::vector<ConfigProblem>> parse_config(
+    const std::string& text, const std::string& path);
+
+}  // namespace tanda::config

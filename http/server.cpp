@@ -1,0 +1,105 @@
+#include "http/server.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "http/session.hpp"
+
+namespace tanda::http {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+Server::Server(ListenerOptions options, const Router& router, Logger& logger)
+    : options_(std::move(options)), router_(router), logger_(logger), acceptor_(ioc_) {}
+
+Server::~Server() = default;
+
+Result<void> Server::listen() {
+    boost::system::error_code ec;
+    auto address = net::ip::make_address(options_.address, ec);
+    if (ec) return fail(ErrorCode::invalid_argument, "bad listen address '" + options_.address + "'");
+    tcp::endpoint endpoint(address, options_.port);
+    const std::string where = options_.address + ":" + std::to_string(options_.port);
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) return fail(ErrorCode::io, "cannot listen on " + where + ": " + ec.message());
+    port_ = acceptor_.local_endpoint().port();
+    accept();
+    return {};
+}
+
+void Server::accept() {
+    acceptor_.async_accept(net::make_strand(ioc_), [this](boost::system::error_code ec,
+                                                          tcp::socket socket) {
+        if (ec == net::error::operation_aborted || stopping_) return;
+        if (ec) {
+            logger_.warn("accept failed", {{"error", ec.message()}});
+        } else if (open_.load() >= options_.max_connections) {
+            // Over the cap: refuse at once rather than queue (clients retry elsewhere).
+            boost::system::error_code ignored;
+            socket.close(ignored);
+        } else {
+            auto session = std::make_shared<Session>(std::move(socket), *this);
+            on_session_start(session.get(), session);
+            session->start();
+        }
+        accept();
+    });
+}
+
+void Server::on_session_start(Session* s, const std::shared_ptr<Session>& self) {
+    ++open_;
+    std::lock_guard lock(sessions_mutex_);
+    sessions_.emplace(s, self);
+}
+
+void Server::on_session_end(Session* s) {
+    --open_;
+    std::lock_guard lock(sessions_mutex_);
+    sessions_.erase(s);
+}
+
+void Server::run() {
+    unsigned n = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::thread> threads;
+    for (unsigned i = 1; i < n; ++i) threads.emplace_back([this] { ioc_.run(); });
+    ioc_.run();
+    for (auto& t : threads) t.join();
+}
+
+void Server::stop() {
+    net::post(ioc_, [this] {
+        if (stopping_.exchange(true)) return;
+        boost::system::error_code ignored;
+        acceptor_.close(ignored);
+        std::vector<std::shared_ptr<Session>> live;
+        {
+            std::lock_guard lock(sessions_mutex_);
+            for (auto& [ptr, weak] : sessions_) {
+                if (auto s = weak.lock()) live.push_back(std::move(s));
+            }
+        }
+        for (auto& s : live) s->close_if_idle();
+        wait_for_drain(std::chrono::steady_clock::now() + options_.shutdown_grace);
+    });
+}
+
+void Server::wait_for_drain(std::chrono::steady_clock::time_point deadline) {
+    if (open_.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+        if (open_.load() > 0) {
+            logger_.warn("shutdown grace over, closing connections",
+                         {{"open", std::to_string(open_.load())}});
+        }
+        ioc_.stop();
+        return;
+    }
+    auto timer = std::make_shared<net::steady_timer>(ioc_, std::chrono::milliseconds(20));
+    timer->async_wait([this, timer, deadline](boost::system::error_code) {
+        wait_for_drain(deadline);
+    });
+}
+
+}  // namespace tanda::http

@@ -1,0 +1,44 @@
+// The OCSP decision and signing path, independent of HTTP: DER request in, DER response out.
+// Layers (a response cache, a bounded signing pool) wrap OcspSource without touching HTTP.
+#pragma once
+
+#include <memory>
+
+#include "core/clock.hpp"
+#include "core/logger.hpp"
+#include "pki/ocsp_request.hpp"
+#include "responder/ca_registry.hpp"
+#include "responder/ocsp_answer.hpp"
+#include "storage/revocation_index.hpp"
+
+namespace tanda::responder {
+
+// The narrow interface HTTP handlers know (Boulder's "source"). Thread-safe.
+class OcspSource {
+public:
+    virtual ~OcspSource() = default;
+    virtual OcspAnswer respond(ByteView request_der) const = 0;
+};
+
+// Looks every CertID up in storage, applies the CA's policies and signs a fresh response.
+class LiveResponder final : public OcspSource {
+public:
+    // All references must outlive the responder.
+    LiveResponder(std::shared_ptr<const CaRegistry> cas, const storage::RevocationIndex& index,
+                  const Clock& clock, Logger& logger);
+
+    OcspAnswer respond(ByteView request_der) const override;
+    // The same, for an already decoded request (used by caching layers).
+    OcspAnswer respond(const pki::OcspRequest& request) const;
+
+private:
+    std::shared_ptr<const CaRegistry> cas_;
+    const storage::RevocationIndex& index_;
+    const Clock& clock_;
+    Logger& logger_;
+};
+
+// The unsigned answer for an OCSP error status.
+OcspAnswer error_answer(Outcome outcome);
+
+}  // namespace tanda::responder

@@ -1,0 +1,105 @@
+#include "responder/ocsp_routes.hpp"
+
+#include <algorithm>
+
+#include "core/sha256.hpp"
+#include "core/time_format.hpp"
+#include "responder/ocsp_get_path.hpp"
+
+namespace tanda::responder {
+namespace {
+
+using http::Field;
+using http::Status;
+
+constexpr std::string_view kRequestType = "application/ocsp-request";
+
+std::string etag_of(const Bytes& der) {
+    auto digest = Sha256::digest(der);
+    return "\"" + to_hex(ByteView(digest).first(16)) + "\"";
+}
+
+// Media types compare case-insensitively and may carry parameters.
+bool is_ocsp_request_type(std::string_view value) {
+    value = value.substr(0, value.find(';'));
+    while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+    return value.size() == kRequestType.size() &&
+           std::equal(value.begin(), value.end(), kRequestType.begin(), [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+}
+
+bool cacheable(const OcspAnswer& a) {
+    return !a.has_nonce && (a.outcome == Outcome::good || a.outcome == Outcome::revoked);
+}
+
+}  // namespace
+
+http::Response ocsp_http_response(const http::Request& req, const OcspAnswer& answer,
+                                  UnixSeconds now) {
+    http::Response res{Status::ok, req.version()};
+    res.set(Field::content_type, "application/ocsp-response");
+    const bool get = req.method() == http::Verb::get || req.method() == http::Verb::head;
+    if (get && cacheable(answer)) {
+        // RFC 5019 6.2: let HTTP caches keep the answer until nextUpdate, no longer.
+        UnixSeconds max_age = std::max<UnixSeconds>(0, answer.next_update - now);
+        std::string etag = etag_of(*answer.der);
+        res.set(Field::cache_control, "public, no-transform, must-revalidate, max-age=" +
+                                          std::to_string(max_age));
+        res.set(Field::last_modified, format_http_date(answer.this_update));
+        res.set(Field::expires, format_http_date(answer.next_update));
+        res.set(Field::etag, etag);
+        auto inm = req[Field::if_none_match];
+        if (!inm.empty() && inm.find(etag) != std::string_view::npos) {
+            res.result(Status::not_modified);
+            return res;
+        }
+    } else {
+        // unknown may turn good a minute later; errors and nonces are per request.
+        res.set(Field::cache_control, "no-cache, no-store, max-age=0");
+    }
+    res.body().assign(reinterpret_cast<const char*>(answer.der->data()), answer.der->size());
+    res.prepare_payload();
+    return res;
+}
+
+void add_ocsp_routes(http::Router& router, const ResponderOptions& options,
+                     const OcspSource& source, const Clock& clock) {
+    auto handler = [&source, &clock, prefix = options.path_prefix](const http::Request& req,
+                                                                   std::string_view path) {
+        if (req.method() == http::Verb::post) {
+            if (!is_ocsp_request_type(req[Field::content_type])) {
+                return http::error_response(req, Status::unsupported_media_type,
+                                            "POST needs Content-Type: application/ocsp-request");
+            }
+            const auto& body = req.body();
+            return ocsp_http_response(req, source.respond(as_bytes(body)), clock.now());
+        }
+        std::string_view encoded = path;
+        if (!prefix.empty() && encoded.substr(0, prefix.size()) == prefix) {
+            encoded.remove_prefix(prefix.size());
+        }
+        auto der = decode_ocsp_get_path(encoded);
+        OcspAnswer answer = der ? source.respond(*der) : error_answer(Outcome::malformed);
+        return ocsp_http_response(req, answer, clock.now());
+    };
+    std::vector<http::Verb> methods{http::Verb::get, http::Verb::post};
+    router.prefix("/", methods, handler);
+    if (!options.path_prefix.empty()) {
+        router.exact(options.path_prefix, methods, handler);
+        router.prefix(options.path_prefix + "/", methods, handler);
+    }
+}
+
+void add_health_routes(http::Router& router) {
+    router.exact("/healthz", {http::Verb::get}, [](const http::Request& req, std::string_view) {
+        http::Response res{Status::ok, req.version()};
+        res.set(Field::content_type, "text/plain");
+        res.set(Field::cache_control, "no-store");
+        res.body() = "ok\n";
+        res.prepare_payload();
+        return res;
+    });
+}
+
+}  // namespace tanda::responder

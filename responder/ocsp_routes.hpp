@@ -1,0 +1,22 @@
+// The public OCSP endpoints: POST application/ocsp-request and GET /<base64 DER>, at "/" and
+// under the configured prefix. HTTP status 200 for every OCSP status; 4xx for HTTP misuse.
+#pragma once
+
+#include "http/router.hpp"
+#include "responder/ca_options.hpp"
+#include "responder/ocsp_responder.hpp"
+
+namespace tanda::responder {
+
+// `source` and `clock` must outlive the router.
+void add_ocsp_routes(http::Router& router, const ResponderOptions& options,
+                     const OcspSource& source, const Clock& clock);
+// GET /healthz: the process is alive and serving.
+void add_health_routes(http::Router& router);
+
+// Exposed for tests: the HTTP response for an answer (RFC 5019 6 caching headers on cacheable
+// GET answers; no caching for errors, unknown and nonce answers; 304 on If-None-Match).
+http::Response ocsp_http_response(const http::Request& req, const OcspAnswer& answer,
+                                  UnixSeconds now);
+
+}  // namespace tanda::responder

@@ -1,0 +1,167 @@
+#include "config/config.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace tanda;
+using config::parse_config;
+
+namespace {
+
+const std::string kMinimal = R"(storage:
+  path: data
+cas:
+  - name: demo
+    issuer_certificate: ca.pem
+    signer_key: ca.key
+)";
+
+// All problems joined, for matching.
+std::string problems_of(const std::string& text) {
+    auto c = parse_config(text, "/etc/tanda/tanda.yaml");
+    REQUIRE_FALSE(c);
+    std::string all;
+    for (const auto& p : c.error()) all += p.to_string() + "\n";
+    return all;
+}
+
+}  // namespace
+
+TEST_CASE("a minimal config gets every default and absolute paths", "[config]") {
+    auto c = parse_config(kMinimal, "/etc/tanda/tanda.yaml");
+    REQUIRE(c);
+    CHECK(c->listen.address == "127.0.0.1");
+    CHECK(c->listen.port == 8080);
+    CHECK(c->storage.path == "/etc/tanda/data");
+    REQUIRE(c->cas.size() == 1);
+    const auto& ca = c->cas[0];
+    CHECK(ca.name == "demo");
+    CHECK(ca.issuer_certificate == "/etc/tanda/ca.pem");
+    CHECK(ca.signer_certificate == "/etc/tanda/ca.pem");  // CA-signed when omitted
+    CHECK(ca.signer_key == "/etc/tanda/ca.key");
+    CHECK(ca.response_validity == std::chrono::hours(24));
+    CHECK(ca.nonce_policy == responder::NoncePolicy::echo);
+    CHECK(ca.nonce_min_length == 1);
+    CHECK(ca.nonce_max_length == 128);
+    CHECK(ca.unknown_serials == responder::UnknownSerialPolicy::unknown);
+    CHECK(ca.expired == responder::ExpiredPolicy::archive);
+    CHECK_FALSE(ca.archive_retention);
+    CHECK(ca.location == "/etc/tanda/tanda.yaml:4");
+}
+
+TEST_CASE("the documented example config is valid", "[config]") {
+    auto c = config::load_config(TANDA_EXAMPLE_CONFIG);
+    if (!c) {
+        for (const auto& p : c.error()) FAIL(p.to_string());
+    }
+    REQUIRE(c);
+    CHECK(c->responder.path_prefix == "/ocsp");
+    CHECK(c->storage.map_size == (1ull << 30));
+    CHECK(c->cas.at(0).signer_certificate.ends_with("ocsp.pem"));
+}
+
+TEST_CASE("every key is read", "[config]") {
+    auto c = parse_config(R"(listen:
+  address: "::1"
+  port: 0
+  path_prefix: /status/ocsp
+  threads: 3
+  max_connections: 50
+  max_header_bytes: 2KiB
+  max_uri_bytes: 1KiB
+  max_body_bytes: 4KiB
+  idle_timeout: 5s
+  header_timeout: 2s
+  body_timeout: 3s
+  write_timeout: 4s
+  shutdown_grace: 1s
+storage: {path: /var/lib/tanda, map_size: 10GiB, max_readers: 64}
+cas:
+  - name: rsa-ca
+    issuer_certificate: /pki/ca.pem
+    signer_certificate: /pki/ocsp.pem
+    signer_key: /pki/ocsp.key
+    response_validity: 4h
+    backdate: 1m
+    max_certids: 4
+    unknown_serials: revoked
+    nonce: {policy: require, min_length: 16, max_length: 32}
+    expired: {policy: archive, retention: 10y}
+)",
+                          "/x/t.yaml");
+    REQUIRE(c);
+    CHECK(c->listen.address == "::1");
+    CHECK(c->listen.port == 0);
+    CHECK(c->responder.path_prefix == "/status/ocsp");
+    CHECK(c->listen.threads == 3);
+    CHECK(c->listen.max_connections == 50);
+    CHECK(c->listen.max_header_bytes == 2048);
+    CHECK(c->listen.max_uri_bytes == 1024);
+    CHECK(c->listen.max_body_bytes == 4096);
+    CHECK(c->listen.idle_timeout.count() == 5);
+    CHECK(c->listen.header_timeout.count() == 2);
+    CHECK(c->listen.body_timeout.count() == 3);
+    CHECK(c->listen.write_timeout.count() == 4);
+    CHECK(c->listen.shutdown_grace.count() == 1);
+    CHECK(c->storage.map_size == (10ull << 30));
+    CHECK(c->storage.max_readers == 64);
+    const auto& ca = c->cas.at(0);
+    CHECK(ca.signer_certificate == "/pki/ocsp.pem");
+    CHECK(ca.response_validity == std::chrono::hours(4));
+    CHECK(ca.backdate == std::chrono::minutes(1));
+    CHECK(ca.max_certids == 4);
+    CHECK(ca.unknown_serials == responder::UnknownSerialPolicy::revoked);
+    CHECK(ca.nonce_policy == responder::NoncePolicy::require);
+    CHECK(ca.nonce_min_length == 16);
+    CHECK(ca.nonce_max_length == 32);
+    CHECK(ca.archive_retention == std::chrono::seconds(10LL * 365 * 86400));
+}
+
+TEST_CASE("problems are reported with file and line, all of them", "[config]") {
+    std::string all = problems_of(R"(listen:
+  prot: 8080
+  port: eighty
+storage:
+  path: data
+cas:
+  - name: Bad Name
+    issuer_certificate: ca.pem
+    signer_key: ca.key
+    response_validity: forever
+    nonce: {policy: sometimes}
+  - name: ok
+    signer_key: k.pem
+)");
+    CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:2: unknown key 'prot' in listen"));
+    CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:3: 'port' must be a whole number"));
+    CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:7: CA 'name' must be"));
+    CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:10: 'response_validity' must be a duration"));
+    CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:11: 'policy' must be one of echo, ignore, require"));
+    CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:12: CA 'ok' needs 'issuer_certificate'"));
+}
+
+TEST_CASE("structural problems", "[config]") {
+    auto [text, expected] = GENERATE(table<std::string, std::string>({
+        {"cas: [", "tanda.yaml:1: YAML syntax"},
+        {"- just a list", "the config file must be a mapping"},
+        {"storage: {path: d}\n", "'cas' is required"},
+        {"cas:\n  - {name: a, issuer_certificate: c, signer_key: k}\n", "'storage.path' is required"},
+        {"storage: {path: d}\ncas: []\n", "'cas' must be a non-empty list"},
+        {"storage: {path: d}\ncas:\n  - {name: a, issuer_certificate: c, signer_key: k}\n"
+         "  - {name: a, issuer_certificate: c, signer_key: k}\n",
+         "tanda.yaml:4: duplicate CA name 'a'"},
+        {"storage: {path: d, map_size: 1KiB}\ncas:\n  - {name: a, issuer_certificate: c, signer_key: k}\n",
+         "'map_size' must be between"},
+        {"storage: {path: d}\nlisten: {path_prefix: ocsp/}\ncas:\n  - {name: a, issuer_certificate: c, signer_key: k}\n",
+         "'path_prefix' must look like /ocsp"},
+        {"storage: {path: d}\ncas:\n  - {name: a, issuer_certificate: c, signer_key: k, nonce: {min_length: 40, max_length: 20}}\n",
+         "nonce min_length is greater than max_length"},
+    }));
+    INFO(text);
+    CHECK_THAT(problems_of(text), Catch::Contains(expected));
+}
+
+TEST_CASE("an unreadable file is a problem of the whole file", "[config]") {
+    auto c = config::load_config("/nonexistent/tanda.yaml");
+    REQUIRE_FALSE(c);
+    CHECK(c.error().at(0).to_string() == "/nonexistent/tanda.yaml: cannot be read");
+}
