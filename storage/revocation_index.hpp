@@ -25,8 +25,18 @@
 
 namespace tanda::storage {
 
+// Input limits (FORMAT.md, "Limits"); anything larger, and an empty identity or serial, is
+// ErrorCode::invalid_argument. Serials are limited by Serial::kMaxBytes.
+inline constexpr std::size_t kMaxIdentityBytes = 256;  // LMDB keys are at most 511 bytes
+inline constexpr std::size_t kMaxIssuerNameBytes = 1024;
+inline constexpr std::size_t kMaxSubjectBytes = 8 * 1024;  // real DNs stay well under 1 KiB
+inline constexpr std::size_t kMaxRequestIdBytes = 256;
+inline constexpr std::size_t kMaxProvenanceFieldBytes = 1024;  // requested_by, approved_by, source
+inline constexpr std::size_t kMaxMetaKeyBytes = 256;
+inline constexpr std::size_t kMaxMetaValueBytes = 64 * 1024;
+
 struct Options {
-    std::string path;                          // directory; created if missing
+    std::string path;                             // directory; created if missing
     std::size_t map_size = std::size_t{1} << 30;  // bytes; a full map is ErrorCode::storage_full
     unsigned max_readers = 1024;
 };
@@ -43,11 +53,11 @@ enum class ChangeKind : std::uint8_t {
 
 // Who asked for a change and on what grounds; stored in the journal entry as given.
 struct Provenance {
-    std::string request_id;      // empty for imports; unique per admin request
+    std::string request_id;  // empty for imports; unique per admin request
     std::string requested_by;
     std::string approved_by;
-    std::string evidence_sha256; // hex, may be empty
-    std::string source;          // e.g. "import:index.txt", "admin"
+    std::string evidence_sha256;  // 64 hex digits (any case), or empty
+    std::string source;           // e.g. "import:index.txt", "admin"
 };
 
 struct Change {
@@ -73,9 +83,9 @@ struct IssuerInfo {
 };
 
 struct CommitResult {
-    std::size_t applied = 0;    // changes that differed from the stored record
-    std::size_t unchanged = 0;  // changes identical to the stored record: no journal entry
-    std::uint64_t last_seq = 0; // journal head after the commit
+    std::size_t applied = 0;     // changes that differed from the stored record
+    std::size_t unchanged = 0;   // changes identical to the stored record: no journal entry
+    std::uint64_t last_seq = 0;  // journal head after the commit
 };
 
 struct Stats {
@@ -90,7 +100,8 @@ public:
     static constexpr std::uint32_t kSchemaVersion = 1;
 
     // Opens or creates the environment. A newer/older schema or a file that is not an LMDB
-    // environment of ours is ErrorCode::incompatible; nothing is modified in that case.
+    // environment of ours is ErrorCode::incompatible; nothing is modified in that case. LMDB
+    // allows one open per process: a second open of the same path is ErrorCode::conflict.
     [[nodiscard]] static Result<std::unique_ptr<RevocationIndex>> open(const Options& options);
     ~RevocationIndex();
     RevocationIndex(const RevocationIndex&) = delete;
@@ -110,7 +121,10 @@ public:
     // commit: for each change whose record differs from the stored one (CertRecord::same_content)
     // a journal entry is appended and the record written with last_seq = its seq; identical
     // ones are skipped. A non-empty provenance.request_id is mapped to the last applied seq and
-    // must not exist yet (ErrorCode::conflict). On any error nothing is written.
+    // must not exist yet (ErrorCode::conflict); when no change applies it maps to the current
+    // head. A change naming an unknown issuer, a revoke without a revoked record, a release
+    // without an issued record, or input over the limits above is ErrorCode::invalid_argument.
+    // On any error nothing is written. Bulk imports: up to ~100k changes per call.
     [[nodiscard]] Result<CommitResult> commit(std::span<const Change> changes,
                                               const Provenance& provenance, UnixSeconds now);
 
@@ -127,8 +141,7 @@ public:
     // magnitude), inside one read transaction; `visit` must not call back into the index.
     // Stops early and returns the same value when visit returns false.
     [[nodiscard]] Result<bool> for_each_record(
-        IssuerId issuer,
-        const std::function<bool(const Serial&, const CertRecord&)>& visit) const;
+        IssuerId issuer, const std::function<bool(const Serial&, const CertRecord&)>& visit) const;
 
     // Small persistent key/value metadata (CRL numbers, times); keys must not start with "tanda.".
     [[nodiscard]] Result<std::optional<std::string>> get_meta(std::string_view key) const;

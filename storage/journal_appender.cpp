@@ -1,0 +1,50 @@
+// Journal append and apply, one change at a time, within the caller's write transaction.
+#include "storage/journal_appender.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "storage/record_codec.hpp"
+
+namespace tanda::storage {
+
+Result<void> JournalAppender::check_issuer(IssuerId issuer) {
+    if (std::ranges::find(known_issuers_, issuer) != known_issuers_.end()) return {};
+    MDB_val v;
+    auto found = txn_.get(dbs_.issuer_ids, encode_issuer_key(issuer), v);
+    if (!found) return tl::unexpected(found.error());
+    if (!*found) {
+        return fail(ErrorCode::invalid_argument, "unknown issuer id " + std::to_string(issuer));
+    }
+    known_issuers_.push_back(issuer);
+    return {};
+}
+
+Result<bool> JournalAppender::apply(const Change& change, const Provenance& provenance,
+                                    UnixSeconds now) {
+    if (auto r = check_issuer(change.issuer); !r) return tl::unexpected(r.error());
+    encode_record_key(change.issuer, change.serial, key_);
+    MDB_val v;
+    auto found = txn_.get(dbs_.records, key_, v);
+    if (!found) return tl::unexpected(found.error());
+    if (*found) {
+        if (!decode_record(lmdb::view(v), stored_)) {
+            return fail(ErrorCode::incompatible,
+                        "corrupt record for serial " + change.serial.to_hex());
+        }
+        if (stored_.same_content(change.record)) return false;
+    }
+    const std::uint64_t seq = head_.seq + 1;
+    Sha256Digest hash = encode_entry(seq, now, change, provenance, head_.hash, entry_);
+    // Keys are big-endian seqs, always above the last one: MDB_APPEND skips the tree search.
+    if (auto r = txn_.put(dbs_.journal, encode_seq_key(seq), entry_, MDB_APPEND); !r) {
+        return tl::unexpected(
+            r.error().with_context("append journal entry " + std::to_string(seq)));
+    }
+    encode_record(change.record, seq, record_);
+    if (auto r = txn_.put(dbs_.records, key_, record_); !r) return tl::unexpected(r.error());
+    head_ = JournalHead{seq, hash};
+    return true;
+}
+
+}  // namespace tanda::storage

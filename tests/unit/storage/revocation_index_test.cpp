@@ -1,0 +1,173 @@
+#include "storage/revocation_index.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "storage_test_support.hpp"
+
+using namespace tanda;
+using namespace tanda::storage;
+using namespace tanda::storage::test;
+using tanda::test::TempDir;
+
+TEST_CASE("Records round trip and persist across reopen", "[index]") {
+    TempDir dir;
+    CertRecord rec = revoked(Reason::superseded, 1700000123);
+    rec.invalidity_date = 1699999999;
+    IssuerId issuer = 0;
+    {
+        auto index = open_index(dir.path());
+        issuer = *index->ensure_issuer(as_bytes("ca-1"), "CA One");
+        std::vector<Change> changes{change(ChangeKind::revoke, issuer, "1234", rec)};
+        auto result = index->commit(changes, admin_provenance("r1"), 1700000200);
+        REQUIRE(result);
+        CHECK(result->applied == 1);
+        CHECK(result->last_seq == 1);
+    }
+    auto index = open_index(dir.path());
+    auto found = index->find(issuer, serial("001234"));
+    REQUIRE(found);
+    REQUIRE(*found);
+    CHECK((*found)->same_content(rec));
+    CHECK((*found)->last_seq == 1);
+    CHECK(index->find(issuer, serial("1235")).value() == std::nullopt);
+    CHECK(index->find(issuer + 1, serial("1234")).value() == std::nullopt);
+}
+
+TEST_CASE("Issuer ids are assigned once and stable across reopen", "[index]") {
+    TempDir dir;
+    IssuerId a = 0, b = 0;
+    {
+        auto index = open_index(dir.path());
+        a = *index->ensure_issuer(as_bytes("ca-a"), "A");
+        b = *index->ensure_issuer(as_bytes("ca-b"), "B");
+        CHECK(a != b);
+        CHECK(index->ensure_issuer(as_bytes("ca-a"), "renamed") == a);
+    }
+    auto index = open_index(dir.path());
+    CHECK(index->find_issuer(as_bytes("ca-a")).value() == a);
+    CHECK(index->find_issuer(as_bytes("ca-b")).value() == b);
+    CHECK(index->find_issuer(as_bytes("ca-c")).value() == std::nullopt);
+    CHECK(index->ensure_issuer(as_bytes("ca-b"), "B") == b);
+    auto all = index->issuers();
+    REQUIRE(all);
+    REQUIRE(all->size() == 2);
+    CHECK((*all)[0].id == a);
+    CHECK((*all)[0].identity == to_bytes("ca-a"));
+    CHECK((*all)[0].name == "A");
+    CHECK((*all)[1].id == b);
+    CHECK(index->ensure_issuer(as_bytes("ca-c"), "C") == std::max(a, b) + 1);
+}
+
+TEST_CASE("Bad input is invalid_argument and writes nothing", "[index]") {
+    TempDir dir;
+    auto index = open_index(dir.path());
+    IssuerId issuer = *index->ensure_issuer(as_bytes("ca"), "CA");
+    CHECK(index->ensure_issuer({}, "empty").error().code == ErrorCode::invalid_argument);
+    CHECK(
+        index->ensure_issuer(as_bytes(std::string(kMaxIdentityBytes + 1, 'x')), "").error().code ==
+        ErrorCode::invalid_argument);
+
+    auto bad = [&](Change c, Provenance p = import_provenance()) {
+        std::vector<Change> changes{
+            change(ChangeKind::register_certificate, issuer, "01", issued()), std::move(c)};
+        auto r = index->commit(changes, p, 1);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().code == ErrorCode::invalid_argument);
+    };
+    bad(change(ChangeKind::register_certificate, issuer, "02",
+               issued(std::string(kMaxSubjectBytes + 1, 'x'))));
+    bad(Change{ChangeKind::register_certificate, issuer, Serial{}, issued()});
+    bad(change(ChangeKind::register_certificate, issuer + 1, "02", issued()));  // unknown issuer
+    bad(change(ChangeKind::revoke, issuer, "02", issued()));
+    bad(change(ChangeKind::release, issuer, "02", revoked()));
+    bad(change(static_cast<ChangeKind>(9), issuer, "02", issued()));
+    CertRecord bad_reason = revoked();
+    bad_reason.reason = static_cast<Reason>(7);
+    bad(change(ChangeKind::revoke, issuer, "02", bad_reason));
+    Provenance bad_evidence = admin_provenance("r");
+    bad_evidence.evidence_sha256 = "abc";
+    bad(change(ChangeKind::register_certificate, issuer, "02", issued()), bad_evidence);
+    bad(change(ChangeKind::register_certificate, issuer, "02", issued()),
+        admin_provenance(std::string(kMaxRequestIdBytes + 1, 'r')));
+
+    CHECK(index->find(issuer, serial("01")).value() == std::nullopt);
+    CHECK(index->stats()->journal_entries == 0);
+    CHECK(index->find_request("r").value() == std::nullopt);
+}
+
+TEST_CASE("for_each_record visits one issuer in key order and stops early", "[index]") {
+    TempDir dir;
+    auto index = open_index(dir.path());
+    IssuerId a = *index->ensure_issuer(as_bytes("a"), "A");
+    IssuerId b = *index->ensure_issuer(as_bytes("b"), "B");
+    std::vector<Change> changes;
+    for (auto hex : {"0300", "01", "02", "FF", "0100"}) {
+        changes.push_back(change(ChangeKind::register_certificate, a, hex, issued(hex)));
+    }
+    changes.push_back(change(ChangeKind::register_certificate, b, "00", issued()));
+    REQUIRE(index->commit(changes, import_provenance(), 1));
+
+    std::vector<std::string> seen;
+    auto all = index->for_each_record(a, [&](const Serial& s, const CertRecord& r) {
+        seen.push_back(s.to_hex());
+        CHECK(r.subject.size() >= 2);
+        return true;
+    });
+    REQUIRE(all);
+    CHECK(*all == true);
+    // Bytewise on the magnitude: 01 < 0100 < 02 < 0300 < FF.
+    CHECK(seen == std::vector<std::string>{"01", "0100", "02", "0300", "FF"});
+
+    seen.clear();
+    auto stopped = index->for_each_record(a, [&](const Serial& s, const CertRecord&) {
+        seen.push_back(s.to_hex());
+        return seen.size() < 2;
+    });
+    REQUIRE(stopped);
+    CHECK(*stopped == false);
+    CHECK(seen.size() == 2);
+
+    int count = 0;
+    REQUIRE(index->for_each_record(b + 5, [&](const Serial&, const CertRecord&) {
+        ++count;
+        return true;
+    }));
+    CHECK(count == 0);
+}
+
+TEST_CASE("Metadata is stored, persists and reserves the tanda. prefix", "[index]") {
+    TempDir dir;
+    {
+        auto index = open_index(dir.path());
+        CHECK(index->get_meta("crl.1.number").value() == std::nullopt);
+        REQUIRE(index->put_meta("crl.1.number", "41"));
+        REQUIRE(index->put_meta("crl.1.number", "42"));
+        REQUIRE(index->put_meta("empty", ""));
+    }
+    auto index = open_index(dir.path());
+    CHECK(index->get_meta("crl.1.number").value() == "42");
+    CHECK(index->get_meta("empty").value() == "");
+    CHECK(index->put_meta("tanda.schema_version", "9").error().code == ErrorCode::invalid_argument);
+    CHECK(index->get_meta("tanda.schema_version").error().code == ErrorCode::invalid_argument);
+    CHECK(index->put_meta("", "x").error().code == ErrorCode::invalid_argument);
+    CHECK(index->put_meta("k", std::string(kMaxMetaValueBytes + 1, 'v')).error().code ==
+          ErrorCode::invalid_argument);
+}
+
+TEST_CASE("stats counts records and journal entries", "[index]") {
+    TempDir dir;
+    auto index = open_index(dir.path(), std::size_t{1} << 22);
+    IssuerId issuer = *index->ensure_issuer(as_bytes("ca"), "CA");
+    std::vector<Change> changes{change(ChangeKind::register_certificate, issuer, "01", issued()),
+                                change(ChangeKind::register_certificate, issuer, "02", issued())};
+    REQUIRE(index->commit(changes, import_provenance(), 1));
+    std::vector<Change> revoke{change(ChangeKind::revoke, issuer, "01", revoked())};
+    REQUIRE(index->commit(revoke, import_provenance(), 2));
+    auto s = index->stats();
+    REQUIRE(s);
+    CHECK(s->records == 2);
+    CHECK(s->journal_entries == 3);
+    CHECK(s->map_size == std::size_t{1} << 22);
+    CHECK(s->used_bytes > 0);
+    CHECK(s->used_bytes <= s->map_size);
+}
