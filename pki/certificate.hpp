@@ -17,6 +17,7 @@ namespace tanda::pki {
 enum class HashAlgorithm { sha1, sha256, sha384, sha512 };
 inline constexpr HashAlgorithm kAllHashAlgorithms[] = {
     HashAlgorithm::sha1, HashAlgorithm::sha256, HashAlgorithm::sha384, HashAlgorithm::sha512};
+// OpenSSL's lower-case digest name: "sha1", "sha256", "sha384", "sha512".
 std::string_view hash_name(HashAlgorithm alg) noexcept;
 
 struct CertificateHandle;  // the X509 inside; defined in pki/openssl_handles.hpp
@@ -32,7 +33,8 @@ public:
     [[nodiscard]] static Result<Certificate> from_der(ByteView der);
 
     Serial serial() const;
-    std::string subject() const;  // RFC 2253 text, e.g. "CN=Leaf,O=Demo,C=ID"
+    // RFC 2253 text, most specific RDN first, e.g. "CN=Leaf,O=Demo,C=ID".
+    std::string subject() const;
     std::string issuer() const;
     UnixSeconds not_before() const;
     UnixSeconds not_after() const;

@@ -22,7 +22,10 @@ enum class Profile {
 };
 
 struct CertificateSpec {
-    std::string subject;   // RFC 2253-ish "CN=Demo CA,O=Tanda Demo,C=ID" (comma separated)
+    // RFC 2253-ish "CN=Demo CA,O=Tanda Demo,C=ID": comma separated, "\," escapes a comma;
+    // keys CN, O, OU, C, L, ST, emailAddress. As in RFC 2253 the first attribute is the most
+    // specific (last in the DER Name), so Certificate::subject() prints this string back.
+    std::string subject;
     Serial serial;
     UnixSeconds not_before = 0;
     UnixSeconds not_after = 0;

@@ -1,0 +1,15 @@
+// pki-internal: which digest an OCSP signature uses for a given key, and which keys may sign.
+#pragma once
+
+#include <openssl/evp.h>
+
+#include "core/result.hpp"
+#include "pki/certificate.hpp"
+
+namespace tanda::pki {
+
+// SHA-256 for RSA (2048 bits or more) and ECDSA P-256, SHA-384 for P-384, SHA-512 for P-521,
+// nullptr (pure signature) for Ed25519/Ed448. ErrorCode::config for any other key.
+[[nodiscard]] Result<const EVP_MD*> signing_digest(const PrivateKey& key);
+
+}  // namespace tanda::pki
