@@ -148,9 +148,9 @@ void print_instructions(const fs::path& dir, unsigned port) {
         "  openssl ocsp -issuer %s/ca.pem -cert %s/good.pem -url %s -CAfile %s/ca.pem -resp_text\n\n"
         "Query the revoked certificate (expect \"revoked\", reason keyCompromise):\n"
         "  openssl ocsp -issuer %s/ca.pem -cert %s/revoked.pem -url %s -CAfile %s/ca.pem -resp_text\n\n"
-        "Both at once, over GET, with SHA-256 CertIDs:\n"
-        "  openssl ocsp -issuer %s/ca.pem -cert %s/good2.pem -cert %s/revoked.pem -sha256 -url %s "
-        "-CAfile %s/ca.pem -no_nonce -reqout /dev/null\n\n"
+        "Both at once, with SHA-256 CertIDs and no nonce (openssl wants -sha256 before -cert):\n"
+        "  openssl ocsp -issuer %s/ca.pem -sha256 -cert %s/good2.pem -cert %s/revoked.pem -url %s "
+        "-CAfile %s/ca.pem -no_nonce -resp_text\n\n"
         "Stop with Ctrl-C.\n\n",
         url.c_str(), d.c_str(), d.c_str(), d.c_str(), d.c_str(), url.c_str(), d.c_str(),
         d.c_str(), d.c_str(), url.c_str(), d.c_str(), d.c_str(), d.c_str(), d.c_str(),

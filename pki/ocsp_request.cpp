@@ -78,6 +78,23 @@ bool read_nonce(OCSP_REQUEST* req, std::optional<Bytes>& nonce) {
     return true;
 }
 
+// RFC 6960 4.4 (and RFC 5280 4.2): an extension marked critical that we do not understand must
+// not be ignored. We understand the nonce, acceptable responses (we only produce the basic type
+// every client must accept) and the service locator (we are the authoritative responder).
+template <typename T, typename Count, typename Get>
+bool only_known_critical(T* holder, Count count, Get get) {
+    for (int i = 0; i < count(holder); ++i) {
+        X509_EXTENSION* ext = get(holder, i);
+        if (ext == nullptr || X509_EXTENSION_get_critical(ext) <= 0) continue;
+        int nid = OBJ_obj2nid(X509_EXTENSION_get_object(ext));
+        if (nid != NID_id_pkix_OCSP_Nonce && nid != NID_id_pkix_OCSP_acceptableResponses &&
+            nid != NID_id_pkix_OCSP_serviceLocator) {
+            return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 tl::expected<OcspRequest, RequestError> parse_ocsp_request(ByteView der,
@@ -105,13 +122,15 @@ tl::expected<OcspRequest, RequestError> parse_ocsp_request(ByteView der,
     OcspRequest out;
     out.certs.reserve(static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i) {
-        auto cert = requested_cert(OCSP_request_onereq_get0(req.get(), i));
-        if (!cert) {
+        OCSP_ONEREQ* one = OCSP_request_onereq_get0(req.get(), i);
+        auto cert = requested_cert(one);
+        if (!cert || !only_known_critical(one, OCSP_ONEREQ_get_ext_count, OCSP_ONEREQ_get_ext)) {
             return malformed();
         }
         out.certs.push_back(std::move(*cert));
     }
-    if (!read_nonce(req.get(), out.nonce)) {
+    if (!only_known_critical(req.get(), OCSP_REQUEST_get_ext_count, OCSP_REQUEST_get_ext) ||
+        !read_nonce(req.get(), out.nonce)) {
         return malformed();
     }
     return out;

@@ -194,3 +194,24 @@ TEST_CASE("parse_ocsp_request rejects bytes that are not exactly one request", "
         CHECK(ERR_peek_error() == 0);
     }
 }
+
+TEST_CASE("a critical request extension we do not understand is malformed (RFC 6960 4.4)",
+          "[ocsp_request]") {
+    test::TestCa ca;
+    auto leaf = ca.issue("CN=leaf");
+    for (bool critical : {false, true}) {
+        test::RequestBuilder req;
+        req.add(EVP_sha1(), leaf.cert, ca.cert());
+        pki::Asn1OctetStringPtr value(ASN1_OCTET_STRING_new());
+        const unsigned char null_der[] = {0x05, 0x00};
+        ASN1_OCTET_STRING_set(value.get(), null_der, 2);
+        // id-pkix-ocsp-pref-sig-algs-like private OID, not known to Tanda.
+        pki::Asn1ObjectPtr oid(OBJ_txt2obj("1.3.6.1.4.1.99999.1", 1));
+        pki::X509ExtensionPtr ext(
+            X509_EXTENSION_create_by_OBJ(nullptr, oid.get(), critical ? 1 : 0, value.get()));
+        REQUIRE(OCSP_REQUEST_add_ext(req.get(), ext.get(), -1) == 1);
+        auto parsed = pki::parse_ocsp_request(req.der(), {});
+        INFO("critical " << critical);
+        CHECK(parsed.has_value() == !critical);
+    }
+}

@@ -1,0 +1,344 @@
+"""The tanda command line: check-config, import and demo."""
+
+import datetime as dt
+import os
+import re
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509 import ocsp
+
+import harness
+from harness import Fixture, Server, _write_key, _write_pem, issue, _name, run_tanda, to_yaml
+
+
+class CliTestCase(unittest.TestCase):
+
+    def fixture(self, **kw):
+        fx = Fixture(**kw)
+        self.addCleanup(fx.close)
+        return fx
+
+    def query(self, fx, ca, serial):
+        import urllib.request
+        req = urllib.request.Request(fx.server.url + "/",
+                                     data=harness.single_request(ca.cert, serial),
+                                     headers={"Content-Type": "application/ocsp-request"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return ocsp.load_der_ocsp_response(r.read())
+
+
+class CheckConfigTest(CliTestCase):
+
+    def test_good_config(self):
+        fx = self.fixture(import_cas=False)
+        r = run_tanda("check-config", fx.config_path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(f"{fx.config_path}: OK", r.stdout)
+        self.assertIn("CA ecdsa:", r.stdout)
+        self.assertIn("a delegated OCSP signer", r.stdout)
+        self.assertIn("CA rsa:", r.stdout)
+        self.assertIn("the CA key", r.stdout)
+
+    def test_example_config_schema(self):
+        # The shipped example names files that do not exist here: only those may be reported.
+        example = os.path.join(harness.HERE, "..", "..", "config", "tanda.example.yaml")
+        r = run_tanda("check-config", example)
+        self.assertIn(r.returncode, (0, 78), r.stderr)
+        for line in r.stderr.splitlines():
+            self.assertNotRegex(line, r"unknown key|not allowed|syntax", line)
+
+    def test_config_with_errors(self):
+        fx = self.fixture(import_cas=False)
+        ca = fx.pki.ecdsa
+        text = (
+            "listen:\n"                                   # 1
+            "  address: 127.0.0.1\n"                      # 2
+            "  port: 0\n"                                 # 3
+            "  bogus_key: 1\n"                            # 4
+            "storage:\n"                                  # 5
+            f"  path: {fx.tmp}/data\n"                    # 6
+            "cas:\n"                                      # 7
+            "  - name: ecdsa\n"                           # 8
+            f"    issuer_certificate: {ca.cert_path}\n"   # 9
+            f"    signer_certificate: {ca.signer_path}\n" # 10
+            f"    signer_key: {ca.signer_key_path}\n"     # 11
+            "    max_certids: 0\n"                        # 12
+            "    nonce:\n"                                # 13
+            "      policy: sometimes\n"                   # 14
+            "    response_validty: 1d\n"                  # 15
+        )
+        path = os.path.join(fx.tmp, "bad.yaml")
+        with open(path, "w") as f:
+            f.write(text)
+        r = run_tanda("check-config", path)
+        self.assertEqual(r.returncode, 78, r.stdout + r.stderr)
+        err = r.stderr
+        lines = err.splitlines()
+
+        def line_for(n, *words):
+            hits = [l for l in lines if l.startswith(f"{path}:{n}:")]
+            self.assertTrue(hits, f"nothing reported at {path}:{n} in:\n{err}")
+            for w in words:
+                self.assertTrue(any(w in h for h in hits), f"{w!r} not in {hits}")
+
+        line_for(4, "bogus_key")
+        line_for(12, "max_certids")
+        line_for(14, "sometimes")
+        line_for(15, "response_validty")
+        self.assertNotIn("OK", r.stdout)
+
+    def test_yaml_syntax_error(self):
+        fx = self.fixture(import_cas=False)
+        path = os.path.join(fx.tmp, "syntax.yaml")
+        with open(path, "w") as f:
+            f.write("listen:\n  port: 0\n  address: [127.0.0.1\nstorage:\n  path: x\n")
+        r = run_tanda("check-config", path)
+        self.assertEqual(r.returncode, 78, r.stderr)
+        self.assertRegex(r.stderr, re.escape(path) + r":\d+: ")
+
+    def test_missing_file_and_usage(self):
+        r = run_tanda("check-config", "/nonexistent/tanda.yaml")
+        self.assertEqual(r.returncode, 78)
+        self.assertIn("/nonexistent/tanda.yaml", r.stderr)
+        r = run_tanda("check-config")
+        self.assertEqual(r.returncode, 2)
+
+    def signer_config(self, fx, eku):
+        ca = fx.pki.ecdsa
+        key = ec.generate_private_key(ec.SECP256R1())
+        t = harness.now()
+        cert = issue(_name("Not an OCSP signer"), key.public_key(), ca.cert.subject, ca.key,
+                     0x1999, t - dt.timedelta(days=1), t + dt.timedelta(days=30), eku=eku,
+                     aki_from=ca.key.public_key())
+        cert_path = os.path.join(fx.tmp, "nosigner.pem")
+        key_path = os.path.join(fx.tmp, "nosigner.key")
+        _write_pem(cert_path, cert)
+        _write_key(key_path, key)
+        fx.write_config(ca_options={"ecdsa": {"signer_certificate": cert_path,
+                                              "signer_key": key_path}})
+        return fx.config_path
+
+    def test_signer_without_ocsp_signing_eku_refused(self):
+        fx = self.fixture(import_cas=False)
+        path = self.signer_config(fx, eku=None)
+        r = run_tanda("check-config", path)
+        self.assertEqual(r.returncode, 78, r.stdout + r.stderr)
+        self.assertIn("OCSPSigning", r.stderr)
+        self.assertIn("ecdsa", r.stderr)
+        self.assertRegex(r.stderr, re.escape(path) + r":\d+: ")
+        # serve refuses the same config.
+        r = run_tanda("serve", "--config", path, timeout=30)
+        self.assertEqual(r.returncode, 78, r.stderr)
+
+    def test_signer_with_other_eku_refused(self):
+        from cryptography.x509.oid import ExtendedKeyUsageOID
+        fx = self.fixture(import_cas=False)
+        path = self.signer_config(fx, eku=[ExtendedKeyUsageOID.SERVER_AUTH])
+        r = run_tanda("check-config", path)
+        self.assertEqual(r.returncode, 78, r.stdout + r.stderr)
+        self.assertIn("OCSPSigning", r.stderr)
+
+    def test_key_not_matching_signer(self):
+        fx = self.fixture(import_cas=False)
+        fx.write_config(ca_options={"rsa": {"signer_key": fx.pki.ecdsa.key_path}})
+        r = run_tanda("check-config", fx.config_path)
+        self.assertEqual(r.returncode, 78, r.stdout + r.stderr)
+        self.assertIn("rsa", r.stderr)
+
+
+class ImportTest(CliTestCase):
+
+    def test_malformed_line_imports_nothing(self):
+        fx = self.fixture(import_cas=False)
+        ca = fx.pki.ecdsa
+        lines = ca.index_lines[:2] + ["R\t271122040613Z\tnot-a-time\t10AA\tunknown\t/CN=x\n",
+                                      "V\tgarbage\n"] + ca.index_lines[2:4]
+        bad = os.path.join(fx.tmp, "bad-index.txt")
+        with open(bad, "w") as f:
+            f.write("".join(lines))
+        r = run_tanda("import", "--config", fx.config_path, "--ca", "ecdsa", "--index", bad)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn(f"{bad}:3: ", r.stderr)
+        self.assertIn(f"{bad}:4: ", r.stderr)
+        self.assertIn("6 tab-separated fields", r.stderr)
+        self.assertIn("nothing was imported", r.stderr)
+        self.assertNotIn(f"{bad}:1:", r.stderr)
+        fx.serve()
+        for label in ("good", "revoked"):
+            with self.subTest(label=label):
+                resp = self.query(fx, ca, ca.leaves[label].serial)
+                self.assertEqual(resp.certificate_status, ocsp.OCSPCertStatus.UNKNOWN)
+
+    def test_duplicate_serial_rejected(self):
+        fx = self.fixture(import_cas=False)
+        ca = fx.pki.rsa
+        bad = os.path.join(fx.tmp, "dup-index.txt")
+        with open(bad, "w") as f:
+            f.write(ca.index_lines[0] + ca.index_lines[1] + ca.index_lines[0])
+        r = run_tanda("import", "--config", fx.config_path, "--ca", "rsa", "--index", bad)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn(f"{bad}:3: ", r.stderr)
+
+    def test_reimport_is_idempotent(self):
+        fx = self.fixture()  # imported once already
+        for name, ca in fx.pki.cas.items():
+            with self.subTest(ca=name):
+                r = run_tanda("import", "--config", fx.config_path, "--ca", name, "--index",
+                              ca.index_path)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                n = len(ca.index_lines)
+                self.assertRegex(r.stdout, rf"CA {name}: {n} certificates, 0 recorded, "
+                                           rf"{n} unchanged")
+
+    def test_import_never_unrevokes(self):
+        fx = self.fixture()
+        ca = fx.pki.ecdsa
+        leaf = ca.leaves["revoked"]
+        line = next(l for l in ca.index_lines if f"\t{leaf.serial:X}\t" in l)
+        fields = line.split("\t")
+        fields[0], fields[2] = "V", ""
+        path = os.path.join(fx.tmp, "unrevoke.txt")
+        with open(path, "w") as f:
+            f.write("\t".join(fields))
+        r = run_tanda("import", "--config", fx.config_path, "--ca", "ecdsa", "--index", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("1 kept revoked", r.stdout)
+        fx.serve()
+        resp = self.query(fx, ca, leaf.serial)
+        self.assertEqual(resp.certificate_status, ocsp.OCSPCertStatus.REVOKED)
+
+    def test_import_certs_dir(self):
+        fx = self.fixture(import_cas=False)
+        ca = fx.pki.rsa
+        d = os.path.join(fx.tmp, "certs")
+        os.makedirs(d)
+        shutil.copy(ca.leaves["good"].path, d)
+        shutil.copy(ca.leaves["unknown"].path, d)
+        r = run_tanda("import", "--config", fx.config_path, "--ca", "rsa", "--certs", d)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("2 recorded", r.stdout)
+        fx.serve()
+        for label in ("good", "unknown"):
+            resp = self.query(fx, ca, ca.leaves[label].serial)
+            self.assertEqual(resp.certificate_status, ocsp.OCSPCertStatus.GOOD)
+
+    def test_usage_errors(self):
+        fx = self.fixture(import_cas=False)
+        r = run_tanda("import", "--config", fx.config_path, "--ca", "ecdsa")
+        self.assertEqual(r.returncode, 2)
+        r = run_tanda("import", "--config", fx.config_path, "--ca", "nope", "--index",
+                      fx.pki.ecdsa.index_path)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("nope", r.stderr)
+
+
+class ServeShutdownTest(CliTestCase):
+
+    def test_sigterm_with_idle_and_partial_connections(self):
+        fx = self.fixture(listen={"shutdown_grace": "2s"})
+        fx.serve()
+        ca = fx.pki.ecdsa
+        self.assertEqual(self.query(fx, ca, ca.leaves["good"].serial).certificate_status,
+                         ocsp.OCSPCertStatus.GOOD)
+        idle = socket.create_connection(("127.0.0.1", fx.server.port), timeout=10)
+        partial = socket.create_connection(("127.0.0.1", fx.server.port), timeout=10)
+        self.addCleanup(idle.close)
+        self.addCleanup(partial.close)
+        partial.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/ocsp-request"
+                        b"\r\nContent-Length: 50\r\n\r\nabc")
+        # Make sure the server has accepted both before the signal.
+        with socket.create_connection(("127.0.0.1", fx.server.port), timeout=10) as probe:
+            probe.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            self.assertTrue(probe.recv(100).startswith(b"HTTP/1.1 200"))
+        started = time.monotonic()
+        fx.server.proc.send_signal(signal.SIGTERM)
+        rc = fx.server.proc.wait(15)
+        elapsed = time.monotonic() - started
+        self.assertEqual(rc, 0, fx.server.stderr())
+        self.assertLess(elapsed, 2 + 3, "shutdown_grace not honoured")
+        self.assertEqual(idle.recv(100), b"")  # closed, no response
+        self.assertIn("msg=stopped", fx.server.stderr())
+        with self.assertRaises(OSError):
+            socket.create_connection(("127.0.0.1", fx.server.port), timeout=2).close()
+
+
+class DemoTest(CliTestCase):
+
+    def start_demo(self, d):
+        server = Server(["demo", "--dir", d, "--port", "0"], os.path.dirname(d),
+                        name=f"demo-{time.monotonic_ns()}")
+        self.addCleanup(server.stop)
+        server.start()
+        deadline = time.monotonic() + 20
+        while "Stop with Ctrl-C." not in server.stdout():
+            self.assertLess(time.monotonic(), deadline, "demo printed no instructions")
+            time.sleep(0.05)
+        return server
+
+    def run_printed(self, command):
+        args = shlex.split(command)
+        self.assertEqual(args[:2], ["openssl", "ocsp"])
+        r = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           timeout=30)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("Response verify OK", r.stderr)
+        return r.stdout
+
+    def test_demo(self):
+        tmp = tempfile.mkdtemp(prefix="tanda-demo-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        d = os.path.join(tmp, "demo")
+        server = self.start_demo(d)
+        self.assertIn("creating demo CA", server.stderr())
+        out = server.stdout()
+        self.assertIn(f"http://127.0.0.1:{server.port}", out)
+        commands = [l.strip() for l in out.splitlines() if l.strip().startswith("openssl ocsp")]
+        self.assertEqual(len(commands), 3, out)
+        good = self.run_printed(commands[0])
+        self.assertRegex(good, r"good\.pem: good\n")
+        revoked = self.run_printed(commands[1])
+        self.assertRegex(revoked, r"revoked\.pem: revoked\n")
+        self.assertIn("Reason: keyCompromise", revoked)
+        both = self.run_printed(commands[2])
+        self.assertRegex(both, r"good2\.pem: good\n")
+        self.assertRegex(both, r"revoked\.pem: revoked\n")
+        self.assertIn("Hash Algorithm: sha256", both)
+        for name in ("ca.pem", "ocsp.pem", "ocsp.key", "good.pem", "good2.pem", "revoked.pem",
+                     "index.txt", "tanda.yaml"):
+            self.assertTrue(os.path.exists(os.path.join(d, name)), name)
+        self.assertEqual(os.stat(os.path.join(d, "ocsp.key")).st_mode & 0o077, 0)
+        with open(os.path.join(d, "ca.pem"), "rb") as f:
+            ca_before = f.read()
+        self.assertEqual(server.stop(), 0, server.stderr())
+        self.assertIn("msg=stopped", server.stderr())
+
+        # Again on the same directory: reuses the CA, answers the same.
+        server = self.start_demo(d)
+        self.assertIn("reusing demo CA", server.stderr())
+        with open(os.path.join(d, "ca.pem"), "rb") as f:
+            self.assertEqual(f.read(), ca_before)
+        out = server.stdout()
+        commands = [l.strip() for l in out.splitlines() if l.strip().startswith("openssl ocsp")]
+        self.assertRegex(self.run_printed(commands[0]), r"good\.pem: good\n")
+        self.assertRegex(self.run_printed(commands[1]), r"revoked\.pem: revoked\n")
+        self.assertEqual(server.stop(), 0, server.stderr())
+
+    def test_serve_sigterm_exit_code(self):
+        fx = self.fixture()
+        fx.serve()
+        resp = self.query(fx, fx.pki.ecdsa, fx.pki.ecdsa.leaves["good"].serial)
+        self.assertEqual(resp.certificate_status, ocsp.OCSPCertStatus.GOOD)
+        self.assertEqual(fx.server.stop(), 0)
+        self.assertIn("signal=SIGTERM", fx.server.stderr())
+
+
+if __name__ == "__main__":
+    unittest.main()
