@@ -71,15 +71,34 @@ std::optional<UnixSeconds> parse_asn1_time(std::string_view t) {
     return to_unix(y, mo, d, h, mi, s);
 }
 
+namespace {
+
+// A Unix time split into calendar fields (UTC).
+struct Civil {
+    std::int64_t days;  // since 1970-01-01
+    int year;
+    unsigned month, day;
+    int hour, minute, second;
+};
+
+Civil to_civil(UnixSeconds t) {
+    Civil c{};
+    c.days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+    std::int64_t secs = t - c.days * 86400;
+    civil_from_days(c.days, c.year, c.month, c.day);
+    c.hour = int(secs / 3600);
+    c.minute = int(secs / 60 % 60);
+    c.second = int(secs % 60);
+    return c;
+}
+
+}  // namespace
+
 std::string format_rfc3339(UnixSeconds t) {
-    std::int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-    std::int64_t secs = t - days * 86400;
-    int y;
-    unsigned m, d;
-    civil_from_days(days, y, m, d);
+    Civil c = to_civil(t);
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", y, m, d, int(secs / 3600),
-                  int(secs / 60 % 60), int(secs % 60));
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", c.year, c.month, c.day,
+                  c.hour, c.minute, c.second);
     return buf;
 }
 
@@ -87,15 +106,11 @@ std::string format_http_date(UnixSeconds t) {
     static constexpr const char* kDays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
     static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    std::int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-    std::int64_t secs = t - days * 86400;
-    int y;
-    unsigned m, d;
-    civil_from_days(days, y, m, d);
+    Civil c = to_civil(t);
     char buf[40];
     std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d GMT",
-                  kDays[((days % 7) + 7) % 7], d, kMonths[m - 1], y, int(secs / 3600),
-                  int(secs / 60 % 60), int(secs % 60));
+                  kDays[((c.days % 7) + 7) % 7], c.day, kMonths[c.month - 1], c.year, c.hour,
+                  c.minute, c.second);
     return buf;
 }
 

@@ -108,20 +108,9 @@ Result<Certificate> Certificate::from_der(ByteView der) {
 }
 
 Result<Certificate> Certificate::load_file(const std::string& path) {
-    auto text = read_file(path);
-    if (!text) {
-        return tl::unexpected(text.error());
-    }
-    if (!looks_like_pem(*text)) {
-        auto cert = from_der(as_bytes(*text));
-        if (!cert) {
-            return tl::unexpected(cert.error().with_context(path));
-        }
-        return cert;
-    }
-    auto certs = pem_certificates(*text, true);
+    auto certs = load_all(path);
     if (!certs) {
-        return tl::unexpected(certs.error().with_context(path));
+        return tl::unexpected(certs.error());
     }
     return certs->front();
 }
