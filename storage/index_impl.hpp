@@ -2,6 +2,9 @@
 // meta keys. Shared by the .cpp files of the index; private to storage/.
 #pragma once
 
+#include <mutex>
+#include <vector>
+
 #include <string>
 #include <string_view>
 
@@ -53,6 +56,8 @@ struct RevocationIndex::Impl {
     OpenPathGuard guard;  // declared first: released after the environment is closed
     lmdb::Env env;
     Databases dbs;
+    std::mutex observers_mutex;  // held while observers run: commits are serialised anyway
+    std::vector<CommitObserver> observers;
 };
 
 }  // namespace tanda::storage

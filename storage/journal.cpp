@@ -62,10 +62,12 @@ Result<CommitResult> RevocationIndex::commit(std::span<const Change> changes,
 
     JournalAppender appender(*txn, dbs, *head);
     CommitResult result;
+    std::vector<CommittedChange> committed;
     for (const Change& change : changes) {
         auto applied = appender.apply(change, provenance, now);
         if (!applied) return tl::unexpected(applied.error());
         ++(*applied ? result.applied : result.unchanged);
+        if (*applied) committed.push_back({change.issuer, change.serial, appender.head().seq});
     }
     result.last_seq = appender.head().seq;
     if (result.applied > 0) {
@@ -82,7 +84,16 @@ Result<CommitResult> RevocationIndex::commit(std::span<const Change> changes,
         }
     }
     if (auto r = txn->commit(); !r) return tl::unexpected(r.error());
+    if (!committed.empty()) {
+        std::lock_guard lock(impl_->observers_mutex);
+        for (const auto& observer : impl_->observers) observer(committed);
+    }
     return result;
+}
+
+void RevocationIndex::add_commit_observer(CommitObserver observer) {
+    std::lock_guard lock(impl_->observers_mutex);
+    impl_->observers.push_back(std::move(observer));
 }
 
 Result<std::vector<JournalEntry>> RevocationIndex::journal(std::uint64_t since,

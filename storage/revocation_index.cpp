@@ -71,7 +71,7 @@ Result<std::unique_ptr<RevocationIndex>> RevocationIndex::open(const Options& op
     if (!env) return tl::unexpected(env.error());
     auto dbs = open_databases(*env, kSchemaVersion);
     if (!dbs) return tl::unexpected(dbs.error().with_context(context));
-    auto impl = std::make_unique<Impl>(Impl{std::move(*guard), std::move(*env), *dbs});
+    auto impl = std::unique_ptr<Impl>(new Impl{std::move(*guard), std::move(*env), *dbs, {}, {}});
     return std::unique_ptr<RevocationIndex>(new RevocationIndex(std::move(impl)));
 }
 

@@ -88,6 +88,14 @@ struct CommitResult {
     std::uint64_t last_seq = 0;  // journal head after the commit
 };
 
+// One record a commit changed, for observers (caches, CRL publishers).
+struct CommittedChange {
+    IssuerId issuer = 0;
+    Serial serial;
+    std::uint64_t seq = 0;  // the journal entry that changed it
+};
+using CommitObserver = std::function<void(std::span<const CommittedChange>)>;
+
 struct Stats {
     std::uint64_t records = 0;
     std::uint64_t journal_entries = 0;
@@ -127,6 +135,12 @@ public:
     // On any error nothing is written. Bulk imports: up to ~100k changes per call.
     [[nodiscard]] Result<CommitResult> commit(std::span<const Change> changes,
                                               const Provenance& provenance, UnixSeconds now);
+
+    // Registers `observer`, called after every commit that changed at least one record: on the
+    // committing thread, after the commit is durable and before commit() returns, so whatever
+    // the observer invalidates is invalid before the writer acknowledges. Observers must be
+    // quick and must not call commit(). Thread-safe.
+    void add_commit_observer(CommitObserver observer);
 
     // Journal entries with seq >= since, at most `limit`, in order.
     [[nodiscard]] Result<std::vector<JournalEntry>> journal(std::uint64_t since,

@@ -200,3 +200,39 @@ TEST_CASE("verify_journal finds the first tampered, missing or corrupt entry", "
     REQUIRE(bad);
     CHECK(*bad == expected);
 }
+
+TEST_CASE("Commit observers see exactly the applied changes, after they are durable",
+          "[journal][observer]") {
+    TempDir dir;
+    auto index = open_index(dir.path());
+    std::vector<CommittedChange> seen;
+    int calls = 0;
+    RevocationIndex* raw = index.get();
+    IssuerId issuer = *index->ensure_issuer(as_bytes("ca"), "CA");
+    index->add_commit_observer([&](std::span<const CommittedChange> changes) {
+        ++calls;
+        for (const auto& c : changes) {
+            // Already visible to readers when the observer runs.
+            auto record = raw->find(c.issuer, c.serial);
+            REQUIRE(record);
+            REQUIRE(*record);
+            CHECK((*record)->last_seq == c.seq);
+            seen.push_back(c);
+        }
+    });
+    std::vector<Change> first{change(ChangeKind::register_certificate, issuer, "01", issued()),
+                              change(ChangeKind::register_certificate, issuer, "02", issued())};
+    REQUIRE(index->commit(first, import_provenance(), 100));
+    REQUIRE(calls == 1);
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[1].serial == serial("02"));
+    CHECK(seen[1].seq == 2);
+
+    std::vector<Change> same{change(ChangeKind::register_certificate, issuer, "01", issued())};
+    REQUIRE(index->commit(same, import_provenance(), 100));
+    CHECK(calls == 1);  // nothing applied: nobody is told
+
+    std::vector<Change> bad{change(ChangeKind::revoke, issuer, "01", issued())};
+    REQUIRE_FALSE(index->commit(bad, import_provenance(), 100));
+    CHECK(calls == 1);  // aborted: nobody is told
+}
