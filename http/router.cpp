@@ -26,7 +26,7 @@ const Router::Route* Router::find(std::string_view path) const {
     return nullptr;
 }
 
-Response Router::route(const Request& req) const {
+Response Router::route(const Request& req, RequestContext ctx) const {
     std::string_view target(req.target().data(), req.target().size());
     std::string_view path = target.substr(0, target.find('?'));
     const Route* r = find(path);
@@ -36,7 +36,8 @@ Response Router::route(const Request& req) const {
     if (std::find(r->methods.begin(), r->methods.end(), effective) == r->methods.end()) {
         return method_not_allowed(req, r->methods);
     }
-    Response res = r->handler(req, path);
+    ctx.path = path;
+    Response res = r->handler(req, ctx);
     if (head) {
         auto length = res.body().size();
         res.body().clear();

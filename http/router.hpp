@@ -11,8 +11,14 @@
 
 namespace tanda::http {
 
-// `path` is the request target without query; handlers may read the full target from `req`.
-using Handler = std::function<Response(const Request& req, std::string_view path)>;
+// What a handler knows besides the request. Listeners fill in what they know (a TLS listener
+// adds the verified peer); the router sets `path`.
+struct RequestContext {
+    std::string_view path;        // the request target without the query
+    std::string remote_address;   // "ip:port" of the client
+};
+
+using Handler = std::function<Response(const Request& req, const RequestContext& ctx)>;
 
 class Router {
 public:
@@ -23,7 +29,7 @@ public:
 
     // Finds the route and calls it; 404 / 405 from error_response otherwise. Thread-safe once
     // built (read-only).
-    Response route(const Request& req) const;
+    Response route(const Request& req, RequestContext ctx = {}) const;
 
 private:
     struct Route {

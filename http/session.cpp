@@ -86,7 +86,11 @@ void Session::on_body(beast::error_code ec) {
     }
     if (ec) return reject(Status::bad_request, "malformed HTTP request");
     Request req = parser_->release();
-    Response res = server_.router_.route(req);
+    RequestContext ctx;
+    boost::system::error_code ec_remote;
+    auto remote = stream_.socket().remote_endpoint(ec_remote);
+    if (!ec_remote) ctx.remote_address = remote.address().to_string() + ":" + std::to_string(remote.port());
+    Response res = server_.router_.route(req, std::move(ctx));
     res.keep_alive(req.keep_alive() && !server_.stopping_);
     respond(std::move(res));
 }

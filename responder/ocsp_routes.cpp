@@ -66,7 +66,7 @@ http::Response ocsp_http_response(const http::Request& req, const OcspAnswer& an
 void add_ocsp_routes(http::Router& router, const ResponderOptions& options,
                      const OcspSource& source, const Clock& clock) {
     auto handler = [&source, &clock, prefix = options.path_prefix](const http::Request& req,
-                                                                   std::string_view path) {
+                                                                   const http::RequestContext& ctx) {
         if (req.method() == http::Verb::post) {
             if (!is_ocsp_request_type(req[Field::content_type])) {
                 return http::error_response(req, Status::unsupported_media_type,
@@ -75,7 +75,7 @@ void add_ocsp_routes(http::Router& router, const ResponderOptions& options,
             const auto& body = req.body();
             return ocsp_http_response(req, source.respond(as_bytes(body)), clock.now());
         }
-        std::string_view encoded = path;
+        std::string_view encoded = ctx.path;
         if (!prefix.empty() && encoded.substr(0, prefix.size()) == prefix) {
             encoded.remove_prefix(prefix.size());
         }
@@ -92,7 +92,7 @@ void add_ocsp_routes(http::Router& router, const ResponderOptions& options,
 }
 
 void add_health_routes(http::Router& router) {
-    router.exact("/healthz", {http::Verb::get}, [](const http::Request& req, std::string_view) {
+    router.exact("/healthz", {http::Verb::get}, [](const http::Request& req, const http::RequestContext&) {
         http::Response res{Status::ok, req.version()};
         res.set(Field::content_type, "text/plain");
         res.set(Field::cache_control, "no-store");

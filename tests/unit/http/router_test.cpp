@@ -7,9 +7,9 @@ using namespace tanda::http;
 namespace {
 
 Handler says(std::string what) {
-    return [what](const Request& req, std::string_view path) {
+    return [what](const Request& req, const RequestContext& ctx) {
         Response res{Status::ok, req.version()};
-        res.body() = what + " " + std::string(path);
+        res.body() = what + " " + std::string(ctx.path);
         res.prepare_payload();
         return res;
     };

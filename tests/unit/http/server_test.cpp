@@ -34,9 +34,9 @@ struct RunningServer {
         o.port = 0;
         o.threads = 2;
         router.prefix("/", {http::Verb::get, http::Verb::post},
-                      [](const http::Request& req, std::string_view path) {
+                      [](const http::Request& req, const http::RequestContext& ctx) {
                           http::Response res{http::Status::ok, req.version()};
-                          res.body() = std::string(path) + ":" + req.body();
+                          res.body() = std::string(ctx.path) + ":" + req.body();
                           res.prepare_payload();
                           return res;
                       });
