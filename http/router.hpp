@@ -20,15 +20,27 @@ struct RequestContext {
 
 using Handler = std::function<Response(const Request& req, const RequestContext& ctx)>;
 
+// Completes a request: call exactly once, from any thread.
+using Reply = std::function<void(Response)>;
+// A handler that may answer later (e.g. after work on another pool); it must not block.
+using AsyncHandler =
+    std::function<void(const Request& req, const RequestContext& ctx, Reply reply)>;
+
 class Router {
 public:
     // Methods not listed get 405 with an Allow header. HEAD is answered by GET handlers with
     // the body removed when GET is listed.
     void exact(std::string path, std::vector<Verb> methods, Handler handler);
     void prefix(std::string prefix, std::vector<Verb> methods, Handler handler);
+    void exact_async(std::string path, std::vector<Verb> methods, AsyncHandler handler);
+    void prefix_async(std::string prefix, std::vector<Verb> methods, AsyncHandler handler);
 
-    // Finds the route and calls it; 404 / 405 from error_response otherwise. Thread-safe once
-    // built (read-only).
+    // Finds the route and calls it; 404 / 405 from error_response otherwise. `reply` is called
+    // exactly once, possibly later and on another thread; `req` must outlive that call.
+    // Thread-safe once built (read-only).
+    void dispatch(const Request& req, RequestContext ctx, Reply reply) const;
+    // The same for routes that answer at once (tests, simple listeners); an asynchronous
+    // route that has not answered on return gives 500.
     Response route(const Request& req, RequestContext ctx = {}) const;
 
 private:
@@ -36,8 +48,9 @@ private:
         std::string path;
         bool is_prefix = false;
         std::vector<Verb> methods;
-        Handler handler;
+        AsyncHandler handler;
     };
+    void add(std::string path, bool is_prefix, std::vector<Verb> methods, AsyncHandler handler);
     const Route* find(std::string_view path) const;
     std::vector<Route> routes_;
 };

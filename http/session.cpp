@@ -85,14 +85,20 @@ void Session::on_body(beast::error_code ec) {
         return close();
     }
     if (ec) return reject(Status::bad_request, "malformed HTTP request");
-    Request req = parser_->release();
+    request_ = parser_->release();
     RequestContext ctx;
     boost::system::error_code ec_remote;
     auto remote = stream_.socket().remote_endpoint(ec_remote);
-    if (!ec_remote) ctx.remote_address = remote.address().to_string() + ":" + std::to_string(remote.port());
-    Response res = server_.router_.route(req, std::move(ctx));
-    res.keep_alive(req.keep_alive() && !server_.stopping_);
-    respond(std::move(res));
+    if (!ec_remote) {
+        ctx.remote_address = remote.address().to_string() + ":" + std::to_string(remote.port());
+    }
+    // The reply may come from another thread (a signing pool): continue on our strand.
+    server_.router_.dispatch(request_, std::move(ctx), [self = shared_from_this()](Response res) {
+        net::dispatch(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
+            res.keep_alive(self->request_.keep_alive() && !self->server_.stopping_);
+            self->respond(std::move(res));
+        });
+    });
 }
 
 void Session::reject(Status status, std::string_view message) {

@@ -36,6 +36,7 @@ private:
     boost::beast::tcp_stream stream_;
     boost::beast::flat_buffer buffer_;
     std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
+    Request request_;  // kept until its (possibly asynchronous) reply is written
     std::optional<Response> response_;
     Server& server_;
     bool idle_ = false;

@@ -1,0 +1,135 @@
+#include "pki/ocsp_request_scan.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace tanda::pki {
+namespace {
+
+constexpr std::byte kSequence{0x30};
+constexpr std::byte kOctetString{0x04};
+constexpr std::byte kInteger{0x02};
+constexpr std::byte kOid{0x06};
+constexpr std::byte kNull{0x05};
+
+// One DER TLV at the front of `in`: checks definite, minimal length encoding (X.690 10.1).
+struct Tlv {
+    std::byte tag{};
+    ByteView value;
+    ByteView whole;
+};
+
+std::optional<Tlv> read_tlv(ByteView& in) noexcept {
+    if (in.size() < 2) return std::nullopt;
+    const std::byte tag = in[0];
+    std::size_t len = std::to_integer<std::size_t>(in[1]);
+    std::size_t header = 2;
+    if (len & 0x80) {
+        const std::size_t n = len & 0x7f;
+        if (n == 0 || n > 2 || in.size() < 2 + n) return std::nullopt;  // no indefinite, <64 KiB
+        len = 0;
+        for (std::size_t i = 0; i < n; ++i) len = len << 8 | std::to_integer<std::size_t>(in[2 + i]);
+        if (len < 0x80 || (n == 2 && len < 0x100)) return std::nullopt;  // not minimal
+        header += n;
+    }
+    if (in.size() - header < len) return std::nullopt;
+    Tlv t{tag, in.subspan(header, len), in.first(header + len)};
+    in = in.subspan(header + len);
+    return t;
+}
+
+// A TLV with `tag` that must be the only content of `in`.
+std::optional<Tlv> read_only(ByteView in, std::byte tag) noexcept {
+    auto t = read_tlv(in);
+    if (!t || t->tag != tag || !in.empty()) return std::nullopt;
+    return t;
+}
+
+template <std::size_t N>
+bool equals(ByteView v, const std::array<unsigned char, N>& want) noexcept {
+    return v.size() == N && std::equal(want.begin(), want.end(), v.begin(),
+                                       [](unsigned char a, std::byte b) {
+                                           return a == std::to_integer<unsigned char>(b);
+                                       });
+}
+
+std::optional<HashAlgorithm> hash_of(ByteView oid) noexcept {
+    static constexpr std::array<unsigned char, 5> kSha1{0x2b, 0x0e, 0x03, 0x02, 0x1a};
+    static constexpr std::array<unsigned char, 9> kSha256{0x60, 0x86, 0x48, 0x01, 0x65,
+                                                          0x03, 0x04, 0x02, 0x01};
+    if (equals(oid, kSha1)) return HashAlgorithm::sha1;
+    if (oid.size() != kSha256.size() || !std::equal(kSha256.begin(), kSha256.end() - 1, oid.begin(),
+                                                     [](unsigned char a, std::byte b) {
+                                                         return a == std::to_integer<unsigned char>(b);
+                                                     })) {
+        return std::nullopt;
+    }
+    switch (std::to_integer<unsigned>(oid.back())) {
+        case 1: return HashAlgorithm::sha256;
+        case 2: return HashAlgorithm::sha384;
+        case 3: return HashAlgorithm::sha512;
+        default: return std::nullopt;
+    }
+}
+
+std::size_t digest_size(HashAlgorithm alg) noexcept {
+    switch (alg) {
+        case HashAlgorithm::sha1: return 20;
+        case HashAlgorithm::sha256: return 32;
+        case HashAlgorithm::sha384: return 48;
+        case HashAlgorithm::sha512: return 64;
+    }
+    return 0;
+}
+
+}  // namespace
+
+std::optional<SimpleRequestView> scan_simple_ocsp_request(ByteView der) noexcept {
+    // OCSPRequest { tbsRequest } -> TBSRequest { requestList } -> SEQUENCE OF { Request }
+    // -> Request { reqCert } -> CertID (RFC 6960 4.1.1).
+    auto request = read_only(der, kSequence);
+    if (!request) return std::nullopt;
+    auto tbs = read_only(request->value, kSequence);
+    if (!tbs) return std::nullopt;
+    auto list = read_only(tbs->value, kSequence);
+    if (!list) return std::nullopt;
+    auto one = read_only(list->value, kSequence);
+    if (!one) return std::nullopt;
+    auto cert_id = read_only(one->value, kSequence);
+    if (!cert_id) return std::nullopt;
+
+    ByteView fields = cert_id->value;
+    auto alg = read_tlv(fields);
+    auto name_hash = read_tlv(fields);
+    auto key_hash = read_tlv(fields);
+    auto serial = read_tlv(fields);
+    if (!alg || !name_hash || !key_hash || !serial || !fields.empty() || alg->tag != kSequence ||
+        name_hash->tag != kOctetString || key_hash->tag != kOctetString ||
+        serial->tag != kInteger) {
+        return std::nullopt;
+    }
+    // AlgorithmIdentifier { OID, NULL or absent parameters }.
+    ByteView alg_fields = alg->value;
+    auto oid = read_tlv(alg_fields);
+    if (!oid || oid->tag != kOid) return std::nullopt;
+    if (!alg_fields.empty()) {
+        auto params = read_tlv(alg_fields);
+        if (!params || params->tag != kNull || !params->value.empty() || !alg_fields.empty()) {
+            return std::nullopt;
+        }
+    }
+    auto hash = hash_of(oid->value);
+    if (!hash || name_hash->value.size() != digest_size(*hash) ||
+        key_hash->value.size() != digest_size(*hash)) {
+        return std::nullopt;
+    }
+    // INTEGER: non-empty, minimal (X.690 8.3.2), positive.
+    ByteView s = serial->value;
+    if (s.empty() || (std::to_integer<unsigned>(s[0]) & 0x80)) return std::nullopt;
+    if (s.size() > 1 && s[0] == std::byte{0} && !(std::to_integer<unsigned>(s[1]) & 0x80)) {
+        return std::nullopt;
+    }
+    return SimpleRequestView{*hash, name_hash->value, key_hash->value, s, cert_id->whole};
+}
+
+}  // namespace tanda::pki
