@@ -3,19 +3,33 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/bytes.hpp"
 #include "http/types.hpp"
 
 namespace tanda::http {
 
+// The certificate a TLS client presented. The handshake accepts any certificate so that a
+// refusal can be answered in HTTP (401 with a reason): check `verified` before trusting it.
+struct PeerCertificate {
+    Bytes der;                // the leaf certificate
+    bool verified = false;    // chains to the listener's client CA bundle, in validity, purpose ok
+    std::string error;        // why not, as OpenSSL's verifier says ("certificate has expired")
+    std::string subject;      // filled by the listener's peer describer (DN text), if any
+    std::string spki_sha256;  // filled by the listener's peer describer (lower-case hex), if any
+};
+
 // What a handler knows besides the request. Listeners fill in what they know (a TLS listener
-// adds the verified peer); the router sets `path`.
+// adds the peer); the router sets `path`.
 struct RequestContext {
     std::string_view path;        // the request target without the query
     std::string remote_address;   // "ip:port" of the client
+    bool tls = false;             // arrived on a TLS listener
+    std::optional<PeerCertificate> peer;  // TLS: the client's certificate, when it sent one
 };
 
 using Handler = std::function<Response(const Request& req, const RequestContext& ctx)>;

@@ -13,6 +13,11 @@ using tcp = net::ip::tcp;
 Server::Server(ListenerOptions options, const Router& router, Logger& logger)
     : options_(std::move(options)), router_(router), logger_(logger), acceptor_(ioc_) {}
 
+Server::Server(ListenerOptions options, const Router& router, Logger& logger, ServerTls tls)
+    : Server(std::move(options), router, logger) {
+    tls_ = std::move(tls);
+}
+
 Server::~Server() = default;
 
 Result<void> Server::listen() {
@@ -41,8 +46,13 @@ void Server::accept() {
             // Over the cap: refuse at once rather than queue (clients retry elsewhere).
             boost::system::error_code ignored;
             socket.close(ignored);
+        } else if (tls_.context) {
+            auto session =
+                std::make_shared<Session<TlsStream>>(std::move(socket), *this, *tls_.context);
+            on_session_start(session.get(), session);
+            session->start();
         } else {
-            auto session = std::make_shared<Session>(std::move(socket), *this);
+            auto session = std::make_shared<Session<PlainStream>>(std::move(socket), *this);
             on_session_start(session.get(), session);
             session->start();
         }
@@ -50,16 +60,28 @@ void Server::accept() {
     });
 }
 
-void Server::on_session_start(Session* s, const std::shared_ptr<Session>& self) {
+void Server::on_session_start(SessionBase* s, const std::shared_ptr<SessionBase>& self) {
     ++open_;
     std::lock_guard lock(sessions_mutex_);
     sessions_.emplace(s, self);
 }
 
-void Server::on_session_end(Session* s) {
+void Server::on_session_end(SessionBase* s) {
     --open_;
     std::lock_guard lock(sessions_mutex_);
     sessions_.erase(s);
+}
+
+void Server::on_handshake_failure(const std::string& remote, const std::string& reason) {
+    const auto failures = ++handshake_failures_;
+    logger_.warn("TLS handshake failed", {{"remote", remote},
+                                          {"error", reason},
+                                          {"failures_total", std::to_string(failures)}});
+    if (tls_.on_failure) tls_.on_failure(remote, reason);
+}
+
+void Server::describe_peer(PeerCertificate& peer) const {
+    if (tls_.describe_peer) tls_.describe_peer(peer);
 }
 
 void Server::run() {
@@ -75,7 +97,7 @@ void Server::stop() {
         if (stopping_.exchange(true)) return;
         boost::system::error_code ignored;
         acceptor_.close(ignored);
-        std::vector<std::shared_ptr<Session>> live;
+        std::vector<std::shared_ptr<SessionBase>> live;
         {
             std::lock_guard lock(sessions_mutex_);
             for (auto& [ptr, weak] : sessions_) {

@@ -1,9 +1,11 @@
-// An HTTP/1.1 listener: accepts on one address, runs a session per connection with deadlines
-// and size limits, hands each request to a Router, and shuts down gracefully.
+// An HTTP/1.1 listener, plain or TLS: accepts on one address, runs a session per connection with
+// deadlines and size limits, hands each request to a Router, and shuts down gracefully.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -18,14 +20,32 @@
 #include "http/listener_options.hpp"
 #include "http/router.hpp"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace tanda::http {
 
+class SessionBase;
+template <class Stream>
 class Session;
+
+// TLS for a listener: the context (http/tls_context.hpp builds it) and what to do with peers.
+struct ServerTls {
+    std::shared_ptr<boost::asio::ssl::context> context;
+    std::chrono::seconds handshake_timeout{10};
+    // Fills PeerCertificate::subject / spki_sha256 from its DER, once per connection.
+    std::function<void(PeerCertificate&)> describe_peer;
+    // Told about every failed handshake (remote "ip:port", reason), after it is logged.
+    std::function<void(const std::string& remote, const std::string& reason)> on_failure;
+};
 
 class Server {
 public:
     // `router` and `logger` must outlive the server.
     Server(ListenerOptions options, const Router& router, Logger& logger);
+    // A TLS listener; `tls.context` must be set.
+    Server(ListenerOptions options, const Router& router, Logger& logger, ServerTls tls);
     ~Server();
 
     // Binds and listens; ErrorCode::io with the address when that fails. Call once.
@@ -41,12 +61,17 @@ public:
 
     boost::asio::io_context& context() { return ioc_; }
     std::size_t open_connections() const { return open_.load(); }
+    std::uint64_t handshake_failures() const { return handshake_failures_.load(); }
 
 private:
+    template <class Stream>
     friend class Session;
     void accept();
-    void on_session_start(Session* s, const std::shared_ptr<Session>& self);
-    void on_session_end(Session* s);
+    void on_session_start(SessionBase* s, const std::shared_ptr<SessionBase>& self);
+    void on_session_end(SessionBase* s);
+    std::chrono::seconds tls_handshake_timeout() const { return tls_.handshake_timeout; }
+    void on_handshake_failure(const std::string& remote, const std::string& reason);
+    void describe_peer(PeerCertificate& peer) const;
     void wait_for_drain(std::chrono::steady_clock::time_point deadline);
 
     ListenerOptions options_;
@@ -58,7 +83,9 @@ private:
     std::atomic<bool> stopping_{false};
     std::atomic<std::size_t> open_{0};
     std::mutex sessions_mutex_;
-    std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
+    std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions_;
+    ServerTls tls_;  // context null: plain TCP
+    std::atomic<std::uint64_t> handshake_failures_{0};
 };
 
 }  // namespace tanda::http

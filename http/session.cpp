@@ -2,28 +2,85 @@
 
 #include <boost/asio/dispatch.hpp>
 
+#include "http/tls_context.hpp"
+
 namespace tanda::http {
 
 namespace beast = boost::beast;
 namespace net = boost::asio;
 
-Session::Session(net::ip::tcp::socket&& socket, Server& server)
-    : stream_(std::move(socket)), server_(server) {}
+namespace {
 
-Session::~Session() { server_.on_session_end(this); }
-
-void Session::start() {
-    // Run on the connection's strand (the socket was accepted onto one).
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_request(); });
+std::string remote_of(const net::ip::tcp::socket& socket) {
+    boost::system::error_code ec;
+    auto remote = socket.remote_endpoint(ec);
+    return ec ? std::string() : remote.address().to_string() + ":" + std::to_string(remote.port());
 }
 
-void Session::close_if_idle() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-        if (self->idle_) self->close();
+}  // namespace
+
+template <class Stream>
+Session<Stream>::Session(net::ip::tcp::socket&& socket, Server& server)
+    requires(!kTls)
+    : stream_(std::move(socket)), server_(server) {
+    remote_address_ = remote_of(tcp().socket());
+}
+
+template <class Stream>
+Session<Stream>::Session(net::ip::tcp::socket&& socket, Server& server, net::ssl::context& tls)
+    requires(kTls)
+    : stream_(std::move(socket), tls), server_(server) {
+    remote_address_ = remote_of(tcp().socket());
+}
+
+template <class Stream>
+Session<Stream>::~Session() {
+    server_.on_session_end(this);
+}
+
+template <class Stream>
+void Session<Stream>::start() {
+    // Run on the connection's strand (the socket was accepted onto one).
+    net::dispatch(tcp().get_executor(), [self = this->shared_from_this()] {
+        if constexpr (kTls) {
+            self->tcp().expires_after(self->server_.tls_handshake_timeout());
+            self->stream_.async_handshake(
+                net::ssl::stream_base::server,
+                [self](beast::error_code ec) { self->on_handshake(ec); });
+        } else {
+            self->read_request();
+        }
     });
 }
 
-void Session::read_request() {
+template <class Stream>
+void Session<Stream>::on_handshake(beast::error_code ec) {
+    if constexpr (kTls) {
+        if (ec) {
+            server_.on_handshake_failure(remote_address_, ec.message());
+            return tcp().close();
+        }
+        peer_ = read_peer_certificate(stream_.native_handle());
+        if (peer_) server_.describe_peer(*peer_);
+        read_request();
+    }
+}
+
+template <class Stream>
+void Session<Stream>::close_if_idle() {
+    net::dispatch(tcp().get_executor(), [self = this->shared_from_this()] {
+        if (!self->idle_) return;
+        // An idle TLS connection has a read pending: drop it without close_notify.
+        if constexpr (kTls) {
+            self->tcp().close();
+        } else {
+            self->close();
+        }
+    });
+}
+
+template <class Stream>
+void Session<Stream>::read_request() {
     if (server_.stopping_) return close();
     const auto& o = server_.options_;
     parser_.emplace();
@@ -33,27 +90,32 @@ void Session::read_request() {
     if (buffer_.size() > 0) return read_header();  // pipelined bytes already here
     // Idle wait for the first byte, so a slow header cannot hide behind the idle timeout.
     idle_ = true;
-    stream_.expires_after(o.idle_timeout);
+    tcp().expires_after(o.idle_timeout);
     stream_.async_read_some(buffer_.prepare(4096),
                             beast::bind_front_handler(&Session::on_first_bytes,
-                                                      shared_from_this()));
+                                                      this->shared_from_this()));
 }
 
-void Session::on_first_bytes(beast::error_code ec, std::size_t n) {
+template <class Stream>
+void Session<Stream>::on_first_bytes(beast::error_code ec, std::size_t n) {
     idle_ = false;
     if (ec) return close();
     buffer_.commit(n);
     read_header();
 }
 
-void Session::read_header() {
-    stream_.expires_after(server_.options_.header_timeout);
-    beast_http::async_read_header(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+template <class Stream>
+void Session<Stream>::read_header() {
+    tcp().expires_after(server_.options_.header_timeout);
+    beast_http::async_read_header(stream_, buffer_, *parser_,
+                                  [self = this->shared_from_this()](beast::error_code ec,
+                                                                    std::size_t) {
+                                      self->on_header(ec);
+                                  });
 }
 
-void Session::on_header(beast::error_code ec) {
+template <class Stream>
+void Session<Stream>::on_header(beast::error_code ec) {
     if (ec == beast_http::error::header_limit) {
         return reject(Status::request_header_fields_too_large, "request header too large");
     }
@@ -62,7 +124,7 @@ void Session::on_header(beast::error_code ec) {
     }
     if (ec == beast::error::timeout || ec == beast_http::error::end_of_stream ||
         ec == net::error::eof || ec == net::error::operation_aborted ||
-        ec == net::error::connection_reset) {
+        ec == net::error::connection_reset || ec == net::ssl::error::stream_truncated) {
         return close();
     }
     if (ec) return reject(Status::bad_request, "malformed HTTP request");
@@ -70,38 +132,41 @@ void Session::on_header(beast::error_code ec) {
         return reject(Status::uri_too_long, "request URI too long");
     }
     if (parser_->is_done()) return on_body({});
-    stream_.expires_after(server_.options_.body_timeout);
-    beast_http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
+    tcp().expires_after(server_.options_.body_timeout);
+    beast_http::async_read(stream_, buffer_, *parser_,
+                           [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                               self->on_body(ec);
+                           });
 }
 
-void Session::on_body(beast::error_code ec) {
+template <class Stream>
+void Session<Stream>::on_body(beast::error_code ec) {
     if (ec == beast_http::error::body_limit) {
         return reject(Status::payload_too_large, "request body too large");
     }
     if (ec == beast::error::timeout || ec == net::error::eof ||
-        ec == beast_http::error::end_of_stream || ec == beast_http::error::partial_message) {
+        ec == beast_http::error::end_of_stream || ec == beast_http::error::partial_message ||
+        ec == net::ssl::error::stream_truncated) {
         return close();
     }
     if (ec) return reject(Status::bad_request, "malformed HTTP request");
     request_ = parser_->release();
     RequestContext ctx;
-    boost::system::error_code ec_remote;
-    auto remote = stream_.socket().remote_endpoint(ec_remote);
-    if (!ec_remote) {
-        ctx.remote_address = remote.address().to_string() + ":" + std::to_string(remote.port());
-    }
+    ctx.remote_address = remote_address_;
+    ctx.tls = kTls;
+    ctx.peer = peer_;
     // The reply may come from another thread (a signing pool): continue on our strand.
-    server_.router_.dispatch(request_, std::move(ctx), [self = shared_from_this()](Response res) {
-        net::dispatch(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
-            res.keep_alive(self->request_.keep_alive() && !self->server_.stopping_);
-            self->respond(std::move(res));
+    server_.router_.dispatch(
+        request_, std::move(ctx), [self = this->shared_from_this()](Response res) {
+            net::dispatch(self->tcp().get_executor(), [self, res = std::move(res)]() mutable {
+                res.keep_alive(self->request_.keep_alive() && !self->server_.stopping_);
+                self->respond(std::move(res));
+            });
         });
-    });
 }
 
-void Session::reject(Status status, std::string_view message) {
+template <class Stream>
+void Session<Stream>::reject(Status status, std::string_view message) {
     Request dummy;
     dummy.version(11);
     Response res = error_response(dummy, status, message);
@@ -109,27 +174,41 @@ void Session::reject(Status status, std::string_view message) {
     respond(std::move(res));
 }
 
-void Session::respond(Response&& res) {
+template <class Stream>
+void Session<Stream>::respond(Response&& res) {
     bool close_after = !res.keep_alive();
     response_.emplace(std::move(res));
-    stream_.expires_after(server_.options_.write_timeout);
+    tcp().expires_after(server_.options_.write_timeout);
     beast_http::async_write(stream_, *response_,
-                            [self = shared_from_this(), close_after](beast::error_code ec,
-                                                                    std::size_t) {
+                            [self = this->shared_from_this(), close_after](beast::error_code ec,
+                                                                          std::size_t) {
                                 self->on_write(ec, close_after);
                             });
 }
 
-void Session::on_write(beast::error_code ec, bool close_after) {
+template <class Stream>
+void Session<Stream>::on_write(beast::error_code ec, bool close_after) {
     response_.reset();
     if (ec || close_after) return close();
     read_request();
 }
 
-void Session::close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
-    stream_.close();
+template <class Stream>
+void Session<Stream>::close() {
+    if constexpr (kTls) {
+        // close_notify under the write deadline; the socket closes when it completes or expires.
+        tcp().expires_after(server_.options_.write_timeout);
+        stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+            self->tcp().close();
+        });
+    } else {
+        beast::error_code ignored;
+        tcp().socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+        tcp().close();
+    }
 }
+
+template class Session<PlainStream>;
+template class Session<TlsStream>;
 
 }  // namespace tanda::http

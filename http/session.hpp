@@ -1,5 +1,6 @@
 // One client connection: read a request under deadlines and limits, route it, write the answer,
-// repeat while keep-alive. Internal to http/.
+// repeat while keep-alive. One template for plain TCP and TLS streams, so the request loop exists
+// once; the TLS variant adds a handshake under a deadline and the verified peer. Internal to http/.
 #pragma once
 
 #include <memory>
@@ -7,21 +8,39 @@
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "http/router.hpp"
 #include "http/server.hpp"
 
 namespace tanda::http {
 
-class Session : public std::enable_shared_from_this<Session> {
+using PlainStream = boost::beast::tcp_stream;
+using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+// What the server needs of any session for a graceful stop.
+class SessionBase {
 public:
-    Session(boost::asio::ip::tcp::socket&& socket, Server& server);
-    ~Session();
-    void start();
+    virtual ~SessionBase() = default;
     // Closes the connection if it is waiting for a new request (graceful shutdown).
-    void close_if_idle();
+    virtual void close_if_idle() = 0;
+};
+
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+public:
+    static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+    Session(boost::asio::ip::tcp::socket&& socket, Server& server)
+        requires(!kTls);
+    Session(boost::asio::ip::tcp::socket&& socket, Server& server, boost::asio::ssl::context& tls)
+        requires(kTls);
+    ~Session() override;
+    void start();
+    void close_if_idle() override;
 
 private:
+    void on_handshake(boost::beast::error_code ec);
     void read_request();
     void on_first_bytes(boost::beast::error_code ec, std::size_t n);
     void read_header();
@@ -32,13 +51,16 @@ private:
     // Answers a request we could not read completely, then closes.
     void reject(Status status, std::string_view message);
     void close();
+    boost::beast::tcp_stream& tcp() { return boost::beast::get_lowest_layer(stream_); }
 
-    boost::beast::tcp_stream stream_;
+    Stream stream_;
     boost::beast::flat_buffer buffer_;
     std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
     Request request_;  // kept until its (possibly asynchronous) reply is written
     std::optional<Response> response_;
     Server& server_;
+    std::string remote_address_;
+    std::optional<PeerCertificate> peer_;  // TLS: the client's certificate, if it sent one
     bool idle_ = false;
 };
 

@@ -120,18 +120,22 @@ Result<std::vector<Certificate>> Certificate::load_all(const std::string& path) 
     if (!text) {
         return tl::unexpected(text.error());
     }
-    if (!looks_like_pem(*text)) {
-        auto cert = from_der(as_bytes(*text));
-        if (!cert) {
-            return tl::unexpected(cert.error().with_context(path));
-        }
-        return std::vector<Certificate>{*cert};
-    }
-    auto certs = pem_certificates(*text, false);
+    auto certs = parse_all(as_bytes(*text));
     if (!certs) {
         return tl::unexpected(certs.error().with_context(path));
     }
     return certs;
+}
+
+Result<std::vector<Certificate>> Certificate::parse_all(ByteView data) {
+    if (!looks_like_pem(as_chars(data))) {
+        auto cert = from_der(data);
+        if (!cert) {
+            return tl::unexpected(cert.error());
+        }
+        return std::vector<Certificate>{*cert};
+    }
+    return pem_certificates(as_chars(data), false);
 }
 
 Serial Certificate::serial() const {

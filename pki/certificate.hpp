@@ -31,6 +31,8 @@ public:
     // Every certificate of a PEM file (or the one of a DER file).
     [[nodiscard]] static Result<std::vector<Certificate>> load_all(const std::string& path);
     [[nodiscard]] static Result<Certificate> from_der(ByteView der);
+    // Every certificate of PEM text (one or more blocks), or the one of DER bytes.
+    [[nodiscard]] static Result<std::vector<Certificate>> parse_all(ByteView data);
 
     Serial serial() const;
     // RFC 2253 text, most specific RDN first, e.g. "CN=Leaf,O=Demo,C=ID".

@@ -136,6 +136,10 @@ std::vector<ProfileExtension> profile_extensions(Profile profile) {
         case Profile::leaf:
             return {{NID_key_usage, "critical,digitalSignature"},
                     {NID_ext_key_usage, "clientAuth,emailProtection"}};
+        case Profile::tls_server:
+            return {{NID_key_usage, "critical,digitalSignature,keyEncipherment"},
+                    {NID_ext_key_usage, "serverAuth"},
+                    {NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1"}};
     }
     return {};
 }

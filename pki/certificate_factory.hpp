@@ -19,6 +19,7 @@ enum class Profile {
     ca,           // basicConstraints critical cA=TRUE, keyUsage keyCertSign+cRLSign
     ocsp_signer,  // EKU OCSPSigning, keyUsage digitalSignature, id-pkix-ocsp-nocheck
     leaf,         // keyUsage digitalSignature, EKU clientAuth+emailProtection
+    tls_server,   // EKU serverAuth, SAN localhost/127.0.0.1/::1 (loopback admin listener)
 };
 
 struct CertificateSpec {

@@ -1,0 +1,176 @@
+#include "http/tls_context.hpp"
+
+#include <atomic>
+#include <thread>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <catch2/catch.hpp>
+
+#include "http/server.hpp"
+#include "http/tls_client.hpp"
+#include "pki/certificate.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_ca.hpp"
+
+using namespace tanda;
+namespace net = boost::asio;
+
+namespace {
+
+void write_pem(const std::filesystem::path& path, const std::string& text) {
+    test::must(pki::write_file_atomic(path.string(), text, 0600));
+}
+
+// A server CA with a TLS server certificate and a client CA with one client, as PEM files.
+struct TlsFiles {
+    test::TempDir dir{"tanda-tls"};
+    test::TestCa server_ca{pki::KeyType::ec_p256, "CN=Server CA,O=Tanda Test,C=ID"};
+    test::TestCa client_ca{pki::KeyType::ec_p256, "CN=Client CA,O=Tanda Test,C=ID"};
+    test::TestCa stranger_ca{pki::KeyType::ec_p256, "CN=Stranger CA,O=Tanda Test,C=ID"};
+
+    TlsFiles() {
+        auto server = server_ca.issue("CN=localhost,O=Tanda Test,C=ID", pki::Profile::tls_server);
+        write_pem(dir / "server.pem", server.cert.pem());
+        write_pem(dir / "server.key", server.key.pem());
+        write_pem(dir / "server-ca.pem", server_ca.cert().pem());
+        write_pem(dir / "client-ca.pem", client_ca.cert().pem());
+        auto client = client_ca.issue("CN=Operator One,O=Tanda Test,C=ID");
+        write_pem(dir / "client.pem", client.cert.pem());
+        write_pem(dir / "client.key", client.key.pem());
+        auto stranger = stranger_ca.issue("CN=Stranger,O=Tanda Test,C=ID");
+        write_pem(dir / "stranger.pem", stranger.cert.pem());
+        write_pem(dir / "stranger.key", stranger.key.pem());
+    }
+    std::string path(const char* name) const { return (dir / name).string(); }
+};
+
+// Echoes what the listener knows about the peer: "none", or "verified:<subject>" /
+// "rejected:<error>".
+struct RunningTlsServer {
+    Logger logger{LogLevel::error};
+    http::Router router;
+    std::unique_ptr<http::Server> server;
+    std::thread thread;
+    std::atomic<int> failures{0};
+
+    explicit RunningTlsServer(const TlsFiles& files) {
+        router.prefix("/", {http::Verb::get},
+                      [](const http::Request& req, const http::RequestContext& ctx) {
+                          http::Response res{http::Status::ok, req.version()};
+                          if (!ctx.peer) {
+                              res.body() = "none";
+                          } else if (ctx.peer->verified) {
+                              res.body() = "verified:" + ctx.peer->subject;
+                          } else {
+                              res.body() = "rejected:" + ctx.peer->error;
+                          }
+                          res.prepare_payload();
+                          return res;
+                      });
+        http::ListenerOptions o;
+        o.port = 0;
+        o.threads = 2;
+        http::ServerTls tls;
+        tls.context = test::must(http::make_server_tls_context(
+            {files.path("server.pem"), files.path("server.key"), files.path("client-ca.pem")}));
+        tls.handshake_timeout = std::chrono::seconds(1);
+        tls.describe_peer = [](http::PeerCertificate& peer) {
+            peer.subject = test::must(pki::Certificate::from_der(peer.der)).subject();
+        };
+        tls.on_failure = [this](const std::string&, const std::string&) { ++failures; };
+        server = std::make_unique<http::Server>(o, router, logger, std::move(tls));
+        REQUIRE(server->listen());
+        thread = std::thread([this] { server->run(); });
+    }
+    ~RunningTlsServer() {
+        server->stop();
+        thread.join();
+    }
+    Result<http::Response> get(const http::TlsClientFiles& client) const {
+        auto c = http::TlsClient::create(client);
+        if (!c) return tl::unexpected(c.error());
+        http::Request req{http::Verb::get, "/peer", 11};
+        return c->send("127.0.0.1", std::to_string(server->port()), req, std::chrono::seconds(5));
+    }
+};
+
+}  // namespace
+
+TEST_CASE("TLS listener reports a verified client certificate to handlers", "[tls]") {
+    TlsFiles files;
+    RunningTlsServer rs(files);
+    auto res = rs.get({files.path("server-ca.pem"), files.path("client.pem"),
+                       files.path("client.key")});
+    REQUIRE(res);
+    CHECK(res->body() == "verified:CN=Operator One,O=Tanda Test,C=ID");
+}
+
+TEST_CASE("TLS listener completes the handshake without or with a foreign certificate",
+          "[tls]") {
+    TlsFiles files;
+    RunningTlsServer rs(files);
+    auto none = rs.get({files.path("server-ca.pem"), "", ""});
+    REQUIRE(none);
+    CHECK(none->body() == "none");
+    auto stranger = rs.get({files.path("server-ca.pem"), files.path("stranger.pem"),
+                            files.path("stranger.key")});
+    REQUIRE(stranger);
+    INFO(stranger->body());
+    CHECK(stranger->body().rfind("rejected:unable to", 0) == 0);
+}
+
+TEST_CASE("TLS client refuses a server its CA bundle did not issue", "[tls]") {
+    TlsFiles files;
+    RunningTlsServer rs(files);
+    auto res = rs.get({files.path("client-ca.pem"), files.path("client.pem"),
+                       files.path("client.key")});
+    REQUIRE_FALSE(res);
+    CHECK(res.error().message.find("TLS handshake") != std::string::npos);
+}
+
+TEST_CASE("plain HTTP on a TLS listener is a counted handshake failure", "[tls]") {
+    TlsFiles files;
+    RunningTlsServer rs(files);
+    net::io_context io;
+    net::ip::tcp::socket s(io);
+    s.connect({net::ip::make_address("127.0.0.1"), rs.server->port()});
+    net::write(s, net::buffer(std::string("GET / HTTP/1.1\r\nHost: x\r\n\r\n")));
+    char c[256];
+    boost::system::error_code ec;
+    while (!ec) s.read_some(net::buffer(c), ec);  // the server closes
+    for (int i = 0; i < 100 && rs.failures.load() == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK(rs.failures.load() == 1);
+    CHECK(rs.server->handshake_failures() == 1);
+}
+
+TEST_CASE("a client that never starts the handshake is cut off by its deadline", "[tls]") {
+    TlsFiles files;
+    RunningTlsServer rs(files);
+    net::io_context io;
+    net::ip::tcp::socket s(io);
+    s.connect({net::ip::make_address("127.0.0.1"), rs.server->port()});
+    const auto start = std::chrono::steady_clock::now();
+    char c[16];
+    boost::system::error_code ec;
+    s.read_some(net::buffer(c), ec);  // blocks until the server gives up
+    CHECK(ec);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+}
+
+TEST_CASE("contexts name the file they cannot load", "[tls]") {
+    TlsFiles files;
+    auto ctx = http::make_server_tls_context(
+        {files.path("missing.pem"), files.path("server.key"), ""});
+    REQUIRE_FALSE(ctx);
+    CHECK(ctx.error().code == ErrorCode::config);
+    CHECK(ctx.error().message.find("missing.pem") != std::string::npos);
+    auto mismatch = http::make_server_tls_context(
+        {files.path("server.pem"), files.path("client.key"), ""});
+    REQUIRE_FALSE(mismatch);
+    INFO(mismatch.error().message);
+    CHECK(mismatch.error().message.find("client.key") != std::string::npos);
+}
