@@ -54,7 +54,14 @@ int run_server(const config::Config& cfg, Logger& logger,
         logger.error("cannot record CAs in storage", {{"error", bound.error().message}});
         return kExitFailure;
     }
-    responder::LiveResponder ocsp(registry, **index, clock, logger);
+    responder::LiveResponder live(registry, **index, clock, logger);
+    std::unique_ptr<responder::ResponseCache> cache;
+    if (cfg.responder.cache_entries > 0) {
+        cache = std::make_unique<responder::ResponseCache>(cfg.responder.cache_entries);
+    }
+    responder::SigningPool signing(cfg.responder.signing_threads, cfg.responder.signing_queue);
+    responder::OcspService ocsp(registry, live, cache.get(), signing, clock);
+    ocsp.watch(**index);
     http::Router router;
     responder::add_health_routes(router);
     responder::add_ocsp_routes(router, cfg.responder, ocsp, clock);
@@ -77,6 +84,7 @@ int run_server(const config::Config& cfg, Logger& logger,
                               {"cas", cas}});
     if (on_listening) on_listening(server.port());
     server.run();
+    signing.stop();  // before the server's I/O context goes: late answers have nowhere to go
     logger.info("stopped");
     return kExitOk;
 }

@@ -48,6 +48,20 @@ void read_listen(YamlReader& r, const YAML::Node& node, Config& c) {
     }
 }
 
+void read_responder(YamlReader& r, const YAML::Node& node, Config& c) {
+    if (!r.expect_map(node, "responder", {"cache_entries", "signing_threads", "signing_queue"})) {
+        return;
+    }
+    auto& o = c.responder;
+    std::uint64_t entries = o.cache_entries, threads = o.signing_threads, queue = o.signing_queue;
+    r.read_uint(node, "cache_entries", 0, 100'000'000, entries);
+    r.read_uint(node, "signing_threads", 0, 256, threads);
+    r.read_uint(node, "signing_queue", 0, 1'000'000, queue);
+    o.cache_entries = entries;
+    o.signing_threads = static_cast<unsigned>(threads);
+    o.signing_queue = queue;
+}
+
 void read_storage(YamlReader& r, const YAML::Node& node, Config& c) {
     if (!r.expect_map(node, "storage", {"path", "map_size", "max_readers"})) return;
     r.read_path(node, "path", c.storage.path);
@@ -153,10 +167,11 @@ tl::expected<Config, std::vector<ConfigProblem>> parse_config(const std::string&
     }
     Config c;
     c.path = path;
-    if (!r.expect_map(root, "the config file", {"listen", "storage", "cas"})) {
+    if (!r.expect_map(root, "the config file", {"listen", "storage", "responder", "cas"})) {
         return tl::unexpected(r.problems());
     }
     if (root["listen"].IsDefined()) read_listen(r, root["listen"], c);
+    if (root["responder"].IsDefined()) read_responder(r, root["responder"], c);
     if (root["storage"].IsDefined()) {
         read_storage(r, root["storage"], c);
     }

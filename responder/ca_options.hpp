@@ -46,6 +46,9 @@ struct CaOptions {
 // Options of the public listener's OCSP routes.
 struct ResponderOptions {
     std::string path_prefix;  // e.g. "/ocsp": also served there, besides "/"
+    std::size_t cache_entries = 100000;  // signed answers kept in memory; 0 disables the cache
+    unsigned signing_threads = 0;        // live signing threads; 0 = one per core
+    std::size_t signing_queue = 256;     // requests waiting for a signer; beyond: tryLater
 };
 
 }  // namespace tanda::responder

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "core/sha256.hpp"
 #include "core/time_format.hpp"
 #include "responder/ocsp_get_path.hpp"
 
@@ -13,11 +12,6 @@ using http::Field;
 using http::Status;
 
 constexpr std::string_view kRequestType = "application/ocsp-request";
-
-std::string etag_of(const Bytes& der) {
-    auto digest = Sha256::digest(der);
-    return "\"" + to_hex(ByteView(digest).first(16)) + "\"";
-}
 
 // Media types compare case-insensitively and may carry parameters.
 bool is_ocsp_request_type(std::string_view value) {
@@ -35,15 +29,16 @@ bool cacheable(const OcspAnswer& a) {
 
 }  // namespace
 
-http::Response ocsp_http_response(const http::Request& req, const OcspAnswer& answer,
+http::Response ocsp_http_response(const http::Request& req, const ServedAnswer& served,
                                   UnixSeconds now) {
+    const OcspAnswer& answer = served.answer;
     http::Response res{Status::ok, req.version()};
     res.set(Field::content_type, "application/ocsp-response");
     const bool get = req.method() == http::Verb::get || req.method() == http::Verb::head;
     if (get && cacheable(answer)) {
         // RFC 5019 6.2: let HTTP caches keep the answer until nextUpdate, no longer.
         UnixSeconds max_age = std::max<UnixSeconds>(0, answer.next_update - now);
-        std::string etag = etag_of(*answer.der);
+        const std::string& etag = served.etag;
         res.set(Field::cache_control, "public, no-transform, must-revalidate, max-age=" +
                                           std::to_string(max_age));
         res.set(Field::last_modified, format_http_date(answer.this_update));
@@ -64,30 +59,34 @@ http::Response ocsp_http_response(const http::Request& req, const OcspAnswer& an
 }
 
 void add_ocsp_routes(http::Router& router, const ResponderOptions& options,
-                     const OcspSource& source, const Clock& clock) {
-    auto handler = [&source, &clock, prefix = options.path_prefix](const http::Request& req,
-                                                                   const http::RequestContext& ctx) {
+                     const AnswerSource& source, const Clock& clock) {
+    auto handler = [&source, &clock, prefix = options.path_prefix](
+                       const http::Request& req, const http::RequestContext& ctx,
+                       http::Reply reply) {
+        auto send = [&req, &clock, reply](std::shared_ptr<const ServedAnswer> served) {
+            reply(ocsp_http_response(req, *served, clock.now()));
+        };
         if (req.method() == http::Verb::post) {
             if (!is_ocsp_request_type(req[Field::content_type])) {
-                return http::error_response(req, Status::unsupported_media_type,
-                                            "POST needs Content-Type: application/ocsp-request");
+                return reply(http::error_response(
+                    req, Status::unsupported_media_type,
+                    "POST needs Content-Type: application/ocsp-request"));
             }
-            const auto& body = req.body();
-            return ocsp_http_response(req, source.respond(as_bytes(body)), clock.now());
+            return source.respond(as_bytes(req.body()), send);
         }
         std::string_view encoded = ctx.path;
         if (!prefix.empty() && encoded.substr(0, prefix.size()) == prefix) {
             encoded.remove_prefix(prefix.size());
         }
         auto der = decode_ocsp_get_path(encoded);
-        OcspAnswer answer = der ? source.respond(*der) : error_answer(Outcome::malformed);
-        return ocsp_http_response(req, answer, clock.now());
+        if (!der) return send(OcspService::error(Outcome::malformed));
+        source.respond(*der, send);
     };
     std::vector<http::Verb> methods{http::Verb::get, http::Verb::post};
-    router.prefix("/", methods, handler);
+    router.prefix_async("/", methods, handler);
     if (!options.path_prefix.empty()) {
-        router.exact(options.path_prefix, methods, handler);
-        router.prefix(options.path_prefix + "/", methods, handler);
+        router.exact_async(options.path_prefix, methods, handler);
+        router.prefix_async(options.path_prefix + "/", methods, handler);
     }
 }
 

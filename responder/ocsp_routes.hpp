@@ -4,19 +4,19 @@
 
 #include "http/router.hpp"
 #include "responder/ca_options.hpp"
-#include "responder/ocsp_responder.hpp"
+#include "responder/ocsp_service.hpp"
 
 namespace tanda::responder {
 
 // `source` and `clock` must outlive the router.
 void add_ocsp_routes(http::Router& router, const ResponderOptions& options,
-                     const OcspSource& source, const Clock& clock);
+                     const AnswerSource& source, const Clock& clock);
 // GET /healthz: the process is alive and serving.
 void add_health_routes(http::Router& router);
 
 // Exposed for tests: the HTTP response for an answer (RFC 5019 6 caching headers on cacheable
 // GET answers; no caching for errors, unknown and nonce answers; 304 on If-None-Match).
-http::Response ocsp_http_response(const http::Request& req, const OcspAnswer& answer,
+http::Response ocsp_http_response(const http::Request& req, const ServedAnswer& served,
                                   UnixSeconds now);
 
 }  // namespace tanda::responder

@@ -2,64 +2,15 @@
 
 #include <catch2/catch.hpp>
 
-#include "tests/support/fake_clock.hpp"
-#include "tests/support/served_ca.hpp"
+#include "tests/unit/responder/live_fixture.hpp"
 #include "tests/unit/responder/ocsp_client.hpp"
 
 using namespace tanda;
 using responder::Outcome;
 
-namespace {
-
-// Two served CAs (ECDSA with a delegated signer, RSA signing itself) over a fresh index.
-struct Fixture {
-    test::TempDir dir;
-    test::FakeClock clock{SystemClock().now()};
-    Logger logger{LogLevel::error};
-    test::TestCa ec{pki::KeyType::ec_p256, "CN=EC CA,O=Tanda Test,C=ID"};
-    test::TestCa rsa{pki::KeyType::rsa2048, "CN=RSA CA,O=Tanda Test,C=ID"};
-    test::TestCa stranger{pki::KeyType::ec_p256, "CN=Not Served,O=Elsewhere,C=ID"};
-    test::IssuedCert ec_good = ec.issue("CN=good");
-    test::IssuedCert ec_revoked = ec.issue("CN=revoked");
-    test::IssuedCert ec_unknown = ec.issue("CN=never registered");
-    test::IssuedCert rsa_good = rsa.issue("CN=rsa good");
-    test::IssuedCert foreign = stranger.issue("CN=foreign");
-    std::vector<responder::CaOptions> options{
-        test::write_ca_files(dir, "ec", ec, ec.ocsp_signer()),
-        test::write_ca_files(dir, "rsa", rsa, std::nullopt)};
-    std::unique_ptr<storage::RevocationIndex> index;
-    std::shared_ptr<responder::CaRegistry> registry;
-
-    void start() {
-        index = test::must(storage::RevocationIndex::open({(dir / "db").string(), 1 << 24, 126}));
-        registry = std::make_shared<responder::CaRegistry>(test::load_registry(options));
-        test::must(responder::bind_storage(*registry, *index, clock.now()));
-        record("ec", ec_good.cert, issued(ec_good.cert));
-        CertRecord r = issued(ec_revoked.cert);
-        r.state = CertState::revoked;
-        r.reason = Reason::key_compromise;
-        r.revoked_at = clock.now() - 3600;
-        record("ec", ec_revoked.cert, r);
-        record("rsa", rsa_good.cert, issued(rsa_good.cert));
-    }
-    static CertRecord issued(const pki::Certificate& c) {
-        CertRecord r;
-        r.not_after = c.not_after();
-        r.subject = c.subject();
-        return r;
-    }
-    void record(const std::string& ca, const pki::Certificate& c, const CertRecord& r) {
-        storage::Change change{storage::ChangeKind::register_certificate,
-                               registry->find_by_name(ca)->issuer_id, c.serial(), r};
-        test::must(index->commit({&change, 1}, storage::Provenance{}, clock.now()));
-    }
-    responder::LiveResponder responder() { return {registry, *index, clock, logger}; }
-};
-
-}  // namespace
 
 TEST_CASE("answers good, revoked and unknown, signed and verifiable", "[live]") {
-    Fixture f;
+    test::LiveFixture f;
     f.start();
     auto md = GENERATE(EVP_sha1(), EVP_sha256(), EVP_sha384(), EVP_sha512());
     test::RequestBuilder req;
@@ -87,7 +38,7 @@ TEST_CASE("answers good, revoked and unknown, signed and verifiable", "[live]") 
 
 TEST_CASE("a CA signing with its own key is verifiable, and its own root serial is good",
           "[live]") {
-    Fixture f;
+    test::LiveFixture f;
     f.start();
     test::RequestBuilder req;
     req.add(EVP_sha256(), f.rsa_good.cert, f.rsa.cert())
@@ -101,7 +52,7 @@ TEST_CASE("a CA signing with its own key is verifiable, and its own root serial 
 }
 
 TEST_CASE("issuers not served, mixed issuers and garbage are refused", "[live]") {
-    Fixture f;
+    test::LiveFixture f;
     f.start();
     SECTION("unauthorized for an issuer not served") {
         test::RequestBuilder req;
@@ -132,7 +83,7 @@ TEST_CASE("issuers not served, mixed issuers and garbage are refused", "[live]")
 }
 
 TEST_CASE("nonces follow the CA's policy and RFC 9654 lengths", "[live][nonce]") {
-    Fixture f;
+    test::LiveFixture f;
     const Bytes nonce(32, std::byte{0x5a});
     SECTION("echo: the nonce comes back in a fresh response") {
         f.start();
@@ -170,7 +121,7 @@ TEST_CASE("nonces follow the CA's policy and RFC 9654 lengths", "[live][nonce]")
 }
 
 TEST_CASE("unknown_serials revoked adds the extended-revoke extension", "[live]") {
-    Fixture f;
+    test::LiveFixture f;
     f.options[0].unknown_serials = responder::UnknownSerialPolicy::revoked;
     f.start();
     test::RequestBuilder req;
@@ -186,12 +137,12 @@ TEST_CASE("unknown_serials revoked adds the extended-revoke extension", "[live]"
 }
 
 TEST_CASE("a revocation recorded after a good answer is answered revoked next time", "[live]") {
-    Fixture f;
+    test::LiveFixture f;
     f.start();
     test::RequestBuilder req;
     req.add(EVP_sha1(), f.ec_good.cert, f.ec.cert());
     CHECK(f.responder().respond(req.der()).outcome == Outcome::good);
-    CertRecord r = Fixture::issued(f.ec_good.cert);
+    CertRecord r = test::LiveFixture::issued(f.ec_good.cert);
     r.state = CertState::revoked;
     r.reason = Reason::superseded;
     r.revoked_at = f.clock.now();

@@ -12,13 +12,13 @@ using responder::Outcome;
 namespace {
 
 // Answers every request the same way and remembers what it was asked.
-class CannedSource final : public responder::OcspSource {
+class CannedSource final : public responder::AnswerSource {
 public:
     OcspAnswer answer;
     mutable Bytes last_request;
-    OcspAnswer respond(ByteView der) const override {
+    void respond(ByteView der, Done done) const override {
         last_request.assign(der.begin(), der.end());
-        return answer;
+        done(responder::make_served(answer, {}));
     }
 };
 
@@ -32,6 +32,7 @@ struct Fixture {
         source.answer.outcome = outcome;
         source.answer.this_update = clock.now() - 300;
         source.answer.next_update = clock.now() + 3600;
+        source.answer.produced_at = clock.now();
         responder::add_ocsp_routes(router, {prefix}, source, clock);
         responder::add_health_routes(router);
     }

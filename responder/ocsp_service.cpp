@@ -1,0 +1,97 @@
+#include "responder/ocsp_service.hpp"
+
+#include "pki/ocsp_request_scan.hpp"
+
+namespace tanda::responder {
+namespace {
+
+bool cacheable_outcome(Outcome o) {
+    return o == Outcome::good || o == Outcome::revoked || o == Outcome::unknown;
+}
+
+}  // namespace
+
+OcspService::OcspService(std::shared_ptr<const CaRegistry> cas, const LiveResponder& live,
+                         ResponseCache* cache, SigningPool& pool, const Clock& clock)
+    : cas_(std::move(cas)), live_(live), cache_(cache), pool_(pool), clock_(clock) {}
+
+std::shared_ptr<const ServedAnswer> OcspService::error(Outcome outcome) {
+    static const auto kMalformed = make_served(error_answer(Outcome::malformed), {});
+    static const auto kUnauthorized = make_served(error_answer(Outcome::unauthorized), {});
+    static const auto kTryLater = make_served(error_answer(Outcome::try_later), {});
+    static const auto kInternal = make_served(error_answer(Outcome::internal_error), {});
+    switch (outcome) {
+        case Outcome::malformed: return kMalformed;
+        case Outcome::unauthorized: return kUnauthorized;
+        case Outcome::try_later: return kTryLater;
+        default: return kInternal;
+    }
+}
+
+void OcspService::watch(storage::RevocationIndex& index) {
+    if (cache_ == nullptr) return;
+    index.add_commit_observer([cache = cache_](std::span<const storage::CommittedChange> changes) {
+        for (const auto& c : changes) cache->invalidate(CacheKey(c.issuer, c.serial.bytes()));
+    });
+}
+
+bool OcspService::shareable(const ServedCa& ca, const pki::OcspRequest& request) {
+    if (request.certs.size() != 1) return false;
+    if (ca.options.nonce_policy == NoncePolicy::require) return false;
+    return !request.nonce || ca.options.nonce_policy == NoncePolicy::ignore;
+}
+
+void OcspService::respond(ByteView der, Done done) const {
+    const UnixSeconds now = clock_.now();
+    // Fast path: the common request shape, answered from the cache without a full decode.
+    if (cache_ != nullptr) {
+        if (auto view = pki::scan_simple_ocsp_request(der)) {
+            const ServedCa* ca = cas_->find(view->hash, view->name_hash, view->key_hash);
+            if (ca == nullptr) return done(error(Outcome::unauthorized));
+            if (ca->options.nonce_policy != NoncePolicy::require) {
+                CacheKey key(ca->issuer_id, view->serial);
+                if (auto hit = cache_->find(key, view->cert_id_der, now)) {
+                    if (now >= hit->refresh_at && !hit->refreshing.exchange(true)) {
+                        // Re-sign in the background; this request is served the current one.
+                        pki::OcspRequest refresh;
+                        refresh.certs.push_back({view->hash,
+                                                 Bytes(view->name_hash.begin(), view->name_hash.end()),
+                                                 Bytes(view->key_hash.begin(), view->key_hash.end()),
+                                                 Serial::from_magnitude(view->serial),
+                                                 Bytes(view->cert_id_der.begin(), view->cert_id_der.end())});
+                        sign_on_pool(std::move(refresh), key, [hit](auto) { hit->refreshing = false; });
+                    }
+                    return done(std::move(hit));
+                }
+            }
+        }
+    }
+    auto request = pki::parse_ocsp_request(der, {cas_->max_certids()});
+    if (!request) return done(error(Outcome::malformed));
+    std::optional<CacheKey> key;
+    const auto& first = request->certs.front();
+    const ServedCa* ca = first.hash ? cas_->find(*first.hash, first.name_hash, first.key_hash)
+                                    : nullptr;
+    if (cache_ != nullptr && ca != nullptr && shareable(*ca, *request)) {
+        key.emplace(ca->issuer_id, first.serial.bytes());
+        if (auto hit = cache_->find(*key, first.cert_id_der, now)) return done(std::move(hit));
+    }
+    sign_on_pool(std::move(*request), key, std::move(done));
+}
+
+void OcspService::sign_on_pool(pki::OcspRequest request, std::optional<CacheKey> key,
+                               Done done) const {
+    // Read before the storage lookup so an invalidation in between refuses the insert.
+    const std::uint64_t generation = key ? cache_->generation(*key) : 0;
+    auto task = [this, request = std::move(request), key, generation, done]() {
+        OcspAnswer answer = live_.respond(request);
+        auto served = make_served(std::move(answer), request.certs.front().cert_id_der);
+        if (key && !served->answer.has_nonce && cacheable_outcome(served->answer.outcome)) {
+            cache_->insert(*key, served, generation);
+        }
+        done(std::move(served));
+    };
+    if (!pool_.try_submit(std::move(task))) done(error(Outcome::try_later));
+}
+
+}  // namespace tanda::responder

@@ -1,0 +1,58 @@
+// The OCSP path the public routes call: cached answers at once on the I/O thread, everything
+// else signed on the bounded pool (tryLater when it is full). Layers, as in Boulder: this
+// service -> ResponseCache -> SigningPool -> LiveResponder (storage lookup, policy, signing).
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "core/clock.hpp"
+#include "pki/ocsp_request.hpp"
+#include "responder/ca_registry.hpp"
+#include "responder/ocsp_responder.hpp"
+#include "responder/response_cache.hpp"
+#include "responder/signing_pool.hpp"
+
+namespace tanda::responder {
+
+// The narrow interface the HTTP routes know.
+class AnswerSource {
+public:
+    // Called exactly once, on the calling thread or later on another one.
+    using Done = std::function<void(std::shared_ptr<const ServedAnswer>)>;
+    virtual ~AnswerSource() = default;
+    // `request_der` is read only during the call.
+    virtual void respond(ByteView request_der, Done done) const = 0;
+};
+
+class OcspService final : public AnswerSource {
+public:
+    // `done` runs on the calling thread for cache hits and refusals, on a pool thread for
+    // signed answers.
+
+    // `cache` may be null (caching disabled). All references must outlive the service.
+    OcspService(std::shared_ptr<const CaRegistry> cas, const LiveResponder& live,
+                ResponseCache* cache, SigningPool& pool, const Clock& clock);
+
+    void respond(ByteView request_der, Done done) const override;
+
+    // Registers the cache invalidation with storage: call once before serving.
+    void watch(storage::RevocationIndex& index);
+
+    // The unsigned answer for an OCSP error status (shared, never null).
+    static std::shared_ptr<const ServedAnswer> error(Outcome outcome);
+
+private:
+    // Signs `request` on the pool; caches the answer when `key` is set and the answer may be.
+    void sign_on_pool(pki::OcspRequest request, std::optional<CacheKey> key, Done done) const;
+    // Whether a request for `ca` without a nonce echo gets the same answer for everyone.
+    static bool shareable(const ServedCa& ca, const pki::OcspRequest& request);
+
+    std::shared_ptr<const CaRegistry> cas_;
+    const LiveResponder& live_;
+    ResponseCache* cache_;
+    SigningPool& pool_;
+    const Clock& clock_;
+};
+
+}  // namespace tanda::responder

@@ -1,0 +1,63 @@
+#include "responder/signing_pool.hpp"
+
+namespace tanda::responder {
+
+SigningPool::SigningPool(unsigned threads, std::size_t waiting_room)
+    : waiting_room_(waiting_room) {
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
+}
+
+SigningPool::~SigningPool() { stop(); }
+
+void SigningPool::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    for (auto& t : workers_) {
+        if (t.joinable()) t.join();
+    }
+}
+
+bool SigningPool::try_submit(std::function<void()> task) {
+    {
+        std::lock_guard lock(mutex_);
+        // Room for one task per thread being (or about to be) run, plus the waiting room.
+        if (stopping_ || queue_.size() + busy_ >= workers_.size() + waiting_room_) {
+            ++refused_;
+            return false;
+        }
+        queue_.push_back(std::move(task));
+    }
+    wake_.notify_one();
+    return true;
+}
+
+void SigningPool::work() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping and drained
+        auto task = std::move(queue_.front());
+        queue_.pop_front();
+        ++busy_;
+        lock.unlock();
+        task();
+        lock.lock();
+        --busy_;
+    }
+}
+
+std::size_t SigningPool::waiting() const {
+    std::lock_guard lock(mutex_);
+    return queue_.size();
+}
+
+std::uint64_t SigningPool::refused() const {
+    std::lock_guard lock(mutex_);
+    return refused_;
+}
+
+}  // namespace tanda::responder

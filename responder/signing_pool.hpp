@@ -1,0 +1,46 @@
+// A bounded pool for live signing (cache misses, nonces): a fixed number of threads and a
+// bounded waiting room. When both are full, try_submit() refuses at once so the caller can
+// answer tryLater instead of queueing without bound (RFC 6960 4.2.1; Boulder's live signer).
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace tanda::responder {
+
+class SigningPool {
+public:
+    // `threads` 0 means one per core.
+    SigningPool(unsigned threads, std::size_t waiting_room);
+    ~SigningPool();  // stop()
+    // Refuses new tasks, runs what is queued, joins the threads. Idempotent.
+    void stop();
+    SigningPool(const SigningPool&) = delete;
+    SigningPool& operator=(const SigningPool&) = delete;
+
+    // Queues `task`; false (task dropped) when every thread is busy and the room is full.
+    bool try_submit(std::function<void()> task);
+
+    unsigned threads() const { return static_cast<unsigned>(workers_.size()); }
+    std::size_t waiting() const;
+    std::uint64_t refused() const;
+
+private:
+    void work();
+
+    std::size_t waiting_room_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<std::function<void()>> queue_;
+    std::size_t busy_ = 0;  // tasks being run
+    std::uint64_t refused_ = 0;
+    bool stopping_ = false;
+    std::vector<std::thread> workers_;
+};
+
+}  // namespace tanda::responder
