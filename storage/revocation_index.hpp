@@ -160,6 +160,11 @@ public:
     // Small persistent key/value metadata (CRL numbers, times); keys must not start with "tanda.".
     [[nodiscard]] Result<std::optional<std::string>> get_meta(std::string_view key) const;
     [[nodiscard]] Result<void> put_meta(std::string_view key, std::string_view value);
+    // Sets the decimal counter at `key` to max(stored + 1, at_least) (absent counts as 0) in one
+    // write transaction and returns it, so no two callers, in any process, get the same value
+    // (CRL numbers). A stored value that is not a decimal u64 is ErrorCode::incompatible.
+    [[nodiscard]] Result<std::uint64_t> next_meta_counter(std::string_view key,
+                                                          std::uint64_t at_least = 0);
 
     [[nodiscard]] Result<Stats> stats() const;
 

@@ -1,0 +1,26 @@
+// Reads back a CRL this CA signed (e.g. the last one written to disk), without decoding its
+// entries: checks issuer and signature and returns what the publisher needs to resume.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "core/bytes.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "pki/crl_builder.hpp"
+
+namespace tanda::pki {
+
+struct CrlInfo {
+    std::uint64_t number = 0;                 // cRLNumber
+    std::optional<std::uint64_t> delta_base;  // BaseCRLNumber of a delta CRL
+    UnixSeconds this_update = 0;
+    UnixSeconds next_update = 0;
+};
+
+// ErrorCode::invalid_argument when `der` is not a v2 CRL with a cRLNumber and nextUpdate,
+// names another issuer, or its signature does not verify with `signer`'s CA key and algorithm.
+[[nodiscard]] Result<CrlInfo> read_crl(ByteView der, const CrlSigner& signer);
+
+}  // namespace tanda::pki
