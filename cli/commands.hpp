@@ -20,11 +20,14 @@ int serve_command(const Argv& args);
 int demo_command(const Argv& args);
 int import_command(const Argv& args);
 int check_config_command(const Argv& args);
+int admin_command(const Argv& args);
 
 // Loads the config, printing every problem as file:line; nullopt after printing.
 std::optional<config::Config> load_config_or_report(const std::string& path);
-// Runs the responder for `config` until SIGINT/SIGTERM. `on_listening(port)` runs once bound.
+// Runs the responder for `config` until SIGINT/SIGTERM. `on_listening(port)` runs once bound;
+// `on_admin_listening(port)` before it, when the config has an admin listener.
 int run_server(const config::Config& config, Logger& logger,
-               const std::function<void(unsigned short)>& on_listening);
+               const std::function<void(unsigned short)>& on_listening,
+               const std::function<void(unsigned short)>& on_admin_listening = {});
 
 }  // namespace tanda::cli

@@ -4,6 +4,7 @@
 
 #include <boost/asio/signal_set.hpp>
 
+#include "cli/admin_listener.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/help.hpp"
@@ -36,7 +37,8 @@ std::optional<config::Config> load_config_or_report(const std::string& path) {
 }
 
 int run_server(const config::Config& cfg, Logger& logger,
-               const std::function<void(unsigned short)>& on_listening) {
+               const std::function<void(unsigned short)>& on_listening,
+               const std::function<void(unsigned short)>& on_admin_listening) {
     auto loaded = responder::load_cas(cfg.cas);
     if (!loaded) {
         for (const auto& p : loaded.error()) logger.error("CA not usable", {{"problem", p}});
@@ -71,11 +73,18 @@ int run_server(const config::Config& cfg, Logger& logger,
         logger.error("cannot listen", {{"error", ok.error().message}});
         return kExitFailure;
     }
+    auto admin = AdminListener::start(cfg, *registry, **index, clock, logger, nullptr);
+    if (!admin) {
+        logger.error("cannot start the admin listener", {{"error", admin.error().message}});
+        return admin.error().code == ErrorCode::config ? kExitConfig : kExitFailure;
+    }
+    if (*admin && on_admin_listening) on_admin_listening((*admin)->port());
     boost::asio::signal_set signals(server.context(), SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signo) {
         if (ec) return;
         logger.info("stopping", {{"signal", signo == SIGTERM ? "SIGTERM" : "SIGINT"}});
         server.stop();
+        if (*admin) (*admin)->stop();
     });
     std::string cas;
     for (const auto& ca : registry->cas()) cas += (cas.empty() ? "" : ",") + ca.options.name;

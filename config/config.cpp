@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "config/admin_config.hpp"
 #include "config/yaml_reader.hpp"
 
 namespace tanda::config {
@@ -104,7 +105,7 @@ responder::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
     if (!r.expect_map(node, "a CA entry",
                       {"name", "issuer_certificate", "signer_certificate", "signer_key",
                        "response_validity", "backdate", "max_certids", "nonce",
-                       "unknown_serials", "expired"})) {
+                       "unknown_serials", "expired", kAdminCaKeys[0], kAdminCaKeys[1]})) {
         return ca;
     }
     r.read_string(node, "name", ca.name);
@@ -142,6 +143,7 @@ void read_cas(YamlReader& r, const YAML::Node& node, Config& c) {
     std::set<std::string> names;
     for (const auto& entry : node) {
         auto ca = read_ca(r, entry);
+        read_admin_ca_policy(r, entry, ca.name, c);
         if (!ca.name.empty() && !names.insert(ca.name).second) {
             r.problem(entry, "duplicate CA name '" + ca.name + "'");
         }
@@ -167,11 +169,12 @@ tl::expected<Config, std::vector<ConfigProblem>> parse_config(const std::string&
     }
     Config c;
     c.path = path;
-    if (!r.expect_map(root, "the config file", {"listen", "storage", "responder", "cas"})) {
+    if (!r.expect_map(root, "the config file", {"listen", "storage", "responder", "cas", "admin"})) {
         return tl::unexpected(r.problems());
     }
     if (root["listen"].IsDefined()) read_listen(r, root["listen"], c);
     if (root["responder"].IsDefined()) read_responder(r, root["responder"], c);
+    if (root["admin"].IsDefined()) read_admin(r, root["admin"], c);
     if (root["storage"].IsDefined()) {
         read_storage(r, root["storage"], c);
     }

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "admin/admin_options.hpp"
 #include "core/result.hpp"
 #include "http/listener_options.hpp"
 #include "responder/ca_options.hpp"
@@ -17,6 +18,7 @@ struct Config {
     responder::ResponderOptions responder;
     storage::Options storage;
     std::vector<responder::CaOptions> cas;
+    admin::AdminOptions admin;  // admin.enabled when the `admin:` section is present
 };
 
 // One problem found in a config file, e.g. {"/etc/tanda.yaml", 12, "unknown key 'prot'"}.

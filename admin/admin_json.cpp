@@ -1,0 +1,135 @@
+#include "admin/admin_json.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/time_format.hpp"
+
+namespace tanda::admin {
+namespace {
+
+namespace json = boost::json;
+
+json::value time_or_null(std::optional<UnixSeconds> t) {
+    if (!t) return nullptr;
+    return json::value(format_rfc3339(*t));
+}
+
+std::string_view status_name(const CertRecord& r) {
+    if (r.state == CertState::issued) return "good";
+    return r.on_hold() ? "on_hold" : "revoked";
+}
+
+void put_record(json::object& o, const CertRecord& r) {
+    o["status"] = status_name(r);
+    const bool revoked = r.state == CertState::revoked;
+    o["reason"] = revoked ? json::value(reason_name(r.reason)) : json::value(nullptr);
+    o["revoked_at"] = time_or_null(revoked ? std::optional(r.revoked_at) : std::nullopt);
+    o["invalidity_date"] = time_or_null(r.invalidity_date);
+    o["subject_dn"] = r.subject;
+    o["not_after"] = time_or_null(r.not_after ? std::optional(r.not_after) : std::nullopt);
+}
+
+std::string_view kind_text(storage::ChangeKind k) {
+    switch (k) {
+        case storage::ChangeKind::register_certificate: return "register";
+        case storage::ChangeKind::revoke: return "revoke";
+        case storage::ChangeKind::release: return "release";
+        case storage::ChangeKind::update: return "update";
+    }
+    return "update";
+}
+
+}  // namespace
+
+json::object to_json(const ChangeResult& r) {
+    json::object o;
+    o["request_id"] = r.request_id;
+    o["ca"] = r.ca;
+    o["serial"] = r.serial.to_hex();
+    put_record(o, r.record);
+    o["seq"] = r.seq;
+    o["applied_at"] = format_rfc3339(r.applied_at);
+    return o;
+}
+
+json::object to_json(const CertificateView& v) {
+    json::object o;
+    o["ca"] = v.ca;
+    o["serial"] = v.serial.to_hex();
+    put_record(o, v.record);
+    o["last_seq"] = v.record.last_seq;
+    return o;
+}
+
+json::object to_json(const RegistrationResult& r) {
+    json::object o;
+    o["offered"] = r.offered;
+    o["registered"] = r.registered;
+    o["unchanged"] = r.unchanged;
+    o["kept_revoked"] = r.kept_revoked;
+    o["last_seq"] = r.last_seq;
+    json::array certs;
+    for (const auto& c : r.certificates) certs.push_back(to_json(c));
+    o["certificates"] = std::move(certs);
+    return o;
+}
+
+json::object to_json(const RequestStatus& s) {
+    json::object o;
+    o["request_id"] = s.request_id;
+    o["kind"] = s.kind;
+    o["ca"] = s.ca;
+    o["serial"] = s.serial.to_hex();
+    o["seq"] = s.seq;
+    o["received_at"] = time_or_null(s.received_at);
+    o["applied_at"] = format_rfc3339(s.applied_at);
+    o["visible_in_ocsp_at"] = format_rfc3339(s.ocsp_visible_at);
+    if (s.crl) {
+        json::object crl;
+        crl["crl_number"] = s.crl->crl_number;
+        crl["published_at"] = format_rfc3339(s.crl->published_at);
+        o["published_in_crl"] = std::move(crl);
+    } else {
+        o["published_in_crl"] = nullptr;
+    }
+    o["crl_publisher"] = s.crl_publisher;
+    o["status"] = s.success() ? "success" : "applied";
+    return o;
+}
+
+json::object to_json(const JournalPage& page, const AdminService& service) {
+    json::array entries;
+    for (const auto& e : page.entries) {
+        json::object o;
+        o["seq"] = e.seq;
+        o["time"] = format_rfc3339(e.time);
+        o["kind"] = kind_text(e.change.kind);
+        o["issuer_id"] = e.change.issuer;
+        o["ca"] = service.ca_name(e.change.issuer);
+        o["serial"] = e.change.serial.to_hex();
+        put_record(o, e.change.record);
+        o["request_id"] = e.provenance.request_id;
+        o["requested_by"] = e.provenance.requested_by;
+        o["approved_by"] = e.provenance.approved_by;
+        o["evidence_sha256"] = e.provenance.evidence_sha256;
+        o["source"] = e.provenance.source;
+        o["prev_hash"] = to_hex(e.prev_hash);
+        o["hash"] = to_hex(e.hash);
+        entries.push_back(std::move(o));
+    }
+    json::object out;
+    out["entries"] = std::move(entries);
+    out["next_since"] = page.next_since;
+    return out;
+}
+
+json::object to_json(const JournalCheck& check) {
+    json::object o;
+    o["ok"] = !check.first_bad_seq.has_value();
+    o["first_bad_seq"] = check.first_bad_seq ? json::value(*check.first_bad_seq)
+                                             : json::value(nullptr);
+    o["entries"] = check.entries;
+    return o;
+}
+
+}  // namespace tanda::admin

@@ -1,0 +1,18 @@
+// The admin API's answers as JSON (Boost.JSON). Times are RFC 3339 UTC, serials upper-case hex,
+// reasons RFC 5280 names; absent values are null.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include "admin/admin_service.hpp"
+
+namespace tanda::admin {
+
+boost::json::object to_json(const ChangeResult& r);
+boost::json::object to_json(const CertificateView& v);
+boost::json::object to_json(const RegistrationResult& r);
+boost::json::object to_json(const RequestStatus& s);
+boost::json::object to_json(const JournalPage& page, const AdminService& service);
+boost::json::object to_json(const JournalCheck& check);
+
+}  // namespace tanda::admin

@@ -1,0 +1,64 @@
+// Options of the admin API as read from the config (config/ fills it, admin/ and cli/ apply it).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "http/listener_options.hpp"
+
+namespace tanda::admin {
+
+// `operator` may write (revoke, release, register) and read; `auditor` may only read.
+enum class Role { auditor, operator_ };
+std::string_view role_name(Role role) noexcept;
+
+// A client certificate granted a role, by subject DN (compared as names) or by the SHA-256 of
+// its DER SubjectPublicKeyInfo (64 hex digits). Exactly one of the two is set.
+struct RoleBinding {
+    Role role = Role::auditor;
+    std::string subject;
+    std::string spki_sha256;  // lower-case hex
+    std::string location;     // "file:line" in the config
+};
+
+// Repeated authentication failures (401/403, failed TLS handshakes) from one IP address:
+// after `max_failures` within `window`, its requests get 429 for `block`.
+struct RateLimitOptions {
+    unsigned max_failures = 10;
+    std::chrono::seconds window{60};
+    std::chrono::seconds block{300};
+};
+
+// Per-CA rules of the revocation process (the `cas[]` entries of the config).
+struct CaPolicy {
+    std::string name;
+    bool allow_single_approver = false;  // approved_by may equal requested_by
+    bool allow_unregistered = false;     // serials never registered may be revoked
+};
+
+inline http::ListenerOptions admin_listener_defaults() {
+    http::ListenerOptions o;
+    o.port = 8443;
+    o.threads = 2;
+    o.max_connections = 100;
+    o.max_body_bytes = 1024 * 1024;  // certificate registration in bulk; 413 beyond
+    return o;
+}
+
+struct AdminOptions {
+    bool enabled = false;  // an `admin:` section is present
+    http::ListenerOptions listen = admin_listener_defaults();
+    std::string server_certificate;  // PEM chain the admin listener presents
+    std::string server_key;
+    std::string client_ca;  // PEM bundle every client certificate must chain to
+    std::chrono::seconds handshake_timeout{10};
+    std::size_t max_json_bytes = 64 * 1024;      // JSON bodies other than registrations (400)
+    std::size_t max_certificates = 1000;         // per registration request
+    std::vector<RoleBinding> roles;
+    RateLimitOptions rate_limit;
+    std::vector<CaPolicy> cas;  // one per configured CA, defaults when not set
+};
+
+}  // namespace tanda::admin

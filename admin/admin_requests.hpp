@@ -1,0 +1,66 @@
+// The admin API's write requests as validated structs, parsed strictly from JSON (Boost.JSON):
+// malformed JSON, a wrong type, an unknown or missing field, bad hex, an unknown reason or a
+// value over its limit is a 400 naming the field. Nothing here touches storage.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "admin/api_error.hpp"
+#include "core/clock.hpp"
+#include "core/revocation_reason.hpp"
+#include "core/serial.hpp"
+
+namespace tanda::admin {
+
+struct RevocationRequest {
+    std::string request_id;  // [A-Za-z0-9._:@-], 1..128
+    std::string ca;
+    Serial serial;
+    Reason reason = Reason::unspecified;  // never remove_from_crl (that is a release)
+    std::optional<UnixSeconds> revoked_at;       // default: now (a hold's time when finalising)
+    std::optional<UnixSeconds> invalidity_date;
+    std::string subject_dn;  // the DN the operator checked
+    std::string requested_by;
+    std::string approved_by;
+    UnixSeconds approved_at = 0;
+    std::string evidence_sha256;  // lower-case, 64 hex digits
+
+    // An unambiguous text of every field (defaults unresolved), for idempotent replays.
+    std::string canonical() const;
+};
+
+struct ReleaseRequest {
+    std::string request_id;
+    std::string ca;  // from the path
+    Serial serial;   // from the path
+    std::string requested_by;
+    std::string approved_by;
+    std::optional<UnixSeconds> approved_at;
+    std::string evidence_sha256;  // optional: empty or 64 hex digits
+
+    std::string canonical() const;
+};
+
+struct RegistrationRequest {
+    std::string ca;
+    // Each entry: PEM text with one or more certificates, or one base64 DER certificate.
+    std::vector<std::string> certificates;
+};
+
+// `body` over `max_bytes` is refused with field "body".
+[[nodiscard]] ApiResult<RevocationRequest> parse_revocation(std::string_view body,
+                                                            std::size_t max_bytes);
+[[nodiscard]] ApiResult<ReleaseRequest> parse_release(std::string_view body, std::string_view ca,
+                                                      std::string_view serial_hex,
+                                                      std::size_t max_bytes);
+[[nodiscard]] ApiResult<RegistrationRequest> parse_registration(std::string_view body,
+                                                                std::size_t max_certificates);
+
+// Shared by the path parameters of the routes.
+[[nodiscard]] ApiResult<Serial> parse_serial(std::string_view hex, const std::string& field);
+bool valid_request_id(std::string_view id);
+
+}  // namespace tanda::admin

@@ -1,0 +1,190 @@
+#include "admin/admin_routes.hpp"
+
+#include <charconv>
+
+#include <boost/json.hpp>
+
+#include "admin/admin_json.hpp"
+
+namespace tanda::admin {
+namespace {
+
+namespace json = boost::json;
+using http::Request;
+using http::RequestContext;
+using http::Response;
+using http::Verb;
+
+constexpr std::size_t kDefaultJournalLimit = 100;
+constexpr std::size_t kMaxJournalLimit = 1000;
+
+Response json_response(const Request& req, http::Status status, const json::object& body) {
+    Response res{status, req.version()};
+    res.set(http::Field::content_type, "application/json");
+    res.set(http::Field::cache_control, "no-store");
+    res.body() = json::serialize(body) + "\n";
+    res.prepare_payload();
+    return res;
+}
+
+// Path segments after `prefix`, split on '/'.
+std::vector<std::string_view> segments(std::string_view path, std::string_view prefix) {
+    std::vector<std::string_view> out;
+    path.remove_prefix(prefix.size());
+    while (true) {
+        auto slash = path.find('/');
+        out.push_back(path.substr(0, slash));
+        if (slash == std::string_view::npos) break;
+        path.remove_prefix(slash + 1);
+    }
+    return out;
+}
+
+ApiResult<std::uint64_t> query_uint(std::string_view target, std::string_view key,
+                                    std::uint64_t fallback, std::uint64_t min, std::uint64_t max) {
+    auto q = target.find('?');
+    std::string_view query = q == std::string_view::npos ? "" : target.substr(q + 1);
+    while (!query.empty()) {
+        auto amp = query.find('&');
+        std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? "" : query.substr(amp + 1);
+        if (!pair.starts_with(key) || pair.size() <= key.size() || pair[key.size()] != '=') {
+            continue;
+        }
+        std::string_view text = pair.substr(key.size() + 1);
+        std::uint64_t v = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec != std::errc() || end != text.data() + text.size() || v < min || v > max) {
+            return refuse(ApiErrorKind::bad_request, std::string(key),
+                          "expected an integer " + std::to_string(min) + ".." +
+                              std::to_string(max));
+        }
+        return v;
+    }
+    return fallback;
+}
+
+class Handlers {
+public:
+    Handlers(AdminService& service, Authenticator& auth) : service_(service), auth_(auth) {}
+
+    // Authenticates for `role`, then runs `body`; every refusal goes through one builder.
+    template <typename Body>
+    http::Handler guarded(Role role, Body body) {
+        return [this, role, body](const Request& req, const RequestContext& ctx) -> Response {
+            auto caller = auth_.authenticate(ctx, role);
+            if (!caller) {
+                return api_error_response(req, caller.error(),
+                                          auth_.retry_after(ctx.remote_address));
+            }
+            ApiResult<Response> res = body(req, ctx, *caller);
+            return res ? std::move(*res) : api_error_response(req, res.error());
+        };
+    }
+
+    ApiResult<Response> revoke(const Request& req, const RequestContext&, const Caller& who) {
+        auto parsed = parse_revocation(req.body(), service_.options().max_json_bytes);
+        if (!parsed) return tl::unexpected(parsed.error());
+        auto done = service_.revoke(*parsed, who);
+        if (!done) return tl::unexpected(done.error());
+        return json_response(req, http::Status::created, to_json(*done));
+    }
+
+    ApiResult<Response> release(const Request& req, const RequestContext& ctx,
+                                const Caller& who) {
+        auto parts = segments(ctx.path, "/v1/revocations/");
+        if (parts.size() != 3 || parts[2] != "release") return not_found(ctx);
+        auto parsed = parse_release(req.body(), parts[0], parts[1],
+                                    service_.options().max_json_bytes);
+        if (!parsed) return tl::unexpected(parsed.error());
+        auto done = service_.release(*parsed, who);
+        if (!done) return tl::unexpected(done.error());
+        return json_response(req, http::Status::ok, to_json(*done));
+    }
+
+    ApiResult<Response> register_certs(const Request& req, const RequestContext&,
+                                       const Caller& who) {
+        auto parsed = parse_registration(req.body(), service_.options().max_certificates);
+        if (!parsed) return tl::unexpected(parsed.error());
+        auto done = service_.register_certificates(*parsed, who);
+        if (!done) return tl::unexpected(done.error());
+        return json_response(req, http::Status::ok, to_json(*done));
+    }
+
+    ApiResult<Response> certificate(const Request& req, const RequestContext& ctx,
+                                    const Caller&) {
+        auto parts = segments(ctx.path, "/v1/certificates/");
+        if (parts.size() != 2) return not_found(ctx);
+        auto serial = parse_serial(parts[1], "serial");
+        if (!serial) return tl::unexpected(serial.error());
+        auto view = service_.certificate(parts[0], *serial);
+        if (!view) return tl::unexpected(view.error());
+        return json_response(req, http::Status::ok, to_json(*view));
+    }
+
+    ApiResult<Response> request_status(const Request& req, const RequestContext& ctx,
+                                       const Caller&) {
+        auto parts = segments(ctx.path, "/v1/requests/");
+        if (parts.size() != 1) return not_found(ctx);
+        auto status = service_.request(parts[0]);
+        if (!status) return tl::unexpected(status.error());
+        return json_response(req, http::Status::ok, to_json(*status));
+    }
+
+    ApiResult<Response> journal(const Request& req, const RequestContext&, const Caller&) {
+        std::string_view target(req.target().data(), req.target().size());
+        auto since = query_uint(target, "since", 1, 0, UINT64_MAX);
+        if (!since) return tl::unexpected(since.error());
+        auto limit = query_uint(target, "limit", kDefaultJournalLimit, 1, kMaxJournalLimit);
+        if (!limit) return tl::unexpected(limit.error());
+        auto page = service_.journal(*since, *limit);
+        if (!page) return tl::unexpected(page.error());
+        return json_response(req, http::Status::ok, to_json(*page, service_));
+    }
+
+    ApiResult<Response> verify(const Request& req, const RequestContext&, const Caller&) {
+        auto check = service_.verify_journal();
+        if (!check) return tl::unexpected(check.error());
+        return json_response(req, http::Status::ok, to_json(*check));
+    }
+
+    ApiResult<Response> unknown(const Request&, const RequestContext& ctx, const Caller&) {
+        return not_found(ctx);
+    }
+
+private:
+    static tl::unexpected<ApiError> not_found(const RequestContext& ctx) {
+        return refuse(ApiErrorKind::not_found, "", "no admin API at " + std::string(ctx.path));
+    }
+
+    AdminService& service_;
+    Authenticator& auth_;
+};
+
+}  // namespace
+
+void add_admin_routes(http::Router& router, AdminService& service, Authenticator& auth) {
+    // Shared by every route; lives as long as the router's handlers.
+    auto h = std::make_shared<Handlers>(service, auth);
+    auto bind = [h](auto method) {
+        return [h, method](const Request& req, const RequestContext& ctx, const Caller& who) {
+            return ((*h).*method)(req, ctx, who);
+        };
+    };
+    const std::vector<Verb> get{Verb::get}, post{Verb::post};
+    router.exact("/v1/revocations", post, h->guarded(Role::operator_, bind(&Handlers::revoke)));
+    router.prefix("/v1/revocations/", post,
+                  h->guarded(Role::operator_, bind(&Handlers::release)));
+    router.exact("/v1/certificates", post,
+                 h->guarded(Role::operator_, bind(&Handlers::register_certs)));
+    router.prefix("/v1/certificates/", get,
+                  h->guarded(Role::auditor, bind(&Handlers::certificate)));
+    router.prefix("/v1/requests/", get,
+                  h->guarded(Role::auditor, bind(&Handlers::request_status)));
+    router.exact("/v1/journal", get, h->guarded(Role::auditor, bind(&Handlers::journal)));
+    router.exact("/v1/journal/verify", get, h->guarded(Role::auditor, bind(&Handlers::verify)));
+    router.prefix("/", {Verb::get, Verb::post, Verb::put, Verb::delete_, Verb::patch},
+                  h->guarded(Role::auditor, bind(&Handlers::unknown)));
+}
+
+}  // namespace tanda::admin

@@ -1,0 +1,23 @@
+// The admin API's one routing table (under /v1), on the admin listener only. Each handler is
+// thin: authenticate -> parse into a request struct -> AdminService -> JSON.
+//
+//   POST /v1/revocations                         operator  201, replay 201 (same answer)
+//   POST /v1/revocations/{ca}/{serial}/release   operator  200
+//   POST /v1/certificates                        operator  200
+//   GET  /v1/certificates/{ca}/{serial}          auditor   200
+//   GET  /v1/requests/{request_id}               auditor   200
+//   GET  /v1/journal?since=SEQ&limit=N           auditor   200 (limit 1..1000, default 100)
+//   GET  /v1/journal/verify                      auditor   200
+//   anything else                                auditor   404 (after authentication)
+#pragma once
+
+#include "admin/admin_service.hpp"
+#include "admin/authenticator.hpp"
+#include "http/router.hpp"
+
+namespace tanda::admin {
+
+// `service` and `auth` must outlive the router.
+void add_admin_routes(http::Router& router, AdminService& service, Authenticator& auth);
+
+}  // namespace tanda::admin

@@ -1,0 +1,361 @@
+#include "admin/admin_service.hpp"
+
+#include "admin/distinguished_name.hpp"
+#include "admin/importer.hpp"
+#include "core/base64.hpp"
+#include "core/sha256.hpp"
+#include "core/time_format.hpp"
+
+namespace tanda::admin {
+namespace {
+
+// The one translation of storage errors into API refusals.
+tl::unexpected<ApiError> storage_refusal(const Error& e) {
+    if (e.code == ErrorCode::invalid_argument) {
+        return refuse(ApiErrorKind::bad_request, "", e.message);
+    }
+    return refuse(ApiErrorKind::internal, "", "storage: " + e.message);
+}
+
+std::string body_digest(const std::string& canonical) {
+    return to_hex(Sha256::digest(as_bytes(canonical)));
+}
+
+std::string source_text(std::string_view kind, UnixSeconds received,
+                        std::optional<UnixSeconds> approved_at, const std::string& digest,
+                        const Caller& who) {
+    std::string s = "admin;" + std::string(kind) + ";received=" + format_rfc3339(received) +
+                    ";approved_at=" + (approved_at ? format_rfc3339(*approved_at) : "-") +
+                    ";body_sha256=" + digest + ";client=" + who.subject;
+    if (s.size() > storage::kMaxProvenanceFieldBytes) s.resize(storage::kMaxProvenanceFieldBytes);
+    return s;
+}
+
+std::string kind_name(storage::ChangeKind kind) {
+    switch (kind) {
+        case storage::ChangeKind::register_certificate: return "register";
+        case storage::ChangeKind::revoke: return "revoke";
+        case storage::ChangeKind::release: return "release";
+        case storage::ChangeKind::update: return "update";
+    }
+    return "update";
+}
+
+// Certificates of one registration entry: PEM (one or more) or base64 DER.
+Result<std::vector<pki::Certificate>> decode_certificates(const std::string& text) {
+    if (text.find("-----BEGIN") != std::string::npos) {
+        return pki::Certificate::parse_all(as_bytes(text));
+    }
+    auto der = base64_decode(text);
+    if (!der) return fail(ErrorCode::invalid_argument, "neither PEM nor base64 DER");
+    auto cert = pki::Certificate::from_der(*der);
+    if (!cert) return tl::unexpected(cert.error());
+    return std::vector<pki::Certificate>{*cert};
+}
+
+}  // namespace
+
+std::optional<AdminSource> parse_admin_source(std::string_view source) {
+    if (!source.starts_with("admin;")) return std::nullopt;
+    AdminSource out;
+    std::size_t pos = 6;
+    bool first = true;
+    while (pos <= source.size()) {
+        std::size_t end = source.find(';', pos);
+        std::string_view part = source.substr(pos, end == std::string_view::npos ? end : end - pos);
+        if (part.starts_with("client=")) break;  // the rest is the DN, which may hold ';'
+        if (first) {
+            out.kind = std::string(part);
+        } else if (part.starts_with("received=")) {
+            out.received_at = parse_rfc3339(part.substr(9));
+        } else if (part.starts_with("body_sha256=")) {
+            out.body_sha256 = std::string(part.substr(12));
+        }
+        first = false;
+        if (end == std::string_view::npos) break;
+        pos = end + 1;
+    }
+    return out;
+}
+
+AdminService::AdminService(std::vector<AdminCa> cas, storage::RevocationIndex& index,
+                           const Clock& clock, Logger& logger, const CrlPublicationSource* crl,
+                           AdminOptions options)
+    : cas_(std::move(cas)),
+      index_(index),
+      clock_(clock),
+      logger_(logger),
+      crl_(crl),
+      options_(std::move(options)) {}
+
+std::string AdminService::ca_name(storage::IssuerId id) const {
+    for (const auto& ca : cas_) {
+        if (ca.issuer_id == id) return ca.name;
+    }
+    return {};
+}
+
+ApiResult<const AdminCa*> AdminService::find_ca(std::string_view name) const {
+    for (const auto& ca : cas_) {
+        if (ca.name == name) return &ca;
+    }
+    return refuse(ApiErrorKind::not_found, "ca", "no CA named '" + std::string(name) + "'");
+}
+
+ApiResult<std::optional<ChangeResult>> AdminService::replay(const std::string& request_id,
+                                                            const std::string& digest) const {
+    auto seq = index_.find_request(request_id);
+    if (!seq) return storage_refusal(seq.error());
+    if (!*seq) return std::optional<ChangeResult>{};
+    auto entries = index_.journal(**seq, 1);
+    if (!entries) return storage_refusal(entries.error());
+    if (entries->empty() || entries->front().provenance.request_id != request_id) {
+        return refuse(ApiErrorKind::conflict, "request_id",
+                      "request_id '" + request_id + "' was used by another kind of request");
+    }
+    const auto& e = entries->front();
+    auto source = parse_admin_source(e.provenance.source);
+    if (!source || source->body_sha256 != digest) {
+        return refuse(ApiErrorKind::conflict, "request_id",
+                      "request_id '" + request_id + "' was already used with a different request "
+                      "(journal seq " + std::to_string(e.seq) + ")");
+    }
+    ChangeResult r{request_id, ca_name(e.change.issuer), e.change.serial, e.change.record,
+                   e.seq,      e.time,                   true};
+    return std::optional<ChangeResult>(std::move(r));
+}
+
+ApiResult<ChangeResult> AdminService::apply(const AdminCa& ca, const storage::Change& change,
+                                            const storage::Provenance& why,
+                                            const std::string& digest) {
+    auto committed = index_.commit({&change, 1}, why, clock_.now());
+    if (!committed && committed.error().code == ErrorCode::conflict) {
+        // The id was recorded meanwhile by a writer outside this service: answer as a replay.
+        auto again = replay(why.request_id, digest);
+        if (!again) return tl::unexpected(again.error());
+        if (*again) return std::move(**again);
+    }
+    if (!committed) return storage_refusal(committed.error());
+    logger_.info("admin change applied", {{"kind", kind_name(change.kind)},
+                                          {"ca", ca.name},
+                                          {"serial", change.serial.to_hex()},
+                                          {"request_id", why.request_id},
+                                          {"seq", std::to_string(committed->last_seq)}});
+    auto entries = index_.journal(committed->last_seq, 1);
+    UnixSeconds applied_at = entries && !entries->empty() ? entries->front().time : clock_.now();
+    CertRecord record = change.record;
+    record.last_seq = committed->last_seq;
+    return ChangeResult{why.request_id, ca.name, change.serial, record, committed->last_seq,
+                        applied_at, false};
+}
+
+ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const Caller& who) {
+    auto ca = find_ca(req.ca);
+    if (!ca) return tl::unexpected(ca.error());
+    const std::string digest = body_digest(req.canonical());
+    std::lock_guard lock(write_mutex_);
+    auto earlier = replay(req.request_id, digest);
+    if (!earlier) return tl::unexpected(earlier.error());
+    if (*earlier) return std::move(**earlier);
+
+    const AdminCa& c = **ca;
+    if (req.approved_by == req.requested_by && !c.policy.allow_single_approver) {
+        return refuse(ApiErrorKind::bad_request, "approved_by",
+                      "must differ from requested_by: CA '" + c.name + "' requires two people");
+    }
+    const UnixSeconds now = clock_.now();
+    for (auto [field, t] : {std::pair{"revoked_at", req.revoked_at},
+                            std::pair{"invalidity_date", req.invalidity_date},
+                            std::pair{"approved_at", std::optional<UnixSeconds>(req.approved_at)}}) {
+        if (t && *t > now) return refuse(ApiErrorKind::bad_request, field, "is in the future");
+    }
+    auto stored = index_.find(c.issuer_id, req.serial);
+    if (!stored) return storage_refusal(stored.error());
+    CertRecord record;
+    if (!*stored) {
+        if (!c.policy.allow_unregistered) {
+            return refuse(ApiErrorKind::not_found, "serial",
+                          "serial " + req.serial.to_hex() + " is not registered for CA '" +
+                              c.name + "'");
+        }
+        if (!parse_dn(req.subject_dn)) {
+            return refuse(ApiErrorKind::bad_request, "subject_dn", "not a distinguished name");
+        }
+        record.subject = req.subject_dn;
+    } else {
+        record = **stored;
+        if (!same_dn(req.subject_dn, record.subject)) {
+            return refuse(ApiErrorKind::conflict, "subject_dn",
+                          "does not match the certificate's subject '" + record.subject + "'");
+        }
+        const bool hold_to_final =
+            record.on_hold() && req.reason != Reason::certificate_hold;
+        if (record.state == CertState::revoked && !hold_to_final) {
+            return refuse(ApiErrorKind::conflict, "serial",
+                          "already revoked (" + std::string(reason_name(record.reason)) + ", " +
+                              format_rfc3339(record.revoked_at) + ")");
+        }
+    }
+    const bool was_on_hold = record.on_hold();
+    record.state = CertState::revoked;
+    record.revoked_at = req.revoked_at.value_or(was_on_hold ? record.revoked_at : now);
+    record.reason = req.reason;
+    record.invalidity_date = req.invalidity_date;
+    storage::Change change{storage::ChangeKind::revoke, c.issuer_id, req.serial, record};
+    storage::Provenance why{req.request_id, req.requested_by, req.approved_by,
+                            req.evidence_sha256,
+                            source_text("revoke", now, req.approved_at, digest, who)};
+    return apply(c, change, why, digest);
+}
+
+ApiResult<ChangeResult> AdminService::release(const ReleaseRequest& req, const Caller& who) {
+    auto ca = find_ca(req.ca);
+    if (!ca) return tl::unexpected(ca.error());
+    const std::string digest = body_digest(req.canonical());
+    std::lock_guard lock(write_mutex_);
+    auto earlier = replay(req.request_id, digest);
+    if (!earlier) return tl::unexpected(earlier.error());
+    if (*earlier) return std::move(**earlier);
+
+    const AdminCa& c = **ca;
+    if (req.approved_by == req.requested_by && !c.policy.allow_single_approver) {
+        return refuse(ApiErrorKind::bad_request, "approved_by",
+                      "must differ from requested_by: CA '" + c.name + "' requires two people");
+    }
+    const UnixSeconds now = clock_.now();
+    if (req.approved_at && *req.approved_at > now) {
+        return refuse(ApiErrorKind::bad_request, "approved_at", "is in the future");
+    }
+    auto stored = index_.find(c.issuer_id, req.serial);
+    if (!stored) return storage_refusal(stored.error());
+    if (!*stored) {
+        return refuse(ApiErrorKind::not_found, "serial",
+                      "serial " + req.serial.to_hex() + " is not registered for CA '" + c.name +
+                          "'");
+    }
+    if (!(*stored)->on_hold()) {
+        return refuse(ApiErrorKind::conflict, "serial",
+                      "not on hold (certificateHold): only a hold can be released");
+    }
+    CertRecord record = **stored;
+    record.state = CertState::issued;
+    record.reason = Reason::unspecified;
+    record.revoked_at = 0;
+    record.invalidity_date.reset();
+    storage::Change change{storage::ChangeKind::release, c.issuer_id, req.serial, record};
+    storage::Provenance why{req.request_id, req.requested_by, req.approved_by,
+                            req.evidence_sha256,
+                            source_text("release", now, req.approved_at, digest, who)};
+    return apply(c, change, why, digest);
+}
+
+ApiResult<RegistrationResult> AdminService::register_certificates(const RegistrationRequest& req,
+                                                                  const Caller& who) {
+    auto ca = find_ca(req.ca);
+    if (!ca) return tl::unexpected(ca.error());
+    const AdminCa& c = **ca;
+    std::vector<IndexEntry> entries;
+    RegistrationResult result;
+    for (std::size_t i = 0; i < req.certificates.size(); ++i) {
+        const std::string field = "certificates[" + std::to_string(i) + "]";
+        auto certs = decode_certificates(req.certificates[i]);
+        if (!certs) return refuse(ApiErrorKind::bad_request, field, certs.error().message);
+        for (const auto& cert : *certs) {
+            if (!cert.issued_by(c.issuer)) {
+                return refuse(ApiErrorKind::bad_request, field,
+                              "certificate " + cert.serial().to_hex() + " ('" + cert.subject() +
+                                  "') was not issued by CA '" + c.name + "'");
+            }
+            IndexEntry e;
+            e.serial = cert.serial();
+            e.record.state = CertState::issued;
+            e.record.not_after = cert.not_after();
+            e.record.subject = cert.subject();
+            entries.push_back(std::move(e));
+        }
+    }
+    if (entries.size() > options_.max_certificates) {
+        return refuse(ApiErrorKind::bad_request, "certificates",
+                      "more than " + std::to_string(options_.max_certificates) + " certificates");
+    }
+    result.offered = entries.size();
+    storage::Provenance why;
+    why.requested_by = who.subject;
+    why.source = source_text("register", clock_.now(), std::nullopt, "-", who);
+    std::lock_guard lock(write_mutex_);
+    auto stats = import_entries(index_, c.issuer_id, entries, why, clock_.now(), nullptr);
+    if (!stats) return storage_refusal(stats.error());
+    result.registered = stats->written;
+    result.unchanged = stats->unchanged;
+    result.kept_revoked = stats->kept_revoked;
+    result.last_seq = stats->last_seq;
+    for (const auto& e : entries) {
+        auto stored = index_.find(c.issuer_id, e.serial);
+        if (!stored) return storage_refusal(stored.error());
+        if (*stored) result.certificates.push_back({c.name, e.serial, **stored});
+    }
+    logger_.info("admin certificates registered", {{"ca", c.name},
+                                                   {"offered", std::to_string(result.offered)},
+                                                   {"registered", std::to_string(result.registered)}});
+    return result;
+}
+
+ApiResult<CertificateView> AdminService::certificate(std::string_view ca_name,
+                                                     const Serial& serial) const {
+    auto ca = find_ca(ca_name);
+    if (!ca) return tl::unexpected(ca.error());
+    auto stored = index_.find((*ca)->issuer_id, serial);
+    if (!stored) return storage_refusal(stored.error());
+    if (!*stored) {
+        return refuse(ApiErrorKind::not_found, "serial",
+                      "serial " + serial.to_hex() + " is not registered for CA '" +
+                          std::string(ca_name) + "'");
+    }
+    return CertificateView{(*ca)->name, serial, **stored};
+}
+
+ApiResult<RequestStatus> AdminService::request(std::string_view request_id) const {
+    if (!valid_request_id(request_id)) {
+        return refuse(ApiErrorKind::bad_request, "request_id", "use 1-128 of A-Z a-z 0-9 . _ : @ -");
+    }
+    auto seq = index_.find_request(request_id);
+    if (!seq) return storage_refusal(seq.error());
+    auto entries = *seq ? index_.journal(**seq, 1) : Result<std::vector<storage::JournalEntry>>{};
+    if (!entries) return storage_refusal(entries.error());
+    if (!*seq || entries->empty() || entries->front().provenance.request_id != request_id) {
+        return refuse(ApiErrorKind::not_found, "request_id",
+                      "no request '" + std::string(request_id) + "' was applied");
+    }
+    const auto& e = entries->front();
+    RequestStatus s;
+    s.request_id = std::string(request_id);
+    s.kind = kind_name(e.change.kind);
+    s.ca = ca_name(e.change.issuer);
+    s.serial = e.change.serial;
+    if (auto source = parse_admin_source(e.provenance.source)) s.received_at = source->received_at;
+    s.applied_at = e.time;
+    s.seq = e.seq;
+    s.ocsp_visible_at = e.time;
+    s.crl_publisher = crl_ != nullptr;
+    if (crl_ != nullptr) s.crl = crl_->published_after(s.ca, e.seq);
+    return s;
+}
+
+ApiResult<JournalPage> AdminService::journal(std::uint64_t since, std::size_t limit) const {
+    auto entries = index_.journal(since, limit);
+    if (!entries) return storage_refusal(entries.error());
+    JournalPage page;
+    page.next_since = entries->empty() ? since : entries->back().seq + 1;
+    page.entries = std::move(*entries);
+    return page;
+}
+
+ApiResult<JournalCheck> AdminService::verify_journal() const {
+    auto bad = index_.verify_journal();
+    if (!bad) return storage_refusal(bad.error());
+    auto stats = index_.stats();
+    if (!stats) return storage_refusal(stats.error());
+    return JournalCheck{*bad, stats->journal_entries};
+}
+
+}  // namespace tanda::admin

@@ -1,0 +1,193 @@
+// `tanda admin revoke|release|register|show|request|journal|verify`: the admin API over mutual
+// TLS, so operators need no curl. Prints the JSON answer; a refusal is one clear line and exit 1.
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "admin/admin_client.hpp"
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/help.hpp"
+#include "core/base64.hpp"
+#include "core/sha256.hpp"
+#include "core/time_format.hpp"
+
+namespace tanda::cli {
+namespace {
+
+constexpr const char* kAdminHelp = R"(Usage: tanda admin <subcommand> --cert FILE --key FILE --cacert FILE [--url URL] ...
+
+Talks to the admin listener over mutual TLS (--url, default https://127.0.0.1:8443). --cert and
+--key are your client certificate and key (PEM); --cacert the CA that issued the listener's
+certificate (admin.server_certificate).
+
+Subcommands (operator role for the first three, auditor or operator for the rest):
+  revoke    --request-id ID --ca NAME --serial HEX --subject-dn DN --requested-by WHO
+            --approved-by WHO (--evidence FILE | --evidence-sha256 HEX) [--reason NAME]
+            [--approved-at TIME] [--revoked-at TIME] [--invalidity-date TIME]
+            Applies an approved revocation request. Reasons are RFC 5280 names
+            (unspecified, keyCompromise, affiliationChanged, superseded,
+            cessationOfOperation, certificateHold, privilegeWithdrawn, ...). TIME is RFC 3339
+            UTC, e.g. 2024-03-01T12:00:00Z; --approved-at defaults to now. --evidence hashes
+            the signed request letter (SHA-256). Repeating a request id with the same request
+            is safe: it answers the original result.
+  release   --request-id ID --ca NAME --serial HEX --requested-by WHO --approved-by WHO
+            [--evidence FILE | --evidence-sha256 HEX]     lifts a certificateHold
+  register  --ca NAME --certs FILE[,FILE...]              registers issued certificates (PEM/DER)
+  show      --ca NAME --serial HEX                        a certificate's record
+  request   --request-id ID                               a request's status
+  journal   [--since SEQ] [--limit N]                     journal entries
+  verify                                                  recomputes the journal's hash chain
+
+Exit codes: 0 done, 1 refused or unreachable (the reason is printed), 2 bad usage.
+)";
+
+const std::set<std::string> kValueOptions = {
+    "url", "cert", "key", "cacert", "request-id", "ca", "serial", "reason", "subject-dn",
+    "requested-by", "approved-by", "approved-at", "revoked-at", "invalidity-date", "evidence",
+    "evidence-sha256", "certs", "since", "limit", "timeout"};
+
+Result<std::string> read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail(ErrorCode::not_found, "cannot read " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+struct Call {
+    bool post = false;
+    std::string target;
+    std::string body;
+};
+
+// Fields copied from options into the JSON body: {option, field}.
+using FieldMap = std::vector<std::pair<const char*, const char*>>;
+
+Result<Call> build_call(const std::string& sub, const Args& args) {
+    auto need = [&](std::initializer_list<const char*> names) -> Result<void> {
+        for (const char* n : names) {
+            if (!args.get(n)) return fail(ErrorCode::invalid_argument, "--" + std::string(n) + " is required");
+        }
+        return {};
+    };
+    auto fields = [&](const FieldMap& map) {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (auto [option, field] : map) {
+            if (auto v = args.get(option)) out.emplace_back(field, *v);
+        }
+        return out;
+    };
+    auto evidence = [&](std::vector<std::pair<std::string, std::string>>& out) -> Result<void> {
+        if (auto file = args.get("evidence")) {
+            auto text = read_file(*file);
+            if (!text) return tl::unexpected(text.error());
+            out.emplace_back("evidence_sha256", to_hex(Sha256::digest(as_bytes(*text))));
+        }
+        return {};
+    };
+    if (sub == "revoke") {
+        if (auto ok = need({"request-id", "ca", "serial", "subject-dn", "requested-by",
+                            "approved-by"}); !ok) {
+            return tl::unexpected(ok.error());
+        }
+        if (!args.get("evidence") && !args.get("evidence-sha256")) {
+            return fail(ErrorCode::invalid_argument,
+                        "--evidence FILE or --evidence-sha256 HEX is required");
+        }
+        auto body = fields({{"request-id", "request_id"}, {"ca", "ca"}, {"serial", "serial"},
+                            {"reason", "reason"}, {"subject-dn", "subject_dn"},
+                            {"requested-by", "requested_by"}, {"approved-by", "approved_by"},
+                            {"approved-at", "approved_at"}, {"revoked-at", "revoked_at"},
+                            {"invalidity-date", "invalidity_date"},
+                            {"evidence-sha256", "evidence_sha256"}});
+        if (!args.get("approved-at")) body.emplace_back("approved_at", format_rfc3339(SystemClock().now()));
+        if (auto ok = evidence(body); !ok) return tl::unexpected(ok.error());
+        return Call{true, "/v1/revocations", admin::json_object(body)};
+    }
+    if (sub == "release") {
+        if (auto ok = need({"request-id", "ca", "serial", "requested-by", "approved-by"}); !ok) {
+            return tl::unexpected(ok.error());
+        }
+        auto body = fields({{"request-id", "request_id"}, {"requested-by", "requested_by"},
+                            {"approved-by", "approved_by"}, {"approved-at", "approved_at"},
+                            {"evidence-sha256", "evidence_sha256"}});
+        if (auto ok = evidence(body); !ok) return tl::unexpected(ok.error());
+        return Call{true, "/v1/revocations/" + *args.get("ca") + "/" + *args.get("serial") +
+                              "/release",
+                    admin::json_object(body)};
+    }
+    if (sub == "register") {
+        if (auto ok = need({"ca", "certs"}); !ok) return tl::unexpected(ok.error());
+        std::vector<std::string> certs;
+        std::stringstream list(*args.get("certs"));
+        for (std::string path; std::getline(list, path, ',');) {
+            auto text = read_file(path);
+            if (!text) return tl::unexpected(text.error());
+            // PEM goes as text; DER as base64 (the API takes either).
+            certs.push_back(text->find("-----BEGIN") != std::string::npos
+                                ? *text
+                                : base64_encode(as_bytes(*text)));
+        }
+        return Call{true, "/v1/certificates",
+                    admin::json_object({{"ca", *args.get("ca")}}, {{"certificates", certs}})};
+    }
+    if (sub == "show") {
+        if (auto ok = need({"ca", "serial"}); !ok) return tl::unexpected(ok.error());
+        return Call{false, "/v1/certificates/" + *args.get("ca") + "/" + *args.get("serial"), ""};
+    }
+    if (sub == "request") {
+        if (auto ok = need({"request-id"}); !ok) return tl::unexpected(ok.error());
+        return Call{false, "/v1/requests/" + *args.get("request-id"), ""};
+    }
+    if (sub == "journal") {
+        return Call{false, "/v1/journal?since=" + args.get("since").value_or("1") +
+                               "&limit=" + args.get("limit").value_or("100"),
+                    ""};
+    }
+    if (sub == "verify") return Call{false, "/v1/journal/verify", ""};
+    return fail(ErrorCode::invalid_argument, "unknown admin subcommand '" + sub + "'");
+}
+
+}  // namespace
+
+int admin_command(const Argv& argv) {
+    if (argv.empty()) return usage_error("admin needs a subcommand", kAdminHelp);
+    if (wants_help(argv, kAdminHelp)) return kExitOk;
+    const std::string sub = argv[0];
+    Args args(Argv(argv.begin() + 1, argv.end()), kValueOptions, {});
+    if (!args.error().empty()) return usage_error(args.error(), kAdminHelp);
+    for (const char* n : {"cert", "key", "cacert"}) {
+        if (!args.get(n)) return usage_error("--" + std::string(n) + " FILE is required", kAdminHelp);
+    }
+    auto call = build_call(sub, args);
+    if (!call) return usage_error(call.error().message, kAdminHelp);
+    admin::ClientOptions options;
+    options.url = args.get("url").value_or("https://127.0.0.1:8443");
+    options.tls = {*args.get("cacert"), *args.get("cert"), *args.get("key")};
+    auto client = admin::AdminClient::create(options);
+    if (!client) {
+        std::fprintf(stderr, "tanda admin %s: %s\n", sub.c_str(), client.error().message.c_str());
+        return client.error().code == ErrorCode::invalid_argument ? kExitUsage : kExitFailure;
+    }
+    auto reply = client->call(call->post, call->target, call->body);
+    if (!reply) {
+        std::fprintf(stderr, "tanda admin %s: cannot reach %s: %s\n", sub.c_str(),
+                     options.url.c_str(), reply.error().message.c_str());
+        return kExitFailure;
+    }
+    if (reply->status >= 300) {
+        std::fprintf(stderr, "tanda admin %s: %s (HTTP %u)\n", sub.c_str(),
+                     admin::describe_refusal(*reply).c_str(), reply->status);
+        return kExitFailure;
+    }
+    std::fputs(admin::pretty_json(reply->body).c_str(), stdout);
+    if (sub == "verify" && reply->body.find("\"ok\":true") == std::string::npos) {
+        std::fprintf(stderr, "tanda admin verify: the journal's hash chain is BROKEN (see "
+                             "first_bad_seq)\n");
+        return kExitFailure;
+    }
+    return kExitOk;
+}
+
+}  // namespace tanda::cli

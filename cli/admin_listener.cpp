@@ -1,0 +1,51 @@
+#include "cli/admin_listener.hpp"
+
+#include "http/tls_context.hpp"
+
+namespace tanda::cli {
+
+Result<std::unique_ptr<AdminListener>> AdminListener::start(
+    const config::Config& config, const responder::CaRegistry& registry,
+    storage::RevocationIndex& index, const Clock& clock, Logger& logger,
+    const admin::CrlPublicationSource* crl) {
+    const admin::AdminOptions& o = config.admin;
+    if (!o.enabled) return std::unique_ptr<AdminListener>();
+    std::vector<admin::AdminCa> cas;
+    for (const auto& ca : registry.cas()) {
+        admin::CaPolicy policy{ca.options.name, false, false};
+        for (const auto& p : o.cas) {
+            if (p.name == ca.options.name) policy = p;
+        }
+        cas.push_back({ca.options.name, ca.issuer_id, ca.issuer, policy});
+    }
+    auto tls = http::make_server_tls_context({o.server_certificate, o.server_key, o.client_ca});
+    if (!tls) return tl::unexpected(tls.error().with_context("admin TLS"));
+
+    std::unique_ptr<AdminListener> l(new AdminListener());
+    l->service_ = std::make_unique<admin::AdminService>(std::move(cas), index, clock, logger, crl, o);
+    l->auth_ = std::make_unique<admin::Authenticator>(o.roles, o.rate_limit, logger);
+    admin::add_admin_routes(l->router_, *l->service_, *l->auth_);
+    http::ServerTls server_tls;
+    server_tls.context = std::move(*tls);
+    server_tls.handshake_timeout = o.handshake_timeout;
+    server_tls.describe_peer = admin::describe_peer;
+    server_tls.on_failure = [auth = l->auth_.get()](const std::string& remote,
+                                                    const std::string&) {
+        auth->on_handshake_failure(remote);
+    };
+    l->server_ = std::make_unique<http::Server>(o.listen, l->router_, logger, std::move(server_tls));
+    if (auto ok = l->server_->listen(); !ok) {
+        return tl::unexpected(ok.error().with_context("admin listener"));
+    }
+    logger.info("admin listening", {{"address", o.listen.address},
+                                    {"port", std::to_string(l->server_->port())}});
+    l->thread_ = std::thread([server = l->server_.get()] { server->run(); });
+    return l;
+}
+
+AdminListener::~AdminListener() {
+    if (server_) server_->stop();
+    if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace tanda::cli

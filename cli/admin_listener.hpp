@@ -1,0 +1,37 @@
+// Wires the admin API (admin/) to its own TLS listener (http/) for `tanda serve` and `tanda demo`:
+// service, authenticator, routes and server, run on their own thread.
+#pragma once
+
+#include <memory>
+#include <thread>
+
+#include "admin/admin_routes.hpp"
+#include "config/config.hpp"
+#include "http/server.hpp"
+#include "responder/ca_registry.hpp"
+
+namespace tanda::cli {
+
+class AdminListener {
+public:
+    // Binds and starts serving when config.admin.enabled; nullptr when it is not. `index`,
+    // `registry`, `clock`, `logger` and `crl` (may be null) must outlive the listener.
+    [[nodiscard]] static Result<std::unique_ptr<AdminListener>> start(
+        const config::Config& config, const responder::CaRegistry& registry,
+        storage::RevocationIndex& index, const Clock& clock, Logger& logger,
+        const admin::CrlPublicationSource* crl);
+    ~AdminListener();  // stops and joins
+
+    unsigned short port() const { return server_->port(); }
+    void stop() { server_->stop(); }
+
+private:
+    AdminListener() = default;
+    std::unique_ptr<admin::AdminService> service_;
+    std::unique_ptr<admin::Authenticator> auth_;
+    http::Router router_;
+    std::unique_ptr<http::Server> server_;
+    std::thread thread_;
+};
+
+}  // namespace tanda::cli

@@ -1,0 +1,108 @@
+#include "config/admin_config.hpp"
+
+#include <regex>
+
+namespace tanda::config {
+namespace {
+
+using std::chrono::seconds;
+
+void read_admin_listen(YamlReader& r, const YAML::Node& node, admin::AdminOptions& a) {
+    if (!r.expect_map(node, "admin.listen",
+                      {"address", "port", "threads", "max_connections", "max_body_bytes",
+                       "idle_timeout"})) {
+        return;
+    }
+    auto& l = a.listen;
+    r.read_string(node, "address", l.address);
+    std::uint64_t port = l.port, threads = l.threads, conns = l.max_connections;
+    std::uint64_t body = l.max_body_bytes;
+    r.read_uint(node, "port", 0, 65535, port);
+    r.read_uint(node, "threads", 1, 64, threads);
+    r.read_uint(node, "max_connections", 1, 100'000, conns);
+    r.read_size(node, "max_body_bytes", 4096, 64 << 20, body);
+    l.port = static_cast<std::uint16_t>(port);
+    l.threads = static_cast<unsigned>(threads);
+    l.max_connections = conns;
+    l.max_body_bytes = body;
+    r.read_duration(node, "idle_timeout", seconds(1), seconds(3600), l.idle_timeout);
+}
+
+void read_role(YamlReader& r, const YAML::Node& node, admin::AdminOptions& a) {
+    admin::RoleBinding b;
+    b.location = r.location(node);
+    if (!r.expect_map(node, "an admin role", {"role", "subject", "spki_sha256"})) return;
+    if (auto i = r.read_choice(node, "role", {"auditor", "operator"})) {
+        b.role = static_cast<admin::Role>(*i);
+    } else if (!node["role"].IsDefined()) {
+        r.problem(node, "an admin role needs 'role: operator' or 'role: auditor'");
+    }
+    r.read_string(node, "subject", b.subject);
+    r.read_string(node, "spki_sha256", b.spki_sha256);
+    if (b.subject.empty() == b.spki_sha256.empty()) {
+        r.problem(node, "an admin role names exactly one of 'subject' or 'spki_sha256'");
+    }
+    if (!b.spki_sha256.empty()) {
+        if (!std::regex_match(b.spki_sha256, std::regex("[0-9A-Fa-f]{64}"))) {
+            r.problem(node["spki_sha256"], "'spki_sha256' must be 64 hex digits");
+        }
+        for (char& ch : b.spki_sha256) ch = static_cast<char>(std::tolower(ch));
+    }
+    a.roles.push_back(std::move(b));
+}
+
+void read_rate_limit(YamlReader& r, const YAML::Node& node, admin::AdminOptions& a) {
+    if (!r.expect_map(node, "admin.rate_limit", {"max_failures", "window", "block"})) return;
+    std::uint64_t max = a.rate_limit.max_failures;
+    r.read_uint(node, "max_failures", 1, 1'000'000, max);
+    a.rate_limit.max_failures = static_cast<unsigned>(max);
+    r.read_duration(node, "window", seconds(1), seconds(86400), a.rate_limit.window);
+    r.read_duration(node, "block", seconds(1), seconds(86400), a.rate_limit.block);
+}
+
+}  // namespace
+
+void read_admin(YamlReader& r, const YAML::Node& node, Config& c) {
+    auto& a = c.admin;
+    if (!r.expect_map(node, "admin",
+                      {"listen", "server_certificate", "server_key", "client_ca",
+                       "handshake_timeout", "max_json_bytes", "max_certificates", "roles",
+                       "rate_limit"})) {
+        return;
+    }
+    a.enabled = true;
+    if (node["listen"].IsDefined()) read_admin_listen(r, node["listen"], a);
+    for (const char* key : {"server_certificate", "server_key", "client_ca"}) {
+        if (!node[key].IsDefined()) r.problem(node, std::string("'admin' needs '") + key + "'");
+    }
+    r.read_path(node, "server_certificate", a.server_certificate);
+    r.read_path(node, "server_key", a.server_key);
+    r.read_path(node, "client_ca", a.client_ca);
+    r.read_duration(node, "handshake_timeout", seconds(1), seconds(300), a.handshake_timeout);
+    std::uint64_t json_bytes = a.max_json_bytes, certs = a.max_certificates;
+    r.read_size(node, "max_json_bytes", 1024, 16 << 20, json_bytes);
+    r.read_uint(node, "max_certificates", 1, 100'000, certs);
+    a.max_json_bytes = json_bytes;
+    a.max_certificates = certs;
+    const YAML::Node roles = node["roles"];
+    if (!roles.IsDefined() || !roles.IsSequence() || roles.size() == 0) {
+        r.problem(roles.IsDefined() ? roles : node,
+                  "'admin.roles' must list at least one {role, subject | spki_sha256}");
+    } else {
+        for (const auto& entry : roles) read_role(r, entry, a);
+    }
+    if (node["rate_limit"].IsDefined()) read_rate_limit(r, node["rate_limit"], a);
+}
+
+void read_admin_ca_policy(YamlReader& r, const YAML::Node& node, const std::string& name,
+                          Config& c) {
+    admin::CaPolicy policy;
+    policy.name = name;
+    if (node.IsMap()) {
+        r.read_bool(node, "allow_single_approver", policy.allow_single_approver);
+        r.read_bool(node, "allow_unregistered", policy.allow_unregistered);
+    }
+    c.admin.cas.push_back(std::move(policy));
+}
+
+}  // namespace tanda::config
