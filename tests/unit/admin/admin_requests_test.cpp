@@ -1,0 +1,111 @@
+#include "admin/admin_requests.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace tanda;
+using namespace tanda::admin;
+
+namespace {
+
+const std::string kEvidence(64, 'a');
+
+std::string body(const std::string& extra = "", const std::string& drop = "") {
+    std::vector<std::pair<std::string, std::string>> fields = {
+        {"request_id", "\"req-1\""},          {"ca", "\"demo\""},
+        {"serial", "\"1001\""},               {"reason", "\"keyCompromise\""},
+        {"subject_dn", "\"CN=A,O=B,C=ID\""}, {"requested_by", "\"holder\""},
+        {"approved_by", "\"operator\""},      {"approved_at", "\"2024-03-01T12:00:00Z\""},
+        {"evidence_sha256", "\"" + kEvidence + "\""}};
+    std::string out = "{";
+    for (const auto& [k, v] : fields) {
+        if (k == drop) continue;
+        out += (out.size() > 1 ? "," : "") + ("\"" + k + "\":" + v);
+    }
+    if (!extra.empty()) out += "," + extra;
+    return out + "}";
+}
+
+}  // namespace
+
+TEST_CASE("a complete revocation request parses", "[requests]") {
+    auto r = parse_revocation(body("\"revoked_at\":\"2024-03-02T00:00:00Z\""), 65536);
+    REQUIRE(r);
+    CHECK(r->serial.to_hex() == "1001");
+    CHECK(r->reason == Reason::key_compromise);
+    CHECK(r->revoked_at == 1709337600);
+    CHECK(r->evidence_sha256 == kEvidence);
+    CHECK_FALSE(r->invalidity_date);
+}
+
+TEST_CASE("reason defaults to unspecified", "[requests]") {
+    auto r = parse_revocation(body("", "reason"), 65536);
+    REQUIRE(r);
+    CHECK(r->reason == Reason::unspecified);
+}
+
+TEST_CASE("bad revocation requests name the field", "[requests]") {
+    struct Case {
+        std::string text;
+        std::string field;
+    };
+    auto c = GENERATE(Case{"{not json", "body"}, Case{"[1]", "body"},
+                      Case{body("\"colour\":\"red\""), "colour"},
+                      Case{body("", "approved_by"), "approved_by"},
+                      Case{body("\"revoked_at\":12"), "revoked_at"},
+                      Case{body("\"invalidity_date\":\"yesterday\""), "invalidity_date"},
+                      Case{body("", "serial") + "x", "body"});
+    INFO(c.text);
+    auto r = parse_revocation(c.text, 65536);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == ApiErrorKind::bad_request);
+    CHECK(r.error().field == c.field);
+}
+
+TEST_CASE("bad hex, unknown reasons and oversized bodies are refused", "[requests]") {
+    std::string b = body();
+    auto swap = [&](const std::string& from, const std::string& to) {
+        std::string s = b;
+        s.replace(s.find(from), from.size(), to);
+        return s;
+    };
+    CHECK(parse_revocation(swap("\"1001\"", "\"10G1\""), 65536).error().field == "serial");
+    CHECK(parse_revocation(swap("\"1001\"", "1001"), 65536).error().field == "serial");
+    CHECK(parse_revocation(swap("keyCompromise", "lostMyKey"), 65536).error().field == "reason");
+    CHECK(parse_revocation(swap("keyCompromise", "removeFromCRL"), 65536).error().field ==
+          "reason");
+    CHECK(parse_revocation(swap(kEvidence, "abc"), 65536).error().field == "evidence_sha256");
+    CHECK(parse_revocation(swap("req-1", "req 1/x"), 65536).error().field == "request_id");
+    CHECK(parse_revocation(b, 10).error().field == "body");
+}
+
+TEST_CASE("canonical text changes with any field", "[requests]") {
+    auto a = *parse_revocation(body(), 65536);
+    auto b = a;
+    CHECK(a.canonical() == b.canonical());
+    b.reason = Reason::superseded;
+    CHECK(a.canonical() != b.canonical());
+    b = a;
+    b.revoked_at = 5;
+    CHECK(a.canonical() != b.canonical());
+}
+
+TEST_CASE("release and registration requests parse strictly", "[requests]") {
+    auto rel = parse_release(R"({"request_id":"r2","requested_by":"a","approved_by":"b"})",
+                             "demo", "0A", 65536);
+    REQUIRE(rel);
+    CHECK(rel->serial.to_hex() == "0A");
+    CHECK(parse_release("{}", "demo", "0A", 65536).error().field == "request_id");
+    CHECK(parse_release(R"({"request_id":"r2","requested_by":"a","approved_by":"b"})", "demo",
+                        "zz", 65536)
+              .error()
+              .field == "serial");
+    auto reg = parse_registration(R"({"ca":"demo","certificates":["x","y"]})", 10);
+    REQUIRE(reg);
+    CHECK(reg->certificates.size() == 2);
+    CHECK(parse_registration(R"({"ca":"demo","certificates":[]})", 10).error().field ==
+          "certificates");
+    CHECK(parse_registration(R"({"ca":"demo","certificates":[1]})", 10).error().field ==
+          "certificates[0]");
+    CHECK(parse_registration(R"({"ca":"demo","certificates":["a","b"]})", 1).error().field ==
+          "certificates");
+}

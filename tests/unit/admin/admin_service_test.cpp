@@ -1,0 +1,225 @@
+#include "admin/admin_service.hpp"
+
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "core/base64.hpp"
+#include "tests/support/fake_clock.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_ca.hpp"
+
+using namespace tanda;
+using namespace tanda::admin;
+
+namespace {
+
+struct FakeCrl : CrlPublicationSource {
+    std::optional<CrlPublication> published_after(std::string_view, std::uint64_t seq) const override {
+        if (seq > covered) return std::nullopt;
+        return CrlPublication{7, 1'800'000'000};
+    }
+    std::uint64_t covered = 0;
+};
+
+struct Fixture {
+    test::TempDir dir;
+    test::FakeClock clock{SystemClock().now()};
+    Logger logger{LogLevel::error};
+    test::TestCa ca;
+    std::unique_ptr<storage::RevocationIndex> index =
+        test::must(storage::RevocationIndex::open({(dir / "db").string(), 1 << 26, 126}));
+    FakeCrl crl;
+    std::unique_ptr<AdminService> service;
+    Caller op{"CN=Operator,O=Tanda Test,C=ID", "", Role::operator_};
+
+    explicit Fixture(CaPolicy policy = {"demo", false, false}) {
+        auto id = test::must(index->ensure_issuer(ca.cert().spki_sha256(), "demo"));
+        service = std::make_unique<AdminService>(
+            std::vector<AdminCa>{{"demo", id, ca.cert(), policy}}, *index, clock, logger, &crl,
+            AdminOptions{});
+    }
+    // Registers a fresh leaf; returns its serial.
+    Serial leaf(const std::string& cn = "Budi Santoso") {
+        auto issued = ca.issue("CN=" + cn + ",O=Tanda Test,C=ID");
+        auto r = service->register_certificates({"demo", {issued.cert.pem()}}, op);
+        REQUIRE(r);
+        return issued.cert.serial();
+    }
+    RevocationRequest request(const Serial& serial, const std::string& id = "req-1",
+                              Reason reason = Reason::key_compromise) {
+        RevocationRequest r;
+        r.request_id = id;
+        r.ca = "demo";
+        r.serial = serial;
+        r.reason = reason;
+        r.subject_dn = "/C=ID/O=Tanda Test/CN=Budi Santoso";
+        r.requested_by = "holder";
+        r.approved_by = "supervisor";
+        r.approved_at = clock.now() - 60;
+        r.evidence_sha256 = std::string(64, 'b');
+        return r;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("register then revoke: record and journal entry in one commit", "[service]") {
+    Fixture f;
+    Serial s = f.leaf();
+    auto before = test::must(f.index->stats()).journal_entries;
+    auto r = f.service->revoke(f.request(s), f.op);
+    REQUIRE(r);
+    CHECK(r->record.state == CertState::revoked);
+    CHECK(r->record.reason == Reason::key_compromise);
+    CHECK(r->record.revoked_at == f.clock.now());
+    CHECK_FALSE(r->replayed);
+    CHECK(test::must(f.index->stats()).journal_entries == before + 1);
+    auto entry = test::must(f.index->journal(r->seq, 1)).front();
+    CHECK(entry.provenance.request_id == "req-1");
+    CHECK(entry.provenance.approved_by == "supervisor");
+    CHECK(entry.provenance.source.find("client=CN=Operator") != std::string::npos);
+    auto view = f.service->certificate("demo", s);
+    REQUIRE(view);
+    CHECK(view->record.state == CertState::revoked);
+}
+
+TEST_CASE("replaying a request id: same body answers the original, another is 409",
+          "[service]") {
+    Fixture f;
+    Serial s = f.leaf();
+    const auto req = f.request(s);
+    auto first = f.service->revoke(req, f.op);
+    REQUIRE(first);
+    f.clock.advance(100);
+    auto again = f.service->revoke(req, f.op);
+    REQUIRE(again);
+    CHECK(again->replayed);
+    CHECK(again->seq == first->seq);
+    CHECK(again->record.revoked_at == first->record.revoked_at);
+    auto other = req;
+    other.reason = Reason::superseded;
+    auto refused = f.service->revoke(other, f.op);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().kind == ApiErrorKind::conflict);
+    CHECK(refused.error().field == "request_id");
+}
+
+TEST_CASE("revocation refusals", "[service]") {
+    Fixture f;
+    Serial s = f.leaf();
+    auto expect = [&](RevocationRequest r, ApiErrorKind kind, const std::string& field) {
+        auto out = f.service->revoke(r, f.op);
+        REQUIRE_FALSE(out);
+        CHECK(out.error().kind == kind);
+        CHECK(out.error().field == field);
+    };
+    auto same_person = f.request(s, "r-a");
+    same_person.approved_by = "holder";
+    expect(same_person, ApiErrorKind::bad_request, "approved_by");
+    auto wrong_dn = f.request(s, "r-b");
+    wrong_dn.subject_dn = "CN=Someone Else,O=Tanda Test,C=ID";
+    expect(wrong_dn, ApiErrorKind::conflict, "subject_dn");
+    expect(f.request(*Serial::from_hex("ABCDEF"), "r-c"), ApiErrorKind::not_found, "serial");
+    auto future = f.request(s, "r-d");
+    future.revoked_at = f.clock.now() + 3600;
+    expect(future, ApiErrorKind::bad_request, "revoked_at");
+    auto no_ca = f.request(s, "r-e");
+    no_ca.ca = "nope";
+    expect(no_ca, ApiErrorKind::not_found, "ca");
+    REQUIRE(f.service->revoke(f.request(s, "r-f"), f.op));
+    expect(f.request(s, "r-g", Reason::superseded), ApiErrorKind::conflict, "serial");
+    // Nothing of the refused ones was written.
+    CHECK(test::must(f.index->find_request("r-a")) == std::nullopt);
+    CHECK(test::must(f.index->find_request("r-b")) == std::nullopt);
+}
+
+TEST_CASE("per-CA policy: one person and unregistered serials", "[service]") {
+    Fixture f({"demo", true, true});
+    auto r = f.request(*Serial::from_hex("ABCDEF"));
+    r.approved_by = r.requested_by;
+    auto done = f.service->revoke(r, f.op);
+    REQUIRE(done);
+    CHECK(done->record.subject == r.subject_dn);
+}
+
+TEST_CASE("hold, then release or a final reason", "[service]") {
+    Fixture f;
+    Serial s = f.leaf();
+    REQUIRE(f.service->revoke(f.request(s, "hold-1", Reason::certificate_hold), f.op));
+    auto held_again = f.service->revoke(f.request(s, "hold-2", Reason::certificate_hold), f.op);
+    CHECK_FALSE(held_again);
+    ReleaseRequest rel{"rel-1", "demo", s, "holder", "supervisor", std::nullopt, ""};
+    auto released = f.service->release(rel, f.op);
+    REQUIRE(released);
+    CHECK(released->record.state == CertState::issued);
+    CHECK(f.service->release(ReleaseRequest{"rel-2", "demo", s, "a", "b", std::nullopt, ""}, f.op)
+              .error()
+              .kind == ApiErrorKind::conflict);
+    CHECK(f.service->release(rel, f.op)->replayed);
+    REQUIRE(f.service->revoke(f.request(s, "hold-3", Reason::certificate_hold), f.op));
+    const auto hold_time = f.clock.now();
+    f.clock.advance(50);
+    auto final = f.service->revoke(f.request(s, "final", Reason::key_compromise), f.op);
+    REQUIRE(final);
+    CHECK(final->record.reason == Reason::key_compromise);
+    CHECK(final->record.revoked_at == hold_time);
+}
+
+TEST_CASE("request status: applied, then success once a CRL covers it", "[service]") {
+    Fixture f;
+    Serial s = f.leaf();
+    auto done = f.service->revoke(f.request(s), f.op);
+    REQUIRE(done);
+    auto st = f.service->request("req-1");
+    REQUIRE(st);
+    CHECK(st->kind == "revoke");
+    CHECK(st->received_at == f.clock.now());
+    CHECK_FALSE(st->success());
+    f.crl.covered = done->seq;
+    CHECK(f.service->request("req-1")->success());
+    CHECK(f.service->request("nope").error().kind == ApiErrorKind::not_found);
+}
+
+TEST_CASE("registration refuses certificates of another CA and never undoes a revocation",
+          "[service]") {
+    Fixture f;
+    test::TestCa other;
+    auto stranger = other.issue("CN=X,O=Other,C=ID");
+    auto r = f.service->register_certificates({"demo", {stranger.cert.pem()}}, f.op);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().field == "certificates[0]");
+    auto mine = f.ca.issue("CN=Budi Santoso,O=Tanda Test,C=ID");
+    auto der = base64_encode(mine.cert.der());
+    auto ok = f.service->register_certificates({"demo", {der}}, f.op);
+    REQUIRE(ok);
+    CHECK(ok->registered == 1);
+    REQUIRE(f.service->revoke(f.request(mine.cert.serial()), f.op));
+    auto again = f.service->register_certificates({"demo", {mine.cert.pem()}}, f.op);
+    REQUIRE(again);
+    CHECK(again->kept_revoked == 1);
+    CHECK(again->certificates.front().record.state == CertState::revoked);
+}
+
+TEST_CASE("concurrent revocations lose and duplicate nothing", "[service]") {
+    Fixture f;
+    std::vector<Serial> serials;
+    for (int i = 0; i < 16; ++i) serials.push_back(f.leaf());
+    const auto before = test::must(f.index->stats()).journal_entries;
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            // Every thread tries every serial under the same request ids: one wins, the others
+            // replay the same answer.
+            for (std::size_t i = 0; i < serials.size(); ++i) {
+                if (f.service->revoke(f.request(serials[i], "c-" + std::to_string(i)), f.op)) ++ok;
+            }
+            (void)t;
+        });
+    }
+    for (auto& th : threads) th.join();
+    CHECK(ok == 64);
+    CHECK(test::must(f.index->stats()).journal_entries == before + serials.size());
+    CHECK(f.service->verify_journal()->first_bad_seq == std::nullopt);
+}

@@ -1,0 +1,38 @@
+#include "admin/distinguished_name.hpp"
+
+#include <catch2/catch.hpp>
+
+using tanda::admin::parse_dn;
+using tanda::admin::same_dn;
+
+TEST_CASE("the same name in RFC 4514 and OpenSSL forms compares equal", "[dn]") {
+    const char* rfc = "CN=Budi Santoso,O=Tanda Demo,C=ID";
+    auto other = GENERATE("/C=ID/O=Tanda Demo/CN=Budi Santoso",
+                          "C = ID, O = Tanda Demo, CN = Budi Santoso",
+                          "cn=budi  santoso, o=TANDA DEMO, c=id",
+                          "commonName=Budi Santoso;organizationName=Tanda Demo;countryName=ID",
+                          "2.5.4.3=Budi Santoso,2.5.4.10=Tanda Demo,2.5.4.6=ID");
+    INFO(other);
+    CHECK(same_dn(rfc, other));
+}
+
+TEST_CASE("different names, orders and values do not match", "[dn]") {
+    const char* rfc = "CN=Budi Santoso,O=Tanda Demo,C=ID";
+    auto other = GENERATE("CN=Budi Santosa,O=Tanda Demo,C=ID", "C=ID,O=Tanda Demo,CN=Budi Santoso",
+                          "CN=Budi Santoso,O=Tanda Demo", "/CN=Budi Santoso/O=Tanda Demo/C=ID",
+                          "CN=Budi Santoso,OU=Tanda Demo,C=ID", "", "not a dn");
+    INFO(other);
+    CHECK_FALSE(same_dn(rfc, other));
+}
+
+TEST_CASE("escapes, multi-valued RDNs and hex values are parsed", "[dn]") {
+    CHECK(same_dn("CN=Doe\\, John,O=A\\+B,C=ID", "/C=ID/O=A+B/CN=Doe, John") == false);
+    CHECK(same_dn("CN=Doe\\, John,O=Org,C=ID", "CN=Doe\\2C John,O=Org,C=ID"));
+    CHECK(same_dn("CN=A+UID=x,O=Org", "UID=x+CN=A,O=Org"));
+    CHECK(same_dn("CN=#0c0141,C=ID", "CN=#0C0141,C=ID"));
+    auto dn = parse_dn("emailAddress=a@b.id,CN=A");
+    REQUIRE(dn);
+    CHECK(dn->rdns.front().front().type == "EMAILADDRESS");
+    CHECK_FALSE(parse_dn("CN=trailing\\"));
+    CHECK_FALSE(parse_dn("CN=\"unterminated"));
+}
