@@ -1,7 +1,6 @@
 #include "http/server.hpp"
 
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 
 #include "http/session.hpp"
 
@@ -11,14 +10,26 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 Server::Server(ListenerOptions options, const Router& router, Logger& logger)
-    : options_(std::move(options)), router_(router), logger_(logger), acceptor_(ioc_) {}
+    : options_(std::move(options)), router_(router), logger_(logger), acceptor_(ioc_) {
+    const unsigned n = options_.threads ? options_.threads
+                                        : std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < n; ++i) {
+        workers_.push_back(std::make_unique<net::io_context>(1));  // run by one thread
+        guards_.push_back(net::make_work_guard(*workers_.back()));
+    }
+}
 
 Server::Server(ListenerOptions options, const Router& router, Logger& logger, ServerTls tls)
     : Server(std::move(options), router, logger) {
     tls_ = std::move(tls);
 }
 
-Server::~Server() = default;
+Server::~Server() {
+    // Connections still queued on a worker are destroyed with it and report to this server:
+    // do it while the rest of the server is alive.
+    guards_.clear();
+    workers_.clear();
+}
 
 Result<void> Server::listen() {
     boost::system::error_code ec;
@@ -37,8 +48,10 @@ Result<void> Server::listen() {
 }
 
 void Server::accept() {
-    acceptor_.async_accept(net::make_strand(ioc_), [this](boost::system::error_code ec,
-                                                          tcp::socket socket) {
+    // Each connection lives on one worker's context: its handlers never run concurrently.
+    auto& worker = *workers_[next_worker_++ % workers_.size()];
+    acceptor_.async_accept(worker.get_executor(), [this](boost::system::error_code ec,
+                                                         tcp::socket socket) {
         if (ec == net::error::operation_aborted || stopping_) return;
         if (ec) {
             logger_.warn("accept failed", {{"error", ec.message()}});
@@ -85,9 +98,8 @@ void Server::describe_peer(PeerCertificate& peer) const {
 }
 
 void Server::run() {
-    unsigned n = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::thread> threads;
-    for (unsigned i = 1; i < n; ++i) threads.emplace_back([this] { ioc_.run(); });
+    for (auto& worker : workers_) threads.emplace_back([&worker] { worker->run(); });
     ioc_.run();
     for (auto& t : threads) t.join();
 }
@@ -116,6 +128,8 @@ void Server::wait_for_drain(std::chrono::steady_clock::time_point deadline) {
                          {{"open", std::to_string(open_.load())}});
         }
         ioc_.stop();
+        for (auto& guard : guards_) guard.reset();
+        for (auto& worker : workers_) worker->stop();
         return;
     }
     auto timer = std::make_shared<net::steady_timer>(ioc_, std::chrono::milliseconds(20));

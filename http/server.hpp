@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
@@ -53,12 +54,15 @@ public:
     // The bound port (useful with port 0). Valid after listen().
     std::uint16_t port() const { return port_; }
 
-    // Runs the I/O threads (options.threads, 0 = cores) and blocks until stop() completes.
+    // Runs the I/O threads (options.threads, 0 = cores), each with its own io_context that
+    // owns the connections it was given (no locking or strands between requests), plus the
+    // calling thread for accepting and control; blocks until stop() completes.
     void run();
     // Thread-safe, idempotent: stop accepting, close idle connections, let in-flight requests
     // finish within options.shutdown_grace, then end run().
     void stop();
 
+    // The control context: accepting, signals, timers. Connections live on the workers'.
     boost::asio::io_context& context() { return ioc_; }
     std::size_t open_connections() const { return open_.load(); }
     std::uint64_t handshake_failures() const { return handshake_failures_.load(); }
@@ -79,6 +83,9 @@ private:
     Logger& logger_;
     boost::asio::io_context ioc_;
     boost::asio::ip::tcp::acceptor acceptor_;
+    std::vector<std::unique_ptr<boost::asio::io_context>> workers_;
+    std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
+    std::size_t next_worker_ = 0;  // round robin, touched only by the accept loop
     std::uint16_t port_ = 0;
     std::atomic<bool> stopping_{false};
     std::atomic<std::size_t> open_{0};

@@ -40,7 +40,7 @@ Session<Stream>::~Session() {
 
 template <class Stream>
 void Session<Stream>::start() {
-    // Run on the connection's strand (the socket was accepted onto one).
+    // Run on the connection's worker context (the socket was accepted onto one).
     net::dispatch(tcp().get_executor(), [self = this->shared_from_this()] {
         if constexpr (kTls) {
             self->tcp().expires_after(self->server_.tls_handshake_timeout());
@@ -155,7 +155,7 @@ void Session<Stream>::on_body(beast::error_code ec) {
     ctx.remote_address = remote_address_;
     ctx.tls = kTls;
     ctx.peer = peer_;
-    // The reply may come from another thread (a signing pool): continue on our strand.
+    // The reply may come from another thread (a signing pool): continue on our context.
     server_.router_.dispatch(
         request_, std::move(ctx), [self = this->shared_from_this()](Response res) {
             net::dispatch(self->tcp().get_executor(), [self, res = std::move(res)]() mutable {

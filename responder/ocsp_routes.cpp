@@ -41,8 +41,8 @@ http::Response ocsp_http_response(const http::Request& req, const ServedAnswer& 
         const std::string& etag = served.etag;
         res.set(Field::cache_control, "public, no-transform, must-revalidate, max-age=" +
                                           std::to_string(max_age));
-        res.set(Field::last_modified, format_http_date(answer.this_update));
-        res.set(Field::expires, format_http_date(answer.next_update));
+        res.set(Field::last_modified, served.last_modified);
+        res.set(Field::expires, served.expires);
         res.set(Field::etag, etag);
         auto inm = req[Field::if_none_match];
         if (!inm.empty() && inm.find(etag) != std::string_view::npos) {

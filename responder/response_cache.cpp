@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/sha256.hpp"
+#include "core/time_format.hpp"
 
 namespace tanda::responder {
 namespace {
@@ -34,6 +35,8 @@ std::shared_ptr<const ServedAnswer> make_served(OcspAnswer answer, ByteView cert
         auto digest = Sha256::digest(*answer.der);
         served->etag = "\"" + to_hex(ByteView(digest).first(16)) + "\"";
         served->refresh_at = answer.produced_at + (answer.next_update - answer.produced_at) / 2;
+        served->last_modified = format_http_date(answer.this_update);
+        served->expires = format_http_date(answer.next_update);
     }
     served->cert_id_der.assign(cert_id_der.begin(), cert_id_der.end());
     served->answer = std::move(answer);

@@ -39,6 +39,8 @@ struct ServedAnswer {
     OcspAnswer answer;
     Bytes cert_id_der;        // the single CertID it answers (empty for errors)
     std::string etag;         // strong validator of `answer.der` (empty for errors)
+    std::string last_modified;  // HTTP-dates of thisUpdate and nextUpdate, formatted once
+    std::string expires;
     UnixSeconds refresh_at = 0;  // half of the validity: re-sign in the background from then
     mutable std::atomic<bool> refreshing{false};  // one background refresh at a time
 };
