@@ -398,8 +398,9 @@ def merge(base, override):
     return out
 
 
-def make_config(pki, storage_dir, listen=None, ca_options=None):
-    """The config dict: listen on 127.0.0.1:0, both CAs; overrides per section / CA name."""
+def make_config(pki, storage_dir, listen=None, ca_options=None, extra=None):
+    """The config dict: listen on 127.0.0.1:0, both CAs; overrides per section / CA name;
+    `extra` adds top-level sections (e.g. admin)."""
     ca_options = ca_options or {}
     cas = []
     for name, ca in pki.cas.items():
@@ -414,6 +415,7 @@ def make_config(pki, storage_dir, listen=None, ca_options=None):
         "listen": merge({"address": "127.0.0.1", "port": 0, "threads": 2}, listen),
         "storage": {"path": storage_dir, "map_size": "64MiB"},
         "cas": cas,
+        **(extra or {}),
     }
 
 
@@ -435,6 +437,7 @@ class Server:
         self.stdout_path = os.path.join(workdir, f"{name}.stdout")
         self.proc = None
         self.port = None
+        self.admin_port = None  # set when the config has an admin listener
 
     def start(self, timeout=20):
         self._err = open(self.stderr_path, "wb")
@@ -446,6 +449,9 @@ class Server:
             m = re.search(r"msg=listening\b.*?\bport=\"?(\d+)", self.stderr())
             if m:
                 self.port = int(m.group(1))
+                # The admin listener, if any, is bound and logged before msg=listening.
+                a = re.search(r'msg="admin listening".*?\bport=(\d+)', self.stderr())
+                self.admin_port = int(a.group(1)) if a else None
                 return self.port
             if self.proc.poll() is not None:
                 raise AssertionError(f"tanda exited with {self.proc.returncode} before listening:"
@@ -485,11 +491,13 @@ class Server:
 class Fixture:
     """A temp dir with the PKI, a config, the imports done, and optionally a running server."""
 
-    def __init__(self, listen=None, ca_options=None, import_cas=True):
+    def __init__(self, listen=None, ca_options=None, import_cas=True, extra=None):
+        """`extra(fixture)` may return top-level config sections, after the PKI exists."""
         self.tmp = tempfile.mkdtemp(prefix="tanda-it-")
         try:
             self.pki = Pki(os.path.join(self.tmp, "pki"))
             self.config_path = os.path.join(self.tmp, "tanda.yaml")
+            self.extra = extra(self) if extra else None
             self.write_config(listen, ca_options)
             if import_cas:
                 for name, ca in self.pki.cas.items():
@@ -504,7 +512,8 @@ class Fixture:
         self.server = None
 
     def write_config(self, listen=None, ca_options=None):
-        self.config = make_config(self.pki, os.path.join(self.tmp, "data"), listen, ca_options)
+        self.config = make_config(self.pki, os.path.join(self.tmp, "data"), listen, ca_options,
+                                  self.extra)
         with open(self.config_path, "w") as f:
             f.write(to_yaml(self.config))
 

@@ -1,0 +1,504 @@
+"""The admin API over mutual TLS: every success path and refusal, replay, concurrency, OCSP right
+after the 201, restart, journal tampering found, and the `tanda admin` CLI."""
+
+import datetime as dt
+import hashlib
+import http.client
+import json
+import os
+import re
+import ssl
+import subprocess
+import threading
+import unittest
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509 import ocsp
+from cryptography.x509.oid import ExtendedKeyUsageOID
+
+import harness
+from harness import Fixture, Server, _name, _write_key, _write_pem, issue, now, run_tanda
+
+EVIDENCE = hashlib.sha256(b"signed revocation letter").hexdigest()
+
+
+def spki_sha256(cert):
+    return hashlib.sha256(cert.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)).hexdigest()
+
+
+class AdminPki:
+    """A server CA with the listener's certificate, a client CA with operators and an auditor,
+    and clients the listener must refuse."""
+
+    def __init__(self, directory):
+        self.dir = directory
+        os.makedirs(directory, exist_ok=True)
+        t = now()
+        self.server_ca_key = ec.generate_private_key(ec.SECP256R1())
+        sca = _name("Admin Server CA")
+        self.server_ca = issue(sca, self.server_ca_key.public_key(), sca, self.server_ca_key, 1,
+                               t - dt.timedelta(days=1), t + dt.timedelta(days=365), ca=True)
+        key = ec.generate_private_key(ec.SECP256R1())
+        server = (x509.CertificateBuilder().subject_name(_name("localhost")).issuer_name(sca)
+                  .public_key(key.public_key()).serial_number(2)
+                  .not_valid_before(t - dt.timedelta(days=1))
+                  .not_valid_after(t + dt.timedelta(days=365))
+                  .add_extension(x509.SubjectAlternativeName(
+                      [x509.DNSName("localhost"),
+                       x509.IPAddress(__import__("ipaddress").ip_address("127.0.0.1"))]), False)
+                  .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)
+                  .sign(self.server_ca_key, hashes.SHA256()))
+        self.path_server_ca = self._write("server-ca", self.server_ca)
+        self.path_server = self._write("server", server, key)
+        self.client_ca_key = ec.generate_private_key(ec.SECP256R1())
+        cca = _name("Admin Client CA")
+        self.client_ca = issue(cca, self.client_ca_key.public_key(), cca, self.client_ca_key, 1,
+                               t - dt.timedelta(days=1), t + dt.timedelta(days=365), ca=True)
+        self.path_client_ca = self._write("client-ca", self.client_ca)
+        self.clients = {}
+        for i, name in enumerate(["operator", "operator2", "operator3", "operator4", "auditor",
+                                  "nobody", "expired"]):
+            expired = name == "expired"
+            self.client(name, self.client_ca_key, cca, 10 + i, expired)
+        foreign_key = ec.generate_private_key(ec.SECP256R1())
+        self.client("foreign", foreign_key, _name("Foreign CA"), 99, False)
+
+    def _write(self, name, cert, key=None):
+        path = os.path.join(self.dir, name + ".pem")
+        _write_pem(path, cert)
+        if key is not None:
+            _write_key(os.path.join(self.dir, name + ".key"), key)
+        return path
+
+    def client(self, name, ca_key, ca_name, serial, expired):
+        t = now()
+        key = ec.generate_private_key(ec.SECP256R1())
+        nb, na = ((t - dt.timedelta(days=30), t - dt.timedelta(days=1)) if expired
+                  else (t - dt.timedelta(days=1), t + dt.timedelta(days=30)))
+        cert = issue(_name(f"Admin {name}"), key.public_key(), ca_name, ca_key, serial, nb, na,
+                     eku=[ExtendedKeyUsageOID.CLIENT_AUTH], aki_from=ca_key.public_key())
+        self._write(name, cert, key)
+        self.clients[name] = cert
+
+    def pair(self, name):
+        return os.path.join(self.dir, name + ".pem"), os.path.join(self.dir, name + ".key")
+
+    def config(self, rate_limit=None):
+        roles = [{"role": "operator", "subject": "CN=Admin operator,O=Tanda Integration,C=ID"},
+                 {"role": "operator", "subject": "/C=ID/O=Tanda Integration/CN=Admin operator3"},
+                 {"role": "operator", "subject": "CN=Admin operator4,O=Tanda Integration,C=ID"},
+                 {"role": "operator", "spki_sha256": spki_sha256(self.clients["operator2"])},
+                 {"role": "auditor", "subject": "CN=Admin auditor,O=Tanda Integration,C=ID"},
+                 {"role": "auditor", "subject": "CN=Admin expired,O=Tanda Integration,C=ID"}]
+        return {"admin": {"listen": {"address": "127.0.0.1", "port": 0},
+                          "server_certificate": self.path_server,
+                          "server_key": os.path.join(self.dir, "server.key"),
+                          "client_ca": self.path_client_ca,
+                          "handshake_timeout": "5s",
+                          "roles": roles,
+                          "rate_limit": rate_limit or {"max_failures": 1000}}}
+
+
+class AdminTestCase(unittest.TestCase):
+    RATE_LIMIT = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        holder = {}
+
+        def extra(fx):
+            holder["admin"] = AdminPki(os.path.join(fx.tmp, "admin"))
+            return holder["admin"].config(cls.RATE_LIMIT)
+
+        cls.fx = Fixture(ca_options={"rsa": {"allow_single_approver": True,
+                                             "allow_unregistered": True}}, extra=extra)
+        cls.addClassCleanup(cls.fx.close)
+        cls.admin = holder["admin"]
+        cls.pki = cls.fx.pki
+        cls.fx.serve()
+
+    # -- clients ----------------------------------------------------------------------------
+
+    def call(self, method, path, body=None, client="operator", raw=None):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.load_verify_locations(self.admin.path_server_ca)
+        if client:
+            ctx.load_cert_chain(*self.admin.pair(client))
+        conn = http.client.HTTPSConnection("127.0.0.1", self.fx.server.admin_port, context=ctx,
+                                           timeout=20)
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        headers = {"Content-Type": "application/json"} if data is not None else {}
+        conn.request(method, path, body=data, headers=headers)
+        res = conn.getresponse()
+        text = res.read()
+        conn.close()
+        try:
+            return res.status, json.loads(text)
+        except ValueError:
+            return res.status, text
+
+    def revocation(self, leaf, request_id, ca="ecdsa", **over):
+        body = {"request_id": request_id, "ca": ca, "serial": f"{leaf.serial:X}",
+                "reason": "keyCompromise",
+                "subject_dn": leaf.cert.subject.rfc4514_string(),
+                "requested_by": "Budi (holder)", "approved_by": "Siti (supervisor)",
+                "approved_at": now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "evidence_sha256": EVIDENCE}
+        body.update(over)
+        return {k: v for k, v in body.items() if v is not None}
+
+    def ocsp_status(self, ca, serial):
+        import urllib.request
+        req = urllib.request.Request(self.fx.server.url + "/",
+                                     data=harness.single_request(ca.cert, serial),
+                                     headers={"Content-Type": "application/ocsp-request"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return ocsp.load_der_ocsp_response(r.read())
+
+    def journal_count(self):
+        status, body = self.call("GET", "/v1/journal?since=1&limit=1000", client="auditor")
+        self.assertEqual(status, 200, body)
+        return len(body["entries"])
+
+    def new_leaf(self, label, ca=None, register=True):
+        ca = ca or self.pki.ecdsa
+        leaf = ca.add_leaf(label, registered=False)
+        if register:
+            status, body = self.call("POST", "/v1/certificates",
+                                     {"ca": ca.name, "certificates": [
+                                         leaf.cert.public_bytes(serialization.Encoding.PEM).decode()]})
+            self.assertEqual(status, 200, body)
+        return leaf
+
+
+class AdminApiTest(AdminTestCase):
+
+    def test_revoke_then_ocsp_revoked_at_once(self):
+        leaf = self.new_leaf("api-revoke")
+        before = now()
+        status, body = self.call("POST", "/v1/revocations", self.revocation(leaf, "r-revoke"))
+        self.assertEqual(status, 201, body)
+        self.assertEqual(body["status"], "revoked")
+        self.assertEqual(body["reason"], "keyCompromise")
+        resp = self.ocsp_status(self.pki.ecdsa, leaf.serial)  # right after the 201
+        self.assertEqual(resp.certificate_status, ocsp.OCSPCertStatus.REVOKED)
+        self.assertEqual(resp.revocation_reason, x509.ReasonFlags.key_compromise)
+        revoked = resp.revocation_time.replace(tzinfo=dt.timezone.utc)
+        self.assertLessEqual(abs((revoked - before).total_seconds()), 5)
+        self.assertEqual(body["revoked_at"], revoked.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+    def test_replay_same_and_different_body(self):
+        leaf = self.new_leaf("api-replay")
+        req = self.revocation(leaf, "r-replay")
+        status, first = self.call("POST", "/v1/revocations", req)
+        self.assertEqual(status, 201, first)
+        count = self.journal_count()
+        status, again = self.call("POST", "/v1/revocations", req)
+        self.assertEqual(status, 201, again)
+        self.assertEqual(again, first)
+        status, err = self.call("POST", "/v1/revocations", dict(req, reason="superseded"))
+        self.assertEqual(status, 409, err)
+        self.assertEqual(err["error"]["field"], "request_id")
+        self.assertEqual(self.journal_count(), count)
+
+    def test_refusals_of_the_revocation_process(self):
+        leaf = self.new_leaf("api-refuse")
+        cases = [
+            (dict(approved_by="Budi (holder)"), 400, "approved_by"),
+            (dict(subject_dn="CN=Someone Else,O=Tanda Integration,C=ID"), 409, "subject_dn"),
+            (dict(serial="ABCDEF99"), 404, "serial"),
+            (dict(ca="nope"), 404, "ca"),
+            (dict(revoked_at="2999-01-01T00:00:00Z"), 400, "revoked_at"),
+        ]
+        for i, (over, code, field) in enumerate(cases):
+            with self.subTest(field=field):
+                status, body = self.call("POST", "/v1/revocations",
+                                         self.revocation(leaf, f"r-refuse-{i}", **over))
+                self.assertEqual(status, code, body)
+                self.assertEqual(body["error"]["field"], field)
+        self.assertEqual(self.ocsp_status(self.pki.ecdsa, leaf.serial).certificate_status,
+                         ocsp.OCSPCertStatus.GOOD)
+        # The DN as OpenSSL prints it is the same name.
+        slash = "/C=ID/O=Tanda Integration/CN=ecdsa api-refuse"
+        status, body = self.call("POST", "/v1/revocations",
+                                 self.revocation(leaf, "r-refuse-ok", subject_dn=slash))
+        self.assertEqual(status, 201, body)
+        status, body = self.call("POST", "/v1/revocations",
+                                 self.revocation(leaf, "r-refuse-again", reason="superseded"))
+        self.assertEqual(status, 409, body)
+        self.assertEqual(body["error"]["field"], "serial")
+
+    def test_ca_policy_single_approver_and_unregistered(self):
+        leaf = self.new_leaf("api-policy", ca=self.pki.rsa, register=False)
+        req = self.revocation(leaf, "r-policy", ca="rsa", approved_by="Budi (holder)")
+        status, body = self.call("POST", "/v1/revocations", req)
+        self.assertEqual(status, 201, body)
+        self.assertEqual(self.ocsp_status(self.pki.rsa, leaf.serial).certificate_status,
+                         ocsp.OCSPCertStatus.REVOKED)
+
+    def test_hold_release_and_hold_to_final(self):
+        leaf = self.new_leaf("api-hold")
+        status, body = self.call("POST", "/v1/revocations",
+                                 self.revocation(leaf, "r-hold", reason="certificateHold"))
+        self.assertEqual(status, 201, body)
+        self.assertEqual(body["status"], "on_hold")
+        path = f"/v1/revocations/ecdsa/{leaf.serial:X}/release"
+        rel = {"request_id": "r-release", "requested_by": "Budi", "approved_by": "Siti"}
+        status, body = self.call("POST", path, rel)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["status"], "good")
+        self.assertEqual(self.ocsp_status(self.pki.ecdsa, leaf.serial).certificate_status,
+                         ocsp.OCSPCertStatus.GOOD)
+        status, body = self.call("POST", path, dict(rel, request_id="r-release-2"))
+        self.assertEqual(status, 409, body)
+        status, body = self.call("POST", "/v1/revocations",
+                                 self.revocation(leaf, "r-hold-2", reason="certificateHold"))
+        self.assertEqual(status, 201, body)
+        status, body = self.call("POST", "/v1/revocations",
+                                 self.revocation(leaf, "r-final", reason="cessationOfOperation"))
+        self.assertEqual(status, 201, body)
+        resp = self.ocsp_status(self.pki.ecdsa, leaf.serial)
+        self.assertEqual(resp.revocation_reason, x509.ReasonFlags.cessation_of_operation)
+
+    def test_register_show_request_journal_verify(self):
+        leaf = self.new_leaf("api-register", register=False)
+        self.assertEqual(self.ocsp_status(self.pki.ecdsa, leaf.serial).certificate_status,
+                         ocsp.OCSPCertStatus.UNKNOWN)
+        der = __import__("base64").b64encode(
+            leaf.cert.public_bytes(serialization.Encoding.DER)).decode()
+        status, body = self.call("POST", "/v1/certificates", {"ca": "ecdsa", "certificates": [der]})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["registered"], 1)
+        self.assertEqual(self.ocsp_status(self.pki.ecdsa, leaf.serial).certificate_status,
+                         ocsp.OCSPCertStatus.GOOD)
+        status, body = self.call("POST", "/v1/certificates", {"ca": "rsa", "certificates": [der]})
+        self.assertEqual(status, 400, body)
+        self.assertEqual(body["error"]["field"], "certificates[0]")
+        status, body = self.call("GET", f"/v1/certificates/ecdsa/{leaf.serial:X}", client="auditor")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["status"], "good")
+        self.assertEqual(body["subject_dn"], leaf.cert.subject.rfc4514_string())
+        self.assertIsNotNone(body["not_after"])
+        status, body = self.call("POST", "/v1/revocations", self.revocation(leaf, "r-status"))
+        self.assertEqual(status, 201, body)
+        status, st = self.call("GET", "/v1/requests/r-status", client="auditor")
+        self.assertEqual(status, 200, st)
+        self.assertEqual(st["kind"], "revoke")
+        self.assertIsNotNone(st["received_at"])
+        self.assertIsNotNone(st["visible_in_ocsp_at"])
+        self.assertIn("published_in_crl", st)
+        self.assertEqual(st["status"], "success" if st["published_in_crl"] else "applied")
+        status, _ = self.call("GET", "/v1/requests/never-sent", client="auditor")
+        self.assertEqual(status, 404)
+        status, j = self.call("GET", f"/v1/journal?since={st['seq']}&limit=1", client="auditor")
+        self.assertEqual(status, 200, j)
+        entry = j["entries"][0]
+        self.assertEqual(entry["request_id"], "r-status")
+        self.assertEqual(entry["approved_by"], "Siti (supervisor)")
+        self.assertEqual(entry["evidence_sha256"], EVIDENCE)
+        self.assertIn("client=CN=Admin operator", entry["source"])
+        status, v = self.call("GET", "/v1/journal/verify", client="auditor")
+        self.assertEqual((status, v["ok"], v["first_bad_seq"]), (200, True, None))
+
+    def test_bad_input_is_400_naming_the_field_and_writes_nothing(self):
+        leaf = self.new_leaf("api-bad")
+        good = self.revocation(leaf, "r-bad")
+        count = self.journal_count()
+        cases = [
+            ("{not json", "body"),
+            (json.dumps(dict(good, serial=4096)), "serial"),
+            (json.dumps(dict(good, colour="red")), "colour"),
+            (json.dumps(dict(good, serial="12XY")), "serial"),
+            (json.dumps(dict(good, reason="lostTheKey")), "reason"),
+            (json.dumps(dict(good, evidence_sha256="abc")), "evidence_sha256"),
+            (json.dumps(dict(good, subject_dn="x" * 70000)), "body"),
+            (json.dumps({k: v for k, v in good.items() if k != "approved_at"}), "approved_at"),
+        ]
+        for raw, field in cases:
+            with self.subTest(field=field):
+                status, body = self.call("POST", "/v1/revocations", raw=raw)
+                self.assertEqual(status, 400, body)
+                self.assertEqual(body["error"]["field"], field)
+        status, body = self.call("GET", "/v1/journal?since=x", client="auditor")
+        self.assertEqual((status, body["error"]["field"]), (400, "since"))
+        self.assertEqual(self.journal_count(), count)
+        self.assertEqual(self.ocsp_status(self.pki.ecdsa, leaf.serial).certificate_status,
+                         ocsp.OCSPCertStatus.GOOD)
+
+    def test_authentication_and_roles(self):
+        cases = [(None, 401), ("foreign", 401), ("expired", 401), ("nobody", 403)]
+        for client, code in cases:
+            with self.subTest(client=client):
+                status, body = self.call("GET", "/v1/journal/verify", client=client)
+                self.assertEqual(status, code, body)
+                self.assertEqual(body["error"]["status"], code)
+        leaf = self.new_leaf("api-auth")
+        status, body = self.call("POST", "/v1/revocations", self.revocation(leaf, "r-auth"),
+                                 client="auditor")
+        self.assertEqual(status, 403, body)
+        status, _ = self.call("GET", "/v1/journal/verify", client="auditor")
+        self.assertEqual(status, 200)
+        status, body = self.call("GET", "/v1/journal/verify", client="operator2")  # by SPKI
+        self.assertEqual(status, 200, body)
+        self.assertIn("admin request refused", self.fx.server.stderr())
+
+    def test_tls_1_1_is_refused(self):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.load_verify_locations(self.admin.path_server_ca)
+        ctx.load_cert_chain(*self.admin.pair("operator"))
+        ctx.minimum_version = ssl.TLSVersion.TLSv1
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+        conn = http.client.HTTPSConnection("127.0.0.1", self.fx.server.admin_port, context=ctx,
+                                           timeout=10)
+        with self.assertRaises((ssl.SSLError, ConnectionError)):
+            conn.request("GET", "/v1/journal/verify")
+            conn.getresponse()
+
+    def test_concurrent_revocations_from_several_clients(self):
+        leaves = [self.new_leaf(f"api-conc-{i}") for i in range(24)]
+        count = self.journal_count()
+        results, lock = [], threading.Lock()
+        requests = [self.revocation(leaf, f"r-conc-{i}") for i, leaf in enumerate(leaves)]
+
+        def worker(client):
+            for i, req in enumerate(requests):
+                status, body = self.call("POST", "/v1/revocations", req, client=client)
+                with lock:
+                    results.append((i, status, body.get("seq") if isinstance(body, dict) else None))
+
+        threads = [threading.Thread(target=worker, args=(c,))
+                   for c in ("operator", "operator2", "operator3", "operator4")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertTrue(all(s == 201 for _, s, _ in results), results)
+        for i in range(len(leaves)):  # every client got the same seq per request
+            self.assertEqual(len({seq for j, _, seq in results if j == i}), 1)
+        status, j = self.call("GET", "/v1/journal?since=1&limit=1000", client="auditor")
+        ids = [e["request_id"] for e in j["entries"] if e["request_id"].startswith("r-conc-")]
+        self.assertEqual(sorted(ids), sorted(f"r-conc-{i}" for i in range(len(leaves))))
+        self.assertEqual(self.journal_count(), count + len(leaves))
+        seqs = [e["seq"] for e in j["entries"]]
+        self.assertEqual(seqs, list(range(1, len(seqs) + 1)))
+
+
+class AdminRateLimitTest(AdminTestCase):
+    RATE_LIMIT = {"max_failures": 3, "window": "60s", "block": "60s"}
+
+    def test_repeated_failures_are_rate_limited(self):
+        for _ in range(3):
+            status, _ = self.call("GET", "/v1/journal/verify", client="nobody")
+            self.assertEqual(status, 403)
+        status, body = self.call("GET", "/v1/journal/verify", client="auditor")
+        self.assertEqual(status, 429, body)
+        self.assertEqual(body["error"]["code"], "too_many_requests")
+        self.assertIn("rate limited", self.fx.server.stderr())
+
+
+class AdminDurabilityTest(AdminTestCase):
+
+    def test_restart_keeps_everything_and_tampering_is_found(self):
+        leaf = self.new_leaf("dur-leaf")
+        req = self.revocation(leaf, "r-dur")
+        status, body = self.call("POST", "/v1/revocations", req)
+        self.assertEqual(status, 201, body)
+        seq = body["seq"]
+        self.fx.server.stop()
+        self.fx.serve()
+        self.assertEqual(self.ocsp_status(self.pki.ecdsa, leaf.serial).certificate_status,
+                         ocsp.OCSPCertStatus.REVOKED)
+        status, st = self.call("GET", "/v1/requests/r-dur", client="auditor")
+        self.assertEqual((status, st["seq"]), (200, seq))
+        status, again = self.call("POST", "/v1/revocations", req)
+        self.assertEqual((status, again), (201, body))  # the replay survives the restart too
+        status, _ = self.call("POST", "/v1/revocations", dict(req, reason="superseded"))
+        self.assertEqual(status, 409)
+        status, v = self.call("GET", "/v1/journal/verify", client="auditor")
+        self.assertTrue(v["ok"], v)
+        # Tamper with the entry directly in LMDB while the server is stopped.
+        self.fx.server.stop()
+        data = os.path.join(self.fx.tmp, "data")
+        dump = subprocess.run(["mdb_dump", "-s", "journal", data], capture_output=True,
+                              text=True, check=True).stdout
+        lines = dump.splitlines()
+        key = f" {seq:016x}"
+        i = lines.index(key)
+        old = "Siti (supervisor)".encode().hex()
+        self.assertIn(old, lines[i + 1])
+        new_value = lines[i + 1].replace(old, "Siti (superviser)".encode().hex())
+        header = lines[:lines.index("HEADER=END") + 1]
+        patch = "\n".join(header + [key, new_value, "DATA=END"]) + "\n"
+        subprocess.run(["mdb_load", "-s", "journal", data], input=patch, text=True, check=True)
+        self.fx.serve()
+        status, v = self.call("GET", "/v1/journal/verify", client="auditor")
+        self.assertEqual(status, 200, v)
+        self.assertFalse(v["ok"])
+        self.assertEqual(v["first_bad_seq"], seq)
+
+
+class AdminCliTest(AdminTestCase):
+
+    def cli(self, *args, client="operator"):
+        cert, key = self.admin.pair(client)
+        return run_tanda("admin", *args, "--url", f"https://127.0.0.1:{self.fx.server.admin_port}",
+                         "--cert", cert, "--key", key, "--cacert", self.admin.path_server_ca)
+
+    def test_every_subcommand(self):
+        leaf = self.pki.ecdsa.add_leaf("cli-leaf", registered=False)
+        r = self.cli("register", "--ca", "ecdsa", "--certs", leaf.path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('"registered": 1', r.stdout)
+        r = self.cli("show", "--ca", "ecdsa", "--serial", f"{leaf.serial:X}", client="auditor")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('"status": "good"', r.stdout)
+        letter = os.path.join(self.fx.tmp, "letter.pdf")
+        with open(letter, "wb") as f:
+            f.write(b"signed revocation letter")
+        revoke = ["revoke", "--request-id", "cli-1", "--ca", "ecdsa", "--serial",
+                  f"{leaf.serial:X}", "--reason", "certificateHold", "--subject-dn",
+                  leaf.cert.subject.rfc4514_string(), "--requested-by", "Budi",
+                  "--approved-by", "Siti", "--approved-at", "2024-03-01T12:00:00Z",
+                  "--evidence", letter]
+        r = self.cli(*revoke)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('"status": "on_hold"', r.stdout)
+        self.assertEqual(self.cli(*revoke).returncode, 0)  # replay
+        r = self.cli(*revoke, client="auditor")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("lacks the role", r.stderr)
+        bad = list(revoke)
+        bad[bad.index("cli-1")] = "cli-2"
+        bad[bad.index("Siti")] = "Budi"
+        r = self.cli(*bad)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("[field approved_by]", r.stderr)
+        r = self.cli("release", "--request-id", "cli-3", "--ca", "ecdsa", "--serial",
+                       f"{leaf.serial:X}", "--requested-by", "Budi", "--approved-by", "Siti")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('"status": "good"', r.stdout)
+        r = self.cli("request", "--request-id", "cli-1", client="auditor")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('"kind": "revoke"', r.stdout)
+        r = self.cli("journal", "--since", "1", "--limit", "5", client="auditor")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('"next_since"', r.stdout)
+        r = self.cli("verify", client="auditor")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('"ok": true', r.stdout)
+        r = self.cli("verify", client="foreign")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("did not accept the client certificate", r.stderr)
+        r = self.cli("show", "--ca", "ecdsa", "--serial", "ABCDEF01", client="auditor")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("not found", r.stderr)
+        r = run_tanda("admin", "revoke", "--cert", "x")
+        self.assertEqual(r.returncode, 2)
+
+
+if __name__ == "__main__":
+    unittest.main()
