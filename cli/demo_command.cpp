@@ -8,6 +8,7 @@
 #include "admin/importer.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/demo_admin.hpp"
 #include "cli/help.hpp"
 #include "core/time_format.hpp"
 #include "pki/certificate_factory.hpp"
@@ -17,13 +18,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kDemoHelp = R"(Usage: tanda demo [--dir DIR] [--port PORT]
+constexpr const char* kDemoHelp = R"(Usage: tanda demo [--dir DIR] [--port PORT] [--admin-port PORT]
 
 Creates in DIR (default ./tanda-demo) a demo ECDSA P-256 CA, a delegated OCSP signer, three
 leaf certificates (good.pem, good2.pem and revoked.pem, revoked for keyCompromise), their
 index.txt and a tanda.yaml; imports them and serves OCSP on 127.0.0.1:PORT (default 8080)
 until SIGTERM or Ctrl-C, printing the openssl commands that query it. Running it again on the
 same DIR reuses what is there.
+
+It also starts the admin API on https://127.0.0.1:ADMIN-PORT (default 8443; a free port when
+--port is 0) with an admin CA, an operator and an auditor client certificate in DIR, and prints
+the `tanda admin revoke` command that revokes good.pem.
 )";
 
 constexpr std::int64_t kDay = 86400;
@@ -69,7 +74,7 @@ std::string demo_yaml(unsigned port) {
          "    backdate: 5m\n"
          "    nonce:\n"
          "      policy: echo\n";
-    return y.str();
+    return y.str() + demo_admin_yaml();
 }
 
 // Creates the CA, signer, leaves, index.txt and tanda.yaml. Keys are written 0600.
@@ -105,6 +110,7 @@ Result<void> create_demo(const fs::path& dir, unsigned port, UnixSeconds now) {
                  "\t" + (leaf.revoked ? asn1_time(now - 3600) + ",keyCompromise" : "") + "\t" +
                  leaf.serial_hex + "\tunknown\t/C=ID/O=Tanda Demo/CN=" + leaf.cn + "\n";
     }
+    if (auto ok = create_demo_admin(dir, now); !ok) return ok;  // before tanda.yaml marks it done
     for (auto [name, text, mode] : {std::tuple{"ca.pem", ca->pem(), 0644u},
                                     std::tuple{"ca.key", ca_key->pem(), 0600u},
                                     std::tuple{"ocsp.pem", ocsp->pem(), 0644u},
@@ -162,7 +168,7 @@ void print_instructions(const fs::path& dir, unsigned port) {
 
 int demo_command(const Argv& argv) {
     if (wants_help(argv, kDemoHelp)) return kExitOk;
-    Args args(argv, {"dir", "port"}, {});
+    Args args(argv, {"dir", "port", "admin-port"}, {});
     if (!args.error().empty()) return usage_error(args.error(), kDemoHelp);
     unsigned port = 8080;
     if (auto p = args.get("port")) {
@@ -193,12 +199,25 @@ int demo_command(const Argv& argv) {
     auto cfg = load_config_or_report((dir / "tanda.yaml").string());
     if (!cfg) return kExitConfig;
     if (args.get("port")) cfg->listen.port = static_cast<std::uint16_t>(port);
+    // With --port 0 (tests, parallel demos) the admin listener takes a free port too.
+    if (auto p = args.get("admin-port")) {
+        cfg->admin.listen.port = static_cast<std::uint16_t>(std::strtoul(p->c_str(), nullptr, 10));
+    } else if (args.get("port") && port == 0) {
+        cfg->admin.listen.port = 0;
+    }
     if (auto ok = import_demo(*cfg, dir, now); !ok) {
         std::fprintf(stderr, "tanda: demo import failed: %s\n", ok.error().message.c_str());
         return kExitFailure;
     }
     Logger logger;
-    return run_server(*cfg, logger, [&](unsigned short bound) { print_instructions(dir, bound); });
+    unsigned short admin_port = 0;
+    return run_server(
+        *cfg, logger,
+        [&](unsigned short bound) {
+            print_instructions(dir, bound);
+            if (admin_port != 0) print_admin_instructions(dir, admin_port);
+        },
+        [&](unsigned short bound) { admin_port = bound; });
 }
 
 }  // namespace tanda::cli
