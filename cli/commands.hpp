@@ -20,6 +20,7 @@ int serve_command(const Argv& args);
 int demo_command(const Argv& args);
 int import_command(const Argv& args);
 int check_config_command(const Argv& args);
+int crl_command(const Argv& args);
 int admin_command(const Argv& args);
 
 // Loads the config, printing every problem as file:line; nullopt after printing.

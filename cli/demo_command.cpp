@@ -73,7 +73,10 @@ std::string demo_yaml(unsigned port) {
          "    response_validity: 1d\n"
          "    backdate: 5m\n"
          "    nonce:\n"
-         "      policy: echo\n";
+         "      policy: echo\n"
+         "    crl:\n"
+         "      signing_key: ca.key   # CRLs are signed by the CA itself\n"
+         "      validity: 7d\n";
     return y.str() + demo_admin_yaml();
 }
 
@@ -156,11 +159,17 @@ void print_instructions(const fs::path& dir, unsigned port) {
         "  openssl ocsp -issuer %s/ca.pem -cert %s/revoked.pem -url %s -CAfile %s/ca.pem -resp_text\n\n"
         "Both at once, with SHA-256 CertIDs and no nonce (openssl wants -sha256 before -cert):\n"
         "  openssl ocsp -issuer %s/ca.pem -sha256 -cert %s/good2.pem -cert %s/revoked.pem -url %s "
-        "-CAfile %s/ca.pem -no_nonce -resp_text\n\n"
-        "Stop with Ctrl-C.\n\n",
+        "-CAfile %s/ca.pem -no_nonce -resp_text\n\n",
         url.c_str(), d.c_str(), d.c_str(), d.c_str(), d.c_str(), url.c_str(), d.c_str(),
         d.c_str(), d.c_str(), url.c_str(), d.c_str(), d.c_str(), d.c_str(), d.c_str(),
         url.c_str(), d.c_str());
+    std::printf(
+        "The CRL is at %s/crl/demo.crl (DER). Download it and verify it against the demo CA\n"
+        "(expect \"verify OK\" and serial 1003, keyCompromise):\n"
+        "  curl -s %s/crl/demo.crl | openssl crl -inform DER -CAfile %s/ca.pem -noout -verify "
+        "-text\n\n"
+        "Stop with Ctrl-C.\n\n",
+        url.c_str(), url.c_str(), d.c_str());
     std::fflush(stdout);
 }
 

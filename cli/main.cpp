@@ -17,6 +17,7 @@ Commands:
   demo          create a demo CA and serve it on loopback (tanda demo [--dir DIR] [--port N])
   import        register certificates from index.txt or certificate files
   check-config  validate a configuration file and the files it names
+  crl           generate CRLs now      (tanda crl generate --config FILE [--ca NAME])
   admin         revoke, release, register, show, request, journal, verify over the admin API
 
 'tanda <command> --help' describes each command.
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
     if (command == "demo") return demo_command(args);
     if (command == "import") return import_command(args);
     if (command == "check-config") return check_config_command(args);
+    if (command == "crl") return crl_command(args);
     if (command == "admin") return admin_command(args);
     std::fprintf(stderr, "tanda: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return kExitUsage;

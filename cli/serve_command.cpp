@@ -10,6 +10,8 @@
 #include "cli/help.hpp"
 #include "http/server.hpp"
 #include "responder/ocsp_responder.hpp"
+#include "responder/crl_routes.hpp"
+#include "responder/crl_service.hpp"
 #include "responder/ocsp_routes.hpp"
 
 namespace tanda::cli {
@@ -67,6 +69,12 @@ int run_server(const config::Config& cfg, Logger& logger,
     http::Router router;
     responder::add_health_routes(router);
     responder::add_ocsp_routes(router, cfg.responder, ocsp, clock);
+    responder::CrlService crls(registry, **index, cfg.state_dir, clock, logger);
+    if (auto started = crls.start(); !started) {
+        logger.error("cannot publish CRLs", {{"error", started.error().message}});
+        return kExitFailure;
+    }
+    responder::add_crl_routes(router, crls, clock);
 
     http::Server server(cfg.listen, router, logger);
     if (auto ok = server.listen(); !ok) {

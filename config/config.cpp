@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "config/admin_config.hpp"
+#include "config/crl_config.hpp"
 #include "config/yaml_reader.hpp"
 
 namespace tanda::config {
@@ -105,7 +106,7 @@ responder::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
     if (!r.expect_map(node, "a CA entry",
                       {"name", "issuer_certificate", "signer_certificate", "signer_key",
                        "response_validity", "backdate", "max_certids", "nonce",
-                       "unknown_serials", "expired", kAdminCaKeys[0], kAdminCaKeys[1]})) {
+                       "unknown_serials", "expired", "crl", kAdminCaKeys[0], kAdminCaKeys[1]})) {
         return ca;
     }
     r.read_string(node, "name", ca.name);
@@ -132,6 +133,7 @@ responder::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
     }
     if (node["nonce"].IsDefined()) read_nonce(r, node["nonce"], ca);
     if (node["expired"].IsDefined()) read_expired(r, node["expired"], ca);
+    read_crl(r, node, ca);
     return ca;
 }
 
@@ -169,7 +171,7 @@ tl::expected<Config, std::vector<ConfigProblem>> parse_config(const std::string&
     }
     Config c;
     c.path = path;
-    if (!r.expect_map(root, "the config file", {"listen", "storage", "responder", "cas", "admin"})) {
+    if (!r.expect_map(root, "the config file", {"listen", "storage", "state_dir", "responder", "cas", "admin"})) {
         return tl::unexpected(r.problems());
     }
     if (root["listen"].IsDefined()) read_listen(r, root["listen"], c);
@@ -179,6 +181,8 @@ tl::expected<Config, std::vector<ConfigProblem>> parse_config(const std::string&
         read_storage(r, root["storage"], c);
     }
     if (c.storage.path.empty()) r.problem(0, "'storage.path' is required");
+    r.read_path(root, "state_dir", c.state_dir);
+    if (c.state_dir.empty() && !c.storage.path.empty()) c.state_dir = c.storage.path + "/crl";
     if (root["cas"].IsDefined()) {
         read_cas(r, root["cas"], c);
     } else {

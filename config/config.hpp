@@ -18,6 +18,7 @@ struct Config {
     responder::ResponderOptions responder;
     storage::Options storage;
     std::vector<responder::CaOptions> cas;
+    std::string state_dir;  // published CRLs; default <storage.path>/crl
     admin::AdminOptions admin;  // admin.enabled when the `admin:` section is present
 };
 

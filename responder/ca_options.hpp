@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "responder/crl_options.hpp"
+
 namespace tanda::responder {
 
 enum class NoncePolicy {
@@ -39,6 +41,7 @@ struct CaOptions {
     ExpiredPolicy expired = ExpiredPolicy::archive;
     // archiveCutoff = producedAt - retention; nullopt ("forever"): the CA certificate's notBefore.
     std::optional<std::chrono::seconds> archive_retention;
+    CrlOptions crl;  // CRL publishing (responder/crl_options.hpp)
 
     std::string location;  // "file:line" of this CA in the config, for error messages
 };

@@ -24,7 +24,15 @@ tl::expected<ServedCa, std::string> load_ca(const CaOptions& o) {
     }
     auto signer = pki::OcspSigner::create(*issuer, *signer_cert, *key);
     if (!signer) return tl::unexpected(where(signer.error().message));
-    ServedCa ca{o, *issuer, std::move(*signer), 0, {}};
+    ServedCa ca{o, *issuer, std::move(*signer), 0, {}, std::nullopt};
+    if (o.crl.enabled) {
+        // RFC 5280 5.1.1.2: CRLs are signed by the CA itself, even with a delegated OCSP signer.
+        auto crl_key = pki::PrivateKey::load_file(o.crl.signing_key);
+        if (!crl_key) return tl::unexpected(where("crl.signing_key: " + crl_key.error().message));
+        auto crl_signer = pki::CrlSigner::create(*issuer, *crl_key);
+        if (!crl_signer) return tl::unexpected(where("crl: " + crl_signer.error().message));
+        ca.crl_signer = std::move(*crl_signer);
+    }
     for (auto alg : pki::kAllHashAlgorithms) {
         ca.hashes.push_back({alg, issuer->name_hash(alg), issuer->key_hash(alg)});
     }

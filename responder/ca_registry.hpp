@@ -3,12 +3,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/bytes.hpp"
 #include "core/result.hpp"
 #include "pki/certificate.hpp"
+#include "pki/crl_builder.hpp"
 #include "pki/ocsp_response.hpp"
 #include "responder/ca_options.hpp"
 #include "storage/revocation_index.hpp"
@@ -27,6 +29,7 @@ struct ServedCa {
         Bytes key_hash;
     };
     std::vector<Hashes> hashes;  // one per accepted CertID hash algorithm
+    std::optional<pki::CrlSigner> crl_signer;  // the CA key, when options.crl.enabled
 };
 
 class CaRegistry {

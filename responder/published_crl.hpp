@@ -1,0 +1,24 @@
+// One CRL as served: immutable DER plus what HTTP caching needs. Shared between the publisher
+// that made it and every response that sends it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/bytes.hpp"
+#include "core/clock.hpp"
+
+namespace tanda::responder {
+
+struct PublishedCrl {
+    std::shared_ptr<const Bytes> der;  // never null
+    std::string etag;                  // strong validator: CRL numbers are never reused
+    std::uint64_t number = 0;
+    std::optional<std::uint64_t> delta_base;  // set for delta CRLs
+    UnixSeconds this_update = 0;
+    UnixSeconds next_update = 0;
+};
+
+}  // namespace tanda::responder

@@ -1,0 +1,83 @@
+#include "config/config.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace tanda;
+using config::parse_config;
+
+namespace {
+
+const std::string kBase = R"(storage:
+  path: data
+cas:
+  - name: demo
+    issuer_certificate: ca.pem
+    signer_key: ca.key
+    allow_single_approver: true
+  - name: other
+    issuer_certificate: other.pem
+    signer_key: other.key
+)";
+
+std::string problems_of(const std::string& text) {
+    auto c = parse_config(text, "/etc/tanda/tanda.yaml");
+    REQUIRE_FALSE(c);
+    std::string all;
+    for (const auto& p : c.error()) all += p.to_string() + "\n";
+    return all;
+}
+
+}  // namespace
+
+TEST_CASE("no admin section: no admin listener, per-CA defaults", "[config][admin]") {
+    auto c = parse_config(kBase, "/etc/tanda/tanda.yaml");
+    REQUIRE(c);
+    CHECK_FALSE(c->admin.enabled);
+    REQUIRE(c->admin.cas.size() == 2);
+    CHECK(c->admin.cas[0].allow_single_approver);
+    CHECK_FALSE(c->admin.cas[0].allow_unregistered);
+    CHECK_FALSE(c->admin.cas[1].allow_single_approver);
+    CHECK(c->admin.listen.port == 8443);
+}
+
+TEST_CASE("a complete admin section", "[config][admin]") {
+    auto c = parse_config(kBase + R"(admin:
+  listen: {address: 127.0.0.1, port: 9443}
+  server_certificate: admin.pem
+  server_key: admin.key
+  client_ca: clients.pem
+  handshake_timeout: 5s
+  roles:
+    - {role: operator, subject: "CN=Op,O=X,C=ID"}
+    - {role: auditor, spki_sha256: AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA}
+  rate_limit: {max_failures: 3, window: 1m, block: 10m}
+)",
+                          "/etc/tanda/tanda.yaml");
+    REQUIRE(c);
+    CHECK(c->admin.enabled);
+    CHECK(c->admin.listen.port == 9443);
+    CHECK(c->admin.server_certificate == "/etc/tanda/admin.pem");
+    CHECK(c->admin.handshake_timeout == std::chrono::seconds(5));
+    REQUIRE(c->admin.roles.size() == 2);
+    CHECK(c->admin.roles[0].role == admin::Role::operator_);
+    CHECK(c->admin.roles[1].spki_sha256 == std::string(64, 'a'));
+    CHECK(c->admin.rate_limit.block == std::chrono::seconds(600));
+}
+
+TEST_CASE("admin section problems carry their line", "[config][admin]") {
+    auto all = problems_of(kBase + R"(admin:
+  server_certificate: admin.pem
+  roles:
+    - {role: boss, subject: "CN=Op"}
+    - {role: auditor}
+    - {role: auditor, spki_sha256: "12"}
+  colour: red
+)");
+    CHECK(all.find("'admin' needs 'server_key'") != std::string::npos);
+    CHECK(all.find("tanda.yaml:14:") != std::string::npos);  // role: boss
+    CHECK(all.find("exactly one of 'subject' or 'spki_sha256'") != std::string::npos);
+    CHECK(all.find("64 hex digits") != std::string::npos);
+    CHECK(all.find("colour") != std::string::npos);
+    CHECK(problems_of(kBase + "admin:\n  server_certificate: a\n  server_key: b\n  client_ca: c\n")
+              .find("'admin.roles' must list") != std::string::npos);
+}
