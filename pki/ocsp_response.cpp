@@ -175,8 +175,24 @@ ByteView error_response(OcspError status) noexcept {
     return kErrorDer<2>;
 }
 
+struct OcspSigner::SignTemplate {
+    EvpMdCtxPtr ctx;
+};
+
 OcspSigner::OcspSigner(Certificate cert, PrivateKey key, bool delegated)
-    : cert_(std::move(cert)), key_(std::move(key)), delegated_(delegated) {}
+    : cert_(std::move(cert)), key_(std::move(key)), delegated_(delegated) {
+    auto digest = signing_digest(key_);
+    auto tmpl = std::make_shared<SignTemplate>();
+    tmpl->ctx.reset(EVP_MD_CTX_new());
+    EvpMdCtxPtr probe(EVP_MD_CTX_new());
+    // Keep the template only if this key's contexts can be copied (pure EdDSA may not).
+    if (digest && tmpl->ctx && probe &&
+        EVP_DigestSignInit(tmpl->ctx.get(), nullptr, *digest, nullptr, key_.handle().get()) == 1 &&
+        EVP_MD_CTX_copy_ex(probe.get(), tmpl->ctx.get()) == 1) {
+        template_ = std::move(tmpl);
+    }
+    discard_openssl_errors();
+}
 
 Result<OcspSigner> OcspSigner::create(const Certificate& issuer, const Certificate& signer_cert,
                                       const PrivateKey& key) {
@@ -232,10 +248,14 @@ Result<Bytes> OcspSigner::sign(std::span<const SingleStatus> statuses, const Res
         ASN1_GENERALIZEDTIME_set(produced, static_cast<time_t>(produced_at)) == nullptr) {
         return crypto_fail("OCSP producedAt");
     }
-    // A context per call: the shared EVP_PKEY is only read.
+    // A context per call, copied from the template when there is one; the template and the
+    // shared EVP_PKEY are only read.
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-    if (!ctx ||
-        EVP_DigestSignInit(ctx.get(), nullptr, *digest, nullptr, key_.handle().get()) != 1) {
+    const bool ready =
+        ctx && (template_ ? EVP_MD_CTX_copy_ex(ctx.get(), template_->ctx.get()) == 1
+                          : EVP_DigestSignInit(ctx.get(), nullptr, *digest, nullptr,
+                                               key_.handle().get()) == 1);
+    if (!ready) {
         return crypto_fail("OCSP signing context");
     }
     unsigned long flags = OCSP_RESPID_KEY | OCSP_NOTIME | (delegated_ ? 0 : OCSP_NOCERTS);

@@ -31,7 +31,8 @@ bool operator==(const CacheKey& a, const CacheKey& b) noexcept { return same(a.b
 
 std::shared_ptr<const ServedAnswer> make_served(OcspAnswer answer, ByteView cert_id_der) {
     auto served = std::make_shared<ServedAnswer>();
-    if (answer.produced_at != 0) {
+    // Nonce answers are never cached or revalidated: no validator, no dates.
+    if (answer.produced_at != 0 && !answer.has_nonce) {
         auto digest = Sha256::digest(*answer.der);
         served->etag = "\"" + to_hex(ByteView(digest).first(16)) + "\"";
         served->refresh_at = answer.produced_at + (answer.next_update - answer.produced_at) / 2;
