@@ -61,16 +61,15 @@ public:
     const Certificate& certificate() const { return cert_; }
     bool delegated() const { return delegated_; }
 
-    struct SignTemplate;  // an initialised signing context, copied per signature
+    struct Prepared;  // encoded responder parts and an initialised signing context
 
 private:
-    OcspSigner(Certificate cert, PrivateKey key, bool delegated);
+    OcspSigner(Certificate cert, PrivateKey key, bool delegated,
+               std::shared_ptr<const Prepared> prepared);
     Certificate cert_;
     PrivateKey key_;
     bool delegated_ = false;
-    // OpenSSL 3 looks algorithms up on every EVP_DigestSignInit; copying a context initialised
-    // once skips that (a third of a live answer's CPU). Null: initialise per call.
-    std::shared_ptr<const SignTemplate> template_;
+    std::shared_ptr<const Prepared> prepared_;  // never null
 };
 
 }  // namespace tanda::pki
