@@ -1,6 +1,7 @@
 // tanda-bench-fixtures: the data bench/compare.sh serves with every peer. Writes into DIR:
 //   ca.pem, signer.pem, signer.key   a CA (ECDSA P-256 or RSA-2048) and its delegated OCSP signer
-//   index.txt                        COUNT valid certificates (serials 0x100000 + i), OpenSSL format
+//   index.txt                        COUNT valid certificates (serials 0x10000000 + i: four
+//                                    bytes each, so load scripts can substitute them)
 //   tanda.yaml                       a config serving them on 127.0.0.1:PORT
 //   req-sha1.der                     a SHA-1, no-nonce request for the hot serial (the first)
 //   req-nonce.der, nonce.offset      the same with a 32-byte nonce, and where the nonce starts
@@ -96,6 +97,7 @@ int main(int argc, char** argv) {
     std::size_t count = 100000;
     unsigned port = 18080;
     bool cfssl = false;
+    bool no_cache = false;  // config without the answer cache: every request reaches the index
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
@@ -104,8 +106,9 @@ int main(int argc, char** argv) {
         else if (a == "--count") count = std::stoul(next());
         else if (a == "--port") port = static_cast<unsigned>(std::stoul(next()));
         else if (a == "--cfssl") cfssl = true;
+        else if (a == "--no-cache") no_cache = true;
         else {
-            std::fprintf(stderr, "usage: %s --dir DIR [--key ec|rsa] [--count N] [--port P] [--cfssl]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s --dir DIR [--key ec|rsa] [--count N] [--port P] [--cfssl] [--no-cache]\n", argv[0]);
             return 2;
         }
     }
@@ -130,7 +133,11 @@ int main(int argc, char** argv) {
     must(pki::write_file_atomic(dir + "/signer.pem", signer.pem(), 0644), "signer.pem");
     must(pki::write_file_atomic(dir + "/signer.key", signer_key.pem(), 0600), "signer.key");
 
-    const std::uint64_t first = 0x100000;
+    const std::uint64_t first = 0x10000000;
+    if (count > 0x60000000) {
+        std::fprintf(stderr, "fixtures: at most %u certificates\n", 0x60000000);
+        return 2;
+    }
     {
         std::ofstream index(dir + "/index.txt");
         for (std::size_t i = 0; i < count; ++i) {
@@ -142,7 +149,8 @@ int main(int argc, char** argv) {
     }
     std::ofstream(dir + "/tanda.yaml")
         << "listen:\n  address: 127.0.0.1\n  port: " << port << "\n  max_connections: 20000\n"
-        << "storage:\n  path: data\n  map_size: 4GiB\n"
+        << "storage:\n  path: data\n  map_size: 16GiB\n"
+        << (no_cache ? "responder:\n  cache_entries: 0\n" : "")
         << "cas:\n  - name: bench\n    issuer_certificate: ca.pem\n"
         << "    signer_certificate: signer.pem\n    signer_key: signer.key\n"
         << "    response_validity: 1d\n";
