@@ -13,6 +13,7 @@
 #include "responder/crl_routes.hpp"
 #include "responder/crl_service.hpp"
 #include "responder/ocsp_routes.hpp"
+#include "responder/presigner.hpp"
 
 namespace tanda::cli {
 
@@ -66,6 +67,12 @@ int run_server(const config::Config& cfg, Logger& logger,
     responder::SigningPool signing(cfg.responder.signing_threads, cfg.responder.signing_queue);
     responder::OcspService ocsp(registry, live, cache.get(), signing, clock);
     ocsp.watch(**index);
+    std::unique_ptr<responder::Presigner> presigner;
+    if (cache) {
+        presigner = std::make_unique<responder::Presigner>(registry, **index, live, *cache, logger,
+                                                           cfg.responder.presign_rate);
+        presigner->start();
+    }
     http::Router router;
     responder::add_health_routes(router);
     responder::add_ocsp_routes(router, cfg.responder, ocsp, clock);
@@ -101,6 +108,7 @@ int run_server(const config::Config& cfg, Logger& logger,
                               {"cas", cas}});
     if (on_listening) on_listening(server.port());
     server.run();
+    if (presigner) presigner->stop();
     signing.stop();  // before the server's I/O context goes: late answers have nowhere to go
     logger.info("stopped");
     return kExitOk;

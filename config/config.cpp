@@ -51,7 +51,8 @@ void read_listen(YamlReader& r, const YAML::Node& node, Config& c) {
 }
 
 void read_responder(YamlReader& r, const YAML::Node& node, Config& c) {
-    if (!r.expect_map(node, "responder", {"cache_entries", "signing_threads", "signing_queue"})) {
+    if (!r.expect_map(node, "responder",
+                      {"cache_entries", "signing_threads", "signing_queue", "presign_rate"})) {
         return;
     }
     auto& o = c.responder;
@@ -59,6 +60,9 @@ void read_responder(YamlReader& r, const YAML::Node& node, Config& c) {
     r.read_uint(node, "cache_entries", 0, 100'000'000, entries);
     r.read_uint(node, "signing_threads", 0, 256, threads);
     r.read_uint(node, "signing_queue", 0, 1'000'000, queue);
+    std::uint64_t rate = o.presign_rate;
+    r.read_uint(node, "presign_rate", 1, 1'000'000, rate);
+    o.presign_rate = static_cast<unsigned>(rate);
     o.cache_entries = entries;
     o.signing_threads = static_cast<unsigned>(threads);
     o.signing_queue = queue;
@@ -106,7 +110,7 @@ responder::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
     if (!r.expect_map(node, "a CA entry",
                       {"name", "issuer_certificate", "signer_certificate", "signer_key",
                        "response_validity", "backdate", "max_certids", "nonce",
-                       "unknown_serials", "expired", "crl", kAdminCaKeys[0], kAdminCaKeys[1]})) {
+                       "unknown_serials", "expired", "presign", "crl", kAdminCaKeys[0], kAdminCaKeys[1]})) {
         return ca;
     }
     r.read_string(node, "name", ca.name);
@@ -133,6 +137,7 @@ responder::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
     }
     if (node["nonce"].IsDefined()) read_nonce(r, node["nonce"], ca);
     if (node["expired"].IsDefined()) read_expired(r, node["expired"], ca);
+    r.read_bool(node, "presign", ca.presign);
     read_crl(r, node, ca);
     return ca;
 }

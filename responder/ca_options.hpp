@@ -41,6 +41,7 @@ struct CaOptions {
     ExpiredPolicy expired = ExpiredPolicy::archive;
     // archiveCutoff = producedAt - retention; nullopt ("forever"): the CA certificate's notBefore.
     std::optional<std::chrono::seconds> archive_retention;
+    bool presign = false;  // sign answers for every registered certificate ahead of requests
     CrlOptions crl;  // CRL publishing (responder/crl_options.hpp)
 
     std::string location;  // "file:line" of this CA in the config, for error messages
@@ -52,6 +53,7 @@ struct ResponderOptions {
     std::size_t cache_entries = 100000;  // signed answers kept in memory; 0 disables the cache
     unsigned signing_threads = 0;        // live signing threads; 0 = one per core
     std::size_t signing_queue = 256;     // requests waiting for a signer; beyond: tryLater
+    unsigned presign_rate = 500;         // pre-signatures per second, all CAs together
 };
 
 }  // namespace tanda::responder

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "pki/cert_id.hpp"
 #include "pki/ocsp_request.hpp"
 #include "tests/support/test_ca.hpp"
 #include "tests/unit/pki/ocsp_openssl.hpp"
@@ -89,4 +90,18 @@ TEST_CASE("mutated and truncated requests never disagree with the parser", "[sca
         m[rng() % m.size()] ^= std::byte(1u << (rng() % 8));
         check_agrees_with_parser(m);
     }
+}
+
+TEST_CASE("encode_cert_id matches OpenSSL's CertID for every hash", "[cert_id]") {
+    test::TestCa ca;
+    auto leaf = ca.issue("CN=leaf");
+    auto [alg, md] = GENERATE(table<pki::HashAlgorithm, const EVP_MD*>({
+        {pki::HashAlgorithm::sha1, EVP_sha1()},
+        {pki::HashAlgorithm::sha256, EVP_sha256()},
+        {pki::HashAlgorithm::sha384, EVP_sha384()},
+        {pki::HashAlgorithm::sha512, EVP_sha512()},
+    }));
+    auto ours = pki::encode_cert_id(alg, ca.cert(), leaf.cert.serial());
+    auto theirs = test::cert_id_der(test::cert_id(md, leaf.cert, ca.cert()).get());
+    CHECK(ours == theirs);
 }

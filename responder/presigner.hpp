@@ -1,0 +1,58 @@
+// Signs answers for every registered certificate of the CAs that ask for it, ahead of time and
+// at a bounded rate, so even a first request is a cache hit. One background thread; each cycle
+// walks the index and starts again after half the shortest response validity, so cached
+// answers are renewed before they age. Answers are SHA-1 CertIDs with NULL parameters, the
+// form OpenSSL, NSS and most stapling servers send; other forms are signed on first request.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "core/clock.hpp"
+#include "core/logger.hpp"
+#include "responder/ca_registry.hpp"
+#include "responder/ocsp_responder.hpp"
+#include "responder/response_cache.hpp"
+#include "storage/revocation_index.hpp"
+
+namespace tanda::responder {
+
+class Presigner {
+public:
+    // All references must outlive the presigner. `rate` is signatures per second, > 0.
+    Presigner(std::shared_ptr<const CaRegistry> cas, const storage::RevocationIndex& index,
+              const LiveResponder& live, ResponseCache& cache, Logger& logger, double rate);
+    ~Presigner();  // stop()
+
+    // Starts the thread if any CA has presign set; returns whether it did.
+    bool start();
+    void stop();  // idempotent; returns once the thread has ended
+    std::uint64_t signed_answers() const { return signed_.load(); }
+    // Completed passes over every presigning CA (for tests and logs).
+    std::uint64_t cycles() const { return cycles_.load(); }
+
+private:
+    void run();
+    // Signs every registered certificate of `ca`; false when stopped meanwhile.
+    bool presign(const ServedCa& ca);
+    // Waits until `until` or stop(); false when stopped.
+    bool wait_until(std::chrono::steady_clock::time_point until);
+
+    std::shared_ptr<const CaRegistry> cas_;
+    const storage::RevocationIndex& index_;
+    const LiveResponder& live_;
+    ResponseCache& cache_;
+    Logger& logger_;
+    std::chrono::nanoseconds interval_;  // between signatures
+    std::chrono::steady_clock::time_point next_slot_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::atomic<std::uint64_t> signed_{0}, cycles_{0};
+    std::thread thread_;
+};
+
+}  // namespace tanda::responder

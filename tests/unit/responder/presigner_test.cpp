@@ -1,0 +1,48 @@
+#include "responder/presigner.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "pki/cert_id.hpp"
+#include "tests/unit/responder/live_fixture.hpp"
+#include "tests/unit/responder/ocsp_client.hpp"
+
+using namespace tanda;
+
+TEST_CASE("presigning fills the cache with verifiable answers for every record", "[presign]") {
+    test::LiveFixture f;
+    f.options[0].presign = true;
+    f.start();
+    responder::LiveResponder live(f.registry, *f.index, f.clock, f.logger);
+    responder::ResponseCache cache(1000);
+    responder::Presigner presigner(f.registry, *f.index, live, cache, f.logger, 2000);
+    REQUIRE(presigner.start());
+    for (int i = 0; i < 500 && presigner.cycles() == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    presigner.stop();
+    REQUIRE(presigner.cycles() >= 1);
+    const auto* ec = f.registry->find_by_name("ec");
+    // good, revoked and the CA's own record (bind_storage) for the presigning CA only.
+    CHECK(presigner.signed_answers() == 3);
+    for (const auto* leaf : {&f.ec_good, &f.ec_revoked}) {
+        auto id = pki::encode_cert_id(pki::HashAlgorithm::sha1, f.ec.cert(), leaf->cert.serial());
+        auto hit = cache.find(responder::CacheKey(ec->issuer_id, leaf->cert.serial().bytes()), id,
+                              f.clock.now());
+        REQUIRE(hit);
+        test::ReadResponse read(*hit->answer.der);
+        CHECK(read.verifies(f.ec.cert()));
+        auto s = read.status(test::cert_id(EVP_sha1(), leaf->cert, f.ec.cert()).get());
+        REQUIRE(s);
+        CHECK(s->cert_status == (leaf == &f.ec_good ? V_OCSP_CERTSTATUS_GOOD
+                                                    : V_OCSP_CERTSTATUS_REVOKED));
+    }
+}
+
+TEST_CASE("no presigning CA, no thread", "[presign]") {
+    test::LiveFixture f;
+    f.start();
+    responder::LiveResponder live(f.registry, *f.index, f.clock, f.logger);
+    responder::ResponseCache cache(10);
+    responder::Presigner presigner(f.registry, *f.index, live, cache, f.logger, 10);
+    CHECK_FALSE(presigner.start());
+}
