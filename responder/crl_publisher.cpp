@@ -24,7 +24,7 @@ std::optional<Bytes> read_file(const std::string& path) {
 
 std::shared_ptr<const PublishedCrl> snapshot(Bytes der, std::uint64_t number,
                                              std::optional<std::uint64_t> base, UnixSeconds tu,
-                                             UnixSeconds nu) {
+                                             UnixSeconds nu, std::uint64_t covered_seq) {
     auto p = std::make_shared<PublishedCrl>();
     p->der = std::make_shared<const Bytes>(std::move(der));
     p->etag = "\"" + std::to_string(number) + (base ? "d" : "f") + "\"";
@@ -32,6 +32,8 @@ std::shared_ptr<const PublishedCrl> snapshot(Bytes der, std::uint64_t number,
     p->delta_base = base;
     p->this_update = tu;
     p->next_update = nu;
+    p->covered_seq = covered_seq;
+    p->published_at = tu;
     return p;
 }
 
@@ -64,8 +66,9 @@ std::optional<PublishedCrl> CrlPublisher::load(const std::string& path, bool del
     if (info->delta_base.has_value() != delta || clock_.now() >= info->next_update) {
         return std::nullopt;
     }
+    // The covered seq is not in the file; start() sets it from the stored base.
     auto p = snapshot(std::move(*der), info->number, info->delta_base, info->this_update,
-                      info->next_update);
+                      info->next_update, 0);
     return *p;
 }
 
@@ -87,6 +90,8 @@ Result<void> CrlPublisher::start() {
     base_ = base;
     full_due_ = full->next_update - o.regenerate_before.count();
     std::uint64_t covered = base->seq;
+    full->covered_seq = covered;
+    if (delta) delta->covered_seq = covered;  // at least the base's; the file does not say more
     {
         std::lock_guard state(state_mutex_);
         full_ = std::make_shared<const PublishedCrl>(std::move(*full));
@@ -194,7 +199,7 @@ Result<void> CrlPublisher::write_and_swap(GeneratedCrl& crl, std::uint64_t numbe
     const auto& o = ca_.options.crl;
     auto p = snapshot(std::move(crl.der), number,
                       delta ? std::optional<std::uint64_t>(crl.base.number) : std::nullopt, now,
-                      now + (delta ? o.delta.validity : o.validity).count());
+                      now + (delta ? o.delta.validity : o.validity).count(), covered_seq);
     std::lock_guard state(state_mutex_);
     (delta ? delta_ : full_) = std::move(p);
     ++generations_;

@@ -19,6 +19,11 @@ struct PublishedCrl {
     std::optional<std::uint64_t> delta_base;  // set for delta CRLs
     UnixSeconds this_update = 0;
     UnixSeconds next_update = 0;
+    // Every journal entry with seq <= this is reflected in this CRL. For a CRL served from disk
+    // at start the stored base's seq: a lower bound for a delta CRL.
+    std::uint64_t covered_seq = 0;
+    // When this process served it: at generation, or this_update for a CRL found on disk.
+    UnixSeconds published_at = 0;
 };
 
 }  // namespace tanda::responder

@@ -172,3 +172,38 @@ TEST_CASE("with delta CRLs, changes go to the delta and the full CRL keeps its b
         CHECK(test::read_crl_der(*p->delta()->der, f.ca.cert()).entries.empty());
     }
 }
+
+TEST_CASE("served CRLs carry the journal seq they cover and when they were published", "[crl]") {
+    test::CrlFixture f([](responder::CrlOptions& o) {
+        o.delta.enabled = true;
+        o.delta.url = "http://x/ca-delta.crl";
+    });
+    const std::uint64_t first = f.revoke("01", Reason::key_compromise);
+    auto p = publisher(f);
+    REQUIRE(p->start());
+    CHECK(p->full()->covered_seq >= first);
+    CHECK(p->delta()->covered_seq == p->full()->covered_seq);
+    CHECK(p->full()->published_at == f.clock.now());
+
+    f.clock.advance(10);
+    const std::uint64_t second = f.revoke("02", Reason::superseded);
+    CHECK(p->full()->covered_seq < second);
+    p->note_change(second);
+    f.clock.advance(2);
+    p->run_due();
+    CHECK(p->full()->covered_seq < second);  // the change went into the delta
+    CHECK(p->delta()->covered_seq >= second);
+    CHECK(p->delta()->published_at == f.clock.now());
+
+    f.clock.advance(5);
+    REQUIRE(p->publish_full());
+    CHECK(p->full()->covered_seq >= second);
+    CHECK(p->full()->published_at == f.clock.now());
+
+    auto again = publisher(f);  // from disk: the stored base's seq, published at thisUpdate
+    REQUIRE(again->start());
+    CHECK(again->generations() == 0);
+    CHECK(again->full()->covered_seq == p->full()->covered_seq);
+    CHECK(again->delta()->covered_seq == p->full()->covered_seq);
+    CHECK(again->full()->published_at == again->full()->this_update);
+}
