@@ -132,4 +132,29 @@ json::object to_json(const JournalCheck& check) {
     return o;
 }
 
+namespace {
+
+json::object crl_json(const IssuedCrl& c) {
+    json::object o;
+    o["crl_number"] = c.crl_number;
+    o["this_update"] = format_rfc3339(c.this_update);
+    o["next_update"] = format_rfc3339(c.next_update);
+    return o;
+}
+
+}  // namespace
+
+json::object to_json(const CrlGeneration& g) {
+    json::object o = crl_json(g.full);
+    o["ca"] = g.ca;
+    if (g.delta) {
+        json::object d = crl_json(*g.delta);
+        if (g.delta_base) d["base_crl_number"] = *g.delta_base;
+        o["delta"] = std::move(d);
+    } else {
+        o["delta"] = nullptr;
+    }
+    return o;
+}
+
 }  // namespace tanda::admin

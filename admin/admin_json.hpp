@@ -14,5 +14,6 @@ boost::json::object to_json(const RegistrationResult& r);
 boost::json::object to_json(const RequestStatus& s);
 boost::json::object to_json(const JournalPage& page, const AdminService& service);
 boost::json::object to_json(const JournalCheck& check);
+boost::json::object to_json(const CrlGeneration& g);
 
 }  // namespace tanda::admin

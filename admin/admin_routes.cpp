@@ -148,6 +148,15 @@ public:
         return json_response(req, http::Status::ok, to_json(*check));
     }
 
+    ApiResult<Response> generate_crl(const Request& req, const RequestContext& ctx,
+                                     const Caller& who) {
+        auto parts = segments(ctx.path, "/v1/crls/");
+        if (parts.size() != 2 || parts[1] != "generate" || parts[0].empty()) return not_found(ctx);
+        auto made = service_.generate_crl(parts[0], who);
+        if (!made) return tl::unexpected(made.error());
+        return json_response(req, http::Status::created, to_json(*made));
+    }
+
     ApiResult<Response> unknown(const Request&, const RequestContext& ctx, const Caller&) {
         return not_found(ctx);
     }
@@ -183,6 +192,8 @@ void add_admin_routes(http::Router& router, AdminService& service, Authenticator
                   h->guarded(Role::auditor, bind(&Handlers::request_status)));
     router.exact("/v1/journal", get, h->guarded(Role::auditor, bind(&Handlers::journal)));
     router.exact("/v1/journal/verify", get, h->guarded(Role::auditor, bind(&Handlers::verify)));
+    router.prefix("/v1/crls/", post,
+                  h->guarded(Role::operator_, bind(&Handlers::generate_crl)));
     router.prefix("/", {Verb::get, Verb::post, Verb::put, Verb::delete_, Verb::patch},
                   h->guarded(Role::auditor, bind(&Handlers::unknown)));
 }

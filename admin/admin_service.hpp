@@ -75,7 +75,7 @@ struct RequestStatus {
     // the commit returned: visible from applied_at on.
     UnixSeconds ocsp_visible_at = 0;
     std::optional<CrlPublication> crl;  // nullopt: not (yet, or no publisher) in a CRL
-    bool crl_publisher = false;
+    bool crl_publisher = false;  // the CA publishes CRLs; when not, never success
     bool success() const { return crl.has_value(); }
 };
 
@@ -91,9 +91,11 @@ struct JournalCheck {
 
 class AdminService {
 public:
-    // `index`, `clock`, `logger` and `crl` (may be null) must outlive the service.
+    // `index`, `clock`, `logger`, `crl` and `generator` (both may be null) must outlive the
+    // service.
     AdminService(std::vector<AdminCa> cas, storage::RevocationIndex& index, const Clock& clock,
-                 Logger& logger, const CrlPublicationSource* crl, AdminOptions options);
+                 Logger& logger, const CrlPublicationSource* crl, CrlGenerator* generator,
+                 AdminOptions options);
 
     [[nodiscard]] ApiResult<ChangeResult> revoke(const RevocationRequest& req, const Caller& who);
     [[nodiscard]] ApiResult<ChangeResult> release(const ReleaseRequest& req, const Caller& who);
@@ -105,6 +107,9 @@ public:
     [[nodiscard]] ApiResult<RequestStatus> request(std::string_view request_id) const;
     [[nodiscard]] ApiResult<JournalPage> journal(std::uint64_t since, std::size_t limit) const;
     [[nodiscard]] ApiResult<JournalCheck> verify_journal() const;
+    // Regenerates the CA's CRL now: 404 for an unknown CA or one without CRL publishing, 503
+    // when generation fails. Logged with the caller; not journaled (no record changes).
+    [[nodiscard]] ApiResult<CrlGeneration> generate_crl(std::string_view ca, const Caller& who);
 
     // The CA name of a storage issuer id; empty when it is not a served CA.
     std::string ca_name(storage::IssuerId id) const;
@@ -124,6 +129,7 @@ private:
     const Clock& clock_;
     Logger& logger_;
     const CrlPublicationSource* crl_;
+    CrlGenerator* generator_;
     AdminOptions options_;
     std::mutex write_mutex_;
 };

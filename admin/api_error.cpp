@@ -13,6 +13,7 @@ http::Status status_of(ApiErrorKind kind) noexcept {
         case ApiErrorKind::conflict: return http::Status::conflict;
         case ApiErrorKind::too_many_requests: return http::Status::too_many_requests;
         case ApiErrorKind::internal: return http::Status::internal_server_error;
+        case ApiErrorKind::unavailable: return http::Status::service_unavailable;
     }
     return http::Status::internal_server_error;
 }
@@ -26,6 +27,7 @@ std::string_view code_of(ApiErrorKind kind) noexcept {
         case ApiErrorKind::conflict: return "conflict";
         case ApiErrorKind::too_many_requests: return "too_many_requests";
         case ApiErrorKind::internal: return "internal";
+        case ApiErrorKind::unavailable: return "unavailable";
     }
     return "internal";
 }

@@ -18,6 +18,7 @@ enum class ApiErrorKind {
     conflict,           // 409: contradicts recorded state or an earlier request
     too_many_requests,  // 429: too many authentication failures from this address
     internal,           // 500: storage or a bug
+    unavailable,        // 503: a dependency (CRL generation) failed; retrying may help
 };
 
 struct ApiError {

@@ -1,13 +1,16 @@
-// What the admin API needs to know from a CRL publisher, to say whether a request's change is in
-// a published CRL. The CRL publisher (responder/) implements it; cli/ wires the two, so admin/
-// does not depend on responder/. Without one, the API answers `published_in_crl: null`.
+// What the admin API needs from the CRL publisher: whether a request's change is in a published
+// CRL, and a way to regenerate a CA's CRL now. The CRL publisher (responder/) provides both;
+// cli/ adapts it, so admin/ does not depend on responder/. Without a source the API answers
+// `published_in_crl: null`; without a generator, POST /v1/crls/{ca}/generate is 404.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/clock.hpp"
+#include "core/result.hpp"
 
 namespace tanda::admin {
 
@@ -23,6 +26,31 @@ public:
     // or nullopt when none has been yet. Thread-safe, quick.
     virtual std::optional<CrlPublication> published_after(std::string_view ca,
                                                           std::uint64_t seq) const = 0;
+    // Whether `ca` publishes CRLs at all; when not, published_after() never answers.
+    virtual bool publishes(std::string_view /*ca*/) const { return true; }
+};
+
+struct IssuedCrl {
+    std::uint64_t crl_number = 0;
+    UnixSeconds this_update = 0;
+    UnixSeconds next_update = 0;
+};
+
+struct CrlGeneration {
+    std::string ca;
+    IssuedCrl full;
+    // With delta CRLs enabled: the delta issued with it (same number, RFC 5280 5.2.3).
+    std::optional<IssuedCrl> delta;
+    std::optional<std::uint64_t> delta_base;
+};
+
+class CrlGenerator {
+public:
+    virtual ~CrlGenerator() = default;
+    // Issues a complete CRL of `ca` now (and its delta when enabled) and serves it before
+    // returning. nullopt when `ca` does not publish CRLs; an error when generation failed (the
+    // CRLs served before stay). Thread-safe; blocks for as long as generation takes.
+    [[nodiscard]] virtual Result<std::optional<CrlGeneration>> generate(std::string_view ca) = 0;
 };
 
 }  // namespace tanda::admin

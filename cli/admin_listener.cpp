@@ -7,7 +7,7 @@ namespace tanda::cli {
 Result<std::unique_ptr<AdminListener>> AdminListener::start(
     const config::Config& config, const responder::CaRegistry& registry,
     storage::RevocationIndex& index, const Clock& clock, Logger& logger,
-    const admin::CrlPublicationSource* crl) {
+    const admin::CrlPublicationSource* crl, admin::CrlGenerator* generator) {
     const admin::AdminOptions& o = config.admin;
     if (!o.enabled) return std::unique_ptr<AdminListener>();
     std::vector<admin::AdminCa> cas;
@@ -22,7 +22,8 @@ Result<std::unique_ptr<AdminListener>> AdminListener::start(
     if (!tls) return tl::unexpected(tls.error().with_context("admin TLS"));
 
     std::unique_ptr<AdminListener> l(new AdminListener());
-    l->service_ = std::make_unique<admin::AdminService>(std::move(cas), index, clock, logger, crl, o);
+    l->service_ = std::make_unique<admin::AdminService>(std::move(cas), index, clock, logger, crl,
+                                                         generator, o);
     l->auth_ = std::make_unique<admin::Authenticator>(o.roles, o.rate_limit, logger);
     admin::add_admin_routes(l->router_, *l->service_, *l->auth_);
     http::ServerTls server_tls;

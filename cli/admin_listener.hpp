@@ -15,11 +15,12 @@ namespace tanda::cli {
 class AdminListener {
 public:
     // Binds and starts serving when config.admin.enabled; nullptr when it is not. `index`,
-    // `registry`, `clock`, `logger` and `crl` (may be null) must outlive the listener.
+    // `registry`, `clock`, `logger`, `crl` and `generator` (both may be null) must outlive the
+    // listener.
     [[nodiscard]] static Result<std::unique_ptr<AdminListener>> start(
         const config::Config& config, const responder::CaRegistry& registry,
         storage::RevocationIndex& index, const Clock& clock, Logger& logger,
-        const admin::CrlPublicationSource* crl);
+        const admin::CrlPublicationSource* crl, admin::CrlGenerator* generator);
     ~AdminListener();  // stops and joins
 
     unsigned short port() const { return server_->port(); }

@@ -7,6 +7,7 @@
 #include "cli/admin_listener.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/crl_publication_adapter.hpp"
 #include "cli/help.hpp"
 #include "http/server.hpp"
 #include "responder/ocsp_responder.hpp"
@@ -88,7 +89,9 @@ int run_server(const config::Config& cfg, Logger& logger,
         logger.error("cannot listen", {{"error", ok.error().message}});
         return kExitFailure;
     }
-    auto admin = AdminListener::start(cfg, *registry, **index, clock, logger, nullptr);
+    CrlPublicationAdapter crl_publication(crls);
+    auto admin = AdminListener::start(cfg, *registry, **index, clock, logger, &crl_publication,
+                                      &crl_publication);
     if (!admin) {
         logger.error("cannot start the admin listener", {{"error", admin.error().message}});
         return admin.error().code == ErrorCode::config ? kExitConfig : kExitFailure;

@@ -22,6 +22,22 @@ struct FakeCrl : CrlPublicationSource {
     std::uint64_t covered = 0;
 };
 
+struct FakeGenerator : CrlGenerator {
+    Result<std::optional<CrlGeneration>> generate(std::string_view ca) override {
+        ++calls;
+        if (failing) return fail(ErrorCode::io, "disk full");
+        if (!publishes) return std::optional<CrlGeneration>();
+        ++number;
+        return std::optional<CrlGeneration>(
+            CrlGeneration{std::string(ca), {number, 1'800'000'000, 1'800'086'400}, std::nullopt,
+                          std::nullopt});
+    }
+    bool publishes = true;
+    bool failing = false;
+    int calls = 0;
+    std::uint64_t number = 4;
+};
+
 struct Fixture {
     test::TempDir dir;
     test::FakeClock clock{SystemClock().now()};
@@ -30,6 +46,7 @@ struct Fixture {
     std::unique_ptr<storage::RevocationIndex> index =
         test::must(storage::RevocationIndex::open({(dir / "db").string(), 1 << 26, 126}));
     FakeCrl crl;
+    FakeGenerator generator;
     std::unique_ptr<AdminService> service;
     Caller op{"CN=Operator,O=Tanda Test,C=ID", "", Role::operator_};
 
@@ -37,7 +54,7 @@ struct Fixture {
         auto id = test::must(index->ensure_issuer(ca.cert().spki_sha256(), "demo"));
         service = std::make_unique<AdminService>(
             std::vector<AdminCa>{{"demo", id, ca.cert(), policy}}, *index, clock, logger, &crl,
-            AdminOptions{});
+            &generator, AdminOptions{});
     }
     // Registers a fresh leaf; returns its serial.
     Serial leaf(const std::string& cn = "Budi Santoso") {
@@ -222,4 +239,36 @@ TEST_CASE("concurrent revocations lose and duplicate nothing", "[service]") {
     CHECK(ok == 64);
     CHECK(test::must(f.index->stats()).journal_entries == before + serials.size());
     CHECK(f.service->verify_journal()->first_bad_seq == std::nullopt);
+}
+
+TEST_CASE("CRL generation on request: the new CRL, 404 without CRLs, 503 on failure",
+          "[service]") {
+    Fixture f;
+    auto made = f.service->generate_crl("demo", f.op);
+    REQUIRE(made);
+    CHECK(made->ca == "demo");
+    CHECK(made->full.crl_number == 5);
+    CHECK(f.service->generate_crl("demo", f.op)->full.crl_number == 6);
+
+    auto unknown = f.service->generate_crl("nope", f.op);
+    CHECK(unknown.error().kind == ApiErrorKind::not_found);
+    CHECK(unknown.error().field == "ca");
+    CHECK(f.generator.calls == 2);  // an unknown CA never reaches the generator
+
+    f.generator.publishes = false;
+    CHECK(f.service->generate_crl("demo", f.op).error().kind == ApiErrorKind::not_found);
+    f.generator.failing = true;
+    auto failed = f.service->generate_crl("demo", f.op);
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().kind == ApiErrorKind::unavailable);
+    CHECK(failed.error().message.find("disk full") != std::string::npos);
+    CHECK(status_of(ApiErrorKind::unavailable) == http::Status::service_unavailable);
+}
+
+TEST_CASE("CRL generation without a generator is 404", "[service]") {
+    Fixture f;
+    auto id = test::must(f.index->ensure_issuer(f.ca.cert().spki_sha256(), "demo"));
+    AdminService bare({{"demo", id, f.ca.cert(), {"demo", false, false}}}, *f.index, f.clock,
+                      f.logger, nullptr, nullptr, AdminOptions{});
+    CHECK(bare.generate_crl("demo", f.op).error().kind == ApiErrorKind::not_found);
 }

@@ -1,0 +1,43 @@
+#include "cli/crl_publication_adapter.hpp"
+
+namespace tanda::cli {
+namespace {
+
+admin::IssuedCrl issued(const responder::PublishedCrl& c) {
+    return {c.number, c.this_update, c.next_update};
+}
+
+}  // namespace
+
+std::optional<admin::CrlPublication> CrlPublicationAdapter::published_after(
+    std::string_view ca, std::uint64_t seq) const {
+    std::optional<admin::CrlPublication> first;
+    for (bool delta : {false, true}) {
+        auto crl = crls_.find(ca, delta);
+        if (!crl || crl->covered_seq < seq) continue;
+        if (!first || crl->published_at < first->published_at ||
+            (crl->published_at == first->published_at && crl->number < first->crl_number)) {
+            first = admin::CrlPublication{crl->number, crl->published_at};
+        }
+    }
+    return first;
+}
+
+Result<std::optional<admin::CrlGeneration>> CrlPublicationAdapter::generate(std::string_view ca) {
+    responder::CrlPublisher* publisher = crls_.publisher(ca);
+    if (publisher == nullptr) return std::optional<admin::CrlGeneration>();
+    if (auto r = publisher->publish_full(); !r) return tl::unexpected(r.error());
+    // Read back what was served; another generation may have followed, which is as new.
+    auto full = publisher->full();
+    if (!full) return fail(ErrorCode::internal, "no CRL served after generation");
+    admin::CrlGeneration g;
+    g.ca = std::string(ca);
+    g.full = issued(*full);
+    if (auto delta = publisher->delta()) {
+        g.delta = issued(*delta);
+        g.delta_base = delta->delta_base;
+    }
+    return std::optional<admin::CrlGeneration>(std::move(g));
+}
+
+}  // namespace tanda::cli

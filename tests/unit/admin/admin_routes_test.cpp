@@ -1,0 +1,162 @@
+#include "admin/admin_routes.hpp"
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include "tests/support/fake_clock.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_ca.hpp"
+
+using namespace tanda;
+using namespace tanda::admin;
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* kOperator = "CN=Operator,O=Tanda Test,C=ID";
+constexpr const char* kAuditor = "CN=Auditor,O=Tanda Test,C=ID";
+
+struct FakeCrl : CrlPublicationSource, CrlGenerator {
+    std::optional<CrlPublication> published_after(std::string_view,
+                                                  std::uint64_t seq) const override {
+        if (seq > covered) return std::nullopt;
+        return CrlPublication{number, 1'800'000'000};
+    }
+    Result<std::optional<CrlGeneration>> generate(std::string_view ca) override {
+        if (failing) return fail(ErrorCode::io, "cannot write CRL");
+        if (ca != "demo") return std::optional<CrlGeneration>();
+        ++number;
+        return std::optional<CrlGeneration>(CrlGeneration{
+            std::string(ca), {number, 1'800'000'000, 1'800'086'400},
+            IssuedCrl{number, 1'800'000'000, 1'800'003'600}, number});
+    }
+    std::uint64_t covered = 0;
+    std::uint64_t number = 7;
+    bool failing = false;
+};
+
+struct Fixture {
+    test::TempDir dir;
+    test::FakeClock clock{SystemClock().now()};
+    Logger logger{LogLevel::error};
+    test::TestCa ca;
+    test::TestCa other;
+    std::unique_ptr<storage::RevocationIndex> index =
+        test::must(storage::RevocationIndex::open({(dir / "db").string(), 1 << 26, 126}));
+    FakeCrl crl;
+    std::unique_ptr<AdminService> service;
+    Authenticator auth{{{Role::operator_, kOperator, "", ""}, {Role::auditor, kAuditor, "", ""}},
+                       RateLimitOptions{100, std::chrono::seconds(60), std::chrono::seconds(1)},
+                       logger};
+    http::Router router;
+    Caller op{kOperator, "", Role::operator_};
+
+    Fixture() {
+        auto id = test::must(index->ensure_issuer(ca.cert().spki_sha256(), "demo"));
+        // "plain" is served but publishes no CRLs (the generator answers nullopt).
+        auto id2 = test::must(index->ensure_issuer(other.cert().spki_sha256(), "plain"));
+        service = std::make_unique<AdminService>(
+            std::vector<AdminCa>{{"demo", id, ca.cert(), {"demo", false, false}},
+                                 {"plain", id2, other.cert(), {"plain", false, false}}},
+            *index, clock, logger, &crl, &crl, AdminOptions{});
+        add_admin_routes(router, *service, auth);
+    }
+
+    http::Response call(http::Verb verb, const std::string& target, const char* subject,
+                        std::string body = "") {
+        http::Request req{verb, target, 11};
+        req.body() = std::move(body);
+        req.prepare_payload();
+        http::RequestContext ctx;
+        ctx.tls = true;
+        ctx.remote_address = "127.0.0.1:4000";
+        http::PeerCertificate peer;
+        peer.verified = true;
+        peer.subject = subject;
+        ctx.peer = peer;
+        return router.route(req, ctx);
+    }
+};
+
+json::object body_of(const http::Response& res) { return json::parse(res.body()).as_object(); }
+
+}  // namespace
+
+TEST_CASE("POST /v1/crls/{ca}/generate answers the new CRL and its delta", "[routes]") {
+    Fixture f;
+    auto res = f.call(http::Verb::post, "/v1/crls/demo/generate", kOperator);
+    REQUIRE(res.result() == http::Status::created);
+    CHECK(res[http::Field::content_type] == "application/json");
+    auto o = body_of(res);
+    CHECK(o.at("ca").as_string() == "demo");
+    CHECK(o.at("crl_number").to_number<std::uint64_t>() == 8);
+    CHECK(o.at("this_update").as_string() == "2027-01-15T08:00:00Z");
+    CHECK(o.at("next_update").as_string() == "2027-01-16T08:00:00Z");
+    const auto& delta = o.at("delta").as_object();
+    CHECK(delta.at("crl_number").to_number<std::uint64_t>() == 8);
+    CHECK(delta.at("base_crl_number").to_number<std::uint64_t>() == 8);
+    CHECK(body_of(f.call(http::Verb::post, "/v1/crls/demo/generate", kOperator))
+              .at("crl_number")
+              .to_number<std::uint64_t>() == 9);
+}
+
+TEST_CASE("POST /v1/crls/{ca}/generate refusals", "[routes]") {
+    Fixture f;
+    auto auditor = f.call(http::Verb::post, "/v1/crls/demo/generate", kAuditor);
+    CHECK(auditor.result() == http::Status::forbidden);
+    CHECK(f.crl.number == 7);  // nothing generated
+
+    auto unknown = f.call(http::Verb::post, "/v1/crls/nope/generate", kOperator);
+    CHECK(unknown.result() == http::Status::not_found);
+    CHECK(body_of(unknown).at("error").at("field").as_string() == "ca");
+    auto plain = f.call(http::Verb::post, "/v1/crls/plain/generate", kOperator);
+    CHECK(plain.result() == http::Status::not_found);
+    CHECK(std::string(body_of(plain).at("error").at("message").as_string())
+              .find("does not publish CRLs") != std::string::npos);
+    CHECK(f.call(http::Verb::post, "/v1/crls/demo", kOperator).result() ==
+          http::Status::not_found);
+    CHECK(f.call(http::Verb::post, "/v1/crls/demo/other", kOperator).result() ==
+          http::Status::not_found);
+    CHECK(f.call(http::Verb::get, "/v1/crls/demo/generate", kOperator).result() ==
+          http::Status::method_not_allowed);
+
+    f.crl.failing = true;
+    auto failed = f.call(http::Verb::post, "/v1/crls/demo/generate", kOperator);
+    CHECK(failed.result() == http::Status::service_unavailable);
+    auto error = body_of(failed).at("error").as_object();
+    CHECK(error.at("status").to_number<int>() == 503);
+    CHECK(error.at("code").as_string() == "unavailable");
+    CHECK(std::string(error.at("message").as_string()).find("cannot write CRL") !=
+          std::string::npos);
+}
+
+TEST_CASE("GET /v1/requests/{id}: published_in_crl and success once a CRL covers it",
+          "[routes]") {
+    Fixture f;
+    auto issued = f.ca.issue("CN=Budi Santoso,O=Tanda Test,C=ID");
+    REQUIRE(f.service->register_certificates({"demo", {issued.cert.pem()}}, f.op));
+    RevocationRequest r;
+    r.request_id = "req-crl";
+    r.ca = "demo";
+    r.serial = issued.cert.serial();
+    r.reason = Reason::key_compromise;
+    r.subject_dn = "CN=Budi Santoso,O=Tanda Test,C=ID";
+    r.requested_by = "holder";
+    r.approved_by = "supervisor";
+    r.approved_at = f.clock.now() - 60;
+    r.evidence_sha256 = std::string(64, 'b');
+    auto done = f.service->revoke(r, f.op);
+    REQUIRE(done);
+
+    auto before = body_of(f.call(http::Verb::get, "/v1/requests/req-crl", kAuditor));
+    CHECK(before.at("published_in_crl").is_null());
+    CHECK(before.at("crl_publisher").as_bool());
+    CHECK(before.at("status").as_string() == "applied");
+
+    f.crl.covered = done->seq;
+    auto after = body_of(f.call(http::Verb::get, "/v1/requests/req-crl", kAuditor));
+    CHECK(after.at("published_in_crl").at("crl_number").to_number<std::uint64_t>() == 7);
+    CHECK(after.at("published_in_crl").at("published_at").as_string() ==
+          "2027-01-15T08:00:00Z");
+    CHECK(after.at("status").as_string() == "success");
+}
