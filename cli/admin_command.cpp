@@ -1,5 +1,6 @@
-// `tanda admin revoke|release|register|show|request|journal|verify`: the admin API over mutual
-// TLS, so operators need no curl. Prints the JSON answer; a refusal is one clear line and exit 1.
+// `tanda admin revoke|release|register|crl-generate|show|request|journal|verify`: the admin API
+// over mutual TLS, so operators need no curl. Prints the JSON answer; a refusal is one clear line
+// and exit 1.
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -21,7 +22,7 @@ Talks to the admin listener over mutual TLS (--url, default https://127.0.0.1:84
 --key are your client certificate and key (PEM); --cacert the CA that issued the listener's
 certificate (admin.server_certificate).
 
-Subcommands (operator role for the first three, auditor or operator for the rest):
+Subcommands (operator role for the first four, auditor or operator for the rest):
   revoke    --request-id ID --ca NAME --serial HEX --subject-dn DN --requested-by WHO
             --approved-by WHO (--evidence FILE | --evidence-sha256 HEX) [--reason NAME]
             [--approved-at TIME] [--revoked-at TIME] [--invalidity-date TIME]
@@ -34,6 +35,7 @@ Subcommands (operator role for the first three, auditor or operator for the rest
   release   --request-id ID --ca NAME --serial HEX --requested-by WHO --approved-by WHO
             [--evidence FILE | --evidence-sha256 HEX]     lifts a certificateHold
   register  --ca NAME --certs FILE[,FILE...]              registers issued certificates (PEM/DER)
+  crl-generate --ca NAME                                regenerates the CA's CRL (and delta) now
   show      --ca NAME --serial HEX                        a certificate's record
   request   --request-id ID                               a request's status
   journal   [--since SEQ] [--limit N]                     journal entries
@@ -131,6 +133,10 @@ Result<Call> build_call(const std::string& sub, const Args& args) {
         }
         return Call{true, "/v1/certificates",
                     admin::json_object({{"ca", *args.get("ca")}}, {{"certificates", certs}})};
+    }
+    if (sub == "crl-generate") {
+        if (auto ok = need({"ca"}); !ok) return tl::unexpected(ok.error());
+        return Call{true, "/v1/crls/" + *args.get("ca") + "/generate", ""};
     }
     if (sub == "show") {
         if (auto ok = need({"ca", "serial"}); !ok) return tl::unexpected(ok.error());

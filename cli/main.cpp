@@ -18,7 +18,7 @@ Commands:
   import        register certificates from index.txt or certificate files
   check-config  validate a configuration file and the files it names
   crl           generate CRLs now      (tanda crl generate --config FILE [--ca NAME])
-  admin         revoke, release, register, show, request, journal, verify over the admin API
+  admin         revoke, release, register, crl-generate, show, request, journal, verify (admin API)
 
 'tanda <command> --help' describes each command.
 )";

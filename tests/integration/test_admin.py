@@ -10,13 +10,15 @@ import re
 import ssl
 import subprocess
 import threading
+import time
 import unittest
+import urllib.request
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509 import ocsp
-from cryptography.x509.oid import ExtendedKeyUsageOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID
 
 import harness
 from harness import Fixture, Server, _name, _write_key, _write_pem, issue, now, run_tanda
@@ -164,6 +166,11 @@ class AdminTestCase(unittest.TestCase):
         self.assertEqual(status, 200, body)
         return len(body["entries"])
 
+    def served_crl(self, ca):
+        with urllib.request.urlopen(f"{self.fx.server.url}/crl/{ca}.crl", timeout=10) as r:
+            crl = x509.load_der_x509_crl(r.read())
+        return crl, crl.extensions.get_extension_for_oid(ExtensionOID.CRL_NUMBER).value.crl_number
+
     def new_leaf(self, label, ca=None, register=True):
         ca = ca or self.pki.ecdsa
         leaf = ca.add_leaf(label, registered=False)
@@ -240,6 +247,63 @@ class AdminApiTest(AdminTestCase):
         self.assertEqual(self.ocsp_status(self.pki.rsa, leaf.serial).certificate_status,
                          ocsp.OCSPCertStatus.REVOKED)
 
+    def test_request_reports_the_published_crl(self):
+        # rsa signs its own OCSP answers, so it publishes CRLs (debounce 2 s, no delta).
+        leaf = self.new_leaf("api-crl", ca=self.pki.rsa)
+        status, body = self.call("POST", "/v1/revocations",
+                                 self.revocation(leaf, "r-crl", ca="rsa"))
+        self.assertEqual(status, 201, body)
+        deadline = time.monotonic() + 20
+        while True:
+            status, st = self.call("GET", "/v1/requests/r-crl", client="auditor")
+            self.assertEqual(status, 200, st)
+            self.assertTrue(st["crl_publisher"])
+            if st["published_in_crl"] is not None or time.monotonic() > deadline:
+                break
+            self.assertEqual(st["status"], "applied")
+            time.sleep(0.25)
+        self.assertIsNotNone(st["published_in_crl"], st)
+        self.assertEqual(st["status"], "success")
+        published = st["published_in_crl"]
+        self.assertGreaterEqual(published["crl_number"], 1)
+        self.assertRegex(published["published_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+        crl, number = self.served_crl("rsa")
+        self.assertGreaterEqual(number, published["crl_number"])
+        self.assertIsNotNone(crl.get_revoked_certificate_by_serial_number(leaf.serial))
+
+    def test_generate_crl_now(self):
+        _, before = self.served_crl("rsa")
+        # A debounced regeneration may land between the answer and the fetch; never twice.
+        for _ in range(3):
+            status, body = self.call("POST", "/v1/crls/rsa/generate")
+            self.assertEqual(status, 201, body)
+            self.assertEqual(body["ca"], "rsa")
+            self.assertGreater(body["crl_number"], before)
+            self.assertIsNone(body["delta"])
+            self.assertLess(body["this_update"], body["next_update"])
+            crl, served = self.served_crl("rsa")
+            before = body["crl_number"]
+            if served == body["crl_number"]:
+                break
+        self.assertEqual(served, body["crl_number"])
+        last_update = getattr(crl, "last_update_utc", None) or crl.last_update
+        self.assertEqual(last_update.strftime("%Y-%m-%dT%H:%M:%SZ"), body["this_update"])
+        self.assertTrue(crl.is_signature_valid(self.pki.rsa.cert.public_key()))
+
+    def test_generate_crl_refusals(self):
+        status, body = self.call("POST", "/v1/crls/rsa/generate", client="auditor")
+        self.assertEqual(status, 403, body)
+        self.assertEqual(body["error"]["code"], "forbidden")
+        status, body = self.call("POST", "/v1/crls/nope/generate")
+        self.assertEqual(status, 404, body)
+        self.assertEqual(body["error"]["field"], "ca")
+        # ecdsa has a delegated OCSP signer and no crl.signing_key: it publishes no CRLs.
+        status, body = self.call("POST", "/v1/crls/ecdsa/generate")
+        self.assertEqual(status, 404, body)
+        self.assertIn("does not publish CRLs", body["error"]["message"])
+        status, _ = self.call("GET", "/v1/crls/rsa/generate")
+        self.assertEqual(status, 405)
+
     def test_hold_release_and_hold_to_final(self):
         leaf = self.new_leaf("api-hold")
         status, body = self.call("POST", "/v1/revocations",
@@ -291,6 +355,7 @@ class AdminApiTest(AdminTestCase):
         self.assertIsNotNone(st["received_at"])
         self.assertIsNotNone(st["visible_in_ocsp_at"])
         self.assertIn("published_in_crl", st)
+        self.assertFalse(st["crl_publisher"])  # ecdsa publishes no CRLs here
         self.assertEqual(st["status"], "success" if st["published_in_crl"] else "applied")
         status, _ = self.call("GET", "/v1/requests/never-sent", client="auditor")
         self.assertEqual(status, 404)
@@ -481,6 +546,15 @@ class AdminCliTest(AdminTestCase):
                        f"{leaf.serial:X}", "--requested-by", "Budi", "--approved-by", "Siti")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn('"status": "good"', r.stdout)
+        r = self.cli("crl-generate", "--ca", "rsa")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('"crl_number"', r.stdout)
+        r = self.cli("crl-generate", "--ca", "ecdsa")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("does not publish CRLs", r.stderr)
+        r = self.cli("crl-generate", "--ca", "rsa", client="auditor")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("lacks the role", r.stderr)
         r = self.cli("request", "--request-id", "cli-1", client="auditor")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn('"kind": "revoke"', r.stdout)
