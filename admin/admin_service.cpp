@@ -150,20 +150,29 @@ ApiResult<ChangeResult> AdminService::apply(const AdminCa& ca, const storage::Ch
                         applied_at, false};
 }
 
-ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const Caller& who) {
+template <typename Request>
+ApiResult<AdminService::ChangeStart> AdminService::start_change(const Request& req) {
     auto ca = find_ca(req.ca);
     if (!ca) return tl::unexpected(ca.error());
-    const std::string digest = body_digest(req.canonical());
-    std::lock_guard lock(write_mutex_);
-    auto earlier = replay(req.request_id, digest);
+    ChangeStart start{*ca, body_digest(req.canonical()), std::unique_lock(write_mutex_), {}};
+    auto earlier = replay(req.request_id, start.digest);
     if (!earlier) return tl::unexpected(earlier.error());
-    if (*earlier) return std::move(**earlier);
-
-    const AdminCa& c = **ca;
-    if (req.approved_by == req.requested_by && !c.policy.allow_single_approver) {
+    start.earlier = std::move(*earlier);
+    if (!start.earlier && req.approved_by == req.requested_by &&
+        !start.ca->policy.allow_single_approver) {
         return refuse(ApiErrorKind::bad_request, "approved_by",
-                      "must differ from requested_by: CA '" + c.name + "' requires two people");
+                      "must differ from requested_by: CA '" + start.ca->name +
+                          "' requires two people");
     }
+    return start;
+}
+
+ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const Caller& who) {
+    auto start = start_change(req);
+    if (!start) return tl::unexpected(start.error());
+    if (start->earlier) return std::move(*start->earlier);
+    const AdminCa& c = *start->ca;
+    const std::string& digest = start->digest;
     const UnixSeconds now = clock_.now();
     for (auto [field, t] : {std::pair{"revoked_at", req.revoked_at},
                             std::pair{"invalidity_date", req.invalidity_date},
@@ -210,19 +219,11 @@ ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const
 }
 
 ApiResult<ChangeResult> AdminService::release(const ReleaseRequest& req, const Caller& who) {
-    auto ca = find_ca(req.ca);
-    if (!ca) return tl::unexpected(ca.error());
-    const std::string digest = body_digest(req.canonical());
-    std::lock_guard lock(write_mutex_);
-    auto earlier = replay(req.request_id, digest);
-    if (!earlier) return tl::unexpected(earlier.error());
-    if (*earlier) return std::move(**earlier);
-
-    const AdminCa& c = **ca;
-    if (req.approved_by == req.requested_by && !c.policy.allow_single_approver) {
-        return refuse(ApiErrorKind::bad_request, "approved_by",
-                      "must differ from requested_by: CA '" + c.name + "' requires two people");
-    }
+    auto start = start_change(req);
+    if (!start) return tl::unexpected(start.error());
+    if (start->earlier) return std::move(*start->earlier);
+    const AdminCa& c = *start->ca;
+    const std::string& digest = start->digest;
     const UnixSeconds now = clock_.now();
     if (req.approved_at && *req.approved_at > now) {
         return refuse(ApiErrorKind::bad_request, "approved_at", "is in the future");

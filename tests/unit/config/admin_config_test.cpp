@@ -2,8 +2,12 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/unit/config/config_test_support.hpp"
+
 using namespace tanda;
 using config::parse_config;
+
+using tanda::test::problems_of;
 
 namespace {
 
@@ -19,13 +23,6 @@ cas:
     signer_key: other.key
 )";
 
-std::string problems_of(const std::string& text) {
-    auto c = parse_config(text, "/etc/tanda/tanda.yaml");
-    REQUIRE_FALSE(c);
-    std::string all;
-    for (const auto& p : c.error()) all += p.to_string() + "\n";
-    return all;
-}
 
 }  // namespace
 

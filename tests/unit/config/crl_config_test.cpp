@@ -2,10 +2,14 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/unit/config/config_test_support.hpp"
+
 #include "config/config.hpp"
 
 using namespace tanda;
 using config::parse_config;
+
+using tanda::test::problems_of;
 
 namespace {
 
@@ -16,13 +20,6 @@ std::string config_with(const std::string& ca_extra, bool delegated = false) {
            ca_extra;
 }
 
-std::string problems_of(const std::string& text) {
-    auto c = parse_config(text, "/etc/tanda/tanda.yaml");
-    REQUIRE_FALSE(c);
-    std::string all;
-    for (const auto& p : c.error()) all += p.to_string() + "\n";
-    return all;
-}
 
 }  // namespace
 
