@@ -5,7 +5,9 @@ DEMO_DIR ?= $(CURDIR)/tanda-demo
 DEMO_PORT ?= 8080
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test demo clean
+SANITIZE_DIR ?= build-asan
+
+.PHONY: all deps build test test-sanitize demo clean
 
 all: build
 
@@ -20,6 +22,12 @@ build: deps
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# The same tests against an AddressSanitizer + UndefinedBehaviorSanitizer build (CI runs it too).
+test-sanitize: deps
+	cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTANDA_SANITIZE=ON
+	cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
 # A demo CA on 127.0.0.1:$(DEMO_PORT); prints the openssl commands that query it.
 demo: deps
 	cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DTANDA_BUILD_TESTS=OFF
@@ -27,4 +35,4 @@ demo: deps
 	$(RELEASE_DIR)/tanda demo --dir $(DEMO_DIR) --port $(DEMO_PORT)
 
 clean:
-	rm -rf $(BUILD_DIR) $(RELEASE_DIR)
+	rm -rf $(BUILD_DIR) $(RELEASE_DIR) $(SANITIZE_DIR)

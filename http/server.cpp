@@ -25,8 +25,14 @@ Server::Server(ListenerOptions options, const Router& router, Logger& logger, Se
 }
 
 Server::~Server() {
-    // Connections still queued on a worker are destroyed with it and report to this server:
-    // do it while the rest of the server is alive.
+    // A pending accept on the control context holds a socket of a worker's context: let it
+    // complete (aborted) while the workers exist. Then connections still queued on a worker
+    // are destroyed with it and report to this server: do that while the server is alive.
+    stopping_ = true;
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    ioc_.restart();
+    ioc_.poll();
     guards_.clear();
     workers_.clear();
 }
@@ -52,7 +58,7 @@ void Server::accept() {
     auto& worker = *workers_[next_worker_++ % workers_.size()];
     acceptor_.async_accept(worker.get_executor(), [this](boost::system::error_code ec,
                                                          tcp::socket socket) {
-        if (ec == net::error::operation_aborted || stopping_) return;
+        if (ec == net::error::operation_aborted || stopping_ || !acceptor_.is_open()) return;
         if (ec) {
             logger_.warn("accept failed", {{"error", ec.message()}});
         } else if (open_.load() >= options_.max_connections) {
