@@ -29,26 +29,6 @@ constexpr std::size_t kInvalidityExtSize = 26;   // 30 18 OID(5) 04 11 Generaliz
 // Longest outer header: tag, 0x84, four length octets (CRLs up to 4 GiB).
 constexpr std::size_t kMaxHeader = 6;
 
-Result<Bytes> algorithm_identifier(const PrivateKey& key) {
-    auto md = signing_digest(key);
-    if (!md) return tl::unexpected(md.error());
-    const int base = EVP_PKEY_get_base_id(key.handle().get());
-    auto seq = [](std::initializer_list<unsigned> oid_and_rest) {
-        Bytes out;
-        for (unsigned v : oid_and_rest) out.push_back(b(v));
-        return out;
-    };
-    if (base == EVP_PKEY_RSA) {  // sha256WithRSAEncryption, NULL parameters (RFC 4055 5)
-        return seq({0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b,
-                    0x05, 0x00});
-    }
-    if (base == EVP_PKEY_ED25519) return seq({0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70});
-    if (base == EVP_PKEY_ED448) return seq({0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x71});
-    // ecdsa-with-SHA256/384/512 (RFC 5758 3.2), parameters absent.
-    unsigned last = *md == EVP_sha256() ? 2 : *md == EVP_sha384() ? 3 : 4;
-    return seq({0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, last});
-}
-
 Bytes name_der(const Certificate& ca) {
     unsigned char* der = nullptr;
     int len = i2d_X509_NAME(X509_get_subject_name(ca.handle().get()), &der);
@@ -104,7 +84,7 @@ Result<CrlSigner> CrlSigner::create(const Certificate& ca, const PrivateKey& key
         (X509_get_key_usage(x) & KU_CRL_SIGN) == 0) {
         return fail(ErrorCode::config, "the keyUsage of \"" + ca.subject() + "\" lacks cRLSign");
     }
-    auto algorithm = algorithm_identifier(key);
+    auto algorithm = signature_algorithm_der(key);
     if (!algorithm) return tl::unexpected(algorithm.error());
     CrlSigner signer(ca, key);
     signer.algorithm_ = std::move(*algorithm);

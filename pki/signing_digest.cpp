@@ -50,4 +50,35 @@ Result<const EVP_MD*> signing_digest(const PrivateKey& key) {
     }
 }
 
+namespace {
+constexpr std::byte b(unsigned v) { return std::byte(static_cast<unsigned char>(v)); }
+}  // namespace
+
+Result<Bytes> signature_algorithm_der(const PrivateKey& key) {
+    auto md = signing_digest(key);
+    if (!md) return tl::unexpected(md.error());
+    const int id = EVP_PKEY_get_base_id(key.handle().get());
+    auto digest_arc = [&]() -> unsigned {
+        if (*md == EVP_sha384()) return 3;
+        if (*md == EVP_sha512()) return 4;
+        return 2;
+    };
+    switch (id) {
+        case EVP_PKEY_EC:  // ecdsa-with-SHA2 (RFC 5758 3.2): no parameters
+            return Bytes{b(0x30), b(0x0a), b(0x06), b(0x08), b(0x2a), b(0x86), b(0x48),
+                         b(0xce), b(0x3d), b(0x04), b(0x03), b(digest_arc())};
+        case EVP_PKEY_RSA:  // sha{256,384,512}WithRSAEncryption (RFC 4055 5): NULL parameters
+            return Bytes{b(0x30), b(0x0d), b(0x06), b(0x09), b(0x2a), b(0x86), b(0x48), b(0x86),
+                         b(0xf7), b(0x0d), b(0x01), b(0x01), b(9 + digest_arc()), b(0x05),
+                         b(0x00)};
+        case EVP_PKEY_ED25519:  // RFC 8410 3: no parameters
+            return Bytes{b(0x30), b(0x05), b(0x06), b(0x03), b(0x2b), b(0x65), b(0x70)};
+        case EVP_PKEY_ED448:
+            return Bytes{b(0x30), b(0x05), b(0x06), b(0x03), b(0x2b), b(0x65), b(0x71)};
+        default:
+            return fail(ErrorCode::config, "OCSP signing key " + key.algorithm() +
+                                               " has no supported signature algorithm");
+    }
+}
+
 }  // namespace tanda::pki

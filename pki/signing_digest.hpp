@@ -11,5 +11,8 @@ namespace tanda::pki {
 // SHA-256 for RSA (2048 bits or more) and ECDSA P-256, SHA-384 for P-384, SHA-512 for P-521,
 // nullptr (pure signature) for Ed25519/Ed448. ErrorCode::config for any other key.
 [[nodiscard]] Result<const EVP_MD*> signing_digest(const PrivateKey& key);
+// The DER AlgorithmIdentifier of the signatures this key makes with signing_digest(), as OCSP
+// responses and CRLs carry it.
+[[nodiscard]] Result<Bytes> signature_algorithm_der(const PrivateKey& key);
 
 }  // namespace tanda::pki
