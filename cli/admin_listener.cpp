@@ -1,5 +1,6 @@
 #include "cli/admin_listener.hpp"
 
+#include "cli/serve_metrics.hpp"
 #include "http/tls_context.hpp"
 
 namespace tanda::cli {
@@ -7,7 +8,8 @@ namespace tanda::cli {
 Result<std::unique_ptr<AdminListener>> AdminListener::start(
     const config::Config& config, const responder::CaRegistry& registry,
     storage::RevocationIndex& index, const Clock& clock, Logger& logger,
-    const admin::CrlPublicationSource* crl, admin::CrlGenerator* generator) {
+    const admin::CrlPublicationSource* crl, admin::CrlGenerator* generator,
+    metrics::Registry* metrics) {
     const admin::AdminOptions& o = config.admin;
     if (!o.enabled) return std::unique_ptr<AdminListener>();
     std::vector<admin::AdminCa> cas;
@@ -26,6 +28,7 @@ Result<std::unique_ptr<AdminListener>> AdminListener::start(
                                                          generator, o);
     l->auth_ = std::make_unique<admin::Authenticator>(o.roles, o.rate_limit, logger);
     admin::add_admin_routes(l->router_, *l->service_, *l->auth_);
+    if (metrics) count_admin_requests(*metrics, l->router_);
     http::ServerTls server_tls;
     server_tls.context = std::move(*tls);
     server_tls.handshake_timeout = o.handshake_timeout;

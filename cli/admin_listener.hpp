@@ -7,6 +7,7 @@
 
 #include "admin/admin_routes.hpp"
 #include "config/config.hpp"
+#include "core/metrics.hpp"
 #include "http/server.hpp"
 #include "responder/ca_registry.hpp"
 
@@ -16,14 +17,16 @@ class AdminListener {
 public:
     // Binds and starts serving when config.admin.enabled; nullptr when it is not. `index`,
     // `registry`, `clock`, `logger`, `crl` and `generator` (both may be null) must outlive the
-    // listener.
+    // listener; so must `metrics` (may be null), which then counts requests by route and code.
     [[nodiscard]] static Result<std::unique_ptr<AdminListener>> start(
         const config::Config& config, const responder::CaRegistry& registry,
         storage::RevocationIndex& index, const Clock& clock, Logger& logger,
-        const admin::CrlPublicationSource* crl, admin::CrlGenerator* generator);
+        const admin::CrlPublicationSource* crl, admin::CrlGenerator* generator,
+        metrics::Registry* metrics = nullptr);
     ~AdminListener();  // stops and joins
 
     unsigned short port() const { return server_->port(); }
+    const http::Server& server() const { return *server_; }
     void stop() { server_->stop(); }
 
 private:

@@ -25,10 +25,15 @@ int admin_command(const Argv& args);
 
 // Loads the config, printing every problem as file:line; nullopt after printing.
 std::optional<config::Config> load_config_or_report(const std::string& path);
-// Runs the responder for `config` until SIGINT/SIGTERM. `on_listening(port)` runs once bound;
-// `on_admin_listening(port)` before it, when the config has an admin listener.
+// The ports `run_server` bound; 0 for a listener that is not enabled.
+struct BoundPorts {
+    unsigned short ocsp = 0;
+    unsigned short admin = 0;
+    unsigned short metrics = 0;
+};
+// Runs the responder for `config` until SIGINT/SIGTERM; `on_listening` runs once all its
+// listeners are bound.
 int run_server(const config::Config& config, Logger& logger,
-               const std::function<void(unsigned short)>& on_listening,
-               const std::function<void(unsigned short)>& on_admin_listening = {});
+               const std::function<void(const BoundPorts&)>& on_listening);
 
 }  // namespace tanda::cli

@@ -19,6 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kDemoHelp = R"(Usage: tanda demo [--dir DIR] [--port PORT] [--admin-port PORT]
+                  [--metrics-port PORT]
 
 Creates in DIR (default ./tanda-demo) a demo ECDSA P-256 CA, a delegated OCSP signer, three
 leaf certificates (good.pem, good2.pem and revoked.pem, revoked for keyCompromise), their
@@ -29,6 +30,9 @@ same DIR reuses what is there.
 It also starts the admin API on https://127.0.0.1:ADMIN-PORT (default 8443; a free port when
 --port is 0) with an admin CA, an operator and an auditor client certificate in DIR, and prints
 the `tanda admin revoke` command that revokes good.pem.
+
+Prometheus metrics are served on http://127.0.0.1:METRICS-PORT/metrics (default 9102; a free
+port when --port is 0), and readiness on http://127.0.0.1:PORT/readyz.
 )";
 
 constexpr std::int64_t kDay = 86400;
@@ -173,11 +177,20 @@ void print_instructions(const fs::path& dir, unsigned port) {
     std::fflush(stdout);
 }
 
+void print_metrics_instructions(unsigned port, unsigned metrics_port) {
+    std::printf(
+        "Prometheus metrics (OCSP requests by CA and outcome, latency, cache, CRLs, storage):\n"
+        "  curl -s http://127.0.0.1:%u/metrics | grep ^tanda_ocsp_requests_total\n"
+        "Readiness (storage, signers, CRLs): curl -s http://127.0.0.1:%u/readyz\n\n",
+        metrics_port, port);
+    std::fflush(stdout);
+}
+
 }  // namespace
 
 int demo_command(const Argv& argv) {
     if (wants_help(argv, kDemoHelp)) return kExitOk;
-    Args args(argv, {"dir", "port", "admin-port"}, {});
+    Args args(argv, {"dir", "port", "admin-port", "metrics-port"}, {});
     if (!args.error().empty()) return usage_error(args.error(), kDemoHelp);
     unsigned port = 8080;
     if (auto p = args.get("port")) {
@@ -214,19 +227,22 @@ int demo_command(const Argv& argv) {
     } else if (args.get("port") && port == 0) {
         cfg->admin.listen.port = 0;
     }
+    if (auto p = args.get("metrics-port")) {
+        cfg->metrics.listen.port =
+            static_cast<std::uint16_t>(std::strtoul(p->c_str(), nullptr, 10));
+    } else if (args.get("port") && port == 0) {
+        cfg->metrics.listen.port = 0;
+    }
     if (auto ok = import_demo(*cfg, dir, now); !ok) {
         std::fprintf(stderr, "tanda: demo import failed: %s\n", ok.error().message.c_str());
         return kExitFailure;
     }
     Logger logger;
-    unsigned short admin_port = 0;
-    return run_server(
-        *cfg, logger,
-        [&](unsigned short bound) {
-            print_instructions(dir, bound);
-            if (admin_port != 0) print_admin_instructions(dir, admin_port);
-        },
-        [&](unsigned short bound) { admin_port = bound; });
+    return run_server(*cfg, logger, [&](const BoundPorts& bound) {
+        print_instructions(dir, bound.ocsp);
+        if (bound.admin != 0) print_admin_instructions(dir, bound.admin);
+        if (bound.metrics != 0) print_metrics_instructions(bound.ocsp, bound.metrics);
+    });
 }
 
 }  // namespace tanda::cli

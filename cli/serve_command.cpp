@@ -9,12 +9,16 @@
 #include "cli/commands.hpp"
 #include "cli/crl_publication_adapter.hpp"
 #include "cli/help.hpp"
+#include "cli/metrics_listener.hpp"
+#include "cli/serve_metrics.hpp"
 #include "http/server.hpp"
 #include "responder/ocsp_responder.hpp"
 #include "responder/crl_routes.hpp"
 #include "responder/crl_service.hpp"
+#include "responder/health_routes.hpp"
 #include "responder/ocsp_routes.hpp"
 #include "responder/presigner.hpp"
+#include "responder/responder_metrics.hpp"
 
 namespace tanda::cli {
 
@@ -41,14 +45,16 @@ std::optional<config::Config> load_config_or_report(const std::string& path) {
 }
 
 int run_server(const config::Config& cfg, Logger& logger,
-               const std::function<void(unsigned short)>& on_listening,
-               const std::function<void(unsigned short)>& on_admin_listening) {
+               const std::function<void(const BoundPorts&)>& on_listening) {
     auto loaded = responder::load_cas(cfg.cas);
     if (!loaded) {
         for (const auto& p : loaded.error()) logger.error("CA not usable", {{"problem", p}});
         return kExitConfig;
     }
     auto registry = std::make_shared<responder::CaRegistry>(std::move(*loaded));
+    const responder::CaSnapshot snapshot = [registry] { return registry; };
+    metrics::Registry metrics;
+    add_build_and_process_metrics(metrics);
     auto index = storage::RevocationIndex::open(cfg.storage);
     if (!index) {
         logger.error("cannot open storage", {{"path", cfg.storage.path},
@@ -60,7 +66,11 @@ int run_server(const config::Config& cfg, Logger& logger,
         logger.error("cannot record CAs in storage", {{"error", bound.error().message}});
         return kExitFailure;
     }
+    add_storage_metrics(metrics, **index);
+    count_applied_changes(metrics, **index, snapshot);
+    responder::OcspMetrics ocsp_metrics(metrics);
     responder::LiveResponder live(registry, **index, clock, logger);
+    live.count_signatures(ocsp_metrics.signatures());
     std::unique_ptr<responder::ResponseCache> cache;
     if (cfg.responder.cache_entries > 0) {
         cache = std::make_unique<responder::ResponseCache>(cfg.responder.cache_entries);
@@ -68,20 +78,24 @@ int run_server(const config::Config& cfg, Logger& logger,
     responder::SigningPool signing(cfg.responder.signing_threads, cfg.responder.signing_queue);
     responder::OcspService ocsp(registry, live, cache.get(), signing, clock);
     ocsp.watch(**index);
+    responder::add_cache_metrics(metrics, cache.get());
+    responder::add_signing_pool_metrics(metrics, signing);
+    responder::add_ca_metrics(metrics, snapshot);
     std::unique_ptr<responder::Presigner> presigner;
     if (cache) {
         presigner = std::make_unique<responder::Presigner>(registry, **index, live, *cache, logger,
                                                            cfg.responder.presign_rate);
         presigner->start();
     }
-    http::Router router;
-    responder::add_health_routes(router);
-    responder::add_ocsp_routes(router, cfg.responder, ocsp, clock);
     responder::CrlService crls(registry, **index, cfg.state_dir, clock, logger);
     if (auto started = crls.start(); !started) {
         logger.error("cannot publish CRLs", {{"error", started.error().message}});
         return kExitFailure;
     }
+    responder::add_crl_metrics(metrics, snapshot, crls);
+    http::Router router;
+    responder::add_health_routes(router, responder::readiness_checks(snapshot, **index, &crls, clock));
+    responder::add_ocsp_routes(router, cfg.responder, ocsp, clock, &ocsp_metrics);
     responder::add_crl_routes(router, crls, clock);
 
     http::Server server(cfg.listen, router, logger);
@@ -91,25 +105,37 @@ int run_server(const config::Config& cfg, Logger& logger,
     }
     CrlPublicationAdapter crl_publication(crls);
     auto admin = AdminListener::start(cfg, *registry, **index, clock, logger, &crl_publication,
-                                      &crl_publication);
+                                      &crl_publication, &metrics);
     if (!admin) {
         logger.error("cannot start the admin listener", {{"error", admin.error().message}});
         return admin.error().code == ErrorCode::config ? kExitConfig : kExitFailure;
     }
-    if (*admin && on_admin_listening) on_admin_listening((*admin)->port());
+    auto exporter = MetricsListener::start(cfg.metrics, metrics, logger);
+    if (!exporter) {
+        logger.error("cannot start the metrics listener", {{"error", exporter.error().message}});
+        return kExitFailure;
+    }
+    std::vector<NamedServer> servers{{"public", &server}};
+    if (*admin) servers.emplace_back("admin", &(*admin)->server());
+    if (*exporter) servers.emplace_back("metrics", &(*exporter)->server());
+    add_listener_metrics(metrics, std::move(servers));
     boost::asio::signal_set signals(server.context(), SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signo) {
         if (ec) return;
         logger.info("stopping", {{"signal", signo == SIGTERM ? "SIGTERM" : "SIGINT"}});
         server.stop();
         if (*admin) (*admin)->stop();
+        if (*exporter) (*exporter)->stop();
     });
     std::string cas;
     for (const auto& ca : registry->cas()) cas += (cas.empty() ? "" : ",") + ca.options.name;
     logger.info("listening", {{"address", cfg.listen.address},
                               {"port", std::to_string(server.port())},
                               {"cas", cas}});
-    if (on_listening) on_listening(server.port());
+    if (on_listening) {
+        on_listening({server.port(), *admin ? (*admin)->port() : static_cast<unsigned short>(0),
+                      *exporter ? (*exporter)->port() : static_cast<unsigned short>(0)});
+    }
     server.run();
     if (presigner) presigner->stop();
     signing.stop();  // before the server's I/O context goes: late answers have nowhere to go

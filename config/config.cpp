@@ -7,6 +7,7 @@
 
 #include "config/admin_config.hpp"
 #include "config/crl_config.hpp"
+#include "config/metrics_config.hpp"
 #include "config/yaml_reader.hpp"
 
 namespace tanda::config {
@@ -176,12 +177,13 @@ tl::expected<Config, std::vector<ConfigProblem>> parse_config(const std::string&
     }
     Config c;
     c.path = path;
-    if (!r.expect_map(root, "the config file", {"listen", "storage", "state_dir", "responder", "cas", "admin"})) {
+    if (!r.expect_map(root, "the config file", {"listen", "storage", "state_dir", "responder", "cas", "admin", "metrics"})) {
         return tl::unexpected(r.problems());
     }
     if (root["listen"].IsDefined()) read_listen(r, root["listen"], c);
     if (root["responder"].IsDefined()) read_responder(r, root["responder"], c);
     if (root["admin"].IsDefined()) read_admin(r, root["admin"], c);
+    if (root["metrics"].IsDefined()) read_metrics(r, root["metrics"], c);
     if (root["storage"].IsDefined()) {
         read_storage(r, root["storage"], c);
     }

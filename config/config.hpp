@@ -12,6 +12,18 @@
 
 namespace tanda::config {
 
+// The Prometheus /metrics listener: plain HTTP, loopback, one thread, small limits.
+struct MetricsOptions {
+    bool enabled = true;
+    http::ListenerOptions listen = [] {
+        http::ListenerOptions l;
+        l.port = 9102;
+        l.threads = 1;
+        l.max_connections = 64;
+        return l;
+    }();
+};
+
 struct Config {
     std::string path;  // the file it was loaded from
     http::ListenerOptions listen;
@@ -20,6 +32,7 @@ struct Config {
     std::vector<responder::CaOptions> cas;
     std::string state_dir;  // published CRLs; default <storage.path>/crl
     admin::AdminOptions admin;  // admin.enabled when the `admin:` section is present
+    MetricsOptions metrics;
 };
 
 // One problem found in a config file, e.g. {"/etc/tanda.yaml", 12, "unknown key 'prot'"}.

@@ -16,7 +16,9 @@ AsyncHandler make_async(Handler handler) {
 
 void Router::add(std::string path, bool is_prefix, std::vector<Verb> methods,
                  AsyncHandler handler) {
-    routes_.push_back(Route{std::move(path), is_prefix, std::move(methods), std::move(handler)});
+    std::string label = is_prefix ? path + "*" : path;
+    routes_.push_back(Route{std::move(path), std::move(label), is_prefix, std::move(methods),
+                            std::move(handler)});
     // Exact routes first, then the longest prefix, so "/crl/" wins over "/".
     std::stable_sort(routes_.begin(), routes_.end(), [](const Route& a, const Route& b) {
         return a.is_prefix == b.is_prefix ? a.path.size() > b.path.size() : !a.is_prefix;
@@ -50,6 +52,13 @@ void Router::dispatch(const Request& req, RequestContext ctx, Reply reply) const
     std::string_view target(req.target().data(), req.target().size());
     std::string_view path = target.substr(0, target.find('?'));
     const Route* r = find(path);
+    if (observer_) {
+        reply = [this, route = std::string_view(r ? r->label : ""), method = req.method(),
+                 reply = std::move(reply)](Response res) {
+            observer_(route, method, res.result_int());
+            reply(std::move(res));
+        };
+    }
     if (!r) return reply(error_response(req, Status::not_found, "not found"));
     const bool head = req.method() == Verb::head;
     const Verb effective = head ? Verb::get : req.method();

@@ -57,9 +57,16 @@ public:
     // route that has not answered on return gives 500.
     Response route(const Request& req, RequestContext ctx = {}) const;
 
+    // Told about every answered request, for metrics: the route that took it (its path, with
+    // "*" after a prefix route's: "/v1/certificates/*"; "" when none matched), the method and
+    // the status. Set before serving.
+    using Observer = std::function<void(std::string_view route, Verb method, unsigned status)>;
+    void observe(Observer observer) { observer_ = std::move(observer); }
+
 private:
     struct Route {
         std::string path;
+        std::string label;  // for the observer
         bool is_prefix = false;
         std::vector<Verb> methods;
         AsyncHandler handler;
@@ -67,6 +74,7 @@ private:
     void add(std::string path, bool is_prefix, std::vector<Verb> methods, AsyncHandler handler);
     const Route* find(std::string_view path) const;
     std::vector<Route> routes_;
+    Observer observer_;
 };
 
 // The builders for error answers: a short plain-text body, no caching. 405 lists `allow`.

@@ -66,6 +66,7 @@ public:
     boost::asio::io_context& context() { return ioc_; }
     std::size_t open_connections() const { return open_.load(); }
     std::uint64_t handshake_failures() const { return handshake_failures_.load(); }
+    bool tls() const { return tls_.context != nullptr; }
 
 private:
     template <class Stream>

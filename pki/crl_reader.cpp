@@ -108,7 +108,10 @@ Result<CrlInfo> read_crl(ByteView der, const CrlSigner& signer) {
     info.this_update = *tu;
     info.next_update = *nu;
     std::optional<Tlv> rest = next(f);
-    if (rest && rest->tag == 0x30) rest = next(f);  // revokedCertificates, skipped
+    if (rest && rest->tag == 0x30) {  // revokedCertificates: only counted
+        for (ByteView entries = rest->content; next(entries);) ++info.entries;
+        rest = next(f);
+    }
     if (!rest || rest->tag != 0xa0 || !f.empty() || !read_extensions(rest->content, info)) {
         return bad("no cRLNumber");
     }

@@ -17,6 +17,7 @@ struct CrlInfo {
     std::optional<std::uint64_t> delta_base;  // BaseCRLNumber of a delta CRL
     UnixSeconds this_update = 0;
     UnixSeconds next_update = 0;
+    std::size_t entries = 0;  // revokedCertificates
 };
 
 // ErrorCode::invalid_argument when `der` is not a v2 CRL with a cRLNumber and nextUpdate,

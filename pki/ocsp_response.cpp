@@ -59,6 +59,7 @@ OcspSigner::OcspSigner(Certificate cert, PrivateKey key, bool delegated,
     : cert_(std::move(cert)),
       key_(std::move(key)),
       delegated_(delegated),
+      algorithm_(key_.algorithm()),
       prepared_(std::move(prepared)) {}
 
 namespace {

@@ -60,6 +60,7 @@ public:
 
     const Certificate& certificate() const { return cert_; }
     bool delegated() const { return delegated_; }
+    const std::string& algorithm() const { return algorithm_; }  // the key's: "EC-P-256", ...
 
     struct Prepared;  // encoded responder parts and an initialised signing context
 
@@ -69,6 +70,7 @@ private:
     Certificate cert_;
     PrivateKey key_;
     bool delegated_ = false;
+    std::string algorithm_;
     std::shared_ptr<const Prepared> prepared_;  // never null
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <map>
 #include <sstream>
 
@@ -58,6 +59,12 @@ std::optional<CrlBase> decode_crl_base(std::string_view text) {
     return b;
 }
 
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+}  // namespace
+
 Result<std::uint64_t> journal_head(const storage::RevocationIndex& index) {
     auto stats = index.stats();  // seqs start at 1 without gaps: the count is the head
     if (!stats) return tl::unexpected(stats.error());
@@ -67,6 +74,7 @@ Result<std::uint64_t> journal_head(const storage::RevocationIndex& index) {
 Result<GeneratedCrl> generate_full_crl(const ServedCa& ca, const storage::RevocationIndex& index,
                                        std::uint64_t number, UnixSeconds now,
                                        UnixSeconds expired_cutoff) {
+    const auto started = std::chrono::steady_clock::now();
     auto head = journal_head(index);
     if (!head) return tl::unexpected(head.error());
     const bool keep = ca.options.crl.keep_expired;
@@ -86,12 +94,14 @@ Result<GeneratedCrl> generate_full_crl(const ServedCa& ca, const storage::Revoca
     if (!der) return tl::unexpected(der.error());
     out.der = std::move(*der);
     out.base = {number, max_seq, now, expired_cutoff};
+    out.seconds = seconds_since(started);
     return out;
 }
 
 Result<GeneratedCrl> generate_delta_crl(const ServedCa& ca, const storage::RevocationIndex& index,
                                         std::uint64_t number, UnixSeconds now,
                                         const CrlBase& base) {
+    const auto started = std::chrono::steady_clock::now();
     auto head = journal_head(index);
     if (!head) return tl::unexpected(head.error());
     struct Latest {
@@ -128,6 +138,7 @@ Result<GeneratedCrl> generate_delta_crl(const ServedCa& ca, const storage::Revoc
     if (!der) return tl::unexpected(der.error());
     out.der = std::move(*der);
     out.base = base;
+    out.seconds = seconds_since(started);
     return out;
 }
 

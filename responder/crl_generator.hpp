@@ -30,6 +30,7 @@ std::optional<CrlBase> decode_crl_base(std::string_view text);
 struct GeneratedCrl {
     Bytes der;
     std::size_t entries = 0;
+    double seconds = 0;  // wall time spent generating and signing
     CrlBase base;  // complete CRLs: what a delta needs; deltas: their base
 };
 

@@ -22,7 +22,7 @@ std::optional<Bytes> read_file(const std::string& path) {
     return to_bytes(text);
 }
 
-std::shared_ptr<const PublishedCrl> snapshot(Bytes der, std::uint64_t number,
+std::shared_ptr<PublishedCrl> snapshot(Bytes der, std::uint64_t number,
                                              std::optional<std::uint64_t> base, UnixSeconds tu,
                                              UnixSeconds nu, std::uint64_t covered_seq) {
     auto p = std::make_shared<PublishedCrl>();
@@ -69,6 +69,7 @@ std::optional<PublishedCrl> CrlPublisher::load(const std::string& path, bool del
     // The covered seq is not in the file; start() sets it from the stored base.
     auto p = snapshot(std::move(*der), info->number, info->delta_base, info->this_update,
                       info->next_update, 0);
+    p->entries = info->entries;
     return *p;
 }
 
@@ -200,6 +201,8 @@ Result<void> CrlPublisher::write_and_swap(GeneratedCrl& crl, std::uint64_t numbe
     auto p = snapshot(std::move(crl.der), number,
                       delta ? std::optional<std::uint64_t>(crl.base.number) : std::nullopt, now,
                       now + (delta ? o.delta.validity : o.validity).count(), covered_seq);
+    p->entries = crl.entries;
+    p->generation_seconds = crl.seconds;
     std::lock_guard state(state_mutex_);
     (delta ? delta_ : full_) = std::move(p);
     ++generations_;

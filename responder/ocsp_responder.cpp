@@ -108,6 +108,7 @@ OcspAnswer LiveResponder::respond(const pki::OcspRequest& request) const {
         logger_.error("signing failed", {{"ca", policy.name}, {"error", der.error().message}});
         return error_answer(Outcome::internal_error);
     }
+    if (signatures_) signatures_->with({policy.name, ca->signer.algorithm()}).inc();
     OcspAnswer answer;
     answer.der = std::make_shared<const Bytes>(std::move(*der));
     answer.outcome = overall;

@@ -6,6 +6,7 @@
 
 #include "core/clock.hpp"
 #include "core/logger.hpp"
+#include "core/metrics.hpp"
 #include "pki/ocsp_request.hpp"
 #include "responder/ca_registry.hpp"
 #include "responder/ocsp_answer.hpp"
@@ -31,11 +32,15 @@ public:
     // The same, for an already decoded request (used by caching layers).
     OcspAnswer respond(const pki::OcspRequest& request) const;
 
+    // Counts every signature made, labelled (ca, algorithm). Call before serving.
+    void count_signatures(metrics::Family<metrics::Counter>& family) { signatures_ = &family; }
+
 private:
     std::shared_ptr<const CaRegistry> cas_;
     const storage::RevocationIndex& index_;
     const Clock& clock_;
     Logger& logger_;
+    metrics::Family<metrics::Counter>* signatures_ = nullptr;
 };
 
 // The unsigned answer for an OCSP error status.

@@ -1,6 +1,7 @@
 #include "responder/ocsp_routes.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "core/time_format.hpp"
 #include "responder/ocsp_get_path.hpp"
@@ -59,11 +60,19 @@ http::Response ocsp_http_response(const http::Request& req, const ServedAnswer& 
 }
 
 void add_ocsp_routes(http::Router& router, const ResponderOptions& options,
-                     const AnswerSource& source, const Clock& clock) {
-    auto handler = [&source, &clock, prefix = options.path_prefix](
+                     const AnswerSource& source, const Clock& clock, OcspMetrics* metrics) {
+    auto handler = [&source, &clock, metrics, prefix = options.path_prefix](
                        const http::Request& req, const http::RequestContext& ctx,
                        http::Reply reply) {
-        auto send = [&req, &clock, reply](std::shared_ptr<const ServedAnswer> served) {
+        const auto started = std::chrono::steady_clock::now();
+        auto send = [&req, &clock, metrics, started,
+                     reply](std::shared_ptr<const ServedAnswer> served) {
+            if (metrics) {
+                const std::chrono::duration<double> took =
+                    std::chrono::steady_clock::now() - started;
+                metrics->answered(served->answer.ca_name, req.method(), served->answer.outcome,
+                                  took.count());
+            }
             reply(ocsp_http_response(req, *served, clock.now()));
         };
         if (req.method() == http::Verb::post) {
@@ -88,17 +97,6 @@ void add_ocsp_routes(http::Router& router, const ResponderOptions& options,
         router.exact_async(options.path_prefix, methods, handler);
         router.prefix_async(options.path_prefix + "/", methods, handler);
     }
-}
-
-void add_health_routes(http::Router& router) {
-    router.exact("/healthz", {http::Verb::get}, [](const http::Request& req, const http::RequestContext&) {
-        http::Response res{Status::ok, req.version()};
-        res.set(Field::content_type, "text/plain");
-        res.set(Field::cache_control, "no-store");
-        res.body() = "ok\n";
-        res.prepare_payload();
-        return res;
-    });
 }
 
 }  // namespace tanda::responder

@@ -5,14 +5,14 @@
 #include "http/router.hpp"
 #include "responder/ca_options.hpp"
 #include "responder/ocsp_service.hpp"
+#include "responder/responder_metrics.hpp"
 
 namespace tanda::responder {
 
-// `source` and `clock` must outlive the router.
+// `source`, `clock` and `metrics` (may be null) must outlive the router.
 void add_ocsp_routes(http::Router& router, const ResponderOptions& options,
-                     const AnswerSource& source, const Clock& clock);
-// GET /healthz: the process is alive and serving.
-void add_health_routes(http::Router& router);
+                     const AnswerSource& source, const Clock& clock,
+                     OcspMetrics* metrics = nullptr);
 
 // Exposed for tests: the HTTP response for an answer (RFC 5019 6 caching headers on cacheable
 // GET answers; no caching for errors, unknown and nonce answers; 304 on If-None-Match).

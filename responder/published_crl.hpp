@@ -24,6 +24,8 @@ struct PublishedCrl {
     std::uint64_t covered_seq = 0;
     // When this process served it: at generation, or this_update for a CRL found on disk.
     UnixSeconds published_at = 0;
+    std::size_t entries = 0;
+    double generation_seconds = 0;  // 0 for a CRL found on disk
 };
 
 }  // namespace tanda::responder

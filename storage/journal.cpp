@@ -67,7 +67,10 @@ Result<CommitResult> RevocationIndex::commit(std::span<const Change> changes,
         auto applied = appender.apply(change, provenance, now);
         if (!applied) return tl::unexpected(applied.error());
         ++(*applied ? result.applied : result.unchanged);
-        if (*applied) committed.push_back({change.issuer, change.serial, appender.head().seq});
+        if (*applied) {
+            committed.push_back({change.issuer, change.serial, appender.head().seq, change.kind,
+                                 change.record.state, change.record.reason});
+        }
     }
     result.last_seq = appender.head().seq;
     if (result.applied > 0) {

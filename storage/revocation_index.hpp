@@ -93,6 +93,9 @@ struct CommittedChange {
     IssuerId issuer = 0;
     Serial serial;
     std::uint64_t seq = 0;  // the journal entry that changed it
+    ChangeKind kind = ChangeKind::register_certificate;
+    CertState state = CertState::issued;  // of the new record
+    Reason reason = Reason::unspecified;  // of the new record, when revoked
 };
 using CommitObserver = std::function<void(std::span<const CommittedChange>)>;
 

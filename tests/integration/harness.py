@@ -415,6 +415,8 @@ def make_config(pki, storage_dir, listen=None, ca_options=None, extra=None):
         "listen": merge({"address": "127.0.0.1", "port": 0, "threads": 2}, listen),
         "storage": {"path": storage_dir, "map_size": "64MiB"},
         "cas": cas,
+        # A free port, so that suites can run side by side (the default is 9102).
+        "metrics": {"listen": {"port": 0}},
         **(extra or {}),
     }
 
@@ -438,6 +440,7 @@ class Server:
         self.proc = None
         self.port = None
         self.admin_port = None  # set when the config has an admin listener
+        self.metrics_port = None  # set when the metrics listener is enabled
 
     def start(self, timeout=20):
         self._err = open(self.stderr_path, "wb")
@@ -452,6 +455,8 @@ class Server:
                 # The admin listener, if any, is bound and logged before msg=listening.
                 a = re.search(r'msg="admin listening".*?\bport=(\d+)', self.stderr())
                 self.admin_port = int(a.group(1)) if a else None
+                m = re.search(r'msg="metrics listening".*?\bport=(\d+)', self.stderr())
+                self.metrics_port = int(m.group(1)) if m else None
                 return self.port
             if self.proc.poll() is not None:
                 raise AssertionError(f"tanda exited with {self.proc.returncode} before listening:"

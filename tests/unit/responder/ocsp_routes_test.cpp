@@ -1,3 +1,4 @@
+#include "responder/health_routes.hpp"
 #include "responder/ocsp_routes.hpp"
 
 #include <catch2/catch.hpp>

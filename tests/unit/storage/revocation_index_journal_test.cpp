@@ -235,4 +235,14 @@ TEST_CASE("Commit observers see exactly the applied changes, after they are dura
     std::vector<Change> bad{change(ChangeKind::revoke, issuer, "01", issued())};
     REQUIRE_FALSE(index->commit(bad, import_provenance(), 100));
     CHECK(calls == 1);  // aborted: nobody is told
+
+    // Observers learn what the change made of the record (metrics count revocations by it).
+    std::vector<Change> revoke{
+        change(ChangeKind::revoke, issuer, "02", revoked(Reason::ca_compromise))};
+    REQUIRE(index->commit(revoke, import_provenance(), 100));
+    REQUIRE(seen.size() == 3);
+    CHECK(seen[2].kind == ChangeKind::revoke);
+    CHECK(seen[2].state == CertState::revoked);
+    CHECK(seen[2].reason == Reason::ca_compromise);
+    CHECK(seen[0].state == CertState::issued);
 }
