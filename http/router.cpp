@@ -53,7 +53,8 @@ void Router::dispatch(const Request& req, RequestContext ctx, Reply reply) const
     std::string_view path = target.substr(0, target.find('?'));
     const Route* r = find(path);
     if (observer_) {
-        reply = [this, route = std::string_view(r ? r->label : ""), method = req.method(),
+        reply = [this, route = r ? std::string_view(r->label) : std::string_view(),
+                 method = req.method(),
                  reply = std::move(reply)](Response res) {
             observer_(route, method, res.result_int());
             reply(std::move(res));

@@ -48,7 +48,7 @@ std::vector<ReadinessCheck> readiness_checks(std::function<std::shared_ptr<const
     checks.push_back({"storage", [&index]() -> std::optional<std::string> {
                           // A read transaction: the environment is open and readable.
                           auto stats = index.stats();
-                          if (!stats) return "storage: " + stats.error().message;
+                          if (!stats) return stats.error().message;
                           return std::nullopt;
                       }});
     checks.push_back({"signers", [cas, &clock]() -> std::optional<std::string> {

@@ -411,6 +411,35 @@ class AdminApiTest(AdminTestCase):
         self.assertEqual(status, 200, body)
         self.assertIn("admin request refused", self.fx.server.stderr())
 
+    def test_admin_requests_and_applied_revocations_are_counted(self):
+        before = harness.parse_metrics(harness.scrape_metrics(self.fx.server))
+        leaf = self.new_leaf("api-metrics")
+        status, body = self.call("POST", "/v1/revocations",
+                                 self.revocation(leaf, "r-metrics", reason="CACompromise"))
+        self.assertEqual(status, 201, body)
+        status, _ = self.call("GET", "/v1/journal/verify", client=None)
+        self.assertEqual(status, 401)
+        status, _ = self.call("GET", f"/v1/certificates/ecdsa/{leaf.serial:X}", client="auditor")
+        self.assertEqual(status, 200)
+        after = harness.parse_metrics(harness.scrape_metrics(self.fx.server))
+
+        def delta(name, **labels):
+            return (harness.metric_value(after, name, **labels) -
+                    harness.metric_value(before, name, **labels))
+
+        name = "tanda_admin_requests_total"
+        self.assertEqual(delta(name, route="/v1/certificates", code="200"), 1)
+        self.assertEqual(delta(name, route="/v1/revocations", code="201"), 1)
+        self.assertEqual(delta(name, route="/v1/journal/verify", code="401"), 1)
+        self.assertEqual(delta(name, route="/v1/certificates/*", code="200"), 1)
+        self.assertEqual(delta("tanda_revocations_applied_total", ca="ecdsa",
+                               reason="cACompromise"), 1)
+        self.assertEqual(delta("tanda_journal_sequence"), 2)  # register + revoke
+        self.assertIn(("tanda_tls_handshake_failures_total",
+                       frozenset({("listener", "admin")})), after)
+        self.assertGreaterEqual(
+            harness.metric_value(after, "tanda_http_open_connections", listener="admin"), 0)
+
     def test_tls_1_1_is_refused(self):
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         ctx.load_verify_locations(self.admin.path_server_ca)

@@ -47,3 +47,23 @@ TEST_CASE("404 without a route, 405 with Allow, HEAD without a body", "[router]"
     CHECK(head.body().empty());
     CHECK(head[Field::content_length] == "10");
 }
+
+TEST_CASE("the observer sees the route that answered, with its status", "[router]") {
+    Router r;
+    r.exact("/v1/journal", {Verb::get}, says("journal"));
+    r.prefix("/v1/certificates/", {Verb::get}, says("cert"));
+    std::vector<std::tuple<std::string, Verb, unsigned>> seen;
+    r.observe([&](std::string_view route, Verb method, unsigned status) {
+        seen.emplace_back(std::string(route), method, status);
+    });
+    call(r, Verb::get, "/v1/journal?since=3");
+    call(r, Verb::get, "/v1/certificates/ca/01");
+    call(r, Verb::post, "/v1/journal");
+    call(r, Verb::get, "/elsewhere");
+    REQUIRE(seen.size() == 4);
+    CHECK(seen[0] == std::tuple<std::string, Verb, unsigned>{"/v1/journal", Verb::get, 200});
+    CHECK(seen[1] ==
+          std::tuple<std::string, Verb, unsigned>{"/v1/certificates/*", Verb::get, 200});
+    CHECK(seen[2] == std::tuple<std::string, Verb, unsigned>{"/v1/journal", Verb::post, 405});
+    CHECK(seen[3] == std::tuple<std::string, Verb, unsigned>{"", Verb::get, 404});
+}

@@ -26,6 +26,8 @@ public:
 struct Fixture {
     test::FakeClock clock{1'790'000'000};
     CannedSource source;
+    metrics::Registry registry;
+    responder::OcspMetrics ocsp_metrics{registry};
     http::Router router;
 
     explicit Fixture(Outcome outcome = Outcome::good, std::string prefix = "/ocsp") {
@@ -34,7 +36,8 @@ struct Fixture {
         source.answer.this_update = clock.now() - 300;
         source.answer.next_update = clock.now() + 3600;
         source.answer.produced_at = clock.now();
-        responder::add_ocsp_routes(router, {prefix}, source, clock);
+        source.answer.ca_name = "demo";
+        responder::add_ocsp_routes(router, {prefix}, source, clock, &ocsp_metrics);
         responder::add_health_routes(router);
     }
     http::Response get(std::string target, std::string if_none_match = "") {
@@ -117,4 +120,47 @@ TEST_CASE("other methods get 405 with Allow, health answers ok", "[routes]") {
     CHECK(res.result() == http::Status::method_not_allowed);
     CHECK(res[http::Field::allow] == "GET, HEAD, POST");
     CHECK(f.get("/healthz").body() == "ok\n");
+}
+
+TEST_CASE("every answer is counted by CA, method and outcome, with its latency", "[routes]") {
+    Fixture f(Outcome::revoked);
+    f.get("/ocsp/MAA=");
+    f.get("/ocsp/MAA=");
+    f.post("\x30\x00");
+    f.get("/ocsp/not base64!");  // undecodable: malformed, no CA
+    const std::string text = f.registry.render();
+    CHECK_THAT(text, Catch::Contains(
+                         "tanda_ocsp_requests_total{ca=\"demo\",method=\"GET\",outcome=\"revoked\"} 2\n"));
+    CHECK_THAT(text, Catch::Contains(
+                         "tanda_ocsp_requests_total{ca=\"demo\",method=\"POST\",outcome=\"revoked\"} 1\n"));
+    CHECK_THAT(text, Catch::Contains(
+                         "tanda_ocsp_requests_total{ca=\"\",method=\"GET\",outcome=\"malformed\"} 1\n"));
+    CHECK_THAT(text, Catch::Contains(
+                         "tanda_ocsp_request_duration_seconds_count{method=\"GET\"} 3\n"));
+    CHECK_THAT(text, Catch::Contains(
+                         "tanda_ocsp_request_duration_seconds_bucket{method=\"POST\",le=\"+Inf\"} 1\n"));
+    // A 415 is HTTP misuse, not an OCSP answer: not counted.
+    f.post("x", "text/plain");
+    CHECK_THAT(f.registry.render(), Catch::Contains(
+                         "tanda_ocsp_request_duration_seconds_count{method=\"POST\"} 1\n"));
+}
+
+TEST_CASE("readyz is 200 when every check passes, 503 naming the failing one", "[routes]") {
+    bool storage_ok = true;
+    http::Router router;
+    responder::add_health_routes(
+        router, {{"storage", [&]() -> std::optional<std::string> {
+                      if (storage_ok) return std::nullopt;
+                      return "cannot read";
+                  }},
+                 {"signers", [] { return std::optional<std::string>(); }}});
+    http::Request req{http::Verb::get, "/readyz", 11};
+    auto res = router.route(req);
+    CHECK(res.result() == http::Status::ok);
+    CHECK(res.body() == "storage: ok\nsigners: ok\n");
+    CHECK(res[http::Field::cache_control] == "no-store");
+    storage_ok = false;
+    res = router.route(req);
+    CHECK(res.result() == http::Status::service_unavailable);
+    CHECK(res.body() == "storage: cannot read\nsigners: ok\n");
 }
