@@ -10,6 +10,8 @@ packages=(
   libexpected-dev libsystemd-dev
   # tests: Catch2, and the real clients the integration tests drive
   catch2 openssl gnutls-bin python3 python3-cryptography lmdb-utils
+  # tests: promtool checks /metrics, and a real Prometheus server scrapes it
+  prometheus
 )
 
 missing=()
@@ -28,4 +30,12 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
+# Packages such as prometheus start their service on install; tests start their own on
+# loopback, so keep services down during the install unless a policy is already in place.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+  "${sudo[@]}" chmod 755 "$policy"
+  trap '"${sudo[@]}" rm -f "$policy"' EXIT
+fi
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
