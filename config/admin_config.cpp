@@ -10,7 +10,7 @@ using std::chrono::seconds;
 void read_admin_listen(YamlReader& r, const YAML::Node& node, admin::AdminOptions& a) {
     if (!r.expect_map(node, "admin.listen",
                       {"address", "port", "threads", "max_connections", "max_body_bytes",
-                       "idle_timeout"})) {
+                       "idle_timeout", "access_log"})) {
         return;
     }
     auto& l = a.listen;
@@ -26,6 +26,7 @@ void read_admin_listen(YamlReader& r, const YAML::Node& node, admin::AdminOption
     l.max_connections = conns;
     l.max_body_bytes = body;
     r.read_duration(node, "idle_timeout", seconds(1), seconds(3600), l.idle_timeout);
+    r.read_bool(node, "access_log", l.access_log);
 }
 
 void read_role(YamlReader& r, const YAML::Node& node, admin::AdminOptions& a) {

@@ -20,7 +20,8 @@ void read_listen(YamlReader& r, const YAML::Node& node, Config& c) {
     if (!r.expect_map(node, "listen",
                       {"address", "port", "path_prefix", "threads", "max_connections",
                        "max_header_bytes", "max_uri_bytes", "max_body_bytes", "idle_timeout",
-                       "header_timeout", "body_timeout", "write_timeout", "shutdown_grace"})) {
+                       "header_timeout", "body_timeout", "write_timeout", "shutdown_grace",
+                       "access_log"})) {
         return;
     }
     auto& l = c.listen;
@@ -44,6 +45,7 @@ void read_listen(YamlReader& r, const YAML::Node& node, Config& c) {
     r.read_duration(node, "body_timeout", seconds(1), seconds(600), l.body_timeout);
     r.read_duration(node, "write_timeout", seconds(1), seconds(600), l.write_timeout);
     r.read_duration(node, "shutdown_grace", seconds(0), seconds(600), l.shutdown_grace);
+    r.read_bool(node, "access_log", l.access_log);
     r.read_string(node, "path_prefix", c.responder.path_prefix);
     auto& prefix = c.responder.path_prefix;
     if (!prefix.empty() && !std::regex_match(prefix, std::regex("(/[A-Za-z0-9._~-]+)+"))) {

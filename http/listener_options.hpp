@@ -21,6 +21,7 @@ struct ListenerOptions {
     std::chrono::seconds body_timeout{10};
     std::chrono::seconds write_timeout{10};
     std::chrono::seconds shutdown_grace{5};  // in-flight requests may finish within this
+    bool access_log = false;  // one logfmt line per answered request (no headers, no bodies)
 };
 
 }  // namespace tanda::http

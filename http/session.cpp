@@ -128,6 +128,7 @@ void Session<Stream>::on_header(beast::error_code ec) {
         return close();
     }
     if (ec) return reject(Status::bad_request, "malformed HTTP request");
+    started_ = std::chrono::steady_clock::now();
     if (parser_->get().target().size() > server_.options_.max_uri_bytes) {
         return reject(Status::uri_too_long, "request URI too long");
     }
@@ -151,6 +152,7 @@ void Session<Stream>::on_body(beast::error_code ec) {
     }
     if (ec) return reject(Status::bad_request, "malformed HTTP request");
     request_ = parser_->release();
+    complete_request_ = true;
     RequestContext ctx;
     ctx.remote_address = remote_address_;
     ctx.tls = kTls;
@@ -167,6 +169,7 @@ void Session<Stream>::on_body(beast::error_code ec) {
 
 template <class Stream>
 void Session<Stream>::reject(Status status, std::string_view message) {
+    complete_request_ = false;
     Request dummy;
     dummy.version(11);
     Response res = error_response(dummy, status, message);
@@ -176,6 +179,7 @@ void Session<Stream>::reject(Status status, std::string_view message) {
 
 template <class Stream>
 void Session<Stream>::respond(Response&& res) {
+    if (server_.options_.access_log) log_access(res);
     bool close_after = !res.keep_alive();
     response_.emplace(std::move(res));
     tcp().expires_after(server_.options_.write_timeout);
@@ -184,6 +188,26 @@ void Session<Stream>::respond(Response&& res) {
                                                                           std::size_t) {
                                 self->on_write(ec, close_after);
                             });
+}
+
+template <class Stream>
+void Session<Stream>::log_access(const Response& res) const {
+    constexpr std::size_t kMaxTarget = 256;  // GET OCSP requests fit; longer ones are cut
+    std::string_view method = "-", target = "-";
+    if (complete_request_) {
+        auto m = request_.method_string();
+        auto t = request_.target();
+        method = std::string_view(m.data(), m.size());
+        target = std::string_view(t.data(), std::min(t.size(), kMaxTarget));
+    }
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started_);
+    server_.logger_.info("request", {{"remote", remote_address_},
+                                     {"method", method},
+                                     {"target", target},
+                                     {"status", std::to_string(res.result_int())},
+                                     {"bytes", std::to_string(res.body().size())},
+                                     {"us", std::to_string(us.count())}});
 }
 
 template <class Stream>

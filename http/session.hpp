@@ -3,6 +3,7 @@
 // once; the TLS variant adds a handshake under a deadline and the verified peer. Internal to http/.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -47,6 +48,7 @@ private:
     void on_header(boost::beast::error_code ec);
     void on_body(boost::beast::error_code ec);
     void respond(Response&& res);
+    void log_access(const Response& res) const;
     void on_write(boost::beast::error_code ec, bool close);
     // Answers a request we could not read completely, then closes.
     void reject(Status status, std::string_view message);
@@ -62,6 +64,8 @@ private:
     std::string remote_address_;
     std::optional<PeerCertificate> peer_;  // TLS: the client's certificate, if it sent one
     bool idle_ = false;
+    bool complete_request_ = false;  // request_ is the request being answered (access log)
+    std::chrono::steady_clock::time_point started_;  // its header was complete
 };
 
 }  // namespace tanda::http

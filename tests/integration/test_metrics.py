@@ -194,6 +194,29 @@ class MetricsTest(ResponderTestCase):
         self.assertEqual([t["health"] for t in targets], ["up"])
 
 
+class AccessLogTest(ResponderTestCase):
+    LISTEN = {"access_log": True}
+
+    def test_one_line_per_request_without_headers(self):
+        ecdsa = self.pki.ecdsa
+        der = single_request(ecdsa.cert, ecdsa.leaves["good"].serial)
+        status, _, body = self.http("POST", "/", der, {"Content-Type": "application/ocsp-request",
+                                                        "Authorization": "Bearer s3cret"})
+        self.assertEqual(status, 200)
+        status, _, _ = self.http("GET", "/" + "A" * 5000)
+        self.assertEqual(status, 414)
+        deadline = time.monotonic() + 10
+        lines = []
+        while time.monotonic() < deadline and len(lines) < 2:
+            lines = [l for l in self.server.stderr().splitlines() if "msg=request" in l]
+            time.sleep(0.05)
+        self.assertEqual(len(lines), 2, lines)
+        self.assertRegex(lines[0], r"remote=127\.0\.0\.1:\d+ method=POST target=/ status=200 "
+                                   rf"bytes={len(body)} us=\d+")
+        self.assertRegex(lines[1], r"method=- target=- status=414 bytes=\d+ us=\d+")
+        self.assertNotIn("s3cret", self.server.stderr())
+
+
 class MetricsDisabledTest(unittest.TestCase):
     def test_no_metrics_listener_when_disabled(self):
         fx = Fixture(extra=lambda fx: {"metrics": {"enabled": False}})
