@@ -69,7 +69,7 @@ void Router::dispatch(const Request& req, RequestContext ctx, Reply reply) const
     ctx.path = path;
     if (!head) return r->handler(req, ctx, std::move(reply));
     r->handler(req, ctx, [reply = std::move(reply)](Response res) {
-        auto length = res.body().size();
+        auto length = res.body().payload_size();
         res.body().clear();
         res.content_length(length);
         reply(std::move(res));

@@ -206,7 +206,7 @@ void Session<Stream>::log_access(const Response& res) const {
                                      {"method", method},
                                      {"target", target},
                                      {"status", std::to_string(res.result_int())},
-                                     {"bytes", std::to_string(res.body().size())},
+                                     {"bytes", std::to_string(res.body().payload_size())},
                                      {"us", std::to_string(us.count())}});
 }
 

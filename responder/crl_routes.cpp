@@ -54,7 +54,7 @@ http::Response crl_http_response(const http::Request& req, std::string_view file
         res.result(Status::not_modified);
         return res;
     }
-    res.body().assign(reinterpret_cast<const char*>(crl->der->data()), crl->der->size());
+    res.body().share(crl->der);
     res.prepare_payload();
     return res;
 }

@@ -54,7 +54,7 @@ http::Response ocsp_http_response(const http::Request& req, const ServedAnswer& 
         // unknown may turn good a minute later; errors and nonces are per request.
         res.set(Field::cache_control, "no-cache, no-store, max-age=0");
     }
-    res.body().assign(reinterpret_cast<const char*>(answer.der->data()), answer.der->size());
+    res.body().share(answer.der);
     res.prepare_payload();
     return res;
 }
