@@ -75,7 +75,7 @@ void Presigner::run() {
         }
         // One snapshot per cycle; restart() after a reload begins the next one at once.
         const auto cas = cas_->snapshot();
-        // An hour when no CA presigns any more: it waits for restart() or stop() in practice.
+        // Two hours when no CA presigns any more: in practice it waits for restart() or stop().
         std::chrono::seconds shortest = std::chrono::hours(2);
         for (const auto& ca : cas->cas()) {
             if (ca.options.presign) shortest = std::min(shortest, ca.options.response_validity);
