@@ -11,6 +11,7 @@
 #include "cli/help.hpp"
 #include "cli/metrics_listener.hpp"
 #include "cli/serve_metrics.hpp"
+#include "config/restart_settings.hpp"
 #include "http/server.hpp"
 #include "responder/ocsp_responder.hpp"
 #include "responder/crl_routes.hpp"
@@ -18,6 +19,7 @@
 #include "responder/health_routes.hpp"
 #include "responder/ocsp_routes.hpp"
 #include "responder/presigner.hpp"
+#include "responder/registry_reloader.hpp"
 #include "responder/responder_metrics.hpp"
 
 namespace tanda::cli {
@@ -28,10 +30,29 @@ constexpr const char* kServeHelp = R"(Usage: tanda serve --config FILE
 
 Runs the OCSP responder described by FILE (see config/tanda.example.yaml) until SIGTERM or
 SIGINT, then stops accepting, lets in-flight requests finish (listen.shutdown_grace) and exits.
+SIGHUP re-reads FILE and the CAs' certificates and keys without dropping connections; a config
+with problems is logged and the running one kept. Settings that need a restart are named.
 Logs one logfmt line per event on stderr; "msg=listening" carries the bound port.
 
 Exit codes: 0 after a clean stop, 1 on a runtime failure, 2 on bad usage, 78 on a bad config.
 )";
+
+// SIGHUP: the config file the server started from, read again and checked whole. Only the CAs
+// are taken from it; every other setting keeps its running value (and is named when it differs).
+responder::ReloadLoader reload_loader(const config::Config& running) {
+    return [&running]() -> tl::expected<responder::ReloadCandidate, std::vector<std::string>> {
+        auto next = config::load_config(running.path);
+        if (!next) {
+            std::vector<std::string> problems;
+            for (const auto& p : next.error()) problems.push_back(p.to_string());
+            return tl::unexpected(std::move(problems));
+        }
+        auto loaded = responder::load_cas(next->cas);
+        if (!loaded) return tl::unexpected(std::move(loaded.error()));
+        return responder::ReloadCandidate{std::move(*loaded),
+                                          config::restart_only_changes(running, *next)};
+    };
+}
 
 }  // namespace
 
@@ -51,8 +72,7 @@ int run_server(const config::Config& cfg, Logger& logger,
         for (const auto& p : loaded.error()) logger.error("CA not usable", {{"problem", p}});
         return kExitConfig;
     }
-    auto registry = std::make_shared<responder::CaRegistry>(std::move(*loaded));
-    const responder::CaSnapshot snapshot = [registry] { return registry; };
+    auto initial = std::make_shared<responder::CaRegistry>(std::move(*loaded));
     metrics::Registry metrics;
     add_build_and_process_metrics(metrics);
     auto index = storage::RevocationIndex::open(cfg.storage);
@@ -62,28 +82,33 @@ int run_server(const config::Config& cfg, Logger& logger,
         return kExitFailure;
     }
     SystemClock clock;
-    if (auto bound = responder::bind_storage(*registry, **index, clock.now()); !bound) {
+    if (auto bound = responder::bind_storage(*initial, **index, clock.now()); !bound) {
         logger.error("cannot record CAs in storage", {{"error", bound.error().message}});
         return kExitFailure;
     }
+    // The OCSP path reads the CAs through the holder (SIGHUP swaps them); the CRL service and
+    // the admin API keep the CAs they started with (config/restart_settings.hpp).
+    std::shared_ptr<const responder::CaRegistry> registry = initial;
+    auto holder = std::make_shared<responder::CaRegistryHolder>(registry);
+    const responder::CaSnapshot snapshot = [holder] { return holder->snapshot(); };
     add_storage_metrics(metrics, **index);
     count_applied_changes(metrics, **index, snapshot);
     responder::OcspMetrics ocsp_metrics(metrics);
-    responder::LiveResponder live(registry, **index, clock, logger);
+    responder::LiveResponder live(holder, **index, clock, logger);
     live.count_signatures(ocsp_metrics.signatures());
     std::unique_ptr<responder::ResponseCache> cache;
     if (cfg.responder.cache_entries > 0) {
         cache = std::make_unique<responder::ResponseCache>(cfg.responder.cache_entries);
     }
     responder::SigningPool signing(cfg.responder.signing_threads, cfg.responder.signing_queue);
-    responder::OcspService ocsp(registry, live, cache.get(), signing, clock);
+    responder::OcspService ocsp(holder, live, cache.get(), signing, clock);
     ocsp.watch(**index);
     responder::add_cache_metrics(metrics, cache.get());
     responder::add_signing_pool_metrics(metrics, signing);
     responder::add_ca_metrics(metrics, snapshot);
     std::unique_ptr<responder::Presigner> presigner;
     if (cache) {
-        presigner = std::make_unique<responder::Presigner>(registry, **index, live, *cache, logger,
+        presigner = std::make_unique<responder::Presigner>(holder, **index, live, *cache, logger,
                                                            cfg.responder.presign_rate);
         presigner->start();
     }
@@ -119,10 +144,27 @@ int run_server(const config::Config& cfg, Logger& logger,
     if (*admin) servers.emplace_back("admin", &(*admin)->server());
     if (*exporter) servers.emplace_back("metrics", &(*exporter)->server());
     add_listener_metrics(metrics, std::move(servers));
+    responder::RegistryReloader reloader(reload_loader(cfg), *holder, **index, cache.get(),
+                                         presigner.get(), clock, logger);
+    // systemd (cli/systemd_notifier): RELOADING=1 goes in reloader.on_reloading and READY=1 in
+    // reloader.on_done; both run on the reload thread around every attempt. Metrics:
+    // reloader.reloads_succeeded() / reloads_failed() / last_reload_success_unixtime().
+    reloader.start();
+    boost::asio::signal_set hangup(server.context(), SIGHUP);
+    std::function<void()> wait_hangup = [&] {
+        hangup.async_wait([&](const boost::system::error_code& ec, int) {
+            if (ec) return;
+            logger.info("reloading", {{"signal", "SIGHUP"}, {"config", cfg.path}});
+            reloader.request();  // loads and checks on the reload thread, not here
+            wait_hangup();
+        });
+    };
+    wait_hangup();
     boost::asio::signal_set signals(server.context(), SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signo) {
         if (ec) return;
         logger.info("stopping", {{"signal", signo == SIGTERM ? "SIGTERM" : "SIGINT"}});
+        hangup.cancel();
         server.stop();
         if (*admin) (*admin)->stop();
         if (*exporter) (*exporter)->stop();
@@ -136,9 +178,17 @@ int run_server(const config::Config& cfg, Logger& logger,
         on_listening({server.port(), *admin ? (*admin)->port() : static_cast<unsigned short>(0),
                       *exporter ? (*exporter)->port() : static_cast<unsigned short>(0)});
     }
-    server.run();
+    server.run();  // returns once in-flight requests are done (or the grace is over)
+    // Then, in order: nothing swaps CAs or writes storage from here, no new signatures, the
+    // admin API and the metrics listener drained, the CRL thread done; storage is closed
+    // last, before "stopped".
+    reloader.stop();
     if (presigner) presigner->stop();
     signing.stop();  // before the server's I/O context goes: late answers have nowhere to go
+    admin->reset();
+    exporter->reset();  // its scrapes read storage and the CRLs
+    crls.stop();
+    index->reset();
     logger.info("stopped");
     return kExitOk;
 }

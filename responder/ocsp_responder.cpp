@@ -44,25 +44,33 @@ OcspAnswer error_answer(Outcome outcome) {
     return a;
 }
 
-LiveResponder::LiveResponder(std::shared_ptr<const CaRegistry> cas,
+LiveResponder::LiveResponder(std::shared_ptr<const CaRegistryHolder> cas,
                              const storage::RevocationIndex& index, const Clock& clock,
                              Logger& logger)
     : cas_(std::move(cas)), index_(index), clock_(clock), logger_(logger) {}
 
+LiveResponder::LiveResponder(std::shared_ptr<const CaRegistry> cas,
+                             const storage::RevocationIndex& index, const Clock& clock,
+                             Logger& logger)
+    : LiveResponder(std::make_shared<const CaRegistryHolder>(std::move(cas)), index, clock,
+                    logger) {}
+
 OcspAnswer LiveResponder::respond(ByteView request_der) const {
-    auto request = pki::parse_ocsp_request(request_der, {cas_->max_certids()});
+    auto request = pki::parse_ocsp_request(request_der, {cas_->snapshot()->max_certids()});
     if (!request) return error_answer(Outcome::malformed);
     return respond(*request);
 }
 
 OcspAnswer LiveResponder::respond(const pki::OcspRequest& request) const {
     // One response is signed by one key, so every CertID must name the same served CA
-    // (RFC 6960 4.2.2.2); a request mixing issuers is answered unauthorized.
+    // (RFC 6960 4.2.2.2); a request mixing issuers is answered unauthorized. One snapshot for
+    // the whole answer: a concurrent reload never mixes two signers or policies.
+    const std::shared_ptr<const CaRegistry> cas = cas_->snapshot();
     const ServedCa* ca = nullptr;
     for (const auto& cert : request.certs) {
         // A hash algorithm we do not accept cannot be matched: the request is malformed for us.
         if (!cert.hash) return error_answer(Outcome::malformed);
-        const ServedCa* match = cas_->find(*cert.hash, cert.name_hash, cert.key_hash);
+        const ServedCa* match = cas->find(*cert.hash, cert.name_hash, cert.key_hash);
         if (!match || (ca && match != ca)) return error_answer(Outcome::unauthorized);
         ca = match;
     }

@@ -9,6 +9,7 @@
 #include "core/metrics.hpp"
 #include "pki/ocsp_request.hpp"
 #include "responder/ca_registry.hpp"
+#include "responder/ca_registry_holder.hpp"
 #include "responder/ocsp_answer.hpp"
 #include "storage/revocation_index.hpp"
 
@@ -24,7 +25,11 @@ public:
 // Looks every CertID up in storage, applies the CA's policies and signs a fresh response.
 class LiveResponder final : public OcspSource {
 public:
-    // All references must outlive the responder.
+    // All references must outlive the responder. Each answer is built from one snapshot of
+    // `cas`, taken when respond() starts (a reload swaps the registry between answers).
+    LiveResponder(std::shared_ptr<const CaRegistryHolder> cas,
+                  const storage::RevocationIndex& index, const Clock& clock, Logger& logger);
+    // Serves `cas` for ever (no reload).
     LiveResponder(std::shared_ptr<const CaRegistry> cas, const storage::RevocationIndex& index,
                   const Clock& clock, Logger& logger);
 
@@ -36,7 +41,7 @@ public:
     void count_signatures(metrics::Family<metrics::Counter>& family) { signatures_ = &family; }
 
 private:
-    std::shared_ptr<const CaRegistry> cas_;
+    std::shared_ptr<const CaRegistryHolder> cas_;
     const storage::RevocationIndex& index_;
     const Clock& clock_;
     Logger& logger_;

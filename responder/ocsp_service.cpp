@@ -11,9 +11,14 @@ bool cacheable_outcome(Outcome o) {
 
 }  // namespace
 
-OcspService::OcspService(std::shared_ptr<const CaRegistry> cas, const LiveResponder& live,
+OcspService::OcspService(std::shared_ptr<const CaRegistryHolder> cas, const LiveResponder& live,
                          ResponseCache* cache, SigningPool& pool, const Clock& clock)
     : cas_(std::move(cas)), live_(live), cache_(cache), pool_(pool), clock_(clock) {}
+
+OcspService::OcspService(std::shared_ptr<const CaRegistry> cas, const LiveResponder& live,
+                         ResponseCache* cache, SigningPool& pool, const Clock& clock)
+    : OcspService(std::make_shared<const CaRegistryHolder>(std::move(cas)), live, cache, pool,
+                  clock) {}
 
 std::shared_ptr<const ServedAnswer> OcspService::error(Outcome outcome) {
     static const auto kMalformed = make_served(error_answer(Outcome::malformed), {});
@@ -43,10 +48,11 @@ bool OcspService::shareable(const ServedCa& ca, const pki::OcspRequest& request)
 
 void OcspService::respond(ByteView der, Done done) const {
     const UnixSeconds now = clock_.now();
+    const std::shared_ptr<const CaRegistry> cas = cas_->snapshot();
     // Fast path: the common request shape, answered from the cache without a full decode.
     if (cache_ != nullptr) {
         if (auto view = pki::scan_simple_ocsp_request(der)) {
-            const ServedCa* ca = cas_->find(view->hash, view->name_hash, view->key_hash);
+            const ServedCa* ca = cas->find(view->hash, view->name_hash, view->key_hash);
             if (ca == nullptr) return done(error(Outcome::unauthorized));
             if (ca->options.nonce_policy != NoncePolicy::require) {
                 CacheKey key(ca->issuer_id, view->serial);
@@ -66,11 +72,11 @@ void OcspService::respond(ByteView der, Done done) const {
             }
         }
     }
-    auto request = pki::parse_ocsp_request(der, {cas_->max_certids()});
+    auto request = pki::parse_ocsp_request(der, {cas->max_certids()});
     if (!request) return done(error(Outcome::malformed));
     std::optional<CacheKey> key;
     const auto& first = request->certs.front();
-    const ServedCa* ca = first.hash ? cas_->find(*first.hash, first.name_hash, first.key_hash)
+    const ServedCa* ca = first.hash ? cas->find(*first.hash, first.name_hash, first.key_hash)
                                     : nullptr;
     if (cache_ != nullptr && ca != nullptr && shareable(*ca, *request)) {
         key.emplace(ca->issuer_id, first.serial.bytes());
@@ -81,7 +87,8 @@ void OcspService::respond(ByteView der, Done done) const {
 
 void OcspService::sign_on_pool(pki::OcspRequest request, std::optional<CacheKey> key,
                                Done done) const {
-    // Read before the storage lookup so an invalidation in between refuses the insert.
+    // Read before the storage lookup so an invalidation in between refuses the insert, and
+    // before live_ takes its registry snapshot so a reload's clear() refuses old signatures.
     const std::uint64_t generation = key ? cache_->generation(*key) : 0;
     auto task = [this, request = std::move(request), key, generation, done]() {
         OcspAnswer answer = live_.respond(request);

@@ -31,6 +31,11 @@ public:
     // signed answers.
 
     // `cache` may be null (caching disabled). All references must outlive the service.
+    // Each request reads one snapshot of `cas`; a reload that swaps it clears the cache after
+    // the swap (generations keep answers signed from the old snapshot out of it).
+    OcspService(std::shared_ptr<const CaRegistryHolder> cas, const LiveResponder& live,
+                ResponseCache* cache, SigningPool& pool, const Clock& clock);
+    // Serves `cas` for ever (no reload).
     OcspService(std::shared_ptr<const CaRegistry> cas, const LiveResponder& live,
                 ResponseCache* cache, SigningPool& pool, const Clock& clock);
 
@@ -48,7 +53,7 @@ private:
     // Whether a request for `ca` without a nonce echo gets the same answer for everyone.
     static bool shareable(const ServedCa& ca, const pki::OcspRequest& request);
 
-    std::shared_ptr<const CaRegistry> cas_;
+    std::shared_ptr<const CaRegistryHolder> cas_;
     const LiveResponder& live_;
     ResponseCache* cache_;
     SigningPool& pool_;

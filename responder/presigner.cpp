@@ -7,8 +7,23 @@
 
 namespace tanda::responder {
 
+namespace {
+
+bool any_presigns(const CaRegistry& cas) {
+    const auto& all = cas.cas();
+    return std::any_of(all.begin(), all.end(), [](const ServedCa& c) { return c.options.presign; });
+}
+
+}  // namespace
+
 Presigner::Presigner(std::shared_ptr<const CaRegistry> cas, const storage::RevocationIndex& index,
                      const LiveResponder& live, ResponseCache& cache, Logger& logger, double rate)
+    : Presigner(std::make_shared<const CaRegistryHolder>(std::move(cas)), index, live, cache,
+                logger, rate) {}
+
+Presigner::Presigner(std::shared_ptr<const CaRegistryHolder> cas,
+                     const storage::RevocationIndex& index, const LiveResponder& live,
+                     ResponseCache& cache, Logger& logger, double rate)
     : cas_(std::move(cas)),
       index_(index),
       live_(live),
@@ -19,12 +34,21 @@ Presigner::Presigner(std::shared_ptr<const CaRegistry> cas, const storage::Revoc
 Presigner::~Presigner() { stop(); }
 
 bool Presigner::start() {
-    const auto& all = cas_->cas();
-    if (std::none_of(all.begin(), all.end(), [](const ServedCa& c) { return c.options.presign; })) {
-        return false;
-    }
-    thread_ = std::thread([this] { run(); });
+    if (!any_presigns(*cas_->snapshot())) return false;
+    std::lock_guard lock(mutex_);
+    if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
     return true;
+}
+
+void Presigner::restart() {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    if (thread_.joinable()) {
+        restarting_ = true;
+        wake_.notify_all();
+    } else if (any_presigns(*cas_->snapshot())) {
+        thread_ = std::thread([this] { run(); });
+    }
 }
 
 void Presigner::stop() {
@@ -38,25 +62,38 @@ void Presigner::stop() {
 
 bool Presigner::wait_until(std::chrono::steady_clock::time_point until) {
     std::unique_lock lock(mutex_);
-    return !wake_.wait_until(lock, until, [this] { return stopping_; });
+    return !wake_.wait_until(lock, until, [this] { return stopping_ || restarting_; });
 }
 
 void Presigner::run() {
-    auto shortest = std::chrono::seconds::max();
-    for (const auto& ca : cas_->cas()) {
-        if (ca.options.presign) shortest = std::min(shortest, ca.options.response_validity);
-    }
     next_slot_ = std::chrono::steady_clock::now();
     for (;;) {
-        const auto cycle_start = std::chrono::steady_clock::now();
-        for (const auto& ca : cas_->cas()) {
-            if (ca.options.presign && !presign(ca)) return;
+        {
+            std::lock_guard lock(mutex_);
+            if (stopping_) return;
+            restarting_ = false;
         }
+        // One snapshot per cycle; restart() after a reload begins the next one at once.
+        const auto cas = cas_->snapshot();
+        // Two hours when no CA presigns any more: in practice it waits for restart() or stop().
+        std::chrono::seconds shortest = std::chrono::hours(2);
+        for (const auto& ca : cas->cas()) {
+            if (ca.options.presign) shortest = std::min(shortest, ca.options.response_validity);
+        }
+        const auto cycle_start = std::chrono::steady_clock::now();
+        bool complete = true;
+        for (const auto& ca : cas->cas()) {
+            if (ca.options.presign && !presign(ca)) {
+                complete = false;
+                break;
+            }
+        }
+        if (!complete) continue;  // stopped (the loop ends) or restarted (a new cycle)
         ++cycles_;
         logger_.info("presigned", {{"answers", std::to_string(signed_.load())},
                                    {"cycle", std::to_string(cycles_.load())}});
         // Half the validity, as the cache's own refresh: nothing served is older than that.
-        if (!wait_until(cycle_start + shortest / 2)) return;
+        wait_until(cycle_start + shortest / 2);
     }
 }
 

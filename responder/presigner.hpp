@@ -14,6 +14,7 @@
 #include "core/clock.hpp"
 #include "core/logger.hpp"
 #include "responder/ca_registry.hpp"
+#include "responder/ca_registry_holder.hpp"
 #include "responder/ocsp_responder.hpp"
 #include "responder/response_cache.hpp"
 #include "storage/revocation_index.hpp"
@@ -22,13 +23,19 @@ namespace tanda::responder {
 
 class Presigner {
 public:
-    // All references must outlive the presigner. `rate` is signatures per second, > 0.
+    // All references must outlive the presigner. `rate` is signatures per second, > 0. Each
+    // cycle works on the snapshot of `cas` current when it starts.
+    Presigner(std::shared_ptr<const CaRegistryHolder> cas, const storage::RevocationIndex& index,
+              const LiveResponder& live, ResponseCache& cache, Logger& logger, double rate);
     Presigner(std::shared_ptr<const CaRegistry> cas, const storage::RevocationIndex& index,
               const LiveResponder& live, ResponseCache& cache, Logger& logger, double rate);
     ~Presigner();  // stop()
 
     // Starts the thread if any CA has presign set; returns whether it did.
     bool start();
+    // The registry was swapped (and the cache cleared): starts a new cycle over the current
+    // snapshot at once, starting the thread if a CA presigns now. Thread-safe; no-op after stop().
+    void restart();
     void stop();  // idempotent; returns once the thread has ended
     std::uint64_t signed_answers() const { return signed_.load(); }
     // Completed passes over every presigning CA (for tests and logs).
@@ -36,12 +43,12 @@ public:
 
 private:
     void run();
-    // Signs every registered certificate of `ca`; false when stopped meanwhile.
+    // Signs every registered certificate of `ca`; false when stopped or restarted meanwhile.
     bool presign(const ServedCa& ca);
-    // Waits until `until` or stop(); false when stopped.
+    // Waits until `until`, stop() or restart(); false when stopped or restarted.
     bool wait_until(std::chrono::steady_clock::time_point until);
 
-    std::shared_ptr<const CaRegistry> cas_;
+    std::shared_ptr<const CaRegistryHolder> cas_;
     const storage::RevocationIndex& index_;
     const LiveResponder& live_;
     ResponseCache& cache_;
@@ -51,6 +58,7 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;
+    bool restarting_ = false;  // restart() asked for a new cycle
     std::atomic<std::uint64_t> signed_{0}, cycles_{0};
     std::thread thread_;
 };

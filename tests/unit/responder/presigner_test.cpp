@@ -46,3 +46,33 @@ TEST_CASE("no presigning CA, no thread", "[presign]") {
     responder::Presigner presigner(f.registry, *f.index, live, cache, f.logger, 10);
     CHECK_FALSE(presigner.start());
 }
+
+TEST_CASE("restart() after a reload presigns with the new snapshot, starting if needed",
+          "[presign][reload]") {
+    test::LiveFixture f;
+    f.start();  // no CA presigns yet
+    auto holder = std::make_shared<responder::CaRegistryHolder>(f.registry);
+    responder::LiveResponder live(holder, *f.index, f.clock, f.logger);
+    responder::ResponseCache cache(1000);
+    responder::Presigner presigner(holder, *f.index, live, cache, f.logger, 2000);
+    CHECK_FALSE(presigner.start());
+
+    f.options[1].presign = true;  // the reload turns presigning on for the rsa CA
+    auto next = std::make_shared<responder::CaRegistry>(test::load_registry(f.options));
+    test::must(responder::bind_storage(*next, *f.index, f.clock.now()));
+    holder->swap(next);
+    presigner.restart();
+    for (int i = 0; i < 500 && presigner.cycles() == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    presigner.stop();
+    REQUIRE(presigner.cycles() >= 1);
+    const auto* rsa = next->find_by_name("rsa");
+    auto id = pki::encode_cert_id(pki::HashAlgorithm::sha1, f.rsa.cert(), f.rsa_good.cert.serial());
+    auto hit = cache.find(responder::CacheKey(rsa->issuer_id, f.rsa_good.cert.serial().bytes()),
+                          id, f.clock.now());
+    REQUIRE(hit);
+    CHECK(test::ReadResponse(*hit->answer.der).verifies(f.rsa.cert()));
+    presigner.restart();  // after stop(): no new thread
+    CHECK(presigner.cycles() >= 1);
+}
