@@ -147,8 +147,8 @@ int run_server(const config::Config& cfg, Logger& logger,
     responder::RegistryReloader reloader(reload_loader(cfg), *holder, **index, cache.get(),
                                          presigner.get(), clock, logger);
     // systemd (cli/systemd_notifier): RELOADING=1 goes in reloader.on_reloading and READY=1 in
-    // reloader.on_done; both run on the reload thread around every attempt. Metrics:
-    // reloader.reloads_succeeded() / reloads_failed() / last_reload_success_unixtime().
+    // reloader.on_done; both run on the reload thread around every attempt.
+    add_reload_metrics(metrics, reloader);
     reloader.start();
     boost::asio::signal_set hangup(server.context(), SIGHUP);
     std::function<void()> wait_hangup = [&] {

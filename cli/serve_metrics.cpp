@@ -82,6 +82,20 @@ void add_listener_metrics(metrics::Registry& registry, std::vector<NamedServer> 
     });
 }
 
+void add_reload_metrics(metrics::Registry& registry, const responder::RegistryReloader& reloader) {
+    registry.add([&reloader](Exposition& out) {
+        out.family("tanda_config_reloads_total", "counter",
+                   "SIGHUP reloads: ok (new CAs and signers in use) or failed (old ones kept).");
+        out.sample("tanda_config_reloads_total", {{"result", "ok"}},
+                   static_cast<double>(reloader.reloads_succeeded()));
+        out.sample("tanda_config_reloads_total", {{"result", "failed"}},
+                   static_cast<double>(reloader.reloads_failed()));
+        out.gauge("tanda_config_last_reload_success_timestamp_seconds",
+                  "When the last reload was applied (0: none since start).",
+                  static_cast<double>(reloader.last_reload_success_unixtime()));
+    });
+}
+
 void count_admin_requests(metrics::Registry& registry, http::Router& router) {
     auto& requests = registry.counters("tanda_admin_requests_total",
                                        "Admin API requests by route and HTTP status code.",

@@ -10,6 +10,7 @@
 #include "core/metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "responder/registry_reloader.hpp"
 #include "responder/responder_metrics.hpp"
 #include "storage/revocation_index.hpp"
 
@@ -25,6 +26,8 @@ void count_applied_changes(metrics::Registry& registry, storage::RevocationIndex
 // Open connections and failed TLS handshakes per listener ("public", "admin", "metrics").
 using NamedServer = std::pair<std::string, const http::Server*>;
 void add_listener_metrics(metrics::Registry& registry, std::vector<NamedServer> servers);
+// SIGHUP reloads that were applied or refused, and when the last one was applied.
+void add_reload_metrics(metrics::Registry& registry, const responder::RegistryReloader& reloader);
 // Admin API requests by route and status code; set on the admin router before it serves.
 void count_admin_requests(metrics::Registry& registry, http::Router& router);
 

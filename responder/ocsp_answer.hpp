@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "core/bytes.hpp"
@@ -16,7 +17,7 @@ std::string_view outcome_name(Outcome outcome) noexcept;
 struct OcspAnswer {
     std::shared_ptr<const Bytes> der;  // the OCSPResponse; never null
     Outcome outcome = Outcome::internal_error;
-    std::string_view ca_name;  // empty when no served CA was identified
+    std::string ca_name;  // empty when no served CA was identified (owned: CAs may be reloaded)
     // For successful responses: RFC 5019 caching. 0 for errors.
     UnixSeconds produced_at = 0;
     UnixSeconds this_update = 0;

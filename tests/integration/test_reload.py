@@ -15,8 +15,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from harness import (Fixture, _name, _write_key, _write_pem, issue, key_bits, now,
-                     single_request, verify_signature)
+from harness import (Fixture, _name, _write_key, _write_pem, issue, key_bits, metric_value,
+                     now, parse_metrics, scrape_metrics, single_request, verify_signature)
 
 
 class ReloadTest(unittest.TestCase):
@@ -129,6 +129,16 @@ class ReloadTest(unittest.TestCase):
                          r"level=warn .*needs a restart.* setting=listen\.threads")
         self.assert_signed_by(self.ask(), self.ca.signer, self.ca.signer_key)
         self.assertIs(self.conn.sock, sock)
+        samples = parse_metrics(scrape_metrics(self.server))
+        self.assertEqual(metric_value(samples, "tanda_config_reloads_total", result="ok"), 2)
+        self.assertEqual(metric_value(samples, "tanda_config_reloads_total", result="failed"), 2)
+        self.assertAlmostEqual(
+            metric_value(samples, "tanda_config_last_reload_success_timestamp_seconds"),
+            time.time(), delta=120)
+        self.assertEqual(metric_value(samples, "tanda_signer_not_after_timestamp_seconds",
+                                      ca="ecdsa", delegated="1"),
+                         self.ca.signer.not_valid_after.replace(
+                             tzinfo=dt.timezone.utc).timestamp())
 
         # 5. SIGTERM: drained, storage closed, exit 0.
         self.conn.close()
