@@ -13,7 +13,10 @@ constexpr const char* kCheckHelp = R"(Usage: tanda check-config FILE
 Validates FILE: YAML syntax, known keys, value types and ranges, then for each CA that its
 certificate and key files are readable, the key matches the signer certificate, and the signer
 may sign OCSP responses for the issuer (the CA itself, or a certificate the CA issued with
-extended key usage OCSPSigning). Prints every problem as file:line: message.
+extended key usage OCSPSigning), and that no private key file (signer_key, crl.signing_key,
+admin server_key) is accessible by group or others or owned by another user than the one
+running the check or root (a warning only with security.insecure_key_permissions: warn).
+Prints every problem as file:line: message.
 
 Exit codes: 0 valid, 78 invalid, 2 bad usage.
 )";
@@ -27,11 +30,13 @@ int check_config_command(const Argv& argv) {
     }
     auto cfg = load_config_or_report(argv[0]);
     if (!cfg) return kExitConfig;
+    const bool keys_ok = key_files_acceptable(*cfg, nullptr);
     auto cas = responder::load_cas(cfg->cas);
     if (!cas) {
         for (const auto& p : cas.error()) std::fprintf(stderr, "%s\n", p.c_str());
         return kExitConfig;
     }
+    if (!keys_ok) return kExitConfig;
     for (const auto& ca : cas->cas()) {
         std::printf("CA %s: issuer \"%s\", signed by %s (%s)\n", ca.options.name.c_str(),
                     ca.issuer.subject().c_str(),

@@ -25,6 +25,11 @@ int admin_command(const Argv& args);
 
 // Loads the config, printing every problem as file:line; nullopt after printing.
 std::optional<config::Config> load_config_or_report(const std::string& path);
+// Checks who may read the private key files the config names (config/key_files.hpp) and reports
+// each problem, to `logger` when given, else on stderr as file:line: message: an error under
+// security.insecure_key_permissions: refuse (the default), a warning under `warn`. Returns false
+// when the command must not go on.
+bool key_files_acceptable(const config::Config& config, Logger* logger);
 // The ports `run_server` bound; 0 for a listener that is not enabled.
 struct BoundPorts {
     unsigned short ocsp = 0;

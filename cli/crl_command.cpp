@@ -39,6 +39,7 @@ int crl_command(const Argv& argv) {
     }
     auto cfg = load_config_or_report(*args.get("config"));
     if (!cfg) return kExitConfig;
+    if (!key_files_acceptable(*cfg, nullptr)) return kExitConfig;
     auto wanted = args.get("ca");
     auto loaded = responder::load_cas(cfg->cas);
     if (!loaded) {

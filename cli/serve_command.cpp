@@ -11,6 +11,7 @@
 #include "cli/help.hpp"
 #include "cli/metrics_listener.hpp"
 #include "cli/serve_metrics.hpp"
+#include "config/key_files.hpp"
 #include "config/restart_settings.hpp"
 #include "http/server.hpp"
 #include "responder/ocsp_responder.hpp"
@@ -47,6 +48,13 @@ responder::ReloadLoader reload_loader(const config::Config& running) {
             for (const auto& p : next.error()) problems.push_back(p.to_string());
             return tl::unexpected(std::move(problems));
         }
+        // Key files are checked as at start, under the running security setting; with `warn`
+        // they were logged at start and are not repeated on every reload.
+        if (running.security.insecure_key_permissions == config::KeyPermissionPolicy::refuse) {
+            std::vector<std::string> problems;
+            for (const auto& p : config::check_key_files(*next)) problems.push_back(p.to_string());
+            if (!problems.empty()) return tl::unexpected(std::move(problems));
+        }
         auto loaded = responder::load_cas(next->cas);
         if (!loaded) return tl::unexpected(std::move(loaded.error()));
         return responder::ReloadCandidate{std::move(*loaded),
@@ -65,8 +73,24 @@ std::optional<config::Config> load_config_or_report(const std::string& path) {
     return *cfg;
 }
 
+bool key_files_acceptable(const config::Config& cfg, Logger* logger) {
+    const bool refuse =
+        cfg.security.insecure_key_permissions == config::KeyPermissionPolicy::refuse;
+    auto problems = config::check_key_files(cfg);
+    for (const auto& p : problems) {
+        if (logger != nullptr) {
+            logger->log(refuse ? LogLevel::error : LogLevel::warn, "insecure key file",
+                        {{"problem", p.to_string()}});
+        } else {
+            std::fprintf(stderr, "%s%s\n", refuse ? "" : "warning: ", p.to_string().c_str());
+        }
+    }
+    return !refuse || problems.empty();
+}
+
 int run_server(const config::Config& cfg, Logger& logger,
                const std::function<void(const BoundPorts&)>& on_listening) {
+    if (!key_files_acceptable(cfg, &logger)) return kExitConfig;
     auto loaded = responder::load_cas(cfg.cas);
     if (!loaded) {
         for (const auto& p : loaded.error()) logger.error("CA not usable", {{"problem", p}});

@@ -145,6 +145,39 @@ responder::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
     return ca;
 }
 
+void read_security(YamlReader& r, const YAML::Node& node, Config& c) {
+    if (!r.expect_map(node, "security", {"insecure_key_permissions"})) return;
+    if (auto i = r.read_choice(node, "insecure_key_permissions", {"refuse", "warn"})) {
+        c.security.insecure_key_permissions = static_cast<KeyPermissionPolicy>(*i);
+    }
+}
+
+// Records `path` (read from map[key]) as a private key file, once per path.
+void add_key_file(YamlReader& r, const YAML::Node& map, const std::string& key,
+                  const std::string& path, std::string what, Config& c) {
+    if (path.empty() || !map.IsDefined() || !map.IsMap() || !map[key].IsDefined()) return;
+    for (const auto& k : c.key_files) {
+        if (k.path == path) return;
+    }
+    c.key_files.push_back({path, r.file(), r.line_of(map[key]), std::move(what)});
+}
+
+void collect_key_files(YamlReader& r, const YAML::Node& root, Config& c) {
+    const YAML::Node cas = root["cas"];
+    for (std::size_t i = 0; cas.IsSequence() && i < cas.size() && i < c.cas.size(); ++i) {
+        const auto& ca = c.cas[i];
+        const std::string name = "CA '" + ca.name + "' ";
+        add_key_file(r, cas[i], "signer_key", ca.signer_key, name + "signer_key", c);
+        if (cas[i].IsMap()) {
+            const YAML::Node crl = cas[i]["crl"];
+            add_key_file(r, crl, "signing_key", ca.crl.signing_key, name + "crl.signing_key", c);
+        }
+    }
+    if (c.admin.enabled) {
+        add_key_file(r, root["admin"], "server_key", c.admin.server_key, "admin server_key", c);
+    }
+}
+
 void read_cas(YamlReader& r, const YAML::Node& node, Config& c) {
     if (!node.IsSequence() || node.size() == 0) {
         r.problem(node, "'cas' must be a non-empty list of CA entries");
@@ -179,13 +212,15 @@ tl::expected<Config, std::vector<ConfigProblem>> parse_config(const std::string&
     }
     Config c;
     c.path = path;
-    if (!r.expect_map(root, "the config file", {"listen", "storage", "state_dir", "responder", "cas", "admin", "metrics"})) {
+    if (!r.expect_map(root, "the config file", {"listen", "storage", "state_dir", "responder", "cas", "admin",
+                                                   "metrics", "security"})) {
         return tl::unexpected(r.problems());
     }
     if (root["listen"].IsDefined()) read_listen(r, root["listen"], c);
     if (root["responder"].IsDefined()) read_responder(r, root["responder"], c);
     if (root["admin"].IsDefined()) read_admin(r, root["admin"], c);
     if (root["metrics"].IsDefined()) read_metrics(r, root["metrics"], c);
+    if (root["security"].IsDefined()) read_security(r, root["security"], c);
     if (root["storage"].IsDefined()) {
         read_storage(r, root["storage"], c);
     }
@@ -198,6 +233,7 @@ tl::expected<Config, std::vector<ConfigProblem>> parse_config(const std::string&
         r.problem(0, "'cas' is required: list the CAs this responder serves");
     }
     if (!r.problems().empty()) return tl::unexpected(r.problems());
+    collect_key_files(r, root, c);
     return c;
 }
 

@@ -12,6 +12,22 @@
 
 namespace tanda::config {
 
+// What to do when a private key file may be read by others (see config/key_files.hpp).
+enum class KeyPermissionPolicy { refuse, warn };
+
+struct SecurityOptions {
+    KeyPermissionPolicy insecure_key_permissions = KeyPermissionPolicy::refuse;
+};
+
+// A private key file the config names, with where it is named, e.g.
+// {"/etc/tanda/ca.key", "/etc/tanda.yaml", 12, "CA 'main' signer_key"}.
+struct KeyFile {
+    std::string path;
+    std::string file;
+    int line = 0;
+    std::string what;
+};
+
 // The Prometheus /metrics listener: plain HTTP, loopback, one thread, small limits.
 struct MetricsOptions {
     bool enabled = true;
@@ -33,6 +49,8 @@ struct Config {
     std::string state_dir;  // published CRLs; default <storage.path>/crl
     admin::AdminOptions admin;  // admin.enabled when the `admin:` section is present
     MetricsOptions metrics;
+    SecurityOptions security;
+    std::vector<KeyFile> key_files;  // every private key path above, once each
 };
 
 // One problem found in a config file, e.g. {"/etc/tanda.yaml", 12, "unknown key 'prot'"}.

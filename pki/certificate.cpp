@@ -2,8 +2,12 @@
 // atomic file writer the demo and key tooling use.
 #include "pki/certificate.hpp"
 
+#include <fcntl.h>
+#include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/pem.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -30,6 +34,46 @@ Result<std::string> read_file(const std::string& path) {
         return fail(ErrorCode::io, path + ": read failed");
     }
     return text.str();
+}
+
+// Wipes a buffer that held key material when it goes out of scope.
+class Cleanse {
+public:
+    explicit Cleanse(std::string& text) : text_(text) {}
+    ~Cleanse() { OPENSSL_cleanse(text_.data(), text_.size()); }
+    Cleanse(const Cleanse&) = delete;
+    Cleanse& operator=(const Cleanse&) = delete;
+
+private:
+    std::string& text_;
+};
+
+// A key file read straight into one buffer the caller cleanses (no stream buffers or
+// reallocations leave copies of the key behind on the heap).
+Result<void> read_secret_file(const std::string& path, std::string& out) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int err = errno;
+        return fail(err == ENOENT ? ErrorCode::not_found : ErrorCode::io,
+                    path + ": " + std::strerror(err));
+    }
+    struct stat st {};
+    constexpr off_t kMaxKeyFile = 1 << 20;  // a PEM key is a few KiB
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > kMaxKeyFile) {
+        ::close(fd);
+        return fail(ErrorCode::io, path + ": not a regular file of at most 1 MiB");
+    }
+    out.assign(static_cast<std::size_t>(st.st_size), '\0');
+    std::size_t got = 0;
+    while (got < out.size()) {
+        ssize_t n = ::read(fd, out.data() + got, out.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    if (got != out.size()) return fail(ErrorCode::io, path + ": read failed");
+    return {};
 }
 
 bool looks_like_pem(std::string_view text) {
@@ -201,17 +245,18 @@ bool Certificate::issued_by(const Certificate& issuer) const {
 PrivateKey::PrivateKey(std::shared_ptr<const KeyHandle> handle) : handle_(std::move(handle)) {}
 
 Result<PrivateKey> PrivateKey::load_file(const std::string& path) {
-    auto text = read_file(path);
-    if (!text) {
-        return tl::unexpected(text.error());
+    std::string text;
+    Cleanse wipe(text);  // OpenSSL wipes its own decoding buffers; this is ours
+    if (auto read = read_secret_file(path, text); !read) {
+        return tl::unexpected(read.error());
     }
     EvpPkeyPtr pkey;
-    if (looks_like_pem(*text)) {
-        BioPtr bio = memory_bio(*text);
+    if (looks_like_pem(text)) {
+        BioPtr bio = memory_bio(text);
         pkey.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_password, nullptr));
     } else {
-        const auto* p = reinterpret_cast<const unsigned char*>(text->data());
-        pkey.reset(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(text->size())));
+        const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+        pkey.reset(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(text.size())));
     }
     if (!pkey) {
         return crypto_fail(path + ": private key (unencrypted PEM or DER expected)");

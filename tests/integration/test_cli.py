@@ -154,6 +154,68 @@ class CheckConfigTest(CliTestCase):
         self.assertIn("rsa", r.stderr)
 
 
+class KeyPermissionsTest(CliTestCase):
+    """Private key files others may read are refused at start, or warned about when
+    security.insecure_key_permissions is warn."""
+
+    def line_of(self, fx, text):
+        with open(fx.config_path) as f:
+            for n, line in enumerate(f, 1):
+                if text in line:
+                    return n
+        self.fail(f"{text} not in the config")
+
+    def loosen(self, fx):
+        ecdsa_key, rsa_key = fx.pki.ecdsa.signer_key_path, fx.pki.rsa.key_path
+        os.chmod(ecdsa_key, 0o640)
+        os.chmod(rsa_key, 0o604)
+        return [f"{fx.config_path}:{self.line_of(fx, 'signer_key: ' + ecdsa_key)}: CA 'ecdsa' "
+                f"signer_key '{ecdsa_key}' is accessible by group or others (mode 0640): "
+                f"chmod 600 it (or set security.insecure_key_permissions: warn)",
+                f"{fx.config_path}:{self.line_of(fx, 'signer_key: ' + rsa_key)}: CA 'rsa' "
+                f"signer_key '{rsa_key}' is accessible by group or others (mode 0604)"]
+
+    def test_refused_by_default(self):
+        fx = self.fixture()
+        expected = self.loosen(fx)
+        r = run_tanda("check-config", fx.config_path)
+        self.assertEqual(r.returncode, 78, r.stdout + r.stderr)
+        for text in expected:
+            self.assertIn(text, r.stderr)
+        self.assertNotIn("OK", r.stdout)
+        r = run_tanda("serve", "--config", fx.config_path, timeout=30)
+        self.assertEqual(r.returncode, 78, r.stderr)
+        self.assertIn('level=error msg="insecure key file"', r.stderr)
+        self.assertIn("mode 0640", r.stderr)
+        self.assertNotIn("msg=listening", r.stderr)
+        self.assertNotIn("PRIVATE KEY", r.stderr)
+        r = run_tanda("crl", "generate", "--config", fx.config_path, timeout=30)
+        self.assertEqual(r.returncode, 78, r.stderr)
+        # Fixed: it starts.
+        os.chmod(fx.pki.ecdsa.signer_key_path, 0o600)
+        os.chmod(fx.pki.rsa.key_path, 0o400)
+        r = run_tanda("check-config", fx.config_path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        fx.serve()
+        self.assertNotIn("insecure key file", fx.server.stderr())
+
+    def test_warn_mode_starts_and_says_so(self):
+        fx = self.fixture()
+        fx.extra = {"security": {"insecure_key_permissions": "warn"}}
+        fx.write_config()
+        expected = self.loosen(fx)
+        r = run_tanda("check-config", fx.config_path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(f"{fx.config_path}: OK", r.stdout)
+        for text in expected:
+            self.assertIn("warning: " + text, r.stderr)
+        fx.serve()
+        self.assertIn('level=warn msg="insecure key file"', fx.server.stderr())
+        ca = fx.pki.ecdsa
+        resp = self.query(fx, ca, ca.leaves["good"].serial)
+        self.assertEqual(resp.certificate_status, ocsp.OCSPCertStatus.GOOD)
+
+
 class ImportTest(CliTestCase):
 
     def test_malformed_line_imports_nothing(self):

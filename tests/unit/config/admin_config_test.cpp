@@ -59,6 +59,13 @@ TEST_CASE("a complete admin section", "[config][admin]") {
     CHECK(c->admin.roles[0].role == admin::Role::operator_);
     CHECK(c->admin.roles[1].spki_sha256 == std::string(64, 'a'));
     CHECK(c->admin.rate_limit.block == std::chrono::seconds(600));
+    // Every private key is listed for the permission check, at the line naming it.
+    REQUIRE(c->key_files.size() == 3);
+    CHECK(c->key_files[0].path == "/etc/tanda/ca.key");
+    CHECK(c->key_files[1].path == "/etc/tanda/other.key");
+    CHECK(c->key_files[2].path == "/etc/tanda/admin.key");
+    CHECK(c->key_files[2].what == "admin server_key");
+    CHECK(c->key_files[2].line == 14);
 }
 
 TEST_CASE("admin section problems carry their line", "[config][admin]") {

@@ -174,6 +174,28 @@ TEST_CASE("PrivateKey refuses a missing or encrypted key", "[certificate]") {
     CHECK(ERR_peek_error() == 0);
 }
 
+TEST_CASE("PrivateKey loads DER too and refuses what is not a key file", "[certificate]") {
+    test::TempDir dir;
+    PrivateKey key = test::must(generate_key(KeyType::ec_p256));
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    REQUIRE(i2d_PrivateKey_bio(bio.get(), key.handle().get()) == 1);
+    char* data = nullptr;
+    long len = BIO_get_mem_data(bio.get(), &data);
+    REQUIRE(write_file_atomic((dir / "key.der").string(), std::string_view(data, len), 0600));
+    auto der = PrivateKey::load_file((dir / "key.der").string());
+    REQUIRE(der);
+    CHECK(der->pem() == key.pem());
+    auto directory = PrivateKey::load_file(dir.path().string());
+    REQUIRE_FALSE(directory);
+    CHECK(directory.error().code == ErrorCode::io);
+    REQUIRE(write_file_atomic((dir / "huge.pem").string(), std::string((1 << 20) + 1, 'A'), 0600));
+    auto huge = PrivateKey::load_file((dir / "huge.pem").string());
+    REQUIRE_FALSE(huge);
+    CHECK_THAT(huge.error().message, Catch::Contains("at most 1 MiB"));
+    REQUIRE(write_file_atomic((dir / "empty.pem").string(), "", 0600));
+    CHECK(PrivateKey::load_file((dir / "empty.pem").string()).error().code == ErrorCode::crypto);
+}
+
 TEST_CASE("write_file_atomic replaces the file with the given mode", "[certificate]") {
     test::TempDir dir;
     std::string path = (dir / "out.txt").string();
