@@ -61,8 +61,9 @@ void Server::accept() {
         if (ec == net::error::operation_aborted || stopping_ || !acceptor_.is_open()) return;
         if (ec) {
             logger_.warn("accept failed", {{"error", ec.message()}});
-        } else if (open_.load() >= options_.max_connections) {
-            // Over the cap: refuse at once rather than queue (clients retry elsewhere).
+        } else if (open_.load() >= options_.max_connections && !evict_idle_session()) {
+            // Over the cap, every connection busy: refuse at once rather than queue (clients
+            // retry elsewhere).
             boost::system::error_code ignored;
             socket.close(ignored);
         } else if (tls_.context) {
@@ -83,6 +84,24 @@ void Server::on_session_start(SessionBase* s, const std::shared_ptr<SessionBase>
     ++open_;
     std::lock_guard lock(sessions_mutex_);
     sessions_.emplace(s, self);
+}
+
+bool Server::evict_idle_session() {
+    // Like nginx at worker_connections: a connection waiting for its next request makes room
+    // for a new one, so silent connections cannot hold every slot until idle_timeout. The new
+    // connection is let in while the evicted one closes (a moment over the cap, by one each).
+    if (idle_.load() == 0) return false;
+    // Released after the lock: dropping the last reference runs on_session_end, which locks.
+    std::vector<std::shared_ptr<SessionBase>> held;
+    std::lock_guard lock(sessions_mutex_);
+    for (auto& [ptr, weak] : sessions_) {
+        auto s = weak.lock();
+        if (!s) continue;
+        const bool evicted = s->evict_if_idle();
+        held.push_back(std::move(s));
+        if (evicted) return true;
+    }
+    return false;
 }
 
 void Server::on_session_end(SessionBase* s) {

@@ -65,6 +65,8 @@ public:
     // The control context: accepting, signals, timers. Connections live on the workers'.
     boost::asio::io_context& context() { return ioc_; }
     std::size_t open_connections() const { return open_.load(); }
+    // Connections waiting for the first byte of a request; at the cap they make room.
+    std::size_t idle_connections() const { return idle_.load(); }
     std::uint64_t handshake_failures() const { return handshake_failures_.load(); }
     bool tls() const { return tls_.context != nullptr; }
 
@@ -74,6 +76,7 @@ private:
     void accept();
     void on_session_start(SessionBase* s, const std::shared_ptr<SessionBase>& self);
     void on_session_end(SessionBase* s);
+    bool evict_idle_session();
     std::chrono::seconds tls_handshake_timeout() const { return tls_.handshake_timeout; }
     void on_handshake_failure(const std::string& remote, const std::string& reason);
     void describe_peer(PeerCertificate& peer) const;
@@ -90,6 +93,7 @@ private:
     std::uint16_t port_ = 0;
     std::atomic<bool> stopping_{false};
     std::atomic<std::size_t> open_{0};
+    std::atomic<std::size_t> idle_{0};  // sessions waiting for the first byte of a request
     std::mutex sessions_mutex_;
     std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions_;
     ServerTls tls_;  // context null: plain TCP

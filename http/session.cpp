@@ -35,6 +35,7 @@ Session<Stream>::Session(net::ip::tcp::socket&& socket, Server& server, net::ssl
 
 template <class Stream>
 Session<Stream>::~Session() {
+    set_idle(false);
     server_.on_session_end(this);
 }
 
@@ -69,7 +70,10 @@ void Session<Stream>::on_handshake(beast::error_code ec) {
 template <class Stream>
 void Session<Stream>::close_if_idle() {
     net::dispatch(tcp().get_executor(), [self = this->shared_from_this()] {
-        if (!self->idle_) return;
+        if (!self->idle_) {
+            self->evicting_ = false;  // a request came first: it may be evicted another time
+            return;
+        }
         // An idle TLS connection has a read pending: drop it without close_notify.
         if constexpr (kTls) {
             self->tcp().close();
@@ -77,6 +81,24 @@ void Session<Stream>::close_if_idle() {
             self->close();
         }
     });
+}
+
+template <class Stream>
+bool Session<Stream>::evict_if_idle() {
+    if (!idle_.load() || evicting_.exchange(true)) return false;
+    close_if_idle();
+    return true;
+}
+
+template <class Stream>
+void Session<Stream>::set_idle(bool idle) {
+    if (idle_.exchange(idle) != idle) {
+        if (idle) {
+            ++server_.idle_;
+        } else {
+            --server_.idle_;
+        }
+    }
 }
 
 template <class Stream>
@@ -89,7 +111,7 @@ void Session<Stream>::read_request() {
     parser_->body_limit(o.max_body_bytes);
     if (buffer_.size() > 0) return read_header();  // pipelined bytes already here
     // Idle wait for the first byte, so a slow header cannot hide behind the idle timeout.
-    idle_ = true;
+    set_idle(true);
     tcp().expires_after(o.idle_timeout);
     stream_.async_read_some(buffer_.prepare(4096),
                             beast::bind_front_handler(&Session::on_first_bytes,
@@ -98,7 +120,7 @@ void Session<Stream>::read_request() {
 
 template <class Stream>
 void Session<Stream>::on_first_bytes(beast::error_code ec, std::size_t n) {
-    idle_ = false;
+    set_idle(false);
     if (ec) return close();
     buffer_.commit(n);
     read_header();

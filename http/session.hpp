@@ -3,6 +3,7 @@
 // once; the TLS variant adds a handshake under a deadline and the verified peer. Internal to http/.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -25,6 +26,10 @@ public:
     virtual ~SessionBase() = default;
     // Closes the connection if it is waiting for a new request (graceful shutdown).
     virtual void close_if_idle() = 0;
+    // At the connection cap (any thread): when the connection waits for the first byte of a
+    // request and was not claimed before, claims it and closes it soon (as close_if_idle);
+    // false when it is busy or already claimed.
+    virtual bool evict_if_idle() = 0;
 };
 
 template <class Stream>
@@ -39,6 +44,7 @@ public:
     ~Session() override;
     void start();
     void close_if_idle() override;
+    bool evict_if_idle() override;
 
 private:
     void on_handshake(boost::beast::error_code ec);
@@ -53,6 +59,7 @@ private:
     // Answers a request we could not read completely, then closes.
     void reject(Status status, std::string_view message);
     void close();
+    void set_idle(bool idle);  // also counts idle connections in the server
     boost::beast::tcp_stream& tcp() { return boost::beast::get_lowest_layer(stream_); }
 
     Stream stream_;
@@ -63,7 +70,8 @@ private:
     Server& server_;
     std::string remote_address_;
     std::optional<PeerCertificate> peer_;  // TLS: the client's certificate, if it sent one
-    bool idle_ = false;
+    std::atomic<bool> idle_{false};      // written on the connection's context only
+    std::atomic<bool> evicting_{false};  // claimed by evict_if_idle
     bool complete_request_ = false;  // request_ is the request being answered (access log)
     std::chrono::steady_clock::time_point started_;  // its header was complete
 };

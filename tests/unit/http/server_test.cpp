@@ -63,6 +63,16 @@ std::string round_trip(tcp::socket& s, const std::string& raw) {
     return std::to_string(res.result_int()) + " " + res.body();
 }
 
+// Polls the server until `open` connections are open and `idle` of them idle; false after 5 s.
+bool settles_at(const http::Server& server, std::size_t open, std::size_t idle) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (server.open_connections() != open || server.idle_connections() != idle) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
+
 // Reads until the peer closes; true when it did within `limit`.
 bool closed_within(tcp::socket& s, std::chrono::seconds limit) {
     auto deadline = std::chrono::steady_clock::now() + limit;
@@ -151,7 +161,7 @@ TEST_CASE("an idle keep-alive connection is closed by the idle timeout", "[serve
     CHECK(closed_within(s, std::chrono::seconds(4)));
 }
 
-TEST_CASE("connections over the cap are refused, others keep working", "[server]") {
+TEST_CASE("at the cap a new connection takes the place of an idle one", "[server]") {
     http::ListenerOptions o;
     o.max_connections = 2;
     RunningServer rs(o);
@@ -159,9 +169,35 @@ TEST_CASE("connections over the cap are refused, others keep working", "[server]
     auto b = rs.connect();
     CHECK(round_trip(a, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n") == "200 /a:");
     CHECK(round_trip(b, "GET /b HTTP/1.1\r\nHost: x\r\n\r\n") == "200 /b:");
+    // Both wait for their next request: silent connections cannot keep a new client out.
+    REQUIRE(settles_at(*rs.server, 2, 2));
+    auto c = rs.connect();
+    CHECK(round_trip(c, "GET /c HTTP/1.1\r\nHost: x\r\n\r\n") == "200 /c:");
+    const bool a_closed = closed_within(a, std::chrono::seconds(2));
+    const bool b_closed = closed_within(b, std::chrono::seconds(a_closed ? 0 : 2));
+    CHECK(a_closed != b_closed);  // exactly one made room
+    CHECK(round_trip(c, "GET /again HTTP/1.1\r\nHost: x\r\n\r\n") == "200 /again:");
+}
+
+TEST_CASE("past the cap with every connection busy, new ones are refused until one ends",
+          "[server]") {
+    http::ListenerOptions o;
+    o.max_connections = 2;
+    o.header_timeout = std::chrono::seconds(1);
+    RunningServer rs(o);
+    auto a = rs.connect();
+    auto b = rs.connect();
+    // Both are inside a request (a trickled header): neither may be evicted.
+    net::write(a, net::buffer(std::string("GET / HTTP/1.1\r\n")));
+    net::write(b, net::buffer(std::string("GET / HTTP/1.1\r\n")));
+    REQUIRE(settles_at(*rs.server, 2, 0));
     auto c = rs.connect();
     CHECK(closed_within(c, std::chrono::seconds(2)));
-    CHECK(round_trip(a, "GET /again HTTP/1.1\r\nHost: x\r\n\r\n") == "200 /again:");
+    // The header deadline frees both slots; the server then serves again.
+    CHECK(closed_within(a, std::chrono::seconds(4)));
+    CHECK(closed_within(b, std::chrono::seconds(4)));
+    auto d = rs.connect();
+    CHECK(round_trip(d, "GET /d HTTP/1.1\r\nHost: x\r\n\r\n") == "200 /d:");
 }
 
 TEST_CASE("stop closes idle connections and returns promptly", "[server]") {
