@@ -145,6 +145,19 @@ class ReloadTest(unittest.TestCase):
         self.assertEqual(self.server.stop(), 0, self.server.stderr())
         self.assertRegex(self.server.stderr(), r"msg=stopped")
 
+    def test_key_others_may_read_is_refused_on_reload(self):
+        cert2, key2, cert2_path, key2_path = self.new_signer()
+        os.chmod(key2_path, 0o644)
+        self.fx.write_config(ca_options={"ecdsa": {"signer_certificate": cert2_path,
+                                                   "signer_key": key2_path}})
+        failed = self.hangup_and_wait(r'msg="reload failed, keeping the running config"', 1)
+        self.assertRegex(failed[0], r"tanda\.yaml:\d+: CA 'ecdsa' signer_key '[^']*ocsp2\.key' "
+                                    r"is accessible by group or others \(mode 0644\)")
+        self.assert_signed_by(self.ask(), self.ca.signer, self.ca.signer_key)
+        os.chmod(key2_path, 0o600)
+        self.hangup_and_wait(r'msg="config reloaded"', 1)
+        self.assert_signed_by(self.ask(), cert2, key2)
+
 
 if __name__ == "__main__":
     unittest.main()
