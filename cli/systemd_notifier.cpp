@@ -49,8 +49,8 @@ SystemdNotifier::~SystemdNotifier() {
 void SystemdNotifier::send(const std::string& state) {
     // 0: NOTIFY_SOCKET unset (not under systemd), nothing to do. < 0: the socket is gone.
     if (int r = sd_notify(0, state.c_str()); r < 0) {
-        logger_.warn("sd_notify failed", {{"state", state.substr(0, state.find('\n'))},
-                                          {"errno", std::to_string(-r)}});
+        logger_.warn("sd_notify failed",
+                     {{"state", state.substr(0, state.find('\n'))}, {"errno", std::to_string(-r)}});
     }
 }
 
