@@ -3,7 +3,7 @@
 # throwaway systemd-nspawn container (volatile root, private network) and checks, as the service
 # user with all the unit's hardening, that tanda starts (Type=notify), binds port 80 with only
 # CAP_NET_BIND_SERVICE, answers OCSP/CRL/readyz/metrics, writes LMDB and CRLs in the state
-# directory, keeps the watchdog fed, stops cleanly on SIGTERM, and is restarted by the watchdog
+# directory, keeps the watchdog fed, reloads on `systemctl reload`, stops cleanly on SIGTERM, and is restarted by the watchdog
 # when hung (SIGSTOP).
 #
 # Needs root and systemd-container (apt-get install systemd-container); not part of `make test`
@@ -88,6 +88,9 @@ check metrics get http://127.0.0.1:9102/metrics
 check crl-file test -s /var/lib/tanda/crl/demo.crl
 sleep 12  # three watchdog intervals
 check watchdog-fed test "$(show ActiveState)/$(show NRestarts)" = active/0
+check reload systemctl reload tanda
+check reloaded grep -q 'msg="config reloaded"' <<<"$(journalctl -u tanda -o cat --no-pager)"
+check reload-kept-running test "$(show ActiveState)/$(show NRestarts)" = active/0
 check crl-generate as_tanda /opt/tanda/tanda crl generate --config /etc/tanda/tanda.yaml
 check stop systemctl stop tanda
 check stopped-cleanly test "$(show Result)/$(show ExecMainStatus)" = success/0

@@ -110,6 +110,44 @@ class SystemdNotifyTest(unittest.TestCase):
         self.assertEqual(self.proc.wait(timeout=30), 0, self.stderr())
         self.assertIn("msg=stopped", self.stderr())
 
+    def test_reload_notifications(self):
+        self.start({})
+        self.notify.wait_for("READY")
+        # A CA removed by the reload: READY=1 afterwards names only the CAs then served.
+        names = sorted(self.fx.pki.cas)
+        self.assertGreaterEqual(len(names), 2, names)
+        kept = names[0]
+        with open(self.fx.config_path) as f:
+            text = f.read()
+        cfg = dict(self.fx.config, cas=[c for c in self.fx.config["cas"] if c["name"] == kept])
+        with open(self.fx.config_path, "w") as f:
+            f.write(harness.to_yaml(cfg))
+        self.proc.send_signal(signal.SIGHUP)
+        reloading = self.notify.wait_for("RELOADING")
+        self.assertEqual(reloading["RELOADING"], "1")
+        with open("/proc/uptime") as f:  # CLOCK_MONOTONIC, close enough to compare to uptime
+            uptime_usec = float(f.read().split()[0]) * 1e6
+        self.assertGreater(int(reloading["MONOTONIC_USEC"]), 0)
+        self.assertLess(int(reloading["MONOTONIC_USEC"]), uptime_usec + 60e6)
+        ready = self.notify.wait_for("READY")
+        self.assertIn(f"CAs: {kept}", ready["STATUS"])
+        for other in names[1:]:
+            self.assertNotIn(other, ready["STATUS"])
+
+        # A broken file: nothing changes, yet READY=1 follows RELOADING=1 (else systemd would
+        # think the service is reloading for ever).
+        with open(self.fx.config_path, "w") as f:
+            f.write(text + "colour: red\n")
+        self.proc.send_signal(signal.SIGHUP)
+        self.notify.wait_for("RELOADING")
+        ready = self.notify.wait_for("READY")
+        self.assertIn(f"CAs: {kept}", ready["STATUS"])
+        self.assertIn("reload failed", self.stderr())
+
+        self.proc.send_signal(signal.SIGTERM)
+        self.notify.wait_for("STOPPING")
+        self.assertEqual(self.proc.wait(timeout=30), 0, self.stderr())
+
     def test_no_watchdog_unless_asked(self):
         self.start({})
         self.notify.wait_for("READY")
