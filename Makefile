@@ -6,8 +6,9 @@ DEMO_PORT ?= 8080
 JOBS ?= $(shell nproc)
 
 SANITIZE_DIR ?= build-asan
+PREFIX ?= /usr/local
 
-.PHONY: all deps build test test-sanitize demo clean
+.PHONY: all deps build test test-sanitize demo install package clean
 
 all: build
 
@@ -33,6 +34,21 @@ demo: deps
 	cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DTANDA_BUILD_TESTS=OFF
 	cmake --build $(RELEASE_DIR) -j $(JOBS) --target tanda
 	$(RELEASE_DIR)/tanda demo --dir $(DEMO_DIR) --port $(DEMO_PORT)
+
+# The binary, unit, sysusers.d/tmpfiles.d files, man page, docs and (unless present) the config
+# under $(PREFIX) (default /usr/local; /usr puts the config in /etc). DESTDIR stages it.
+install: deps
+	cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DTANDA_BUILD_TESTS=OFF
+	cmake --build $(RELEASE_DIR) -j $(JOBS)
+	cmake --install $(RELEASE_DIR) --prefix $(PREFIX)
+
+# The Debian package (prefix /usr, config in /etc) from the Release build:
+# $(RELEASE_DIR)/tanda_<version>_<arch>.deb.
+package: deps
+	cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DTANDA_BUILD_TESTS=OFF
+	cmake --build $(RELEASE_DIR) -j $(JOBS)
+	cd $(RELEASE_DIR) && cpack -G DEB
+	@ls $(RELEASE_DIR)/*.deb
 
 clean:
 	rm -rf $(BUILD_DIR) $(RELEASE_DIR) $(SANITIZE_DIR)

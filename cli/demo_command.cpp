@@ -33,6 +33,8 @@ the `tanda admin revoke` command that revokes good.pem.
 
 Prometheus metrics are served on http://127.0.0.1:METRICS-PORT/metrics (default 9102; a free
 port when --port is 0), and readiness on http://127.0.0.1:PORT/readyz.
+
+Exit codes: 0 after a clean stop, 1 on a failure, 2 on bad usage, 78 on a bad generated config.
 )";
 
 constexpr std::int64_t kDay = 86400;

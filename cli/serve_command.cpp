@@ -11,6 +11,7 @@
 #include "cli/help.hpp"
 #include "cli/metrics_listener.hpp"
 #include "cli/serve_metrics.hpp"
+#include "cli/systemd_notifier.hpp"
 #include "config/key_files.hpp"
 #include "config/restart_settings.hpp"
 #include "http/server.hpp"
@@ -168,10 +169,21 @@ int run_server(const config::Config& cfg, Logger& logger,
     if (*admin) servers.emplace_back("admin", &(*admin)->server());
     if (*exporter) servers.emplace_back("metrics", &(*exporter)->server());
     add_listener_metrics(metrics, std::move(servers));
+    SystemdNotifier systemd(logger);  // after `server`: its watchdog timer runs on server.context()
+    auto serving = [&] {  // systemd's STATUS=, with the CAs served now (a reload may change them)
+        std::string names;
+        for (const auto& ca : holder->snapshot()->cas()) {
+            names += (names.empty() ? "" : ",") + ca.options.name;
+        }
+        return "OCSP on " + cfg.listen.address + ":" + std::to_string(server.port()) +
+               ", CAs: " + names;
+    };
     responder::RegistryReloader reloader(reload_loader(cfg), *holder, **index, cache.get(),
                                          presigner.get(), clock, logger);
-    // systemd (cli/systemd_notifier): RELOADING=1 goes in reloader.on_reloading and READY=1 in
-    // reloader.on_done; both run on the reload thread around every attempt.
+    // Around every reload attempt, on the reload thread: RELOADING=1, then READY=1 (sd_notify
+    // is a datagram send, safe from any thread).
+    reloader.on_reloading = [&] { systemd.reloading(); };
+    reloader.on_done = [&] { systemd.ready(serving()); };
     add_reload_metrics(metrics, reloader);
     reloader.start();
     boost::asio::signal_set hangup(server.context(), SIGHUP);
@@ -189,6 +201,7 @@ int run_server(const config::Config& cfg, Logger& logger,
         if (ec) return;
         logger.info("stopping", {{"signal", signo == SIGTERM ? "SIGTERM" : "SIGINT"}});
         hangup.cancel();
+        systemd.stopping();
         server.stop();
         if (*admin) (*admin)->stop();
         if (*exporter) (*exporter)->stop();
@@ -202,6 +215,8 @@ int run_server(const config::Config& cfg, Logger& logger,
         on_listening({server.port(), *admin ? (*admin)->port() : static_cast<unsigned short>(0),
                       *exporter ? (*exporter)->port() : static_cast<unsigned short>(0)});
     }
+    systemd.start_watchdog(server.context(), [&server] { return server.workers_responsive(); });
+    systemd.ready(serving());
     server.run();  // returns once in-flight requests are done (or the grace is over)
     // Then, in order: nothing swaps CAs or writes storage from here, no new signatures, the
     // admin API and the metrics listener drained, the CRL thread done; storage is closed

@@ -129,6 +129,13 @@ void Server::run() {
     for (auto& t : threads) t.join();
 }
 
+bool Server::workers_responsive() {
+    if (unanswered_pings_.load() != 0) return false;
+    unanswered_pings_ = workers_.size();
+    for (auto& worker : workers_) net::post(*worker, [this] { --unanswered_pings_; });
+    return true;
+}
+
 void Server::stop() {
     net::post(ioc_, [this] {
         if (stopping_.exchange(true)) return;

@@ -69,6 +69,10 @@ public:
     std::size_t idle_connections() const { return idle_.load(); }
     std::uint64_t handshake_failures() const { return handshake_failures_.load(); }
     bool tls() const { return tls_.context != nullptr; }
+    // Liveness probe (the systemd watchdog), called from the control context: true when every
+    // worker context ran the no-op the previous call posted to it (true on the first call);
+    // then posts a fresh one to each. A worker stuck in a handler makes the next call false.
+    bool workers_responsive();
 
 private:
     template <class Stream>
@@ -98,6 +102,7 @@ private:
     std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions_;
     ServerTls tls_;  // context null: plain TCP
     std::atomic<std::uint64_t> handshake_failures_{0};
+    std::atomic<std::size_t> unanswered_pings_{0};  // see workers_responsive()
 };
 
 }  // namespace tanda::http

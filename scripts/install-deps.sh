@@ -12,6 +12,9 @@ packages=(
   catch2 openssl gnutls-bin python3 python3-cryptography lmdb-utils
   # tests: promtool checks /metrics, and a real Prometheus server scrapes it
   prometheus
+  # packaging tests: systemd-analyze/sysusers/tmpfiles, dpkg-shlibdeps for cpack, groff for the
+  # man page
+  systemd dpkg-dev groff-base
 )
 
 missing=()

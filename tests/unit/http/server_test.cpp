@@ -1,6 +1,7 @@
 #include "http/server.hpp"
 
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include <boost/asio/connect.hpp>
@@ -208,4 +209,52 @@ TEST_CASE("stop closes idle connections and returns promptly", "[server]") {
     rs.reset();  // stop() + join
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
     CHECK(closed_within(s, std::chrono::seconds(1)));
+}
+
+TEST_CASE("workers_responsive is false while a worker is stuck in a handler", "[server]") {
+    Logger logger{LogLevel::error};
+    http::Router router;
+    std::promise<void> entered;
+    std::promise<void> release;
+    auto released = release.get_future().share();
+    router.exact("/block", {http::Verb::get},
+                 [&](const http::Request& req, const http::RequestContext&) {
+                     entered.set_value();
+                     released.wait();  // holds the only worker thread
+                     return http::Response{http::Status::ok, req.version()};
+                 });
+    http::ListenerOptions o;
+    o.port = 0;
+    o.threads = 1;
+    http::Server server(o, router, logger);
+    REQUIRE(server.listen());
+    std::thread runner([&] { server.run(); });
+    // The probe runs on the control context, as the watchdog timer does.
+    auto probe = [&] {
+        std::promise<bool> answer;
+        net::post(server.context(), [&] { answer.set_value(server.workers_responsive()); });
+        return answer.get_future().get();
+    };
+    auto eventually_responsive = [&] {
+        for (int i = 0; i < 250; ++i) {
+            if (probe()) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        return false;
+    };
+    CHECK(eventually_responsive());
+    CHECK(eventually_responsive());  // the no-op posted by the previous true answer ran
+
+    tcp::socket s(client_io());
+    s.connect({net::ip::make_address("127.0.0.1"), server.port()});
+    std::thread client([&] { round_trip(s, "GET /block HTTP/1.1\r\nHost: x\r\n\r\n"); });
+    entered.get_future().wait();
+    probe();                // may still see the last no-op answered; posts one that cannot run
+    CHECK_FALSE(probe());   // the worker is blocked: nothing posted to it has run
+    CHECK_FALSE(probe());
+    release.set_value();
+    client.join();
+    CHECK(eventually_responsive());
+    server.stop();
+    runner.join();
 }
