@@ -1,4 +1,6 @@
 // `tanda serve`: wires config, storage, CAs, the OCSP responder and the HTTP listener.
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdio>
 
@@ -63,6 +65,26 @@ responder::ReloadLoader reload_loader(const config::Config& running) {
     };
 }
 
+// Debian's default soft limit is 1024 descriptors, well below listen.max_connections' default:
+// take the hard limit, and say so when even that cannot hold every configured connection.
+void raise_descriptor_limit(const config::Config& cfg, Logger& logger) {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+        getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    const rlim_t wanted = cfg.listen.max_connections + cfg.admin.listen.max_connections +
+                          cfg.metrics.listen.max_connections + 64;  // + storage, logs, CRLs
+    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+        logger.warn("descriptor limit below the configured connections: accepting pauses "
+                    "when it is reached (raise LimitNOFILE / ulimit -n)",
+                    {{"limit", std::to_string(limit.rlim_cur)},
+                     {"wanted", std::to_string(wanted)}});
+    }
+}
+
 }  // namespace
 
 std::optional<config::Config> load_config_or_report(const std::string& path) {
@@ -91,6 +113,7 @@ bool key_files_acceptable(const config::Config& cfg, Logger* logger) {
 
 int run_server(const config::Config& cfg, Logger& logger,
                const std::function<void(const BoundPorts&)>& on_listening) {
+    raise_descriptor_limit(cfg, logger);
     if (!key_files_acceptable(cfg, &logger)) return kExitConfig;
     auto loaded = responder::load_cas(cfg.cas);
     if (!loaded) {

@@ -10,7 +10,11 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 Server::Server(ListenerOptions options, const Router& router, Logger& logger)
-    : options_(std::move(options)), router_(router), logger_(logger), acceptor_(ioc_) {
+    : options_(std::move(options)),
+      router_(router),
+      logger_(logger),
+      acceptor_(ioc_),
+      accept_pause_(ioc_) {
     const unsigned n = options_.threads ? options_.threads
                                         : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < n; ++i) {
@@ -31,6 +35,7 @@ Server::~Server() {
     stopping_ = true;
     boost::system::error_code ignored;
     acceptor_.close(ignored);
+    accept_pause_.cancel();
     ioc_.restart();
     ioc_.poll();
     guards_.clear();
@@ -60,8 +65,22 @@ void Server::accept() {
                                                          tcp::socket socket) {
         if (ec == net::error::operation_aborted || stopping_ || !acceptor_.is_open()) return;
         if (ec) {
-            logger_.warn("accept failed", {{"error", ec.message()}});
-        } else if (open_.load() >= options_.max_connections && !evict_idle_session()) {
+            // Out of descriptors (EMFILE, ENFILE) or buffers: the pending connection stays in
+            // the backlog and accept would fail again at once. Pause instead of spinning (and
+            // logging) at 100% CPU; connections that end free descriptors meanwhile.
+            if (!accept_failing_) logger_.warn("accept failed, pausing", {{"error", ec.message()}});
+            accept_failing_ = true;
+            accept_pause_.expires_after(std::chrono::milliseconds(100));
+            accept_pause_.async_wait([this](boost::system::error_code wait) {
+                if (!wait && !stopping_) accept();
+            });
+            return;
+        }
+        if (accept_failing_) {
+            logger_.info("accepting again");
+            accept_failing_ = false;
+        }
+        if (open_.load() >= options_.max_connections && !evict_idle_session()) {
             // Over the cap, every connection busy: refuse at once rather than queue (clients
             // retry elsewhere).
             boost::system::error_code ignored;
@@ -141,6 +160,7 @@ void Server::stop() {
         if (stopping_.exchange(true)) return;
         boost::system::error_code ignored;
         acceptor_.close(ignored);
+        accept_pause_.cancel();
         std::vector<std::shared_ptr<SessionBase>> live;
         {
             std::lock_guard lock(sessions_mutex_);

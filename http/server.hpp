@@ -15,6 +15,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "core/logger.hpp"
 #include "core/result.hpp"
@@ -91,6 +92,8 @@ private:
     Logger& logger_;
     boost::asio::io_context ioc_;
     boost::asio::ip::tcp::acceptor acceptor_;
+    boost::asio::steady_timer accept_pause_;  // after a failed accept (out of descriptors)
+    bool accept_failing_ = false;             // logged once per run of failures
     std::vector<std::unique_ptr<boost::asio::io_context>> workers_;
     std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
     std::size_t next_worker_ = 0;  // round robin, touched only by the accept loop

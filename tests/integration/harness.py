@@ -466,8 +466,8 @@ def run_tanda(*args, timeout=60, **kw):
 class Server:
     """`tanda serve --config F` (or any tanda command that listens) as a child process."""
 
-    def __init__(self, args, workdir, name="serve"):
-        self.args, self.workdir = args, workdir
+    def __init__(self, args, workdir, name="serve", preexec_fn=None):
+        self.args, self.workdir, self.preexec_fn = args, workdir, preexec_fn
         self.stderr_path = os.path.join(workdir, f"{name}.stderr")
         self.stdout_path = os.path.join(workdir, f"{name}.stdout")
         self.proc = None
@@ -479,7 +479,8 @@ class Server:
         self._err = open(self.stderr_path, "wb")
         self._out = open(self.stdout_path, "wb")
         self.proc = subprocess.Popen([tanda_bin(), *self.args], stdin=subprocess.DEVNULL,
-                                     stdout=self._out, stderr=self._err, cwd=self.workdir)
+                                     stdout=self._out, stderr=self._err, cwd=self.workdir,
+                                     preexec_fn=self.preexec_fn)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             m = re.search(r"msg=listening\b.*?\bport=\"?(\d+)", self.stderr())

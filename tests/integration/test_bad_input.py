@@ -4,12 +4,14 @@ Also HTTP keep-alive and pipelining."""
 import base64
 import http.client
 import os
+import resource
 import socket
+import time
 import unittest
 
 from cryptography.x509 import ocsp
 
-from harness import (ResponderTestCase, build_request, cert_id, der_octets, der_oid, der_seq,
+from harness import (Fixture, ResponderTestCase, Server, build_request, cert_id, der_octets, der_oid, der_seq,
                      single_request)
 
 MALFORMED = ocsp.OCSPResponseStatus.MALFORMED_REQUEST
@@ -289,3 +291,44 @@ class NonceRequiredTest(ResponderTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class DescriptorExhaustionTest(unittest.TestCase):
+    """Out of file descriptors, accept fails: the server pauses accepting (one log line, no
+    busy loop) and takes connections again once descriptors are free."""
+
+    def test_accept_pauses_and_recovers(self):
+        fx = Fixture()
+        self.addCleanup(fx.close)
+        limit = lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (96, 96))
+        fx.server = Server(["serve", "--config", fx.config_path], fx.tmp, preexec_fn=limit)
+        fx.server.start()
+        self.assertRegex(fx.server.stderr(), r"descriptor limit below the configured connections"
+                                             r".* limit=96 ")
+        held = []
+        self.addCleanup(lambda: [s.close() for s in held])
+        for _ in range(150):
+            held.append(socket.create_connection(("127.0.0.1", fx.server.port), timeout=5))
+        time.sleep(1.5)  # ~15 retries if it pauses 100 ms; thousands of failures if it spins
+        err = fx.server.stderr()
+        self.assertEqual(err.count("accept failed, pausing"), 1, err[-2000:])
+        for s in held:
+            s.close()
+        held.clear()
+        ca = fx.pki.ecdsa
+        der = single_request(ca.cert, ca.leaves["good"].serial)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", fx.server.port, timeout=5)
+                conn.request("POST", "/", der, {"Content-Type": "application/ocsp-request"})
+                body = conn.getresponse().read()
+                conn.close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        resp = ocsp.load_der_ocsp_response(body)
+        self.assertEqual(resp.certificate_status, ocsp.OCSPCertStatus.GOOD)
+        self.assertIn("msg=\"accepting again\"", fx.server.stderr())
