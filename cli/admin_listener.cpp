@@ -37,19 +37,12 @@ Result<std::unique_ptr<AdminListener>> AdminListener::start(
                                                     const std::string&) {
         auth->on_handshake_failure(remote);
     };
-    l->server_ = std::make_unique<http::Server>(o.listen, l->router_, logger, std::move(server_tls));
-    if (auto ok = l->server_->listen(); !ok) {
-        return tl::unexpected(ok.error().with_context("admin listener"));
+    auto server = std::make_unique<http::Server>(o.listen, l->router_, logger,
+                                                 std::move(server_tls));
+    if (auto ok = l->listener_.start(std::move(server), "admin", o.listen, logger); !ok) {
+        return tl::unexpected(ok.error());
     }
-    logger.info("admin listening", {{"address", o.listen.address},
-                                    {"port", std::to_string(l->server_->port())}});
-    l->thread_ = std::thread([server = l->server_.get()] { server->run(); });
     return l;
-}
-
-AdminListener::~AdminListener() {
-    if (server_) server_->stop();
-    if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace tanda::cli

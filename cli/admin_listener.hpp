@@ -3,11 +3,11 @@
 #pragma once
 
 #include <memory>
-#include <thread>
 
 #include "admin/admin_routes.hpp"
 #include "config/config.hpp"
 #include "core/metrics.hpp"
+#include "cli/background_listener.hpp"
 #include "http/server.hpp"
 #include "responder/ca_registry.hpp"
 
@@ -23,19 +23,17 @@ public:
         storage::RevocationIndex& index, const Clock& clock, Logger& logger,
         const admin::CrlPublicationSource* crl, admin::CrlGenerator* generator,
         metrics::Registry* metrics = nullptr);
-    ~AdminListener();  // stops and joins
 
-    unsigned short port() const { return server_->port(); }
-    const http::Server& server() const { return *server_; }
-    void stop() { server_->stop(); }
+    unsigned short port() const { return listener_.server().port(); }
+    const http::Server& server() const { return listener_.server(); }
+    void stop() { listener_.stop(); }
 
 private:
     AdminListener() = default;
     std::unique_ptr<admin::AdminService> service_;
     std::unique_ptr<admin::Authenticator> auth_;
     http::Router router_;
-    std::unique_ptr<http::Server> server_;
-    std::thread thread_;
+    BackgroundListener listener_;  // declared last: stopped and joined first
 };
 
 }  // namespace tanda::cli

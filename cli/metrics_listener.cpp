@@ -16,19 +16,11 @@ Result<std::unique_ptr<MetricsListener>> MetricsListener::start(
                          res.prepare_payload();
                          return res;
                      });
-    l->server_ = std::make_unique<http::Server>(options.listen, l->router_, logger);
-    if (auto ok = l->server_->listen(); !ok) {
-        return tl::unexpected(ok.error().with_context("metrics listener"));
+    auto server = std::make_unique<http::Server>(options.listen, l->router_, logger);
+    if (auto ok = l->listener_.start(std::move(server), "metrics", options.listen, logger); !ok) {
+        return tl::unexpected(ok.error());
     }
-    logger.info("metrics listening", {{"address", options.listen.address},
-                                      {"port", std::to_string(l->server_->port())}});
-    l->thread_ = std::thread([server = l->server_.get()] { server->run(); });
     return l;
-}
-
-MetricsListener::~MetricsListener() {
-    if (server_) server_->stop();
-    if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace tanda::cli

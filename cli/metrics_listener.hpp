@@ -3,10 +3,10 @@
 #pragma once
 
 #include <memory>
-#include <thread>
 
 #include "config/config.hpp"
 #include "core/metrics.hpp"
+#include "cli/background_listener.hpp"
 #include "http/server.hpp"
 
 namespace tanda::cli {
@@ -17,17 +17,15 @@ public:
     // outlive the listener.
     [[nodiscard]] static Result<std::unique_ptr<MetricsListener>> start(
         const config::MetricsOptions& options, const metrics::Registry& registry, Logger& logger);
-    ~MetricsListener();  // stops and joins
 
-    unsigned short port() const { return server_->port(); }
-    const http::Server& server() const { return *server_; }
-    void stop() { server_->stop(); }
+    unsigned short port() const { return listener_.server().port(); }
+    const http::Server& server() const { return listener_.server(); }
+    void stop() { listener_.stop(); }
 
 private:
     MetricsListener() = default;
     http::Router router_;
-    std::unique_ptr<http::Server> server_;
-    std::thread thread_;
+    BackgroundListener listener_;  // declared last: stopped and joined first
 };
 
 }  // namespace tanda::cli
