@@ -12,6 +12,8 @@ packages=(
   catch2 openssl gnutls-bin python3 python3-cryptography lmdb-utils
   # tests: promtool checks /metrics, and a real Prometheus server scrapes it
   prometheus
+  # fuzzing (make fuzz-smoke): clang with libFuzzer and the sanitizer runtimes
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()
