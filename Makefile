@@ -7,8 +7,12 @@ JOBS ?= $(shell nproc)
 
 SANITIZE_DIR ?= build-asan
 PREFIX ?= /usr/local
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_PARALLEL ?= 2
+FUZZ_CXX ?= clang++-14
 
-.PHONY: all deps build test test-sanitize demo install package clean
+.PHONY: all deps build test test-sanitize fuzz-smoke demo install package clean
 
 all: build
 
@@ -19,15 +23,27 @@ build: deps
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# Every test: Catch2 unit tests per library and the integration tests with real clients.
+# Every test: Catch2 unit tests per library and the integration tests with real clients, then
+# a short run of each fuzz target when clang is installed (install-deps.sh installs it).
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	@if command -v $(FUZZ_CXX) >/dev/null; then $(MAKE) --no-print-directory fuzz-smoke; \
+	else echo "make test: $(FUZZ_CXX) not found, fuzz-smoke skipped"; fi
 
 # The same tests against an AddressSanitizer + UndefinedBehaviorSanitizer build (CI runs it too).
 test-sanitize: deps
 	cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTANDA_SANITIZE=ON
 	cmake --build $(SANITIZE_DIR) -j $(JOBS)
 	cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+# libFuzzer targets (fuzz/, tests/fuzz/README.md): a clang build with ASan+UBSan, then each
+# target for FUZZ_SECONDS from a temp copy of its seed corpus, FUZZ_PARALLEL at a time. Fails on
+# any crash, leak, timeout or sanitizer report; the crashing input lands in $(FUZZ_DIR)/fuzz-artifacts.
+fuzz-smoke: deps
+	cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_COMPILER=$(FUZZ_CXX) -DTANDA_FUZZ=ON -DTANDA_BUILD_TESTS=OFF
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
+	FUZZ_PARALLEL=$(FUZZ_PARALLEL) tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 # A demo CA on 127.0.0.1:$(DEMO_PORT); prints the openssl commands that query it.
 demo: deps
@@ -51,4 +67,4 @@ package: deps
 	@ls $(RELEASE_DIR)/*.deb
 
 clean:
-	rm -rf $(BUILD_DIR) $(RELEASE_DIR) $(SANITIZE_DIR)
+	rm -rf $(BUILD_DIR) $(RELEASE_DIR) $(SANITIZE_DIR) $(FUZZ_DIR)

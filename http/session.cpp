@@ -17,19 +17,33 @@ std::string remote_of(const net::ip::tcp::socket& socket) {
     return ec ? std::string() : remote.address().to_string() + ":" + std::to_string(remote.port());
 }
 
+// The stream of either kind of session. Both constructors build theirs here, so each compiles for
+// both streams: clang 14 instantiates the constructor whose requires-clause is false at the
+// `template class Session<...>` below (C++20 skips it) and cannot find kTls in out-of-line
+// requires-clauses, hence is_same_v there.
+template <class Stream>
+Stream open_stream(net::ip::tcp::socket&& socket, net::ssl::context* tls) {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+        return Stream(std::move(socket), *tls);
+    } else {
+        (void)tls;
+        return Stream(std::move(socket));
+    }
+}
+
 }  // namespace
 
 template <class Stream>
 Session<Stream>::Session(net::ip::tcp::socket&& socket, Server& server)
-    requires(!kTls)
-    : stream_(std::move(socket)), server_(server) {
+    requires(!std::is_same_v<Stream, TlsStream>)
+    : stream_(open_stream<Stream>(std::move(socket), nullptr)), server_(server) {
     remote_address_ = remote_of(tcp().socket());
 }
 
 template <class Stream>
 Session<Stream>::Session(net::ip::tcp::socket&& socket, Server& server, net::ssl::context& tls)
-    requires(kTls)
-    : stream_(std::move(socket), tls), server_(server) {
+    requires(std::is_same_v<Stream, TlsStream>)
+    : stream_(open_stream<Stream>(std::move(socket), &tls)), server_(server) {
     remote_address_ = remote_of(tcp().socket());
 }
 

@@ -38,9 +38,9 @@ public:
     static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
     Session(boost::asio::ip::tcp::socket&& socket, Server& server)
-        requires(!kTls);
+        requires(!std::is_same_v<Stream, TlsStream>);
     Session(boost::asio::ip::tcp::socket&& socket, Server& server, boost::asio::ssl::context& tls)
-        requires(kTls);
+        requires(std::is_same_v<Stream, TlsStream>);
     ~Session() override;
     void start();
     void close_if_idle() override;

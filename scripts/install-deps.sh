@@ -15,6 +15,8 @@ packages=(
   # packaging tests: systemd-analyze/sysusers/tmpfiles, dpkg-shlibdeps for cpack, groff for the
   # man page
   systemd dpkg-dev groff-base
+  # fuzzing (make fuzz-smoke): clang with libFuzzer and the sanitizer runtimes
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

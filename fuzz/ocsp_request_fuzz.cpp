@@ -1,0 +1,50 @@
+// OCSP request bodies (POST, or GET after base64) are the responder's most exposed input.
+// Properties checked on every input:
+//  - parse_ocsp_request() returns (no crash, leak or sanitizer report) and leaves nothing on the
+//    OpenSSL error queue (its header's contract: the queue is per thread and would leak into the
+//    next request's error reporting);
+//  - differential: whenever the zero-allocation scanner scan_simple_ocsp_request() accepts an
+//    input, the strict parser accepts it too, with exactly one CertID and the same hash
+//    algorithm, issuer name hash, issuer key hash, serial and CertID bytes. The fast path answers
+//    from the cache on the scanner's reading, so any disagreement is a wrong OCSP answer.
+#include <algorithm>
+
+#include <openssl/err.h>
+
+#include "fuzz/fuzz_check.hpp"
+#include "pki/ocsp_request.hpp"
+#include "pki/ocsp_request_scan.hpp"
+
+using tanda::fuzz::check;
+
+namespace {
+
+bool same(tanda::ByteView a, tanda::ByteView b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end());
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    tanda::ByteView der(reinterpret_cast<const std::byte*>(data), size);
+    auto parsed = tanda::pki::parse_ocsp_request(der, tanda::pki::RequestLimits{});
+    check(ERR_peek_error() == 0, "parse_ocsp_request left an error on the OpenSSL queue");
+    if (parsed) {
+        check(!parsed->certs.empty(), "accepted a request without CertIDs");
+        check(parsed->certs.size() <= tanda::pki::RequestLimits{}.max_certs,
+              "accepted more CertIDs than the limit");
+    }
+
+    auto scanned = tanda::pki::scan_simple_ocsp_request(der);
+    if (!scanned) return 0;
+    check(parsed.has_value(), "scanner accepted what the strict parser rejects");
+    check(parsed->certs.size() == 1, "scanner accepted a request the parser reads as several");
+    check(!parsed->nonce, "scanner accepted a request with a nonce");
+    const auto& c = parsed->certs[0];
+    check(c.hash == scanned->hash, "hash algorithm differs");
+    check(same(c.name_hash, scanned->name_hash), "issuer name hash differs");
+    check(same(c.key_hash, scanned->key_hash), "issuer key hash differs");
+    check(c.serial == tanda::Serial::from_magnitude(scanned->serial), "serial differs");
+    check(same(c.cert_id_der, scanned->cert_id_der), "CertID bytes differ");
+    return 0;
+}
