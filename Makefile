@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc)
 SANITIZE_DIR ?= build-asan
 PREFIX ?= /usr/local
 FUZZ_DIR ?= build-fuzz
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= smoke
 FUZZ_PARALLEL ?= 2
 FUZZ_CXX ?= clang++-14
 
@@ -37,7 +37,9 @@ test-sanitize: deps
 	cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
 # libFuzzer targets (fuzz/, tests/fuzz/README.md): a clang build with ASan+UBSan, then each
-# target for FUZZ_SECONDS from a temp copy of its seed corpus, FUZZ_PARALLEL at a time. Fails on
+# target from a temp copy of its seed corpus, FUZZ_PARALLEL at a time: by default a fixed seed and
+# a fixed number of executions (about a minute each), FUZZ_SECONDS=N for N seconds from a random
+# seed instead. Fails on
 # any crash, leak, timeout or sanitizer report; the crashing input lands in $(FUZZ_DIR)/fuzz-artifacts.
 fuzz-smoke: deps
 	cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

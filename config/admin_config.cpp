@@ -35,7 +35,7 @@ void read_role(YamlReader& r, const YAML::Node& node, admin::AdminOptions& a) {
     if (!r.expect_map(node, "an admin role", {"role", "subject", "spki_sha256"})) return;
     if (auto i = r.read_choice(node, "role", {"auditor", "operator"})) {
         b.role = static_cast<admin::Role>(*i);
-    } else if (!node["role"].IsDefined()) {
+    } else if (!YamlReader::has_value(node, "role")) {
         r.problem(node, "an admin role needs 'role: operator' or 'role: auditor'");
     }
     r.read_string(node, "subject", b.subject);
@@ -74,7 +74,9 @@ void read_admin(YamlReader& r, const YAML::Node& node, Config& c) {
     a.enabled = true;
     if (node["listen"].IsDefined()) read_admin_listen(r, node["listen"], a);
     for (const char* key : {"server_certificate", "server_key", "client_ca"}) {
-        if (!node[key].IsDefined()) r.problem(node, std::string("'admin' needs '") + key + "'");
+        if (!YamlReader::has_value(node, key)) {
+            r.problem(node, std::string("'admin' needs '") + key + "'");
+        }
     }
     r.read_path(node, "server_certificate", a.server_certificate);
     r.read_path(node, "server_key", a.server_key);

@@ -123,8 +123,9 @@ responder::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
                       ca.name + "'");
     }
     for (const char* key : {"issuer_certificate", "signer_key"}) {
-        if (!node[key].IsDefined()) r.problem(node, std::string("CA '") + ca.name +
-                                                        "' needs '" + key + "'");
+        if (!YamlReader::has_value(node, key)) {
+            r.problem(node, std::string("CA '") + ca.name + "' needs '" + key + "'");
+        }
     }
     r.read_path(node, "issuer_certificate", ca.issuer_certificate);
     r.read_path(node, "signer_certificate", ca.signer_certificate);

@@ -29,6 +29,13 @@ public:
     bool expect_map(const YAML::Node& node, const std::string& what,
                     const std::set<std::string>& allowed);
 
+    // Whether map[key] holds a value: a key left empty (`signer_key:`) or `~` is null in YAML,
+    // which the readers below treat as absent, so a required key must be checked with this.
+    static bool has_value(const YAML::Node& map, const std::string& key) {
+        const YAML::Node node = map[key];
+        return node.IsDefined() && !node.IsNull();
+    }
+
     // Each reads map[key] when present into `out`, leaving `out` untouched when absent or bad.
     void read_string(const YAML::Node& map, const std::string& key, std::string& out);
     void read_bool(const YAML::Node& map, const std::string& key, bool& out);

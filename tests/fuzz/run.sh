@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer targets of a TANDA_FUZZ build, each from a copy of its seed corpus in a temp
 # dir (the repo's corpus is never modified), and fails on any crash, leak, timeout or sanitizer
-# report. Usage: tests/fuzz/run.sh BUILD_DIR [SECONDS] [TARGET...]
+# report. Usage: tests/fuzz/run.sh BUILD_DIR [SECONDS|smoke] [TARGET...]
+#   smoke            instead of SECONDS: a fixed seed and a fixed number of executions per target
+#                    (about a minute each here), so the run is the same on every machine and a CI
+#                    failure reproduces locally with the command it prints
+#   FUZZ_SEED=N      libFuzzer's -seed (smoke mode defaults to 1; otherwise random)
 #   FUZZ_PARALLEL=N  targets run N at a time (default 1)
 #   FUZZ_NICE=N      run them under `nice -n N` (default 0)
 #   FUZZ_KEEP=DIR    keep each run's grown corpus and log under DIR instead of a temp dir
@@ -15,6 +19,13 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(ocsp_request ocsp_get_path index_txt admin_json config)
 parallel=${FUZZ_PARALLEL:-1}
 nice_level=${FUZZ_NICE:-0}
+seed=${FUZZ_SEED:-}
+if [ "$seconds" = smoke ]; then
+    seed=${seed:-1}
+elif ! [[ "$seconds" =~ ^[0-9]+$ ]]; then
+    echo "run.sh: SECONDS must be a whole number or 'smoke', not '$seconds'" >&2
+    exit 2
+fi
 
 # Longest input per target: a few times the largest real one (an OCSP POST body and a GET URL
 # are capped at 16 KiB / 4 KiB by the listener; the example config is 8.4 KB).
@@ -22,6 +33,18 @@ max_len() {
     case $1 in
         config) echo 12288 ;;
         *) echo 4096 ;;
+    esac
+}
+
+# Executions per target in smoke mode: about a minute each on the 2-core development machine
+# (exec/s from a fresh seed corpus; see README.md).
+smoke_runs() {
+    case $1 in
+        ocsp_request) echo 4000000 ;;
+        ocsp_get_path) echo 3000000 ;;
+        index_txt) echo 800000 ;;
+        admin_json) echo 1500000 ;;
+        config) echo 60000 ;;
     esac
 }
 
@@ -36,7 +59,12 @@ run_one() {
     cp "$here/corpus/$t/"* "$dir/corpus/"
     local args=(-max_len="$(max_len "$t")" -timeout=10 -rss_limit_mb=2048
                 -artifact_prefix="$dir/artifacts/" -print_final_stats=1)
-    [ "$seconds" -gt 0 ] && args+=(-max_total_time="$seconds")
+    if [ "$seconds" = smoke ]; then
+        args+=(-runs="$(smoke_runs "$t")")
+    elif [ "$seconds" -gt 0 ]; then
+        args+=(-max_total_time="$seconds")
+    fi
+    [ -n "$seed" ] && args+=(-seed="$seed")
     [ -f "$here/dict/$t.dict" ] && args+=(-dict="$here/dict/$t.dict")
     # shellcheck disable=SC2086
     if nice -n "$nice_level" "$bin" "${args[@]}" ${FUZZ_FLAGS:-} "$dir/corpus" >"$dir/log" 2>&1 &&
@@ -51,6 +79,8 @@ run_one() {
     fi
     echo "fuzz $t: FAILED; the last lines of its log ($dir/log):" >&2
     tail -40 "$dir/log" >&2
+    echo "fuzz $t: $(grep -m1 '^INFO: Seed:' "$dir/log" || echo 'no seed line')" \
+         "(rerun: FUZZ_SEED=<seed> tests/fuzz/run.sh $build $seconds $t)" >&2
     mkdir -p "$build/fuzz-artifacts"
     cp "$dir/artifacts/"* "$build/fuzz-artifacts/" 2>/dev/null &&
         echo "fuzz $t: crashing input(s) copied to $build/fuzz-artifacts/" >&2

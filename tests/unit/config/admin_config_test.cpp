@@ -84,4 +84,11 @@ TEST_CASE("admin section problems carry their line", "[config][admin]") {
     CHECK(all.find("colour") != std::string::npos);
     CHECK(problems_of(kBase + "admin:\n  server_certificate: a\n  server_key: b\n  client_ca: c\n")
               .find("'admin.roles' must list") != std::string::npos);
+    // Left empty is null, not a path.
+    CHECK(problems_of(kBase + "admin:\n  server_certificate: a\n  server_key:\n  client_ca: c\n"
+                              "  roles: [{role: auditor, subject: CN=A}]\n")
+              .find("'admin' needs 'server_key'") != std::string::npos);
+    CHECK(problems_of(kBase + "admin:\n  server_certificate: a\n  server_key: b\n  client_ca: c\n"
+                              "  roles: [{role: ~, subject: CN=A}]\n")
+              .find("needs 'role: operator' or 'role: auditor'") != std::string::npos);
 }

@@ -142,6 +142,11 @@ TEST_CASE("structural problems", "[config]") {
         {"storage: {path: d}\n", "'cas' is required"},
         {"cas:\n  - {name: a, issuer_certificate: c, signer_key: k}\n", "'storage.path' is required"},
         {"storage: {path: d}\ncas: []\n", "'cas' must be a non-empty list"},
+        // A required key left empty is null in YAML, not a path (found by the config fuzzer).
+        {"storage: {path: d}\ncas:\n  - {name: a, issuer_certificate: c, signer_key: }\n",
+         "tanda.yaml:3: CA 'a' needs 'signer_key'"},
+        {"storage: {path: d}\ncas:\n  - {name: a, issuer_certificate: ~, signer_key: k}\n",
+         "tanda.yaml:3: CA 'a' needs 'issuer_certificate'"},
         {"storage: {path: d}\ncas:\n  - {name: a, issuer_certificate: c, signer_key: k}\n"
          "  - {name: a, issuer_certificate: c, signer_key: k}\n",
          "tanda.yaml:4: duplicate CA name 'a'"},
