@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <numeric>
 
 namespace tanda::admin {
 
@@ -30,20 +31,26 @@ Result<ImportStats> import_entries(storage::RevocationIndex& index, storage::Iss
     stats.entries = entries.size();
     // Key order makes LMDB's page writes sequential; folding duplicates (a serial in both the
     // index and a certificate file) keeps one change per record and the import order-free.
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](const IndexEntry& a, const IndexEntry& b) { return a.serial < b.serial; });
+    // Positions are sorted, not the entries: a stable sort of the entries themselves needs a
+    // second copy of all of them (2.5 GB at 10 million), and page faults on it were most of the
+    // import's system time. Ties are broken by position, so equal serials keep input order.
+    std::vector<std::size_t> order(entries.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        const auto& sa = entries[a].serial;
+        const auto& sb = entries[b].serial;
+        return sa < sb || (!(sb < sa) && a < b);
+    });
     std::size_t kept = 0;
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-        if (kept > 0 && entries[kept - 1].serial == entries[i].serial) {
-            if (auto merged = merge_import(entries[kept - 1].record, entries[i].record)) {
-                entries[kept - 1].record = *merged;
-            }
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        if (kept > 0 && entries[order[kept - 1]].serial == entries[order[i]].serial) {
+            auto& first = entries[order[kept - 1]].record;
+            if (auto merged = merge_import(first, entries[order[i]].record)) first = *merged;
         } else {
-            if (kept != i) entries[kept] = std::move(entries[i]);
-            ++kept;
+            order[kept++] = order[i];
         }
     }
-    entries.resize(kept);
+    order.resize(kept);
     std::vector<storage::Change> changes;
     changes.reserve(std::min(chunk, entries.size()));
     auto flush = [&]() -> Result<void> {
@@ -56,8 +63,8 @@ Result<ImportStats> import_entries(storage::RevocationIndex& index, storage::Iss
         changes.clear();
         return {};
     };
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-        const auto& e = entries[i];
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        const auto& e = entries[order[i]];
         auto stored = index.find(issuer, e.serial);
         if (!stored) return tl::unexpected(stored.error());
         auto merged = merge_import(*stored, e.record);
@@ -70,15 +77,15 @@ Result<ImportStats> import_entries(storage::RevocationIndex& index, storage::Iss
             auto kind = merged->state == CertState::revoked ? storage::ChangeKind::revoke
                         : *stored ? storage::ChangeKind::update
                                   : storage::ChangeKind::register_certificate;
-            changes.push_back(storage::Change{kind, issuer, e.serial, *merged});
+            changes.push_back(storage::Change{kind, issuer, e.serial, std::move(*merged)});
         }
         if (changes.size() >= chunk) {
             if (auto ok = flush(); !ok) return tl::unexpected(ok.error());
-            if (progress) progress(i + 1, entries.size());
+            if (progress) progress(i + 1, order.size());
         }
     }
     if (auto ok = flush(); !ok) return tl::unexpected(ok.error());
-    if (progress) progress(entries.size(), entries.size());
+    if (progress) progress(order.size(), order.size());
     return stats;
 }
 
