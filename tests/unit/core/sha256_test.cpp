@@ -1,7 +1,11 @@
 #include "core/sha256.hpp"
 
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <random>
 #include <string>
+
+#include "core/sha256_blocks.hpp"
 
 namespace {
 
@@ -55,6 +59,40 @@ TEST_CASE("SHA-256 incremental updates equal one-shot hashing", "[sha256]") {
         tanda::Sha256 h;
         h.update(tanda::as_bytes(std::string_view(input).substr(0, split)));
         h.update(tanda::as_bytes(std::string_view(input).substr(split)));
+        CHECK(h.finish() == expected);
+    }
+}
+
+TEST_CASE("SHA-256 blocks: the SHA-NI path equals the portable one", "[sha256]") {
+    if (!tanda::sha256_blocks::accelerated_available()) {
+        WARN("this CPU has no SHA extensions; only the portable path ran");
+        return;
+    }
+    std::mt19937_64 random(20261130);
+    for (int round = 0; round < 2000; ++round) {
+        std::uint8_t block[64];
+        for (auto& b : block) b = static_cast<std::uint8_t>(random());
+        std::uint32_t a[8], b[8];
+        for (int i = 0; i < 8; ++i) a[i] = b[i] = static_cast<std::uint32_t>(random());
+        tanda::sha256_blocks::portable(a, block);
+        tanda::sha256_blocks::accelerated(b, block);
+        REQUIRE(std::equal(a, a + 8, b));
+    }
+}
+
+TEST_CASE("SHA-256 of inputs fed in uneven pieces equals one-shot hashing", "[sha256]") {
+    std::mt19937_64 random(7);
+    std::string input(1000, '\0');
+    for (auto& c : input) c = static_cast<char>(random());
+    for (std::size_t length : {0u, 1u, 63u, 64u, 65u, 127u, 128u, 129u, 1000u}) {
+        const std::string_view whole = std::string_view(input).substr(0, length);
+        const auto expected = tanda::Sha256::digest(tanda::as_bytes(whole));
+        tanda::Sha256 h;
+        for (std::size_t at = 0; at < length;) {
+            const std::size_t piece = std::min<std::size_t>(1 + random() % 150, length - at);
+            h.update(tanda::as_bytes(whole.substr(at, piece)));
+            at += piece;
+        }
         CHECK(h.finish() == expected);
     }
 }
