@@ -293,6 +293,10 @@ if __name__ == "__main__":
     unittest.main()
 
 
+@unittest.skipIf(os.environ.get("TANDA_SANITIZED") == "ON",
+                 "UBSan's vptr check probes memory with pipe(), which fails with the descriptors "
+                 "used up, so it reports a valid object as having an invalid vptr; the normal "
+                 "build runs this test")
 class DescriptorExhaustionTest(unittest.TestCase):
     """Out of file descriptors, accept fails: the server pauses accepting (one log line, no
     busy loop) and takes connections again once descriptors are free."""
