@@ -33,13 +33,11 @@ Result<ImportStats> import_entries(storage::RevocationIndex& index, storage::Iss
     // index and a certificate file) keeps one change per record and the import order-free.
     // Positions are sorted, not the entries: a stable sort of the entries themselves needs a
     // second copy of all of them (2.5 GB at 10 million), and page faults on it were most of the
-    // import's system time. Ties are broken by position, so equal serials keep input order.
+    // import's system time. Stable, so equal serials are merged in input order.
     std::vector<std::size_t> order(entries.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        const auto& sa = entries[a].serial;
-        const auto& sb = entries[b].serial;
-        return sa < sb || (!(sb < sa) && a < b);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return entries[a].serial < entries[b].serial;
     });
     std::size_t kept = 0;
     for (std::size_t i = 0; i < order.size(); ++i) {

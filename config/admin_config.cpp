@@ -73,11 +73,7 @@ void read_admin(YamlReader& r, const YAML::Node& node, Config& c) {
     }
     a.enabled = true;
     if (node["listen"].IsDefined()) read_admin_listen(r, node["listen"], a);
-    for (const char* key : {"server_certificate", "server_key", "client_ca"}) {
-        if (!YamlReader::has_value(node, key)) {
-            r.problem(node, std::string("'admin' needs '") + key + "'");
-        }
-    }
+    r.require(node, {"server_certificate", "server_key", "client_ca"}, "'admin'");
     r.read_path(node, "server_certificate", a.server_certificate);
     r.read_path(node, "server_key", a.server_key);
     r.read_path(node, "client_ca", a.client_ca);

@@ -122,11 +122,7 @@ responder::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
                   "CA 'name' must be 1-63 of a-z, 0-9, '_' or '-' (it appears in URLs), not '" +
                       ca.name + "'");
     }
-    for (const char* key : {"issuer_certificate", "signer_key"}) {
-        if (!YamlReader::has_value(node, key)) {
-            r.problem(node, std::string("CA '") + ca.name + "' needs '" + key + "'");
-        }
-    }
+    r.require(node, {"issuer_certificate", "signer_key"}, "CA '" + ca.name + "'");
     r.read_path(node, "issuer_certificate", ca.issuer_certificate);
     r.read_path(node, "signer_certificate", ca.signer_certificate);
     r.read_path(node, "signer_key", ca.signer_key);

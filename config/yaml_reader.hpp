@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <set>
 #include <string>
@@ -34,6 +35,13 @@ public:
     static bool has_value(const YAML::Node& map, const std::string& key) {
         const YAML::Node node = map[key];
         return node.IsDefined() && !node.IsNull();
+    }
+    // Records "<who> needs '<key>'" at `map` for each of `keys` without a value.
+    void require(const YAML::Node& map, std::initializer_list<const char*> keys,
+                 const std::string& who) {
+        for (const char* key : keys) {
+            if (!has_value(map, key)) problem(map, who + " needs '" + key + "'");
+        }
     }
 
     // Each reads map[key] when present into `out`, leaving `out` untouched when absent or bad.

@@ -4,7 +4,8 @@
 //  - no crash, leak, uncaught exception or sanitizer report;
 //  - every problem names the config file, a line within it (0 for the whole file) and a message;
 //  - an accepted config has what serving needs: a storage path and state dir (absolute), at least
-//    one CA, each with a name and absolute certificate and key paths, and sane listener limits.
+//    one CA, each with a name and absolute certificate and key paths, and sane listener limits;
+//    an enabled admin API has absolute TLS file paths and at least one role.
 #include <algorithm>
 #include <string>
 
@@ -46,6 +47,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
               "CA path not absolute");
         check(ca.max_certids > 0, "max_certids 0 accepted");
         check(ca.nonce_min_length <= ca.nonce_max_length, "nonce length range inverted");
+    }
+    if (c.admin.enabled) {
+        check(absolute(c.admin.server_certificate) && absolute(c.admin.server_key) &&
+                  absolute(c.admin.client_ca) && !c.admin.roles.empty(),
+              "admin API accepted without its TLS files or roles");
     }
     return 0;
 }

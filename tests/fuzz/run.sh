@@ -3,8 +3,8 @@
 # dir (the repo's corpus is never modified), and fails on any crash, leak, timeout or sanitizer
 # report. Usage: tests/fuzz/run.sh BUILD_DIR [SECONDS|smoke] [TARGET...]
 #   smoke            instead of SECONDS: a fixed seed and a fixed number of executions per target
-#                    (about a minute each here), so the run is the same on every machine and a CI
-#                    failure reproduces locally with the command it prints
+#                    (about a minute each here): the same amount of work on every machine, and
+#                    close to repeatable (coverage of uninstrumented libraries varies a little)
 #   FUZZ_SEED=N      libFuzzer's -seed (smoke mode defaults to 1; otherwise random)
 #   FUZZ_PARALLEL=N  targets run N at a time (default 1)
 #   FUZZ_NICE=N      run them under `nice -n N` (default 0)

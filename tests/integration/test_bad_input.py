@@ -289,11 +289,7 @@ class NonceRequiredTest(ResponderTestCase):
         self.assertEqual(resp.certificate_status, ocsp.OCSPCertStatus.GOOD)
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
-@unittest.skipIf(os.environ.get("TANDA_SANITIZED") == "ON",
+@unittest.skipIf(os.environ.get("TANDA_SANITIZED") == "1",
                  "UBSan's vptr check probes memory with pipe(), which fails with the descriptors "
                  "used up, so it reports a valid object as having an invalid vptr; the normal "
                  "build runs this test")
@@ -336,3 +332,7 @@ class DescriptorExhaustionTest(unittest.TestCase):
         resp = ocsp.load_der_ocsp_response(body)
         self.assertEqual(resp.certificate_status, ocsp.OCSPCertStatus.GOOD)
         self.assertIn("msg=\"accepting again\"", fx.server.stderr())
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -79,20 +79,3 @@ TEST_CASE("SHA-256 blocks: the SHA-NI path equals the portable one", "[sha256]")
         REQUIRE(std::equal(a, a + 8, b));
     }
 }
-
-TEST_CASE("SHA-256 of inputs fed in uneven pieces equals one-shot hashing", "[sha256]") {
-    std::mt19937_64 random(7);
-    std::string input(1000, '\0');
-    for (auto& c : input) c = static_cast<char>(random());
-    for (std::size_t length : {0u, 1u, 63u, 64u, 65u, 127u, 128u, 129u, 1000u}) {
-        const std::string_view whole = std::string_view(input).substr(0, length);
-        const auto expected = tanda::Sha256::digest(tanda::as_bytes(whole));
-        tanda::Sha256 h;
-        for (std::size_t at = 0; at < length;) {
-            const std::size_t piece = std::min<std::size_t>(1 + random() % 150, length - at);
-            h.update(tanda::as_bytes(whole.substr(at, piece)));
-            at += piece;
-        }
-        CHECK(h.finish() == expected);
-    }
-}
