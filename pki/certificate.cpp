@@ -272,6 +272,11 @@ bool PrivateKey::matches(const Certificate& cert) const {
     return ok;
 }
 
+bool PrivateKey::signs_quickly() const {
+    const int id = EVP_PKEY_get_base_id(handle_->get());
+    return id == EVP_PKEY_EC || id == EVP_PKEY_ED25519 || id == EVP_PKEY_ED448;
+}
+
 std::string PrivateKey::algorithm() const {
     EVP_PKEY* pkey = handle_->get();
     switch (EVP_PKEY_get_base_id(pkey)) {

@@ -60,6 +60,7 @@ OcspSigner::OcspSigner(Certificate cert, PrivateKey key, bool delegated,
       key_(std::move(key)),
       delegated_(delegated),
       algorithm_(key_.algorithm()),
+      quick_(key_.signs_quickly()),
       prepared_(std::move(prepared)) {}
 
 namespace {

@@ -61,6 +61,7 @@ public:
     const Certificate& certificate() const { return cert_; }
     bool delegated() const { return delegated_; }
     const std::string& algorithm() const { return algorithm_; }  // the key's: "EC-P-256", ...
+    bool signs_quickly() const { return quick_; }                // PrivateKey::signs_quickly
 
     struct Prepared;  // encoded responder parts and an initialised signing context
 
@@ -71,6 +72,7 @@ private:
     PrivateKey key_;
     bool delegated_ = false;
     std::string algorithm_;
+    bool quick_ = false;
     std::shared_ptr<const Prepared> prepared_;  // never null
 };
 

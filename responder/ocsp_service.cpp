@@ -65,7 +65,8 @@ void OcspService::respond(ByteView der, Done done) const {
                                                  Bytes(view->key_hash.begin(), view->key_hash.end()),
                                                  Serial::from_magnitude(view->serial),
                                                  Bytes(view->cert_id_der.begin(), view->cert_id_der.end())});
-                        sign_on_pool(std::move(refresh), key, [hit](auto) { hit->refreshing = false; });
+                        // On the pool: this request's answer is already here.
+                        sign(std::move(refresh), key, false, [hit](auto) { hit->refreshing = false; });
                     }
                     return done(std::move(hit));
                 }
@@ -82,11 +83,13 @@ void OcspService::respond(ByteView der, Done done) const {
         key.emplace(ca->issuer_id, first.serial.bytes());
         if (auto hit = cache_->find(*key, first.cert_id_der, now)) return done(std::move(hit));
     }
-    sign_on_pool(std::move(*request), key, std::move(done));
+    // Without a served CA the answer is an error, which costs nothing to make.
+    const bool quick = ca == nullptr || ca->signer.signs_quickly();
+    sign(std::move(*request), key, quick, std::move(done));
 }
 
-void OcspService::sign_on_pool(pki::OcspRequest request, std::optional<CacheKey> key,
-                               Done done) const {
+void OcspService::sign(pki::OcspRequest request, std::optional<CacheKey> key, bool here,
+                       Done done) const {
     // Read before the storage lookup so an invalidation in between refuses the insert, and
     // before live_ takes its registry snapshot so a reload's clear() refuses old signatures.
     const std::uint64_t generation = key ? cache_->generation(*key) : 0;
@@ -98,6 +101,7 @@ void OcspService::sign_on_pool(pki::OcspRequest request, std::optional<CacheKey>
         }
         done(std::move(served));
     };
+    if (here && pool_.try_run_here(task)) return;
     if (!pool_.try_submit(std::move(task))) done(error(Outcome::try_later));
 }
 

@@ -1,5 +1,6 @@
 // The OCSP path the public routes call: cached answers at once on the I/O thread, everything
-// else signed on the bounded pool (tryLater when it is full). Layers, as in Boulder: this
+// else signed within the bounded pool's limit (tryLater when it is full): on the I/O thread
+// when the signature is quick and a pool thread is idle, on a pool thread otherwise. Layers, as in Boulder: this
 // service -> ResponseCache -> SigningPool -> LiveResponder (storage lookup, policy, signing).
 #pragma once
 
@@ -27,8 +28,9 @@ public:
 
 class OcspService final : public AnswerSource {
 public:
-    // `done` runs on the calling thread for cache hits and refusals, on a pool thread for
-    // signed answers.
+    // `done` runs on the calling thread for cache hits, refusals and answers signed there
+    // (quick signatures while a pool thread is idle, SigningPool::try_run_here), on a pool
+    // thread for the other signed answers.
 
     // `cache` may be null (caching disabled). All references must outlive the service.
     // Each request reads one snapshot of `cas`; a reload that swaps it clears the cache after
@@ -48,8 +50,9 @@ public:
     static std::shared_ptr<const ServedAnswer> error(Outcome outcome);
 
 private:
-    // Signs `request` on the pool; caches the answer when `key` is set and the answer may be.
-    void sign_on_pool(pki::OcspRequest request, std::optional<CacheKey> key, Done done) const;
+    // Signs `request` on this thread when `here` and the pool has an idle thread, otherwise on
+    // the pool; caches the answer when `key` is set and the answer may be.
+    void sign(pki::OcspRequest request, std::optional<CacheKey> key, bool here, Done done) const;
     // Whether a request for `ca` without a nonce echo gets the same answer for everyone.
     static bool shareable(const ServedCa& ca, const pki::OcspRequest& request);
 

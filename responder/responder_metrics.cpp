@@ -54,6 +54,10 @@ void add_signing_pool_metrics(metrics::Registry& registry, const SigningPool& po
                     static_cast<double>(pool.refused()));
         out.gauge("tanda_signing_waiting", "Signing tasks in the waiting room.",
                   static_cast<double>(pool.waiting()));
+        out.counter("tanda_signing_inline_total",
+                    "Live answers signed on the I/O thread that received them (a quick key "
+                    "and an idle pool thread), without a hand-off to the pool.",
+                    static_cast<double>(pool.ran_here()));
     });
 }
 

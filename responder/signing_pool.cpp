@@ -35,6 +35,19 @@ bool SigningPool::try_submit(std::function<void()> task) {
     return true;
 }
 
+bool SigningPool::claim_idle() {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || !queue_.empty() || busy_ >= workers_.size()) return false;
+    ++busy_;
+    ++ran_here_;
+    return true;
+}
+
+void SigningPool::release() {
+    std::lock_guard lock(mutex_);
+    --busy_;
+}
+
 void SigningPool::work() {
     std::unique_lock lock(mutex_);
     for (;;) {
@@ -58,6 +71,11 @@ std::size_t SigningPool::waiting() const {
 std::uint64_t SigningPool::refused() const {
     std::lock_guard lock(mutex_);
     return refused_;
+}
+
+std::uint64_t SigningPool::ran_here() const {
+    std::lock_guard lock(mutex_);
+    return ran_here_;
 }
 
 }  // namespace tanda::responder

@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -26,12 +27,30 @@ public:
     // Queues `task`; false (task dropped) when every thread is busy and the room is full.
     bool try_submit(std::function<void()> task);
 
+    // Runs `task` on the calling thread, counted as one of the pool's busy threads, when a
+    // thread is idle and nobody waits: a quick signature (ECDSA, EdDSA: tens of microseconds)
+    // then skips two thread hand-offs. False, with `task` not run, otherwise.
+    template <class Task>
+    bool try_run_here(Task& task) {
+        if (!claim_idle()) return false;
+        struct Release {
+            SigningPool* pool;
+            ~Release() { pool->release(); }
+        } release{this};
+        task();
+        return true;
+    }
+
     unsigned threads() const { return static_cast<unsigned>(workers_.size()); }
     std::size_t waiting() const;
     std::uint64_t refused() const;
 
+    std::uint64_t ran_here() const;
+
 private:
     void work();
+    bool claim_idle();
+    void release();
 
     std::size_t waiting_room_;
     mutable std::mutex mutex_;
@@ -39,6 +58,7 @@ private:
     std::deque<std::function<void()>> queue_;
     std::size_t busy_ = 0;  // tasks being run
     std::uint64_t refused_ = 0;
+    std::uint64_t ran_here_ = 0;
     bool stopping_ = false;
     std::vector<std::thread> workers_;
 };

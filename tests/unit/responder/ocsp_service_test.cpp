@@ -89,6 +89,35 @@ TEST_CASE("answers with a nonce are signed for each request and never cached", "
     CHECK(f.cache->stats().entries == 0);
 }
 
+TEST_CASE("quick signatures are made on the calling thread while the pool is idle", "[service]") {
+    ServiceFixture f;
+    f.start_service();
+    // Which thread ran `done`, and the outcome it was given.
+    auto where = [&f](const Bytes& der) {
+        std::promise<std::pair<std::thread::id, Outcome>> p;
+        auto answered = p.get_future();
+        f.service->respond(der, [&p](auto served) {
+            p.set_value({std::this_thread::get_id(), served->answer.outcome});
+        });
+        REQUIRE(answered.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+        return answered.get();
+    };
+    const auto caller = std::this_thread::get_id();
+    test::RequestBuilder ec;
+    ec.add(EVP_sha1(), f.ec_good.cert, f.ec.cert()).nonce(Bytes(32, std::byte{7}));
+    auto [ec_thread, ec_outcome] = where(ec.der());
+    CHECK(ec_outcome == Outcome::good);
+    CHECK(ec_thread == caller);
+    CHECK(f.pool->ran_here() == 1);
+
+    test::RequestBuilder rsa;  // RSA takes a millisecond or more: never on the I/O thread
+    rsa.add(EVP_sha1(), f.rsa_good.cert, f.rsa.cert()).nonce(Bytes(32, std::byte{7}));
+    auto [rsa_thread, rsa_outcome] = where(rsa.der());
+    CHECK(rsa_outcome == Outcome::good);
+    CHECK(rsa_thread != caller);
+    CHECK(f.pool->ran_here() == 1);
+}
+
 TEST_CASE("a saturated signing pool answers tryLater at once", "[service]") {
     ServiceFixture f;
     f.start_service(1, 0);
