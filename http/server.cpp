@@ -80,7 +80,7 @@ void Server::accept() {
             logger_.info("accepting again");
             accept_failing_ = false;
         }
-        if (open_.load() >= options_.max_connections && !evict_idle_session()) {
+        if (open_.load() >= options_.max_connections && !make_room()) {
             // Over the cap, every connection busy: refuse at once rather than queue (clients
             // retry elsewhere).
             boost::system::error_code ignored;
@@ -105,20 +105,27 @@ void Server::on_session_start(SessionBase* s, const std::shared_ptr<SessionBase>
     sessions_.emplace(s, self);
 }
 
-bool Server::evict_idle_session() {
+bool Server::make_room() {
     // Like nginx at worker_connections: a connection waiting for its next request makes room
-    // for a new one, so silent connections cannot hold every slot until idle_timeout. The new
-    // connection is let in while the evicted one closes (a moment over the cap, by one each).
-    if (idle_.load() == 0) return false;
+    // for a new one, so silent connections cannot hold every slot until idle_timeout. Failing
+    // that, one stuck inside a request header for slow_header_grace (Apache's mod_reqtimeout
+    // keeps a minimum rate for the same reason), so trickled headers cannot hold them until
+    // header_timeout. Connections being answered are never closed. The new connection is let
+    // in while the evicted one closes (a moment over the cap, by one each).
+    const auto slow_before = std::chrono::steady_clock::now() - options_.slow_header_grace;
+    const bool any_idle = idle_.load() > 0;
     // Released after the lock: dropping the last reference runs on_session_end, which locks.
     std::vector<std::shared_ptr<SessionBase>> held;
     std::lock_guard lock(sessions_mutex_);
-    for (auto& [ptr, weak] : sessions_) {
-        auto s = weak.lock();
-        if (!s) continue;
-        const bool evicted = s->evict_if_idle();
-        held.push_back(std::move(s));
-        if (evicted) return true;
+    for (const bool idle_pass : {true, false}) {
+        if (idle_pass && !any_idle) continue;
+        for (auto& [ptr, weak] : sessions_) {
+            auto s = weak.lock();
+            if (!s) continue;
+            const bool evicted = idle_pass ? s->evict_if_idle() : s->evict_if_slow(slow_before);
+            held.push_back(std::move(s));
+            if (evicted) return true;
+        }
     }
     return false;
 }

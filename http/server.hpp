@@ -81,7 +81,7 @@ private:
     void accept();
     void on_session_start(SessionBase* s, const std::shared_ptr<SessionBase>& self);
     void on_session_end(SessionBase* s);
-    bool evict_idle_session();
+    bool make_room();
     std::chrono::seconds tls_handshake_timeout() const { return tls_.handshake_timeout; }
     void on_handshake_failure(const std::string& remote, const std::string& reason);
     void describe_peer(PeerCertificate& peer) const;

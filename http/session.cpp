@@ -105,6 +105,23 @@ bool Session<Stream>::evict_if_idle() {
 }
 
 template <class Stream>
+bool Session<Stream>::evict_if_slow(std::chrono::steady_clock::time_point before) {
+    const auto since = header_since_.load();
+    if (since == 0 || since > before.time_since_epoch().count() || evicting_.exchange(true)) {
+        return false;
+    }
+    net::dispatch(tcp().get_executor(), [self = this->shared_from_this()] {
+        if (self->header_since_ == 0) {
+            self->evicting_ = false;  // the header was completed first
+            return;
+        }
+        // Ends the pending header read; on_header then closes the connection.
+        self->tcp().close();
+    });
+    return true;
+}
+
+template <class Stream>
 void Session<Stream>::set_idle(bool idle) {
     if (idle_.exchange(idle) != idle) {
         if (idle) {
@@ -142,6 +159,7 @@ void Session<Stream>::on_first_bytes(beast::error_code ec, std::size_t n) {
 
 template <class Stream>
 void Session<Stream>::read_header() {
+    header_since_ = std::chrono::steady_clock::now().time_since_epoch().count();
     tcp().expires_after(server_.options_.header_timeout);
     beast_http::async_read_header(stream_, buffer_, *parser_,
                                   [self = this->shared_from_this()](beast::error_code ec,
@@ -152,6 +170,7 @@ void Session<Stream>::read_header() {
 
 template <class Stream>
 void Session<Stream>::on_header(beast::error_code ec) {
+    header_since_ = 0;
     if (ec == beast_http::error::header_limit) {
         return reject(Status::request_header_fields_too_large, "request header too large");
     }

@@ -30,6 +30,9 @@ public:
     // request and was not claimed before, claims it and closes it soon (as close_if_idle);
     // false when it is busy or already claimed.
     virtual bool evict_if_idle() = 0;
+    // At the cap: the same for a connection that started sending its current request header
+    // before `before` and has not finished it (a slowloris client, or a very slow one).
+    virtual bool evict_if_slow(std::chrono::steady_clock::time_point before) = 0;
 };
 
 template <class Stream>
@@ -45,6 +48,7 @@ public:
     void start();
     void close_if_idle() override;
     bool evict_if_idle() override;
+    bool evict_if_slow(std::chrono::steady_clock::time_point before) override;
 
 private:
     void on_handshake(boost::beast::error_code ec);
@@ -71,7 +75,9 @@ private:
     std::string remote_address_;
     std::optional<PeerCertificate> peer_;  // TLS: the client's certificate, if it sent one
     std::atomic<bool> idle_{false};      // written on the connection's context only
-    std::atomic<bool> evicting_{false};  // claimed by evict_if_idle
+    std::atomic<bool> evicting_{false};  // claimed by evict_if_idle or evict_if_slow
+    // When the current request's header began (steady_clock ticks), 0 outside a header.
+    std::atomic<std::chrono::steady_clock::rep> header_since_{0};
     bool complete_request_ = false;  // request_ is the request being answered (access log)
     std::chrono::steady_clock::time_point started_;  // its header was complete
 };

@@ -185,10 +185,11 @@ TEST_CASE("past the cap with every connection busy, new ones are refused until o
     http::ListenerOptions o;
     o.max_connections = 2;
     o.header_timeout = std::chrono::seconds(1);
+    o.slow_header_grace = std::chrono::seconds(30);
     RunningServer rs(o);
     auto a = rs.connect();
     auto b = rs.connect();
-    // Both are inside a request (a trickled header): neither may be evicted.
+    // Both are inside a request (a trickled header) and within the grace: neither may go.
     net::write(a, net::buffer(std::string("GET / HTTP/1.1\r\n")));
     net::write(b, net::buffer(std::string("GET / HTTP/1.1\r\n")));
     REQUIRE(settles_at(*rs.server, 2, 0));
@@ -199,6 +200,30 @@ TEST_CASE("past the cap with every connection busy, new ones are refused until o
     CHECK(closed_within(b, std::chrono::seconds(4)));
     auto d = rs.connect();
     CHECK(round_trip(d, "GET /d HTTP/1.1\r\nHost: x\r\n\r\n") == "200 /d:");
+}
+
+TEST_CASE("at the cap a connection stuck in its header past the grace makes room", "[server]") {
+    http::ListenerOptions o;
+    o.max_connections = 2;
+    o.header_timeout = std::chrono::seconds(30);
+    o.slow_header_grace = std::chrono::milliseconds(300);
+    RunningServer rs(o);
+    auto a = rs.connect();
+    auto b = rs.connect();
+    net::write(a, net::buffer(std::string("GET / HTTP/1.1\r\n")));
+    net::write(b, net::buffer(std::string("GET / HTTP/1.1\r\n")));
+    REQUIRE(settles_at(*rs.server, 2, 0));
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    // Long before header_timeout, a new client takes the place of one trickling client.
+    auto c = rs.connect();
+    CHECK(round_trip(c, "GET /c HTTP/1.1\r\nHost: x\r\n\r\n") == "200 /c:");
+    const bool a_closed = closed_within(a, std::chrono::seconds(2));
+    const bool b_closed = closed_within(b, std::chrono::seconds(a_closed ? 0 : 2));
+    CHECK(a_closed != b_closed);  // exactly one made room
+    // The one left may still finish its request.
+    auto& left = a_closed ? b : a;
+    left.non_blocking(false);  // closed_within made it non-blocking
+    CHECK(round_trip(left, "Host: x\r\n\r\n") == "200 /:");
 }
 
 TEST_CASE("stop closes idle connections and returns promptly", "[server]") {
