@@ -1,7 +1,11 @@
 #include "http/session.hpp"
 
-#include <boost/asio/dispatch.hpp>
+#include <array>
 
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/write.hpp>
+
+#include "http/response_head.hpp"
 #include "http/tls_context.hpp"
 
 namespace tanda::http {
@@ -21,6 +25,15 @@ std::string remote_of(const net::ip::tcp::socket& socket) {
 // both streams: clang 14 instantiates the constructor whose requires-clause is false at the
 // `template class Session<...>` below (C++20 skips it) and cannot find kTls in out-of-line
 // requires-clauses, hence is_same_v there.
+// A response's header and body as one buffer sequence. Not a std::array: Asio's consuming
+// buffers for a two-element std::array hand the stream an empty first buffer once the header is
+// written, on which Beast's flat_stream (under TLS) writes nothing, and the write ends early.
+struct HeadAndBody {
+    std::array<net::const_buffer, 2> parts;
+    const net::const_buffer* begin() const { return parts.data(); }
+    const net::const_buffer* end() const { return parts.data() + parts.size(); }
+};
+
 template <class Stream>
 Stream open_stream(net::ip::tcp::socket&& socket, net::ssl::context* tls) {
     if constexpr (std::is_same_v<Stream, TlsStream>) {
@@ -237,12 +250,16 @@ void Session<Stream>::respond(Response&& res) {
     if (server_.options_.access_log) log_access(res);
     bool close_after = !res.keep_alive();
     response_.emplace(std::move(res));
+    // Header and body in one gather write (response_head.hpp); head_ keeps its capacity.
+    render_head(*response_, head_);
+    const std::string_view body = response_->body().payload();
+    const HeadAndBody buffers{{net::buffer(head_), net::buffer(body.data(), body.size())}};
     tcp().expires_after(server_.options_.write_timeout);
-    beast_http::async_write(stream_, *response_,
-                            [self = this->shared_from_this(), close_after](beast::error_code ec,
-                                                                          std::size_t) {
-                                self->on_write(ec, close_after);
-                            });
+    net::async_write(stream_, buffers,
+                     [self = this->shared_from_this(), close_after](beast::error_code ec,
+                                                                   std::size_t) {
+                         self->on_write(ec, close_after);
+                     });
 }
 
 template <class Stream>

@@ -70,7 +70,8 @@ private:
     boost::beast::flat_buffer buffer_;
     std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
     Request request_;  // kept until its (possibly asynchronous) reply is written
-    std::optional<Response> response_;
+    std::optional<Response> response_;  // kept until written: its body is sent from it
+    std::string head_;                   // response_'s rendered status line and fields
     Server& server_;
     std::string remote_address_;
     std::optional<PeerCertificate> peer_;  // TLS: the client's certificate, if it sent one

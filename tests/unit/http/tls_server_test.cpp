@@ -46,6 +46,13 @@ struct TlsFiles {
     std::string path(const char* name) const { return (dir / name).string(); }
 };
 
+// Larger than a TLS record and than Beast's 16 KiB flattening limit, with no repeating period.
+std::string big_body() {
+    std::string body(100000, ' ');
+    for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + (i * 7 + i / 26) % 26);
+    return body;
+}
+
 // Echoes what the listener knows about the peer: "none", or "verified:<subject>" /
 // "rejected:<error>".
 struct RunningTlsServer {
@@ -59,7 +66,9 @@ struct RunningTlsServer {
         router.prefix("/", {http::Verb::get},
                       [](const http::Request& req, const http::RequestContext& ctx) {
                           http::Response res{http::Status::ok, req.version()};
-                          if (!ctx.peer) {
+                          if (req.target() == "/big") {
+                              res.body() = big_body();
+                          } else if (!ctx.peer) {
                               res.body() = "none";
                           } else if (ctx.peer->verified) {
                               res.body() = "verified:" + ctx.peer->subject;
@@ -88,10 +97,11 @@ struct RunningTlsServer {
         server->stop();
         thread.join();
     }
-    Result<http::Response> get(const http::TlsClientFiles& client) const {
+    Result<http::Response> get(const http::TlsClientFiles& client,
+                               const char* target = "/peer") const {
         auto c = http::TlsClient::create(client);
         if (!c) return tl::unexpected(c.error());
-        http::Request req{http::Verb::get, "/peer", 11};
+        http::Request req{http::Verb::get, target, 11};
         return c->send("127.0.0.1", std::to_string(server->port()), req, std::chrono::seconds(5));
     }
 };
@@ -105,6 +115,16 @@ TEST_CASE("TLS listener reports a verified client certificate to handlers", "[tl
                        files.path("client.key")});
     REQUIRE(res);
     CHECK(res->body() == "verified:CN=Operator One,O=Tanda Test,C=ID");
+}
+
+TEST_CASE("TLS listener writes a body larger than a TLS record whole", "[tls]") {
+    TlsFiles files;
+    RunningTlsServer rs(files);
+    auto res = rs.get({files.path("server-ca.pem"), files.path("client.pem"),
+                       files.path("client.key")}, "/big");
+    INFO((res ? std::string() : res.error().message));
+    REQUIRE(res);
+    CHECK(res->body() == big_body());
 }
 
 TEST_CASE("TLS listener completes the handshake without or with a foreign certificate",
