@@ -21,7 +21,7 @@ void read_listen(YamlReader& r, const YAML::Node& node, Config& c) {
                       {"address", "port", "path_prefix", "threads", "max_connections",
                        "max_header_bytes", "max_uri_bytes", "max_body_bytes", "idle_timeout",
                        "header_timeout", "body_timeout", "write_timeout", "shutdown_grace",
-                       "access_log"})) {
+                       "slow_header_grace", "access_log"})) {
         return;
     }
     auto& l = c.listen;
@@ -42,6 +42,7 @@ void read_listen(YamlReader& r, const YAML::Node& node, Config& c) {
     l.max_body_bytes = body;
     r.read_duration(node, "idle_timeout", seconds(1), seconds(3600), l.idle_timeout);
     r.read_duration(node, "header_timeout", seconds(1), seconds(600), l.header_timeout);
+    r.read_duration(node, "slow_header_grace", seconds(1), seconds(600), l.slow_header_grace);
     r.read_duration(node, "body_timeout", seconds(1), seconds(600), l.body_timeout);
     r.read_duration(node, "write_timeout", seconds(1), seconds(600), l.write_timeout);
     r.read_duration(node, "shutdown_grace", seconds(0), seconds(600), l.shutdown_grace);

@@ -28,6 +28,7 @@ void listen(Diff& d, const std::string& p, const http::ListenerOptions& a,
     d.check(p + "max_body_bytes", a.max_body_bytes, b.max_body_bytes);
     d.check(p + "idle_timeout", a.idle_timeout, b.idle_timeout);
     d.check(p + "header_timeout", a.header_timeout, b.header_timeout);
+    d.check(p + "slow_header_grace", a.slow_header_grace, b.slow_header_grace);
     d.check(p + "body_timeout", a.body_timeout, b.body_timeout);
     d.check(p + "write_timeout", a.write_timeout, b.write_timeout);
     d.check(p + "shutdown_grace", a.shutdown_grace, b.shutdown_grace);

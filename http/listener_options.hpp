@@ -20,7 +20,7 @@ struct ListenerOptions {
     std::chrono::seconds header_timeout{10};  // from first byte to end of headers
     // At the cap, a connection that has been sending one header for this long (a real client
     // sends it in one packet) may be closed for a new one: slowloris cannot hold the slots.
-    std::chrono::milliseconds slow_header_grace{1000};
+    std::chrono::seconds slow_header_grace{1};
     std::chrono::seconds body_timeout{10};
     std::chrono::seconds write_timeout{10};
     std::chrono::seconds shutdown_grace{5};  // in-flight requests may finish within this

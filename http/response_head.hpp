@@ -11,7 +11,8 @@
 namespace tanda::http {
 
 // Replaces `out` with "HTTP/1.x code reason\r\n", each field as "Name: value\r\n" in order, and
-// the blank line. Byte for byte what Beast's serializer writes for the same header.
+// the blank line. Byte for byte what Beast's serializer writes for the same header; the body
+// follows as it is, so chunked responses are not supported (Tanda sends none).
 void render_head(const Response& res, std::string& out);
 
 }  // namespace tanda::http

@@ -113,12 +113,13 @@ bool Server::make_room() {
     // header_timeout. Connections being answered are never closed. The new connection is let
     // in while the evicted one closes (a moment over the cap, by one each).
     const auto slow_before = std::chrono::steady_clock::now() - options_.slow_header_grace;
-    const bool any_idle = idle_.load() > 0;
+    const bool any_idle = idle_.load() > 0, any_in_header = in_header_.load() > 0;
+    if (!any_idle && !any_in_header) return false;  // a flood of busy connections: no scan
     // Released after the lock: dropping the last reference runs on_session_end, which locks.
     std::vector<std::shared_ptr<SessionBase>> held;
     std::lock_guard lock(sessions_mutex_);
     for (const bool idle_pass : {true, false}) {
-        if (idle_pass && !any_idle) continue;
+        if (idle_pass ? !any_idle : !any_in_header) continue;
         for (auto& [ptr, weak] : sessions_) {
             auto s = weak.lock();
             if (!s) continue;

@@ -101,6 +101,7 @@ private:
     std::atomic<bool> stopping_{false};
     std::atomic<std::size_t> open_{0};
     std::atomic<std::size_t> idle_{0};  // sessions waiting for the first byte of a request
+    std::atomic<std::size_t> in_header_{0};  // sessions receiving a request header
     std::mutex sessions_mutex_;
     std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions_;
     ServerTls tls_;  // context null: plain TCP

@@ -1,6 +1,7 @@
 #include "http/session.hpp"
 
 #include <array>
+#include <cassert>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/write.hpp>
@@ -25,15 +26,6 @@ std::string remote_of(const net::ip::tcp::socket& socket) {
 // both streams: clang 14 instantiates the constructor whose requires-clause is false at the
 // `template class Session<...>` below (C++20 skips it) and cannot find kTls in out-of-line
 // requires-clauses, hence is_same_v there.
-// A response's header and body as one buffer sequence. Not a std::array: Asio's consuming
-// buffers for a two-element std::array hand the stream an empty first buffer once the header is
-// written, on which Beast's flat_stream (under TLS) writes nothing, and the write ends early.
-struct HeadAndBody {
-    std::array<net::const_buffer, 2> parts;
-    const net::const_buffer* begin() const { return parts.data(); }
-    const net::const_buffer* end() const { return parts.data() + parts.size(); }
-};
-
 template <class Stream>
 Stream open_stream(net::ip::tcp::socket&& socket, net::ssl::context* tls) {
     if constexpr (std::is_same_v<Stream, TlsStream>) {
@@ -43,6 +35,15 @@ Stream open_stream(net::ip::tcp::socket&& socket, net::ssl::context* tls) {
         return Stream(std::move(socket));
     }
 }
+
+// A response's header and body as one buffer sequence. Not a std::array: Asio's consuming
+// buffers for a two-element std::array hand the stream an empty first buffer once the header is
+// written, on which Beast's flat_stream (under TLS) writes nothing, and the write ends early.
+struct HeadAndBody {
+    std::array<net::const_buffer, 2> parts;
+    const net::const_buffer* begin() const { return parts.data(); }
+    const net::const_buffer* end() const { return parts.data() + parts.size(); }
+};
 
 }  // namespace
 
@@ -63,6 +64,7 @@ Session<Stream>::Session(net::ip::tcp::socket&& socket, Server& server, net::ssl
 template <class Stream>
 Session<Stream>::~Session() {
     set_idle(false);
+    set_in_header(false);
     server_.on_session_end(this);
 }
 
@@ -123,15 +125,27 @@ bool Session<Stream>::evict_if_slow(std::chrono::steady_clock::time_point before
     if (since == 0 || since > before.time_since_epoch().count() || evicting_.exchange(true)) {
         return false;
     }
-    net::dispatch(tcp().get_executor(), [self = this->shared_from_this()] {
-        if (self->header_since_ == 0) {
-            self->evicting_ = false;  // the header was completed first
+    net::dispatch(tcp().get_executor(), [self = this->shared_from_this(), since] {
+        if (self->header_since_ != since) {
+            self->evicting_ = false;  // that header was completed first (a later one may be here)
             return;
         }
         // Ends the pending header read; on_header then closes the connection.
         self->tcp().close();
     });
     return true;
+}
+
+template <class Stream>
+void Session<Stream>::set_in_header(bool in) {
+    const auto now = in ? std::chrono::steady_clock::now().time_since_epoch().count() : 0;
+    if ((header_since_.exchange(now) != 0) != in) {
+        if (in) {
+            ++server_.in_header_;
+        } else {
+            --server_.in_header_;
+        }
+    }
 }
 
 template <class Stream>
@@ -172,7 +186,7 @@ void Session<Stream>::on_first_bytes(beast::error_code ec, std::size_t n) {
 
 template <class Stream>
 void Session<Stream>::read_header() {
-    header_since_ = std::chrono::steady_clock::now().time_since_epoch().count();
+    set_in_header(true);
     tcp().expires_after(server_.options_.header_timeout);
     beast_http::async_read_header(stream_, buffer_, *parser_,
                                   [self = this->shared_from_this()](beast::error_code ec,
@@ -183,7 +197,7 @@ void Session<Stream>::read_header() {
 
 template <class Stream>
 void Session<Stream>::on_header(beast::error_code ec) {
-    header_since_ = 0;
+    set_in_header(false);
     if (ec == beast_http::error::header_limit) {
         return reject(Status::request_header_fields_too_large, "request header too large");
     }
@@ -249,6 +263,7 @@ template <class Stream>
 void Session<Stream>::respond(Response&& res) {
     if (server_.options_.access_log) log_access(res);
     bool close_after = !res.keep_alive();
+    assert(!res.chunked());  // render_head does not frame chunks; every route sets a length
     response_.emplace(std::move(res));
     // Header and body in one gather write (response_head.hpp); head_ keeps its capacity.
     render_head(*response_, head_);

@@ -64,6 +64,7 @@ private:
     void reject(Status status, std::string_view message);
     void close();
     void set_idle(bool idle);  // also counts idle connections in the server
+    void set_in_header(bool in);  // header_since_, and the server's count of such sessions
     boost::beast::tcp_stream& tcp() { return boost::beast::get_lowest_layer(stream_); }
 
     Stream stream_;

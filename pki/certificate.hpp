@@ -68,7 +68,8 @@ public:
     [[nodiscard]] static Result<PrivateKey> load_file(const std::string& path);
     bool matches(const Certificate& cert) const;  // the certificate's public key is ours
     std::string algorithm() const;                // "RSA-2048", "EC-P-256", "ED25519", ...
-    // ECDSA and EdDSA sign in tens of microseconds; RSA takes a millisecond or more.
+    // ECDSA P-256 and Ed25519 sign in 20-30 us here (`openssl speed`, OpenSSL 3.0); P-384
+    // (0.6 ms), Ed448 (0.15 ms) and RSA-2048 (0.7 ms) are slower by an order of magnitude.
     bool signs_quickly() const;
     std::string pem() const;                      // PKCS#8 PEM, for writing demo files
 

@@ -66,7 +66,8 @@ void OcspService::respond(ByteView der, Done done) const {
                                                  Serial::from_magnitude(view->serial),
                                                  Bytes(view->cert_id_der.begin(), view->cert_id_der.end())});
                         // On the pool: this request's answer is already here.
-                        sign(std::move(refresh), key, false, [hit](auto) { hit->refreshing = false; });
+                        sign(std::move(refresh), key, false,
+                             [hit](auto) { hit->refreshing = false; });
                     }
                     return done(std::move(hit));
                 }

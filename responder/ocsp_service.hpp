@@ -1,7 +1,8 @@
 // The OCSP path the public routes call: cached answers at once on the I/O thread, everything
 // else signed within the bounded pool's limit (tryLater when it is full): on the I/O thread
-// when the signature is quick and a pool thread is idle, on a pool thread otherwise. Layers, as in Boulder: this
-// service -> ResponseCache -> SigningPool -> LiveResponder (storage lookup, policy, signing).
+// when the signature is quick and a pool thread is idle, on a pool thread otherwise. Layers,
+// as in Boulder: this service -> ResponseCache -> SigningPool -> LiveResponder (storage
+// lookup, policy, signing).
 #pragma once
 
 #include <functional>

@@ -55,8 +55,9 @@ void add_signing_pool_metrics(metrics::Registry& registry, const SigningPool& po
         out.gauge("tanda_signing_waiting", "Signing tasks in the waiting room.",
                   static_cast<double>(pool.waiting()));
         out.counter("tanda_signing_inline_total",
-                    "Live answers signed on the I/O thread that received them (a quick key "
-                    "and an idle pool thread), without a hand-off to the pool.",
+                    "Live answers made on the I/O thread that received them, without a "
+                    "hand-off to the pool: signed with a quick key while a pool thread was "
+                    "idle, or an error that needs no signature.",
                     static_cast<double>(pool.ran_here()));
     });
 }

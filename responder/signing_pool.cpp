@@ -19,6 +19,8 @@ void SigningPool::stop() {
     for (auto& t : workers_) {
         if (t.joinable()) t.join();
     }
+    std::unique_lock lock(mutex_);
+    done_here_.wait(lock, [this] { return busy_ == 0; });
 }
 
 bool SigningPool::try_submit(std::function<void()> task) {
@@ -44,8 +46,11 @@ bool SigningPool::claim_idle() {
 }
 
 void SigningPool::release() {
-    std::lock_guard lock(mutex_);
-    --busy_;
+    {
+        std::lock_guard lock(mutex_);
+        --busy_;
+    }
+    done_here_.notify_all();
 }
 
 void SigningPool::work() {

@@ -19,7 +19,8 @@ public:
     // `threads` 0 means one per core.
     SigningPool(unsigned threads, std::size_t waiting_room);
     ~SigningPool();  // stop()
-    // Refuses new tasks, runs what is queued, joins the threads. Idempotent.
+    // Refuses new tasks, runs what is queued, joins the threads and waits for tasks running on
+    // callers' threads (try_run_here). Idempotent.
     void stop();
     SigningPool(const SigningPool&) = delete;
     SigningPool& operator=(const SigningPool&) = delete;
@@ -28,7 +29,7 @@ public:
     bool try_submit(std::function<void()> task);
 
     // Runs `task` on the calling thread, counted as one of the pool's busy threads, when a
-    // thread is idle and nobody waits: a quick signature (ECDSA, EdDSA: tens of microseconds)
+    // thread is idle and nobody waits: a quick signature (P-256, Ed25519: 20-30 microseconds)
     // then skips two thread hand-offs. False, with `task` not run, otherwise.
     template <class Task>
     bool try_run_here(Task& task) {
@@ -55,8 +56,9 @@ private:
     std::size_t waiting_room_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
+    std::condition_variable done_here_;  // a try_run_here task finished
     std::deque<std::function<void()>> queue_;
-    std::size_t busy_ = 0;  // tasks being run
+    std::size_t busy_ = 0;  // tasks being run, here or on the pool's threads
     std::uint64_t refused_ = 0;
     std::uint64_t ran_here_ = 0;
     bool stopping_ = false;

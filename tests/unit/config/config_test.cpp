@@ -67,6 +67,7 @@ TEST_CASE("every key is read", "[config]") {
   max_body_bytes: 4KiB
   idle_timeout: 5s
   header_timeout: 2s
+  slow_header_grace: 3s
   body_timeout: 3s
   write_timeout: 4s
   shutdown_grace: 1s
@@ -95,6 +96,7 @@ cas:
     CHECK(c->listen.max_body_bytes == 4096);
     CHECK(c->listen.idle_timeout.count() == 5);
     CHECK(c->listen.header_timeout.count() == 2);
+    CHECK(c->listen.slow_header_grace.count() == 3);
     CHECK(c->listen.body_timeout.count() == 3);
     CHECK(c->listen.write_timeout.count() == 4);
     CHECK(c->listen.shutdown_grace.count() == 1);

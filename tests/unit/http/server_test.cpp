@@ -218,14 +218,14 @@ TEST_CASE("at the cap a connection stuck in its header past the grace makes room
     http::ListenerOptions o;
     o.max_connections = 2;
     o.header_timeout = std::chrono::seconds(30);
-    o.slow_header_grace = std::chrono::milliseconds(300);
+    o.slow_header_grace = std::chrono::seconds(1);
     RunningServer rs(o);
     auto a = rs.connect();
     auto b = rs.connect();
     net::write(a, net::buffer(std::string("GET / HTTP/1.1\r\n")));
     net::write(b, net::buffer(std::string("GET / HTTP/1.1\r\n")));
     REQUIRE(settles_at(*rs.server, 2, 0));
-    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     // Long before header_timeout, a new client takes the place of one trickling client.
     auto c = rs.connect();
     CHECK(round_trip(c, "GET /c HTTP/1.1\r\nHost: x\r\n\r\n") == "200 /c:");

@@ -49,7 +49,9 @@ struct TlsFiles {
 // Larger than a TLS record and than Beast's 16 KiB flattening limit, with no repeating period.
 std::string big_body() {
     std::string body(100000, ' ');
-    for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + (i * 7 + i / 26) % 26);
+    for (std::size_t i = 0; i < body.size(); ++i) {
+        body[i] = static_cast<char>('a' + (i * 7 + i / 26) % 26);
+    }
     return body;
 }
 

@@ -94,10 +94,11 @@ TEST_CASE("quick signatures are made on the calling thread while the pool is idl
     f.start_service();
     // Which thread ran `done`, and the outcome it was given.
     auto where = [&f](const Bytes& der) {
-        std::promise<std::pair<std::thread::id, Outcome>> p;
-        auto answered = p.get_future();
-        f.service->respond(der, [&p](auto served) {
-            p.set_value({std::this_thread::get_id(), served->answer.outcome});
+        // Shared: a late answer after a failed REQUIRE must not land in a dead promise.
+        auto p = std::make_shared<std::promise<std::pair<std::thread::id, Outcome>>>();
+        auto answered = p->get_future();
+        f.service->respond(der, [p](auto served) {
+            p->set_value({std::this_thread::get_id(), served->answer.outcome});
         });
         REQUIRE(answered.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
         return answered.get();
