@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/crl_publication_adapter.hpp"
 #include "cli/help.hpp"
+#include "cli/index_warmer.hpp"
 #include "cli/metrics_listener.hpp"
 #include "cli/serve_metrics.hpp"
 #include "cli/systemd_notifier.hpp"
@@ -240,10 +241,12 @@ int run_server(const config::Config& cfg, Logger& logger,
     }
     systemd.start_watchdog(server.context(), [&server] { return server.workers_responsive(); });
     systemd.ready(serving());
+    IndexWarmer warmer(**index, logger);
     server.run();  // returns once in-flight requests are done (or the grace is over)
     // Then, in order: nothing swaps CAs or writes storage from here, no new signatures, the
     // admin API and the metrics listener drained, the CRL thread done; storage is closed
     // last, before "stopped".
+    warmer.stop();
     reloader.stop();
     if (presigner) presigner->stop();
     signing.stop();  // before the server's I/O context goes: late answers have nowhere to go

@@ -192,6 +192,22 @@ Result<void> RevocationIndex::put_meta(std::string_view key, std::string_view va
     return txn->commit();
 }
 
+Result<std::uint64_t> RevocationIndex::warm(std::stop_token stop) const {
+    auto txn = lmdb::Txn::begin_read(impl_->env);
+    if (!txn) return tl::unexpected(txn.error());
+    auto cursor = lmdb::Cursor::open(*txn, impl_->dbs.records);
+    if (!cursor) return tl::unexpected(cursor.error());
+    MDB_val k{}, v{};
+    std::uint64_t walked = 0;
+    for (auto op = MDB_FIRST;; op = MDB_NEXT) {
+        auto found = cursor->move(k, v, op);
+        if (!found) return tl::unexpected(found.error());
+        if (!*found) return walked;
+        ++walked;
+        if (walked % 65536 == 0 && stop.stop_requested()) return walked;
+    }
+}
+
 Result<Stats> RevocationIndex::stats() const {
     auto txn = lmdb::Txn::begin_read(impl_->env);
     if (!txn) return tl::unexpected(txn.error());

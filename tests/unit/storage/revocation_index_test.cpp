@@ -1,5 +1,8 @@
 #include "storage/revocation_index.hpp"
 
+#include <cstdio>
+#include <stop_token>
+
 #include <catch2/catch.hpp>
 
 #include "storage_test_support.hpp"
@@ -133,6 +136,24 @@ TEST_CASE("for_each_record visits one issuer in key order and stops early", "[in
         return true;
     }));
     CHECK(count == 0);
+}
+
+TEST_CASE("warm walks every record of every issuer and stops when asked", "[index]") {
+    TempDir dir;
+    auto index = open_index(dir.path());
+    IssuerId a = *index->ensure_issuer(as_bytes("a"), "A");
+    IssuerId b = *index->ensure_issuer(as_bytes("b"), "B");
+    std::vector<Change> changes;
+    char hex[16];
+    for (unsigned i = 1; i <= 70000; ++i) {
+        std::snprintf(hex, sizeof hex, "%06X", i);
+        changes.push_back(change(ChangeKind::register_certificate, i % 2 ? a : b, hex, issued()));
+    }
+    REQUIRE(index->commit(changes, import_provenance(), 1));
+    CHECK(index->warm({}).value() == 70000);
+    std::stop_source stop;
+    stop.request_stop();  // checked every 65536 records: a stop ends the walk there
+    CHECK(index->warm(stop.get_token()).value() == 65536);
 }
 
 TEST_CASE("Metadata is stored, persists and reserves the tanda. prefix", "[index]") {
