@@ -33,8 +33,9 @@ measure() {  # N
   local served
   served=$(unshare -n bash -c '
     ip link set lo up
-    "$1" serve --config "$2/tanda.yaml" 2>/dev/null & pid=$!
-    for _ in $(seq 300); do ss -Hltn "sport = :18080" | grep -q . && break; sleep 0.1; done
+    "$1" serve --config "$2/tanda.yaml" 2>"$2/serve.log" & pid=$!
+    # Steady state: once listening and done mapping the index (cli/index_warmer.hpp).
+    for _ in $(seq 600); do grep -q "msg=\"index warmed\"" "$2/serve.log" && break; sleep 0.1; done
     BENCH_LUA=$3/wrk BENCH_BODY=$2/req-sha1.der BENCH_COUNT=$4 \
       wrk -t2 -c50 -d10s -s "$3/wrk/random.lua" http://127.0.0.1:18080/ >"$2/wrk.out" 2>&1
     rss=$(awk "/RssAnon/ {print \$2}" /proc/$pid/status)
@@ -53,7 +54,8 @@ small, big = rows[10000], rows[int(sys.argv[2])]
 print("## Scale\n")
 print("`bench/scale.sh` (as root): a synthetic index.txt, imported with `tanda import`; index "
       "lookups of random registered serials on 2 threads (`tanda-bench-lookup`, no HTTP); the "
-      "daemon with `responder.cache_entries: 0` under `wrk -t2 -c50 -d10s` POSTs of random "
+      "daemon, once it has mapped the index (its `index warmed` log line), with "
+      "`responder.cache_entries: 0` under `wrk -t2 -c50 -d10s` POSTs of random "
       "serials (every answer looked up and signed); the daemon's RssAnon (resident memory "
       "outside the page cache, so LMDB's mapped file is not counted) after that load.\n")
 print("| certificates | import s | import peak RSS MiB | index lookups/s | OCSP answers/s (no cache) | daemon RssAnon MiB |")
