@@ -273,20 +273,9 @@ bool PrivateKey::matches(const Certificate& cert) const {
 }
 
 bool PrivateKey::signs_quickly() const {
-    EVP_PKEY* pkey = handle_->get();
-    switch (EVP_PKEY_get_base_id(pkey)) {
-        case EVP_PKEY_ED25519:
-            return true;
-        case EVP_PKEY_EC: {
-            // Only P-256 has OpenSSL 3.0's fast constant-time code; P-384 is generic.
-            char group[80] = {};
-            const bool named = EVP_PKEY_get_group_name(pkey, group, sizeof group, nullptr) == 1;
-            discard_openssl_errors();
-            return named && OBJ_sn2nid(group) == NID_X9_62_prime256v1;
-        }
-        default:
-            return false;
-    }
+    // Only P-256 has OpenSSL 3.0's fast constant-time code; P-384 is generic.
+    const std::string name = algorithm();
+    return name == "EC-P-256" || name == "ED25519";
 }
 
 std::string PrivateKey::algorithm() const {

@@ -88,6 +88,23 @@ bool closed_within(tcp::socket& s, std::chrono::seconds limit) {
     return false;
 }
 
+// After one new client got in at the cap: the one of `a`, `b` still open when exactly one was
+// closed to make room (made blocking again), null otherwise.
+tcp::socket* left_after_one_eviction(tcp::socket& a, tcp::socket& b) {
+    const bool a_closed = closed_within(a, std::chrono::seconds(2));
+    const bool b_closed = closed_within(b, std::chrono::seconds(a_closed ? 0 : 2));
+    if (a_closed == b_closed) return nullptr;
+    tcp::socket& left = a_closed ? b : a;
+    left.non_blocking(false);  // closed_within made it non-blocking
+    return &left;
+}
+
+// Both inside a request: its line sent, the rest of the header never (a trickling client).
+void start_trickling(tcp::socket& a, tcp::socket& b) {
+    net::write(a, net::buffer(std::string("GET / HTTP/1.1\r\n")));
+    net::write(b, net::buffer(std::string("GET / HTTP/1.1\r\n")));
+}
+
 }  // namespace
 
 TEST_CASE("keep-alive serves several requests on one connection", "[server]") {
@@ -186,9 +203,7 @@ TEST_CASE("at the cap a new connection takes the place of an idle one", "[server
     REQUIRE(settles_at(*rs.server, 2, 2));
     auto c = rs.connect();
     CHECK(round_trip(c, "GET /c HTTP/1.1\r\nHost: x\r\n\r\n") == "200 /c:");
-    const bool a_closed = closed_within(a, std::chrono::seconds(2));
-    const bool b_closed = closed_within(b, std::chrono::seconds(a_closed ? 0 : 2));
-    CHECK(a_closed != b_closed);  // exactly one made room
+    CHECK(left_after_one_eviction(a, b) != nullptr);  // exactly one made room
     CHECK(round_trip(c, "GET /again HTTP/1.1\r\nHost: x\r\n\r\n") == "200 /again:");
 }
 
@@ -201,9 +216,7 @@ TEST_CASE("past the cap with every connection busy, new ones are refused until o
     RunningServer rs(o);
     auto a = rs.connect();
     auto b = rs.connect();
-    // Both are inside a request (a trickled header) and within the grace: neither may go.
-    net::write(a, net::buffer(std::string("GET / HTTP/1.1\r\n")));
-    net::write(b, net::buffer(std::string("GET / HTTP/1.1\r\n")));
+    start_trickling(a, b);  // within the grace: neither may go
     REQUIRE(settles_at(*rs.server, 2, 0));
     auto c = rs.connect();
     CHECK(closed_within(c, std::chrono::seconds(2)));
@@ -222,20 +235,15 @@ TEST_CASE("at the cap a connection stuck in its header past the grace makes room
     RunningServer rs(o);
     auto a = rs.connect();
     auto b = rs.connect();
-    net::write(a, net::buffer(std::string("GET / HTTP/1.1\r\n")));
-    net::write(b, net::buffer(std::string("GET / HTTP/1.1\r\n")));
+    start_trickling(a, b);
     REQUIRE(settles_at(*rs.server, 2, 0));
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     // Long before header_timeout, a new client takes the place of one trickling client.
     auto c = rs.connect();
     CHECK(round_trip(c, "GET /c HTTP/1.1\r\nHost: x\r\n\r\n") == "200 /c:");
-    const bool a_closed = closed_within(a, std::chrono::seconds(2));
-    const bool b_closed = closed_within(b, std::chrono::seconds(a_closed ? 0 : 2));
-    CHECK(a_closed != b_closed);  // exactly one made room
-    // The one left may still finish its request.
-    auto& left = a_closed ? b : a;
-    left.non_blocking(false);  // closed_within made it non-blocking
-    CHECK(round_trip(left, "Host: x\r\n\r\n") == "200 /:");
+    tcp::socket* left = left_after_one_eviction(a, b);  // exactly one made room
+    REQUIRE(left != nullptr);
+    CHECK(round_trip(*left, "Host: x\r\n\r\n") == "200 /:");  // the other may still finish
 }
 
 TEST_CASE("stop closes idle connections and returns promptly", "[server]") {
