@@ -1,6 +1,8 @@
 #include "config/admin_config.hpp"
 
-#include <regex>
+#include <cctype>
+
+#include "config/text_rules.hpp"
 
 namespace tanda::config {
 namespace {
@@ -44,7 +46,7 @@ void read_role(YamlReader& r, const YAML::Node& node, admin::AdminOptions& a) {
         r.problem(node, "an admin role names exactly one of 'subject' or 'spki_sha256'");
     }
     if (!b.spki_sha256.empty()) {
-        if (!std::regex_match(b.spki_sha256, std::regex("[0-9A-Fa-f]{64}"))) {
+        if (!is_hex_digits(b.spki_sha256, 64)) {
             r.problem(node["spki_sha256"], "'spki_sha256' must be 64 hex digits");
         }
         for (char& ch : b.spki_sha256) ch = static_cast<char>(std::tolower(ch));

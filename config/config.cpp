@@ -1,13 +1,13 @@
 #include "config/config.hpp"
 
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
 #include "config/admin_config.hpp"
 #include "config/crl_config.hpp"
 #include "config/metrics_config.hpp"
+#include "config/text_rules.hpp"
 #include "config/yaml_reader.hpp"
 
 namespace tanda::config {
@@ -49,7 +49,7 @@ void read_listen(YamlReader& r, const YAML::Node& node, Config& c) {
     r.read_bool(node, "access_log", l.access_log);
     r.read_string(node, "path_prefix", c.responder.path_prefix);
     auto& prefix = c.responder.path_prefix;
-    if (!prefix.empty() && !std::regex_match(prefix, std::regex("(/[A-Za-z0-9._~-]+)+"))) {
+    if (!prefix.empty() && !is_path_prefix(prefix)) {
         r.problem(node["path_prefix"], "'path_prefix' must look like /ocsp (no trailing slash)");
     }
 }
@@ -118,7 +118,7 @@ responder::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
         return ca;
     }
     r.read_string(node, "name", ca.name);
-    if (!std::regex_match(ca.name, std::regex("[a-z0-9][a-z0-9_-]{0,62}"))) {
+    if (!is_ca_name(ca.name)) {
         r.problem(node["name"].IsDefined() ? node["name"] : node,
                   "CA 'name' must be 1-63 of a-z, 0-9, '_' or '-' (it appears in URLs), not '" +
                       ca.name + "'");

@@ -3,18 +3,14 @@
 
 #include <algorithm>
 #include <optional>
-#include <regex>
+
+#include "config/text_rules.hpp"
 
 namespace tanda::config {
 namespace {
 
 using std::chrono::seconds;
 constexpr seconds kTenYears{10LL * 365 * 86400};
-
-bool is_uri(const std::string& s) {
-    static const std::regex kUri("[A-Za-z][A-Za-z0-9+.-]*://[^\\s]+");
-    return std::regex_match(s, kUri);
-}
 
 void read_uri(YamlReader& r, const YAML::Node& node, const std::string& key, std::string& out) {
     r.read_string(node, key, out);
