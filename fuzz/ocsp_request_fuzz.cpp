@@ -5,8 +5,9 @@
 //    next request's error reporting);
 //  - differential: whenever the zero-allocation scanner scan_simple_ocsp_request() accepts an
 //    input, the strict parser accepts it too, with exactly one CertID and the same hash
-//    algorithm, issuer name hash, issuer key hash, serial and CertID bytes. The fast path answers
-//    from the cache on the scanner's reading, so any disagreement is a wrong OCSP answer.
+//    algorithm, issuer name hash, issuer key hash, serial, CertID bytes and nonce, and
+//    to_request() makes the parser's request of it. The fast path answers from the cache, and
+//    signs nonce answers, on the scanner's reading: any disagreement is a wrong OCSP answer.
 #include <algorithm>
 
 #include <openssl/err.h>
@@ -39,12 +40,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!scanned) return 0;
     check(parsed.has_value(), "scanner accepted what the strict parser rejects");
     check(parsed->certs.size() == 1, "scanner accepted a request the parser reads as several");
-    check(!parsed->nonce, "scanner accepted a request with a nonce");
+    check(parsed->nonce.has_value() == scanned->nonce.has_value(), "nonce presence differs");
+    if (parsed->nonce) check(same(*parsed->nonce, *scanned->nonce), "nonce differs");
     const auto& c = parsed->certs[0];
     check(c.hash == scanned->hash, "hash algorithm differs");
     check(same(c.name_hash, scanned->name_hash), "issuer name hash differs");
     check(same(c.key_hash, scanned->key_hash), "issuer key hash differs");
     check(c.serial == tanda::Serial::from_magnitude(scanned->serial), "serial differs");
     check(same(c.cert_id_der, scanned->cert_id_der), "CertID bytes differ");
+    const auto made = tanda::pki::to_request(*scanned);
+    check(made.certs.size() == 1 && made.certs[0].hash == c.hash &&
+              made.certs[0].name_hash == c.name_hash && made.certs[0].key_hash == c.key_hash &&
+              made.certs[0].serial == c.serial && made.certs[0].cert_id_der == c.cert_id_der &&
+              made.nonce == parsed->nonce,
+          "to_request differs from the parser's request");
     return 0;
 }

@@ -11,6 +11,8 @@ constexpr std::byte kOctetString{0x04};
 constexpr std::byte kInteger{0x02};
 constexpr std::byte kOid{0x06};
 constexpr std::byte kNull{0x05};
+constexpr std::byte kBoolean{0x01};
+constexpr std::byte kRequestExtensions{0xa2};  // TBSRequest's [2] EXPLICIT Extensions
 
 // One DER TLV at the front of `in`: checks definite, minimal length encoding (X.690 10.1).
 struct Tlv {
@@ -72,6 +74,32 @@ std::optional<HashAlgorithm> hash_of(ByteView oid) noexcept {
     }
 }
 
+Bytes copy(ByteView v) { return Bytes(v.begin(), v.end()); }
+
+// [2] { SEQUENCE { Extension { id-pkix-ocsp-nonce, critical TRUE (optional), OCTET STRING {
+// OCTET STRING nonce } } } }: the nonce and nothing else (RFC 6960 4.4.1, RFC 9654).
+std::optional<ByteView> read_nonce_extension(ByteView explicit_tag) noexcept {
+    static constexpr std::array<unsigned char, 9> kNonceOid{0x2b, 0x06, 0x01, 0x05, 0x05,
+                                                            0x07, 0x30, 0x01, 0x02};
+    auto extensions = read_only(explicit_tag, kSequence);
+    if (!extensions) return std::nullopt;
+    auto extension = read_only(extensions->value, kSequence);
+    if (!extension) return std::nullopt;
+    ByteView fields = extension->value;
+    auto oid = read_tlv(fields);
+    if (!oid || oid->tag != kOid || !equals(oid->value, kNonceOid)) return std::nullopt;
+    auto value = read_tlv(fields);
+    if (value && value->tag == kBoolean) {
+        // DER leaves out the default FALSE, so only TRUE may appear, as FF (X.690 11.1).
+        if (value->value.size() != 1 || value->value[0] != std::byte{0xff}) return std::nullopt;
+        value = read_tlv(fields);
+    }
+    if (!value || value->tag != kOctetString || !fields.empty()) return std::nullopt;
+    auto nonce = read_only(value->value, kOctetString);
+    if (!nonce) return std::nullopt;
+    return nonce->value;
+}
+
 std::size_t digest_size(HashAlgorithm alg) noexcept {
     switch (alg) {
         case HashAlgorithm::sha1: return 20;
@@ -91,8 +119,16 @@ std::optional<SimpleRequestView> scan_simple_ocsp_request(ByteView der) noexcept
     if (!request) return std::nullopt;
     auto tbs = read_only(request->value, kSequence);
     if (!tbs) return std::nullopt;
-    auto list = read_only(tbs->value, kSequence);
-    if (!list) return std::nullopt;
+    ByteView tbs_fields = tbs->value;
+    auto list = read_tlv(tbs_fields);
+    if (!list || list->tag != kSequence) return std::nullopt;
+    std::optional<ByteView> nonce;
+    if (!tbs_fields.empty()) {
+        auto extensions = read_only(tbs_fields, kRequestExtensions);
+        if (!extensions) return std::nullopt;
+        nonce = read_nonce_extension(extensions->value);
+        if (!nonce) return std::nullopt;
+    }
     auto one = read_only(list->value, kSequence);
     if (!one) return std::nullopt;
     auto cert_id = read_only(one->value, kSequence);
@@ -129,7 +165,15 @@ std::optional<SimpleRequestView> scan_simple_ocsp_request(ByteView der) noexcept
     if (s.size() > 1 && s[0] == std::byte{0} && !(std::to_integer<unsigned>(s[1]) & 0x80)) {
         return std::nullopt;
     }
-    return SimpleRequestView{*hash, name_hash->value, key_hash->value, s, cert_id->whole};
+    return SimpleRequestView{*hash, name_hash->value, key_hash->value, s, cert_id->whole, nonce};
+}
+
+OcspRequest to_request(const SimpleRequestView& view) {
+    OcspRequest out;
+    out.certs.push_back({view.hash, copy(view.name_hash), copy(view.key_hash),
+                         Serial::from_magnitude(view.serial), copy(view.cert_id_der)});
+    if (view.nonce) out.nonce = copy(*view.nonce);
+    return out;
 }
 
 }  // namespace tanda::pki

@@ -40,39 +40,35 @@ void OcspService::watch(storage::RevocationIndex& index) {
     });
 }
 
-bool OcspService::shareable(const ServedCa& ca, const pki::OcspRequest& request) {
-    if (request.certs.size() != 1) return false;
+bool OcspService::shareable(const ServedCa& ca, std::size_t cert_count, bool has_nonce) {
+    if (cert_count != 1) return false;
     if (ca.options.nonce_policy == NoncePolicy::require) return false;
-    return !request.nonce || ca.options.nonce_policy == NoncePolicy::ignore;
+    return !has_nonce || ca.options.nonce_policy == NoncePolicy::ignore;
 }
 
 void OcspService::respond(ByteView der, Done done) const {
     const UnixSeconds now = clock_.now();
     const std::shared_ptr<const CaRegistry> cas = cas_->snapshot();
-    // Fast path: the common request shape, answered from the cache without a full decode.
-    if (cache_ != nullptr) {
-        if (auto view = pki::scan_simple_ocsp_request(der)) {
-            const ServedCa* ca = cas->find(view->hash, view->name_hash, view->key_hash);
-            if (ca == nullptr) return done(error(Outcome::unauthorized));
-            if (ca->options.nonce_policy != NoncePolicy::require) {
-                CacheKey key(ca->issuer_id, view->serial);
-                if (auto hit = cache_->find(key, view->cert_id_der, now)) {
-                    if (now >= hit->refresh_at && !hit->refreshing.exchange(true)) {
-                        // Re-sign in the background; this request is served the current one.
-                        pki::OcspRequest refresh;
-                        refresh.certs.push_back({view->hash,
-                                                 Bytes(view->name_hash.begin(), view->name_hash.end()),
-                                                 Bytes(view->key_hash.begin(), view->key_hash.end()),
-                                                 Serial::from_magnitude(view->serial),
-                                                 Bytes(view->cert_id_der.begin(), view->cert_id_der.end())});
-                        // On the pool: this request's answer is already here.
-                        sign(std::move(refresh), key, false,
-                             [hit](auto) { hit->refreshing = false; });
-                    }
-                    return done(std::move(hit));
+    // The common shapes (one CertID, perhaps a nonce) are read without OpenSSL's decoder, and a
+    // cache hit is served on the scanner's views without copying the request.
+    if (auto view = pki::scan_simple_ocsp_request(der)) {
+        const ServedCa* ca = cas->find(view->hash, view->name_hash, view->key_hash);
+        if (ca == nullptr) return done(error(Outcome::unauthorized));
+        std::optional<CacheKey> key;
+        if (cache_ != nullptr && shareable(*ca, 1, view->nonce.has_value())) {
+            key.emplace(ca->issuer_id, view->serial);
+            if (auto hit = cache_->find(*key, view->cert_id_der, now)) {
+                if (now >= hit->refresh_at && !hit->refreshing.exchange(true)) {
+                    // Re-sign in the background, on the pool: this request is served the
+                    // current answer. Without the nonce, which this CA ignores.
+                    pki::OcspRequest refresh = pki::to_request(*view);
+                    refresh.nonce.reset();
+                    sign(std::move(refresh), key, false, [hit](auto) { hit->refreshing = false; });
                 }
+                return done(std::move(hit));
             }
         }
+        return sign(pki::to_request(*view), key, ca->signer.signs_quickly(), std::move(done));
     }
     auto request = pki::parse_ocsp_request(der, {cas->max_certids()});
     if (!request) return done(error(Outcome::malformed));
@@ -80,7 +76,8 @@ void OcspService::respond(ByteView der, Done done) const {
     const auto& first = request->certs.front();
     const ServedCa* ca = first.hash ? cas->find(*first.hash, first.name_hash, first.key_hash)
                                     : nullptr;
-    if (cache_ != nullptr && ca != nullptr && shareable(*ca, *request)) {
+    if (cache_ != nullptr && ca != nullptr &&
+        shareable(*ca, request->certs.size(), request->nonce.has_value())) {
         key.emplace(ca->issuer_id, first.serial.bytes());
         if (auto hit = cache_->find(*key, first.cert_id_der, now)) return done(std::move(hit));
     }

@@ -54,8 +54,8 @@ private:
     // Signs `request` on this thread when `here` and the pool has an idle thread, otherwise on
     // the pool; caches the answer when `key` is set and the answer may be.
     void sign(pki::OcspRequest request, std::optional<CacheKey> key, bool here, Done done) const;
-    // Whether a request for `ca` without a nonce echo gets the same answer for everyone.
-    static bool shareable(const ServedCa& ca, const pki::OcspRequest& request);
+    // Whether a request for `ca` gets the same answer for everyone (no nonce to echo).
+    static bool shareable(const ServedCa& ca, std::size_t cert_count, bool has_nonce);
 
     std::shared_ptr<const CaRegistryHolder> cas_;
     const LiveResponder& live_;

@@ -56,12 +56,14 @@ public:
         return *this;
     }
     // An id-pkix-ocsp-nonce extension whose extnValue is `raw` as is.
-    RequestBuilder& raw_nonce_ext(ByteView raw) {
+    RequestBuilder& raw_nonce_ext(ByteView raw) { return extension(NID_id_pkix_OCSP_Nonce, false, raw); }
+    // A request extension `nid` whose extnValue is `raw` as is.
+    RequestBuilder& extension(int nid, bool critical, ByteView raw) {
         pki::Asn1OctetStringPtr value(ASN1_OCTET_STRING_new());
         ASN1_OCTET_STRING_set(value.get(), reinterpret_cast<const unsigned char*>(raw.data()),
                               static_cast<int>(raw.size()));
         pki::X509ExtensionPtr ext(
-            X509_EXTENSION_create_by_NID(nullptr, NID_id_pkix_OCSP_Nonce, 0, value.get()));
+            X509_EXTENSION_create_by_NID(nullptr, nid, critical ? 1 : 0, value.get()));
         if (!ext || OCSP_REQUEST_add_ext(req_.get(), ext.get(), -1) != 1) {
             throw std::runtime_error("add_ext failed");
         }

@@ -28,7 +28,22 @@ void check_agrees_with_parser(ByteView der) {
     CHECK(same(c.key_hash, scanned->key_hash));
     CHECK(c.serial == Serial::from_magnitude(scanned->serial));
     CHECK(same(c.cert_id_der, scanned->cert_id_der));
-    CHECK_FALSE(parsed->nonce);
+    REQUIRE(parsed->nonce.has_value() == scanned->nonce.has_value());
+    if (parsed->nonce) CHECK(same(*parsed->nonce, *scanned->nonce));
+    const auto made = pki::to_request(*scanned);
+    REQUIRE(made.certs.size() == 1);
+    CHECK(made.certs[0].hash == c.hash);
+    CHECK(made.certs[0].name_hash == c.name_hash);
+    CHECK(made.certs[0].key_hash == c.key_hash);
+    CHECK(made.certs[0].serial == c.serial);
+    CHECK(made.certs[0].cert_id_der == c.cert_id_der);
+    CHECK(made.nonce == parsed->nonce);
+}
+
+Bytes bytes(std::initializer_list<unsigned> v) {
+    Bytes out;
+    for (unsigned b : v) out.push_back(std::byte(b));
+    return out;
 }
 
 }  // namespace
@@ -48,27 +63,74 @@ TEST_CASE("the simple shape is recognised for every accepted hash", "[scan]") {
     check_agrees_with_parser(der);
 }
 
+TEST_CASE("a nonce, the request's only extension, is read", "[scan]") {
+    test::TestCa ca;
+    auto leaf = ca.issue("CN=leaf");
+    test::RequestBuilder req;
+    req.add(EVP_sha256(), leaf.cert, ca.cert());
+    Bytes want;
+    SECTION("32 bytes, as openssl ocsp -nonce and most clients send") {
+        want = Bytes(32, std::byte{0xa5});
+        req.nonce(want);
+    }
+    SECTION("one byte") {
+        want = bytes({0x00});
+        req.nonce(want);
+    }
+    SECTION("empty (the responder's nonce policy refuses it, not the scanner)") {
+        req.raw_nonce_ext(bytes({0x04, 0x00}));
+    }
+    SECTION("marked critical") {
+        want = Bytes(16, std::byte{7});
+        req.extension(NID_id_pkix_OCSP_Nonce, true, bytes({0x04, 0x10, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+                                                           7, 7, 7, 7, 7, 7, 7}));
+    }
+    const Bytes der = req.der();
+    auto scanned = pki::scan_simple_ocsp_request(der);
+    REQUIRE(scanned);
+    REQUIRE(scanned->nonce);
+    CHECK(same(*scanned->nonce, want));
+    CHECK(Serial::from_magnitude(scanned->serial) == leaf.cert.serial());
+    check_agrees_with_parser(der);
+}
+
 TEST_CASE("other shapes are left to the full parser", "[scan]") {
     test::TestCa ca;
     auto leaf = ca.issue("CN=leaf");
-    SECTION("a nonce") {
-        test::RequestBuilder req;
-        req.add(EVP_sha1(), leaf.cert, ca.cert()).nonce(Bytes(16, std::byte{1}));
+    test::RequestBuilder req;
+    req.add(EVP_sha1(), leaf.cert, ca.cert());
+    SECTION("a nonce not wrapped in an OCTET STRING (the parser refuses it)") {
+        req.raw_nonce_ext(Bytes(16, std::byte{1}));
+        CHECK_FALSE(pki::scan_simple_ocsp_request(req.der()));
+        CHECK_FALSE(pki::parse_ocsp_request(req.der(), {}));
+    }
+    SECTION("a nonce with something after its OCTET STRING") {
+        req.raw_nonce_ext(bytes({0x04, 0x01, 0x01, 0x00}));
+        CHECK_FALSE(pki::scan_simple_ocsp_request(req.der()));
+    }
+    SECTION("a nonce and another extension") {
+        req.nonce(Bytes(16, std::byte{1}))
+            .extension(NID_id_pkix_OCSP_serviceLocator, false, bytes({0x30, 0x00}));
+        CHECK_FALSE(pki::scan_simple_ocsp_request(req.der()));
+    }
+    SECTION("another extension alone") {
+        req.extension(NID_id_pkix_OCSP_acceptableResponses, false, bytes({0x30, 0x00}));
+        CHECK_FALSE(pki::scan_simple_ocsp_request(req.der()));
+    }
+    SECTION("two nonces (add1_nonce replaces, add_ext appends)") {
+        req.nonce(Bytes(1, std::byte{1})).raw_nonce_ext(bytes({0x04, 0x01, 0x02}));
         CHECK_FALSE(pki::scan_simple_ocsp_request(req.der()));
     }
     SECTION("two CertIDs") {
-        test::RequestBuilder req;
-        req.add(EVP_sha1(), leaf.cert, ca.cert()).add(EVP_sha1(), leaf.cert, ca.cert());
+        req.add(EVP_sha1(), leaf.cert, ca.cert());
         CHECK_FALSE(pki::scan_simple_ocsp_request(req.der()));
     }
     SECTION("MD5") {
-        test::RequestBuilder req;
-        req.add(EVP_md5(), leaf.cert, ca.cert());
-        CHECK_FALSE(pki::scan_simple_ocsp_request(req.der()));
+        test::RequestBuilder md5;
+        md5.add(EVP_md5(), leaf.cert, ca.cert());
+        CHECK_FALSE(pki::scan_simple_ocsp_request(md5.der()));
     }
     SECTION("trailing bytes") {
-        test::RequestBuilder req;
-        req.add(EVP_sha1(), leaf.cert, ca.cert());
         Bytes der = req.der();
         der.push_back(std::byte{0});
         CHECK_FALSE(pki::scan_simple_ocsp_request(der));
@@ -80,6 +142,8 @@ TEST_CASE("mutated and truncated requests never disagree with the parser", "[sca
     auto leaf = ca.issue("CN=leaf");
     test::RequestBuilder req;
     req.add(EVP_sha256(), leaf.cert, ca.cert());
+    SECTION("without a nonce") {}
+    SECTION("with a nonce") { req.nonce(Bytes(32, std::byte{0x5a})); }
     const Bytes der = req.der();
     for (std::size_t n = 0; n < der.size(); ++n) {
         CHECK_FALSE(pki::scan_simple_ocsp_request(ByteView(der).first(n)));

@@ -167,5 +167,30 @@ TEST_CASE("cache hits still obey the CA's policy", "[service]") {
         test::RequestBuilder req;
         req.add(EVP_sha1(), f.foreign.cert, f.stranger.cert());
         CHECK(f.ask(req.der())->answer.outcome == Outcome::unauthorized);
+        req.nonce(Bytes(32, std::byte{7}));
+        CHECK(f.ask(req.der())->answer.outcome == Outcome::unauthorized);
+    }
+    SECTION("nonce ignored: nonce requests share one cached answer without a nonce") {
+        f.options[0].nonce_policy = responder::NoncePolicy::ignore;
+        f.start_service();
+        test::RequestBuilder one, two;
+        one.add(EVP_sha1(), f.ec_good.cert, f.ec.cert()).nonce(Bytes(32, std::byte{1}));
+        two.add(EVP_sha1(), f.ec_good.cert, f.ec.cert()).nonce(Bytes(32, std::byte{2}));
+        auto a = f.ask(one.der());
+        CHECK(a->answer.outcome == Outcome::good);
+        CHECK_FALSE(a->answer.has_nonce);
+        CHECK(f.ask(two.der()) == a);
+        CHECK(f.ask(f.simple_request(f.ec_good)) == a);
+        // Its background refresh is made without the nonce of the request that triggered it.
+        f.clock.advance(a->refresh_at - f.clock.now() + 1);
+        CHECK(f.ask(two.der()) == a);
+        std::shared_ptr<const responder::ServedAnswer> later;
+        for (int i = 0; i < 500 && (!later || later == a); ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            later = f.ask(f.simple_request(f.ec_good));
+        }
+        REQUIRE(later != a);
+        CHECK_FALSE(later->answer.has_nonce);
+        CHECK(later->answer.produced_at == f.clock.now());
     }
 }
