@@ -79,6 +79,12 @@ ticks() {  # utime+stime of the server and its children, in clock ticks
 before=$(ticks)
 wrk -t2 -c50 -d"${duration}s" --latency -s "$script" "$url" >"$work/wrk.out" 2>&1
 after=$(ticks)
+# tryLater answers, from the server's own counter (metrics listener on its default port); the
+# other servers never answer tryLater.
+case $kind in
+  tanda-*) curl -s http://127.0.0.1:9102/metrics |
+             awk '$1 == "tanda_signing_refused_total" { printf "TRYLATER %d\n", $2 }' >>"$work/wrk.out" ;;
+esac
 hz=$(getconf CLK_TCK)
 awk -v kind="$kind" -v cpu=$((after - before)) -v hz="$hz" '
   function us(v) { if (v ~ /us$/) return v + 0; if (v ~ /ms$/) return v * 1000; if (v ~ /s$/) return v * 1e6; return v }
