@@ -80,10 +80,12 @@ before=$(ticks)
 wrk -t2 -c50 -d"${duration}s" --latency -s "$script" "$url" >"$work/wrk.out" 2>&1
 after=$(ticks)
 # tryLater answers, from the server's own counter (metrics listener on its default port); the
-# other servers never answer tryLater.
+# other servers never answer tryLater. A run whose metrics cannot be read reports -1.
 case $kind in
-  tanda-*) curl -s http://127.0.0.1:9102/metrics |
-             awk '$1 == "tanda_signing_refused_total" { printf "TRYLATER %d\n", $2 }' >>"$work/wrk.out" ;;
+  tanda-*) { curl -s --max-time 5 http://127.0.0.1:9102/metrics || echo unreadable; } |
+             awk '/^unreadable/ { bad = 1 }
+                  /^tanda_ocsp_requests_total\{.*outcome="try_later"/ { n += $NF }
+                  END { printf "TRYLATER %d\n", bad ? -1 : n }' >>"$work/wrk.out" ;;
 esac
 hz=$(getconf CLK_TCK)
 awk -v kind="$kind" -v cpu=$((after - before)) -v hz="$hz" '

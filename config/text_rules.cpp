@@ -23,7 +23,8 @@ bool whitespace(char c) {
 
 bool is_ca_name(std::string_view s) {
     return !s.empty() && s.size() <= 63 && lower_or_digit(s.front()) &&
-           std::all_of(s.begin(), s.end(), [](char c) { return lower_or_digit(c) || c == '_' || c == '-'; });
+           std::all_of(s.begin(), s.end(),
+                       [](char c) { return lower_or_digit(c) || c == '_' || c == '-'; });
 }
 
 bool is_path_prefix(std::string_view s) {
@@ -47,8 +48,9 @@ bool is_uri(std::string_view s) {
     if (sep == std::string_view::npos || sep == 0 || !letter(s.front())) return false;
     const auto scheme = s.substr(0, sep);
     const auto rest = s.substr(sep + 3);
-    return std::all_of(scheme.begin(), scheme.end(),
-                       [](char c) { return letter_or_digit(c) || c == '+' || c == '.' || c == '-'; }) &&
+    return std::all_of(
+               scheme.begin(), scheme.end(),
+               [](char c) { return letter_or_digit(c) || c == '+' || c == '.' || c == '-'; }) &&
            !rest.empty() && std::none_of(rest.begin(), rest.end(), whitespace);
 }
 

@@ -56,7 +56,9 @@ public:
         return *this;
     }
     // An id-pkix-ocsp-nonce extension whose extnValue is `raw` as is.
-    RequestBuilder& raw_nonce_ext(ByteView raw) { return extension(NID_id_pkix_OCSP_Nonce, false, raw); }
+    RequestBuilder& raw_nonce_ext(ByteView raw) {
+        return extension(NID_id_pkix_OCSP_Nonce, false, raw);
+    }
     // A request extension `nid` whose extnValue is `raw` as is.
     RequestBuilder& extension(int nid, bool critical, ByteView raw) {
         pki::Asn1OctetStringPtr value(ASN1_OCTET_STRING_new());
