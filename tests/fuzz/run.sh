@@ -44,7 +44,7 @@ smoke_runs() {
         ocsp_get_path) echo 3000000 ;;
         index_txt) echo 800000 ;;
         admin_json) echo 1500000 ;;
-        config) echo 60000 ;;
+        config) echo 150000 ;;
     esac
 }
 
