@@ -2,8 +2,9 @@
 # Tanda at scale: a synthetic index.txt of N certificates (default 10 million) against 10
 # thousand. Measures the import (time, peak RSS), index lookups per second on random serials
 # (tanda-bench-lookup, no HTTP), the daemon under random-serial POSTs with the answer cache off,
-# and the daemon's resident memory without the page cache (RssAnon). Writes the "Scale"
-# section of bench/RESULTS.md. Usage (as root): bench/scale.sh [N]
+# and the daemon's resident memory without the page cache (RssAnon); 3 interleaved rounds of
+# both sizes, medians. Writes the "Scale" section of bench/RESULTS.md.
+# Usage (as root): bench/scale.sh [N]
 set -euo pipefail
 big=${1:-10000000} small=10000
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,51 +21,78 @@ work=$(mktemp -d /tmp/tanda-scale.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 out=$work/scale.md
 
-measure() {  # N
+prepare() {  # N: fixtures and the import, timed
   local n=$1 dir=$work/n$1
   "$build/bench/tanda-bench-fixtures" --dir "$dir" --count "$n" --no-cache >/dev/null
   /usr/bin/time -f "%e %M" -o "$dir/import.time" \
     "$tanda" import --config "$dir/tanda.yaml" --ca bench --index "$dir/index.txt" >/dev/null 2>&1
-  read -r secs rss_kib <"$dir/import.time"
-  local lookups
-  lookups=$("$build/bench/tanda-bench-lookup" --db "$dir/data" --count "$n" --threads 2 --seconds 5 |
-            sed -n 's/.*lookups_per_s=\([0-9]*\).*/\1/p')
-  # The daemon under random-serial load, every answer a cache miss, in its own namespace.
-  local served
-  served=$(unshare -n bash -c '
+  echo "import $n $(cat "$dir/import.time")" | tee -a "$work/rows"
+}
+
+lookups() {  # N: index lookups/s, no HTTP
+  local n=$1
+  echo "lookups $n $("$build/bench/tanda-bench-lookup" --db "$work/n$n/data" --count "$n" \
+    --threads 2 --seconds 5 | sed -n 's/.*lookups_per_s=\([0-9]*\).*/\1/p')" | tee -a "$work/rows"
+}
+
+daemon() {  # N: the daemon under random-serial load, every answer a cache miss, in its own netns
+  local n=$1 dir=$work/n$1
+  echo "daemon $n $(unshare -n bash -c '
     ip link set lo up
     "$1" serve --config "$2/tanda.yaml" 2>"$2/serve.log" & pid=$!
     # Steady state: once listening and done mapping the index (cli/index_warmer.hpp).
     for _ in $(seq 600); do grep -q "msg=\"index warmed\"" "$2/serve.log" && break; sleep 0.1; done
+    t0=$(awk "{print \$14 + \$15}" /proc/$pid/stat)
     BENCH_LUA=$3/wrk BENCH_BODY=$2/req-sha1.der BENCH_COUNT=$4 \
       wrk -t2 -c50 -d10s -s "$3/wrk/random.lua" http://127.0.0.1:18080/ >"$2/wrk.out" 2>&1
+    t1=$(awk "{print \$14 + \$15}" /proc/$pid/stat)
     rss=$(awk "/RssAnon/ {print \$2}" /proc/$pid/status)
     kill $pid; wait $pid || true
-    echo "$(awk "/Requests\/sec/ {print \$2}" "$2/wrk.out") $rss"' _ "$tanda" "$dir" "$here" "$n")
-  echo "$n $secs $rss_kib $lookups $served" | tee -a "$work/rows"
+    n=$(awk "/requests in/ {print \$1}" "$2/wrk.out")
+    echo "$(awk "/Requests\/sec/ {print \$2}" "$2/wrk.out") $(( (t1 - t0) * 1000000 / $(getconf CLK_TCK) / n )) $rss"' \
+    _ "$tanda" "$dir" "$here" "$n")" | tee -a "$work/rows"
 }
-: >"$work/rows"
-measure $small
-measure "$big"
 
-/usr/bin/python3 - "$work/rows" "$big" >"$out" <<'PY'
-import sys
-rows = {int(r.split()[0]): r.split() for r in open(sys.argv[1])}
-small, big = rows[10000], rows[int(sys.argv[2])]
+: >"$work/rows"
+prepare $small
+prepare "$big"
+# Interleaved rounds, medians: one run of each is at the mercy of a shared VM's moment
+# (single 10 s runs of the same index differed by 15% here).
+for round in 1 2 3; do
+  for n in $small "$big"; do lookups "$n"; daemon "$n"; done
+done
+
+/usr/bin/python3 - "$work/rows" "$small" "$big" >"$out" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+small, big = int(sys.argv[2]), int(sys.argv[3])
+def pick(kind, n, col):
+    return [float(r[col]) for r in rows if r[0] == kind and int(r[1]) == n]
+def med(kind, n, col):
+    return statistics.median(pick(kind, n, col))
 print("## Scale\n")
 print("`bench/scale.sh` (as root): a synthetic index.txt, imported with `tanda import`; index "
-      "lookups of random registered serials on 2 threads (`tanda-bench-lookup`, no HTTP); the "
-      "daemon, once it has mapped the index (its `index warmed` log line), with "
-      "`responder.cache_entries: 0` under `wrk -t2 -c50 -d10s` POSTs of random "
-      "serials (every answer looked up and signed); the daemon's RssAnon (resident memory "
-      "outside the page cache, so LMDB's mapped file is not counted) after that load.\n")
-print("| certificates | import s | import peak RSS MiB | index lookups/s | OCSP answers/s (no cache) | daemon RssAnon MiB |")
-print("|---:|---:|---:|---:|---:|---:|")
-for r in (small, big):
-    print(f"| {int(r[0]):,} | {float(r[1]):.1f} | {int(r[2]) / 1024:.0f} | {int(r[3]):,} | "
-          f"{float(r[4]):,.0f} | {int(r[5]) / 1024:.0f} |")
-print(f"\nlookup_ratio_{int(big[0]) // 1000000}M_vs_10k={int(big[3]) / int(small[3]):.2f} "
-      f"answers_ratio={float(big[4]) / float(small[4]):.2f}")
+      "lookups of random registered serials on 2 threads for 5 s (`tanda-bench-lookup`, no "
+      "HTTP); the daemon, once it has mapped the index (its `index warmed` log line), with "
+      "`responder.cache_entries: 0` under `wrk -t2 -c50 -d10s` POSTs of random serials (every "
+      "answer looked up and signed), with its CPU time per answer; the daemon's RssAnon "
+      "(resident memory outside the page cache, so LMDB's mapped file is not counted) after "
+      "that load. Lookups and daemon runs are 3 interleaved rounds of both sizes; medians, "
+      "each round's figures below the table.\n")
+print("| certificates | import s | import peak RSS MiB | index lookups/s | OCSP answers/s (no cache) | daemon CPU µs/answer | daemon RssAnon MiB |")
+print("|---:|---:|---:|---:|---:|---:|---:|")
+for n in (small, big):
+    imp = [r for r in rows if r[0] == "import" and int(r[1]) == n][0]
+    print(f"| {n:,} | {float(imp[2]):.1f} | {int(imp[3]) / 1024:.0f} | {med('lookups', n, 2):,.0f} | "
+          f"{med('daemon', n, 2):,.0f} | {med('daemon', n, 3):.0f} | {max(pick('daemon', n, 4)) / 1024:.0f} |")
+print()
+for n in (small, big):
+    print(f"Rounds at {n:,}: lookups/s " + ", ".join(f"{v:,.0f}" for v in pick('lookups', n, 2)) +
+          "; answers/s " + ", ".join(f"{v:,.0f}" for v in pick('daemon', n, 2)) +
+          "; µs/answer " + ", ".join(f"{v:.0f}" for v in pick('daemon', n, 3)) + ".")
+label = f"{big // 1000000}M" if big >= 1000000 else f"{big // 1000}k"
+print(f"\nlookup_ratio_{label}_vs_10k={med('lookups', big, 2) / med('lookups', small, 2):.2f} "
+      f"answers_ratio={med('daemon', big, 2) / med('daemon', small, 2):.2f}")
 PY
 /usr/bin/python3 "$here/put_section.py" "$here/RESULTS.md" "$out"
 cat "$out"
