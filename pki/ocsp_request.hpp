@@ -18,12 +18,14 @@ struct RequestedCert {
     Bytes key_hash;
     Serial serial;
     Bytes cert_id_der;  // the CertID exactly as received, echoed in the response
+    friend bool operator==(const RequestedCert&, const RequestedCert&) = default;
 };
 
 struct OcspRequest {
     std::vector<RequestedCert> certs;  // at least one
     // RFC 9654: the Nonce extension's value (the octets inside its OCTET STRING), if present.
     std::optional<Bytes> nonce;
+    friend bool operator==(const OcspRequest&, const OcspRequest&) = default;
 };
 
 enum class RequestError {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <initializer_list>
 
 namespace tanda::pki {
 namespace {
@@ -47,6 +48,18 @@ std::optional<Tlv> read_only(ByteView in, std::byte tag) noexcept {
     return t;
 }
 
+// Nested TLVs, each the only content of the one before, with these tags from the outside in:
+// the innermost one.
+std::optional<Tlv> read_nested(ByteView in, std::initializer_list<std::byte> tags) noexcept {
+    std::optional<Tlv> t;
+    for (std::byte tag : tags) {
+        t = read_only(in, tag);
+        if (!t) return std::nullopt;
+        in = t->value;
+    }
+    return t;
+}
+
 template <std::size_t N>
 bool equals(ByteView v, const std::array<unsigned char, N>& want) noexcept {
     return v.size() == N && std::equal(want.begin(), want.end(), v.begin(),
@@ -78,12 +91,10 @@ Bytes copy(ByteView v) { return Bytes(v.begin(), v.end()); }
 
 // [2] { SEQUENCE { Extension { id-pkix-ocsp-nonce, critical TRUE (optional), OCTET STRING {
 // OCTET STRING nonce } } } }: the nonce and nothing else (RFC 6960 4.4.1, RFC 9654).
-std::optional<ByteView> read_nonce_extension(ByteView explicit_tag) noexcept {
+std::optional<ByteView> read_nonce_extension(ByteView request_extensions) noexcept {
     static constexpr std::array<unsigned char, 9> kNonceOid{0x2b, 0x06, 0x01, 0x05, 0x05,
                                                             0x07, 0x30, 0x01, 0x02};
-    auto extensions = read_only(explicit_tag, kSequence);
-    if (!extensions) return std::nullopt;
-    auto extension = read_only(extensions->value, kSequence);
+    auto extension = read_nested(request_extensions, {kRequestExtensions, kSequence, kSequence});
     if (!extension) return std::nullopt;
     ByteView fields = extension->value;
     auto oid = read_tlv(fields);
@@ -115,23 +126,17 @@ std::size_t digest_size(HashAlgorithm alg) noexcept {
 std::optional<SimpleRequestView> scan_simple_ocsp_request(ByteView der) noexcept {
     // OCSPRequest { tbsRequest } -> TBSRequest { requestList } -> SEQUENCE OF { Request }
     // -> Request { reqCert } -> CertID (RFC 6960 4.1.1).
-    auto request = read_only(der, kSequence);
-    if (!request) return std::nullopt;
-    auto tbs = read_only(request->value, kSequence);
+    auto tbs = read_nested(der, {kSequence, kSequence});
     if (!tbs) return std::nullopt;
     ByteView tbs_fields = tbs->value;
     auto list = read_tlv(tbs_fields);
     if (!list || list->tag != kSequence) return std::nullopt;
     std::optional<ByteView> nonce;
     if (!tbs_fields.empty()) {
-        auto extensions = read_only(tbs_fields, kRequestExtensions);
-        if (!extensions) return std::nullopt;
-        nonce = read_nonce_extension(extensions->value);
+        nonce = read_nonce_extension(tbs_fields);
         if (!nonce) return std::nullopt;
     }
-    auto one = read_only(list->value, kSequence);
-    if (!one) return std::nullopt;
-    auto cert_id = read_only(one->value, kSequence);
+    auto cert_id = read_nested(list->value, {kSequence, kSequence});  // one Request { CertID }
     if (!cert_id) return std::nullopt;
 
     ByteView fields = cert_id->value;

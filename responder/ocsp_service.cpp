@@ -60,10 +60,9 @@ void OcspService::respond(ByteView der, Done done) const {
             if (auto hit = cache_->find(*key, view->cert_id_der, now)) {
                 if (now >= hit->refresh_at && !hit->refreshing.exchange(true)) {
                     // Re-sign in the background, on the pool: this request is served the
-                    // current answer. Without the nonce, which this CA ignores.
-                    pki::OcspRequest refresh = pki::to_request(*view);
-                    refresh.nonce.reset();
-                    sign(std::move(refresh), key, false, [hit](auto) { hit->refreshing = false; });
+                    // current answer. (A nonce only gets here when the CA ignores nonces.)
+                    sign(pki::to_request(*view), key, false,
+                         [hit](auto) { hit->refreshing = false; });
                 }
                 return done(std::move(hit));
             }
