@@ -1,7 +1,8 @@
 // tanda-bench-lookup: lookups per second against a revocation index, random serials among
 // those tanda-bench-fixtures registered, on several threads: what the index costs a cache miss,
-// without HTTP or signing in the way.
-//   tanda-bench-lookup --db DIR --count N [--threads T] [--seconds S]
+// without HTTP or signing in the way. With --warm, first walks the index as the daemon does at
+// start (RevocationIndex::warm), so the lookups meet it mapped as the daemon's do.
+//   tanda-bench-lookup --db DIR --count N [--threads T] [--seconds S] [--warm 1]
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -18,15 +19,19 @@ int main(int argc, char** argv) {
     std::string db;
     std::uint64_t count = 0;
     unsigned threads = 2, seconds = 5;
+    bool warm = false;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string a = argv[i], v = argv[i + 1];
         if (a == "--db") db = v;
         else if (a == "--count") count = std::stoull(v);
         else if (a == "--threads") threads = static_cast<unsigned>(std::stoul(v));
         else if (a == "--seconds") seconds = static_cast<unsigned>(std::stoul(v));
+        else if (a == "--warm") warm = v == "1";
     }
     if (db.empty() || count == 0) {
-        std::fprintf(stderr, "usage: %s --db DIR --count N [--threads T] [--seconds S]\n", argv[0]);
+        std::fprintf(stderr,
+                     "usage: %s --db DIR --count N [--threads T] [--seconds S] [--warm 1]\n",
+                     argv[0]);
         return 2;
     }
     storage::Options o;
@@ -37,6 +42,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "lookup: %s\n", index.error().message.c_str());
         return 1;
     }
+    if (warm && !(*index)->warm({})) return 1;
     auto issuers = (*index)->issuers();
     if (!issuers || issuers->empty()) return 1;
     const storage::IssuerId issuer = issuers->front().id;

@@ -32,7 +32,7 @@ prepare() {  # N: fixtures and the import, timed
 lookups() {  # N: index lookups/s, no HTTP
   local n=$1
   echo "lookups $n $("$build/bench/tanda-bench-lookup" --db "$work/n$n/data" --count "$n" \
-    --threads 2 --seconds 5 | sed -n 's/.*lookups_per_s=\([0-9]*\).*/\1/p')" | tee -a "$work/rows"
+    --threads 2 --seconds 5 --warm 1 | sed -n 's/.*lookups_per_s=\([0-9]*\).*/\1/p')" | tee -a "$work/rows"
 }
 
 daemon() {  # N: the daemon under random-serial load, every answer a cache miss, in its own netns
@@ -42,6 +42,7 @@ daemon() {  # N: the daemon under random-serial load, every answer a cache miss,
     "$1" serve --config "$2/tanda.yaml" 2>"$2/serve.log" & pid=$!
     # Steady state: once listening and done mapping the index (cli/index_warmer.hpp).
     for _ in $(seq 600); do grep -q "msg=\"index warmed\"" "$2/serve.log" && break; sleep 0.1; done
+    pmd=$(awk "/FilePmdMapped/ {print \$2}" /proc/$pid/smaps_rollup)
     t0=$(awk "{print \$14 + \$15}" /proc/$pid/stat)
     BENCH_LUA=$3/wrk BENCH_BODY=$2/req-sha1.der BENCH_COUNT=$4 \
       wrk -t2 -c50 -d10s -s "$3/wrk/random.lua" http://127.0.0.1:18080/ >"$2/wrk.out" 2>&1
@@ -49,7 +50,7 @@ daemon() {  # N: the daemon under random-serial load, every answer a cache miss,
     rss=$(awk "/RssAnon/ {print \$2}" /proc/$pid/status)
     kill $pid; wait $pid || true
     n=$(awk "/requests in/ {print \$1}" "$2/wrk.out")
-    echo "$(awk "/Requests\/sec/ {print \$2}" "$2/wrk.out") $(( (t1 - t0) * 1000000 / $(getconf CLK_TCK) / n )) $rss"' \
+    echo "$(awk "/Requests\/sec/ {print \$2}" "$2/wrk.out") $(( (t1 - t0) * 1000000 / $(getconf CLK_TCK) / n )) $rss ${pmd:-0}"' \
     _ "$tanda" "$dir" "$here" "$n")" | tee -a "$work/rows"
 }
 
@@ -73,12 +74,13 @@ def med(kind, n, col):
 print("## Scale\n")
 print("`bench/scale.sh` (as root): a synthetic index.txt, imported with `tanda import`; index "
       "lookups of random registered serials on 2 threads for 5 s (`tanda-bench-lookup`, no "
-      "HTTP); the daemon, once it has mapped the index (its `index warmed` log line), with "
+      "HTTP, after the warm-up walk the daemon makes at start); the daemon, once it has mapped the index (its `index warmed` log line), with "
       "`responder.cache_entries: 0` under `wrk -t2 -c50 -d10s` POSTs of random serials (every "
       "answer looked up and signed), with its CPU time per answer; the daemon's RssAnon "
       "(resident memory outside the page cache, so LMDB's mapped file is not counted) after "
-      "that load. Lookups and daemon runs are 3 interleaved rounds of both sizes; medians, "
-      "each round's figures below the table.\n")
+      "that load; how much of the index the daemon had mapped in 2 MiB pages (`FilePmdMapped`). "
+      "Lookups and daemon runs are 3 interleaved rounds of both sizes; medians, each round's "
+      "figures below the table.\n")
 print("| certificates | import s | import peak RSS MiB | index lookups/s | OCSP answers/s (no cache) | daemon CPU µs/answer | daemon RssAnon MiB |")
 print("|---:|---:|---:|---:|---:|---:|---:|")
 for n in (small, big):
@@ -89,7 +91,9 @@ print()
 for n in (small, big):
     print(f"Rounds at {n:,}: lookups/s " + ", ".join(f"{v:,.0f}" for v in pick('lookups', n, 2)) +
           "; answers/s " + ", ".join(f"{v:,.0f}" for v in pick('daemon', n, 2)) +
-          "; µs/answer " + ", ".join(f"{v:.0f}" for v in pick('daemon', n, 3)) + ".")
+          "; µs/answer " + ", ".join(f"{v:.0f}" for v in pick('daemon', n, 3)) +
+          "; index mapped in 2 MiB pages (MiB) " +
+          ", ".join(f"{v / 1024:,.0f}" for v in pick('daemon', n, 5)) + ".")
 label = f"{big // 1000000}M" if big >= 1000000 else f"{big // 1000}k"
 print(f"\nlookup_ratio_{label}_vs_10k={med('lookups', big, 2) / med('lookups', small, 2):.2f} "
       f"answers_ratio={med('daemon', big, 2) / med('daemon', small, 2):.2f}")

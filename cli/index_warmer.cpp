@@ -15,7 +15,9 @@ IndexWarmer::IndexWarmer(const storage::RevocationIndex& index, Logger& logger)
           const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
               std::chrono::steady_clock::now() - started);
           logger.info(stop.stop_requested() ? "index warm-up stopped" : "index warmed",
-                      {{"records", std::to_string(*walked)}, {"ms", std::to_string(ms.count())}});
+                      {{"records", std::to_string(walked->records)},
+                       {"ms", std::to_string(ms.count())},
+                       {"huge_pages", walked->huge_pages ? "yes" : "no"}});
       }) {}
 
 void IndexWarmer::stop() {

@@ -7,6 +7,7 @@
 #include <limits>
 #include <system_error>
 
+#include "storage/huge_page_mapping.hpp"
 #include "storage/index_impl.hpp"
 #include "storage/input_validation.hpp"
 #include "storage/record_codec.hpp"
@@ -192,19 +193,20 @@ Result<void> RevocationIndex::put_meta(std::string_view key, std::string_view va
     return txn->commit();
 }
 
-Result<std::uint64_t> RevocationIndex::warm(std::stop_token stop) const {
+Result<RevocationIndex::WarmReport> RevocationIndex::warm(std::stop_token stop) const {
+    WarmReport report;
+    report.huge_pages = prefer_huge_pages(impl_->env.get());
     auto txn = lmdb::Txn::begin_read(impl_->env);
     if (!txn) return tl::unexpected(txn.error());
     auto cursor = lmdb::Cursor::open(*txn, impl_->dbs.records);
     if (!cursor) return tl::unexpected(cursor.error());
     MDB_val k{}, v{};
-    std::uint64_t walked = 0;
     for (auto op = MDB_FIRST;; op = MDB_NEXT) {
         auto found = cursor->move(k, v, op);
         if (!found) return tl::unexpected(found.error());
-        if (!*found) return walked;
-        ++walked;
-        if (walked % 65536 == 0 && stop.stop_requested()) return walked;
+        if (!*found) return report;
+        ++report.records;
+        if (report.records % 65536 == 0 && stop.stop_requested()) return report;
     }
 }
 

@@ -174,9 +174,15 @@ public:
 
     // Reads every page of the records table once, in key order, so that this process has them
     // mapped: after a restart, each first touch of an LMDB page is a page fault, which at 10M
-    // certificates cut the first ten seconds of uncached answers by a fifth. Returns the records
-    // walked; stops early, with what it walked, once `stop` is requested.
-    [[nodiscard]] Result<std::uint64_t> warm(std::stop_token stop) const;
+    // certificates cut the first ten seconds of uncached answers by a fifth. First, where the
+    // kernel and file system can, it has the file mapped in 2 MiB pages
+    // (storage/huge_page_mapping.hpp). Stops early, with what it walked, once `stop` is
+    // requested.
+    struct WarmReport {
+        std::uint64_t records = 0;  // walked
+        bool huge_pages = false;    // the file was dropped, to be read back in 2 MiB pages
+    };
+    [[nodiscard]] Result<WarmReport> warm(std::stop_token stop) const;
 
 private:
     struct Impl;
