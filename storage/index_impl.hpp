@@ -58,6 +58,7 @@ struct RevocationIndex::Impl {
     Databases dbs;
     std::mutex observers_mutex;  // held while observers run: commits are serialised anyway
     std::vector<CommitObserver> observers;
+    lmdb::ReadTxnPool readers;  // for lookups; declared after env: destroyed before it
 };
 
 }  // namespace tanda::storage

@@ -65,7 +65,44 @@ Result<Txn> Txn::begin_write(const Env& env) {
 }
 
 Txn::~Txn() {
-    if (txn_ != nullptr) mdb_txn_abort(txn_);
+    if (txn_ == nullptr) return;
+    if (home_ != nullptr) {
+        home_->put_back(txn_);
+    } else {
+        mdb_txn_abort(txn_);
+    }
+}
+
+ReadTxnPool::~ReadTxnPool() {
+    for (Slot& slot : slots_) {
+        if (MDB_txn* txn = slot.txn.exchange(nullptr)) mdb_txn_abort(txn);
+    }
+}
+
+std::size_t ReadTxnPool::slot_of_this_thread() {
+    static std::atomic<std::size_t> next{0};
+    thread_local const std::size_t slot = next.fetch_add(1) % kSlots;
+    return slot;
+}
+
+Result<Txn> ReadTxnPool::begin() const {
+    MDB_txn* txn = slots_[slot_of_this_thread()].txn.exchange(nullptr);
+    if (txn == nullptr) {
+        if (int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn); rc != 0) {
+            return tl::unexpected(error(rc, "begin read transaction"));
+        }
+    } else if (int rc = mdb_txn_renew(txn); rc != 0) {
+        mdb_txn_abort(txn);
+        return tl::unexpected(error(rc, "renew read transaction"));
+    }
+    return Txn(txn, this);
+}
+
+void ReadTxnPool::put_back(MDB_txn* txn) const noexcept {
+    mdb_txn_reset(txn);
+    MDB_txn* empty = nullptr;
+    // The slot is taken when this thread held two at once, or shares the slot: one is enough.
+    if (!slots_[slot_of_this_thread()].txn.compare_exchange_strong(empty, txn)) mdb_txn_abort(txn);
 }
 
 Result<void> Txn::commit() {

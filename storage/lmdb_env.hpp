@@ -4,6 +4,8 @@
 
 #include <lmdb.h>
 
+#include <array>
+#include <atomic>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -47,13 +49,17 @@ private:
     MDB_env* env_;
 };
 
-// A transaction that aborts in its destructor unless commit() succeeded. Cursors opened on a
-// write transaction must be closed before it commits (keep them in an inner scope).
+class ReadTxnPool;
+
+// A transaction that aborts in its destructor unless commit() succeeded, or, when it came from a
+// ReadTxnPool, goes back to it. Cursors opened on a write transaction must be closed before it
+// commits (keep them in an inner scope).
 class Txn {
 public:
     static Result<Txn> begin_read(const Env& env);
     static Result<Txn> begin_write(const Env& env);
-    Txn(Txn&& o) noexcept : txn_(std::exchange(o.txn_, nullptr)) {}
+    Txn(Txn&& o) noexcept
+        : txn_(std::exchange(o.txn_, nullptr)), home_(std::exchange(o.home_, nullptr)) {}
     Txn& operator=(Txn&&) = delete;
     Txn(const Txn&) = delete;
     ~Txn();
@@ -66,8 +72,39 @@ public:
     Result<void> put(MDB_dbi dbi, ByteView key, ByteView value, unsigned flags = 0);
 
 private:
-    explicit Txn(MDB_txn* txn) : txn_(txn) {}
+    friend class ReadTxnPool;
+    explicit Txn(MDB_txn* txn, const ReadTxnPool* home = nullptr) : txn_(txn), home_(home) {}
     MDB_txn* txn_;
+    const ReadTxnPool* home_;
+};
+
+// Read transactions kept between uses: reset (mdb_txn_reset) when a lookup ends and renewed
+// (mdb_txn_renew) for the next, so a lookup takes no lock on LMDB's reader table and allocates
+// nothing. A reset transaction keeps its reader slot but no snapshot, so it holds back no page
+// reuse. Kept in a few slots picked by thread, taken and put back with one atomic exchange each:
+// a mutex around one list was slower on two threads than LMDB's own reader-table lock. Holds at
+// most kSlots transactions. Thread-safe; must be destroyed before its Env.
+class ReadTxnPool {
+public:
+    explicit ReadTxnPool(MDB_env* env) : env_(env) {}
+    ReadTxnPool(const ReadTxnPool&) = delete;
+    ReadTxnPool& operator=(const ReadTxnPool&) = delete;
+    ~ReadTxnPool();
+
+    // A read transaction on the newest committed state, as Txn::begin_read gives.
+    Result<Txn> begin() const;
+
+private:
+    friend class Txn;
+    static constexpr std::size_t kSlots = 16;
+    struct alignas(64) Slot {  // one cache line each: threads do not share them
+        mutable std::atomic<MDB_txn*> txn{nullptr};
+    };
+    static std::size_t slot_of_this_thread();
+    void put_back(MDB_txn* txn) const noexcept;
+
+    MDB_env* env_;
+    std::array<Slot, kSlots> slots_{};
 };
 
 // A cursor closed in its destructor; must not outlive its transaction.

@@ -72,7 +72,9 @@ Result<std::unique_ptr<RevocationIndex>> RevocationIndex::open(const Options& op
     if (!env) return tl::unexpected(env.error());
     auto dbs = open_databases(*env, kSchemaVersion);
     if (!dbs) return tl::unexpected(dbs.error().with_context(context));
-    auto impl = std::unique_ptr<Impl>(new Impl{std::move(*guard), std::move(*env), *dbs, {}, {}});
+    MDB_env* raw = env->get();  // Env's move leaves the moved-from one empty
+    auto impl = std::unique_ptr<Impl>(
+        new Impl{std::move(*guard), std::move(*env), *dbs, {}, {}, lmdb::ReadTxnPool(raw)});
     return std::unique_ptr<RevocationIndex>(new RevocationIndex(std::move(impl)));
 }
 
@@ -105,7 +107,7 @@ Result<IssuerId> RevocationIndex::ensure_issuer(ByteView identity, std::string_v
 
 Result<std::optional<IssuerId>> RevocationIndex::find_issuer(ByteView identity) const {
     if (identity.empty() || identity.size() > kMaxIdentityBytes) return std::nullopt;
-    auto txn = lmdb::Txn::begin_read(impl_->env);
+    auto txn = impl_->readers.begin();
     if (!txn) return tl::unexpected(txn.error());
     MDB_val v;
     auto found = txn->get(impl_->dbs.issuers, identity, v);
@@ -140,7 +142,7 @@ Result<std::optional<CertRecord>> RevocationIndex::find(IssuerId issuer,
                                                         const Serial& serial) const {
     Bytes key;
     encode_record_key(issuer, serial, key);
-    auto txn = lmdb::Txn::begin_read(impl_->env);
+    auto txn = impl_->readers.begin();
     if (!txn) return tl::unexpected(txn.error());
     MDB_val v;
     auto found = txn->get(impl_->dbs.records, key, v);

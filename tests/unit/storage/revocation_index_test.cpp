@@ -1,9 +1,11 @@
 #include "storage/revocation_index.hpp"
 
+#include <atomic>
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <stop_token>
-
-#include <catch2/catch.hpp>
+#include <thread>
+#include <vector>
 
 #include "storage_test_support.hpp"
 
@@ -34,6 +36,60 @@ TEST_CASE("Records round trip and persist across reopen", "[index]") {
     CHECK((*found)->last_seq == 1);
     CHECK(index->find(issuer, serial("1235")).value() == std::nullopt);
     CHECK(index->find(issuer + 1, serial("1234")).value() == std::nullopt);
+}
+
+// Lookups reuse reset read transactions (lmdb::ReadTxnPool): a renewed one must read the newest
+// commit, never the snapshot it had before.
+TEST_CASE("Lookups see every commit, one after another and from many threads", "[index]") {
+    TempDir dir;
+    auto index = open_index(dir.path());
+    const IssuerId issuer = *index->ensure_issuer(as_bytes("ca-1"), "CA One");
+    auto hex = [](int i) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "%04x", 0x1000 + i);
+        return std::string(buf);
+    };
+    auto revoke = [&](int i) {
+        std::vector<Change> changes{change(ChangeKind::revoke, issuer, hex(i),
+                                           revoked(Reason::key_compromise, 1700000000 + i))};
+        return index->commit(changes, admin_provenance("r" + hex(i)), 1700000100 + i).has_value();
+    };
+    for (int i = 0; i < 40; ++i) {
+        CHECK(index->find(issuer, serial(hex(i))).value() == std::nullopt);
+        REQUIRE(revoke(i));
+        auto found = index->find(issuer, serial(hex(i))).value();
+        REQUIRE(found);
+        CHECK(found->revoked_at == 1700000000 + i);
+    }
+
+    // Readers while a writer commits: what was committed before a reader started stays found,
+    // and a serial once seen revoked is never seen missing again.
+    std::atomic<int> committed{40};
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> readers;
+    for (int t = 0; t < 4; ++t) {
+        readers.emplace_back([&, t] {
+            int seen_up_to = 0;
+            for (int n = 0; n < 3000; ++n) {
+                const int upper = committed.load();
+                const int i = (n * 7 + t) % upper;
+                auto found = index->find(issuer, serial(hex(i)));
+                if (!found || !*found) ++wrong;
+                auto next = index->find(issuer, serial(hex(seen_up_to)));
+                if (next && *next)
+                    ++seen_up_to;
+                else if (seen_up_to < upper)
+                    ++wrong;
+            }
+        });
+    }
+    for (int i = 40; i < 80; ++i) {
+        REQUIRE(revoke(i));
+        committed.store(i + 1);
+    }
+    for (auto& r : readers) r.join();
+    CHECK(wrong.load() == 0);
+    CHECK(index->find(issuer, serial(hex(79))).value().has_value());
 }
 
 TEST_CASE("Issuer ids are assigned once and stable across reopen", "[index]") {
