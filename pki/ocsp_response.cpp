@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 
+#include "pki/digest_signing_pool.hpp"
 #include "pki/ocsp_response_encoder.hpp"
 #include "pki/openssl_error.hpp"
 #include "pki/openssl_handles.hpp"
@@ -49,8 +50,11 @@ ByteView error_response(OcspError status) noexcept {
 
 struct OcspSigner::Prepared {
     detail::ResponderParts parts;
-    // OpenSSL 3 looks algorithms up on every EVP_DigestSignInit; copying a context initialised
-    // once skips that. Null when the key's contexts cannot be copied: initialise per call.
+    // Signs digests on reused contexts (RSA, ECDSA); null for keys that sign the message itself.
+    std::unique_ptr<DigestSigningPool> pool;
+    // Otherwise: OpenSSL 3 looks algorithms up on every EVP_DigestSignInit; copying a context
+    // initialised once skips that. Null when the key's contexts cannot be copied: initialise per
+    // call.
     EvpMdCtxPtr ctx;
 };
 
@@ -73,6 +77,8 @@ Result<std::shared_ptr<const OcspSigner::Prepared>> prepare(const Certificate& c
     auto prepared = std::make_shared<OcspSigner::Prepared>();
     prepared->parts = std::move(*parts);
     auto digest = signing_digest(key);
+    if (digest) prepared->pool = DigestSigningPool::create(key.handle().get(), *digest);
+    if (prepared->pool) return std::shared_ptr<const OcspSigner::Prepared>(std::move(prepared));
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     EvpMdCtxPtr probe(EVP_MD_CTX_new());
     if (digest && ctx && probe &&
@@ -124,6 +130,11 @@ Result<Bytes> OcspSigner::sign(std::span<const SingleStatus> statuses, const Res
     auto data = detail::encode_response_data(prepared_->parts.responder_id, statuses, extras,
                                              produced_at);
     if (!data) return tl::unexpected(data.error());
+    if (prepared_->pool) {
+        Bytes signature;
+        if (!prepared_->pool->sign(*data, signature)) return crypto_fail("OCSP signing");
+        return detail::encode_successful_response(*data, prepared_->parts, signature);
+    }
     // A context per call, copied from the prepared one when there is one; that context and the
     // shared EVP_PKEY are only read.
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());

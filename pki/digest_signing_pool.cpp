@@ -1,0 +1,99 @@
+#include "pki/digest_signing_pool.hpp"
+
+#include <array>
+#include <cstring>
+
+#include "core/sha256.hpp"
+#include "pki/openssl_error.hpp"
+
+namespace tanda::pki {
+namespace {
+
+EvpPkeyCtxPtr new_context(EVP_PKEY* key, const EVP_MD* md) {
+    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+    // The digest is named so that RSA wraps it in a DigestInfo and ECDSA checks its length.
+    if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 ||
+        EVP_PKEY_CTX_set_signature_md(ctx.get(), md) != 1) {
+        return nullptr;
+    }
+    return ctx;
+}
+
+// Whether `signature` over `data` verifies the way a verifier of EVP_DigestSign output checks it.
+bool verifies(EVP_PKEY* key, const EVP_MD* md, ByteView data, ByteView signature) {
+    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    return ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) == 1 &&
+           EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                            signature.size(), reinterpret_cast<const unsigned char*>(data.data()),
+                            data.size()) == 1;
+}
+
+}  // namespace
+
+DigestSigningPool::DigestSigningPool(EvpPkeyPtr key, EvpMdPtr md, EvpPkeyCtxPtr first)
+    : key_(std::move(key)), md_(std::move(md)), sha256_(EVP_MD_is_a(md_.get(), "SHA2-256") == 1) {
+    idle_.push_back(std::move(first));
+}
+
+std::unique_ptr<DigestSigningPool> DigestSigningPool::create(EVP_PKEY* key, const EVP_MD* md) {
+    if (key == nullptr || md == nullptr) return nullptr;
+    EvpMdPtr fetched(EVP_MD_fetch(nullptr, EVP_MD_get0_name(md), nullptr));
+    EvpPkeyCtxPtr first = fetched ? new_context(key, fetched.get()) : nullptr;
+    if (!first || EVP_PKEY_up_ref(key) != 1) {
+        discard_openssl_errors();
+        return nullptr;
+    }
+    std::unique_ptr<DigestSigningPool> pool(
+        new DigestSigningPool(EvpPkeyPtr(key), std::move(fetched), std::move(first)));
+    static constexpr std::array<std::byte, 3> kProbe = {std::byte{'t'}, std::byte{'n'},
+                                                        std::byte{'d'}};
+    Bytes signature;
+    bool ok = pool->sign(kProbe, signature) && verifies(key, md, kProbe, signature);
+    discard_openssl_errors();
+    return ok ? std::move(pool) : nullptr;
+}
+
+unsigned DigestSigningPool::digest(ByteView data, unsigned char* out) const {
+    if (sha256_) {  // core's SHA-256 (SHA-NI where the CPU has it) needs no context to set up
+        const Sha256Digest d = Sha256::digest(data);
+        std::memcpy(out, d.data(), d.size());
+        return static_cast<unsigned>(d.size());
+    }
+    unsigned length = 0;
+    return EVP_Digest(data.data(), data.size(), out, &length, md_.get(), nullptr) == 1 ? length : 0;
+}
+
+bool DigestSigningPool::sign(ByteView data, Bytes& signature) const {
+    unsigned char digest_bytes[EVP_MAX_MD_SIZE];
+    const unsigned digest_length = digest(data, digest_bytes);
+    if (digest_length == 0) return false;
+    EvpPkeyCtxPtr ctx = take();
+    if (!ctx) return false;
+    signature.resize(static_cast<std::size_t>(EVP_PKEY_get_size(key_.get())));
+    std::size_t length = signature.size();
+    const bool ok = EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()),
+                                  &length, digest_bytes, digest_length) == 1;
+    give(std::move(ctx));
+    if (!ok) return false;
+    signature.resize(length);
+    return true;
+}
+
+EvpPkeyCtxPtr DigestSigningPool::take() const {
+    {
+        std::lock_guard lock(mutex_);
+        if (!idle_.empty()) {
+            EvpPkeyCtxPtr ctx = std::move(idle_.back());
+            idle_.pop_back();
+            return ctx;
+        }
+    }
+    return new_context(key_.get(), md_.get());
+}
+
+void DigestSigningPool::give(EvpPkeyCtxPtr ctx) const {
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(ctx));
+}
+
+}  // namespace tanda::pki
