@@ -22,11 +22,16 @@ int main(int argc, char** argv) {
     bool warm = false;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string a = argv[i], v = argv[i + 1];
-        if (a == "--db") db = v;
-        else if (a == "--count") count = std::stoull(v);
-        else if (a == "--threads") threads = static_cast<unsigned>(std::stoul(v));
-        else if (a == "--seconds") seconds = static_cast<unsigned>(std::stoul(v));
-        else if (a == "--warm") warm = v == "1";
+        if (a == "--db")
+            db = v;
+        else if (a == "--count")
+            count = std::stoull(v);
+        else if (a == "--threads")
+            threads = static_cast<unsigned>(std::stoul(v));
+        else if (a == "--seconds")
+            seconds = static_cast<unsigned>(std::stoul(v));
+        else if (a == "--warm")
+            warm = v == "1";
     }
     if (db.empty() || count == 0) {
         std::fprintf(stderr,
@@ -42,7 +47,13 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "lookup: %s\n", index.error().message.c_str());
         return 1;
     }
-    if (warm && !(*index)->warm({})) return 1;
+    if (warm) {
+        auto walked = (*index)->warm({});
+        if (!walked) {
+            std::fprintf(stderr, "lookup: warm-up: %s\n", walked.error().message.c_str());
+            return 1;
+        }
+    }
     auto issuers = (*index)->issuers();
     if (!issuers || issuers->empty()) return 1;
     const storage::IssuerId issuer = issuers->front().id;

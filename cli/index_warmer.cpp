@@ -17,7 +17,7 @@ IndexWarmer::IndexWarmer(const storage::RevocationIndex& index, Logger& logger)
           logger.info(stop.stop_requested() ? "index warm-up stopped" : "index warmed",
                       {{"records", std::to_string(walked->records)},
                        {"ms", std::to_string(ms.count())},
-                       {"huge_pages", walked->huge_pages ? "yes" : "no"}});
+                       {"huge_page_mib", std::to_string(walked->huge_page_kib / 1024)}});
       }) {}
 
 void IndexWarmer::stop() {

@@ -43,8 +43,9 @@ std::unique_ptr<DigestSigningPool> DigestSigningPool::create(EVP_PKEY* key, cons
         discard_openssl_errors();
         return nullptr;
     }
+    EvpPkeyPtr shared(key);  // owns the reference just taken
     std::unique_ptr<DigestSigningPool> pool(
-        new DigestSigningPool(EvpPkeyPtr(key), std::move(fetched), std::move(first)));
+        new DigestSigningPool(std::move(shared), std::move(fetched), std::move(first)));
     static constexpr std::array<std::byte, 3> kProbe = {std::byte{'t'}, std::byte{'n'},
                                                         std::byte{'d'}};
     Bytes signature;
@@ -73,8 +74,8 @@ bool DigestSigningPool::sign(ByteView data, Bytes& signature) const {
     std::size_t length = signature.size();
     const bool ok = EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()),
                                   &length, digest_bytes, digest_length) == 1;
+    if (!ok) return false;  // the context is freed: a provider need not keep it usable
     give(std::move(ctx));
-    if (!ok) return false;
     signature.resize(length);
     return true;
 }

@@ -79,14 +79,14 @@ ReadTxnPool::~ReadTxnPool() {
     }
 }
 
-std::size_t ReadTxnPool::slot_of_this_thread() {
+const ReadTxnPool::Slot& ReadTxnPool::slot_of_this_thread() const {
     static std::atomic<std::size_t> next{0};
-    thread_local const std::size_t slot = next.fetch_add(1) % kSlots;
-    return slot;
+    thread_local const std::size_t thread_number = next.fetch_add(1);
+    return slots_[thread_number % used_];
 }
 
 Result<Txn> ReadTxnPool::begin() const {
-    MDB_txn* txn = slots_[slot_of_this_thread()].txn.exchange(nullptr);
+    MDB_txn* txn = slot_of_this_thread().txn.exchange(nullptr);
     if (txn == nullptr) {
         if (int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn); rc != 0) {
             return tl::unexpected(error(rc, "begin read transaction"));
@@ -102,7 +102,7 @@ void ReadTxnPool::put_back(MDB_txn* txn) const noexcept {
     mdb_txn_reset(txn);
     MDB_txn* empty = nullptr;
     // The slot is taken when this thread held two at once, or shares the slot: one is enough.
-    if (!slots_[slot_of_this_thread()].txn.compare_exchange_strong(empty, txn)) mdb_txn_abort(txn);
+    if (!slot_of_this_thread().txn.compare_exchange_strong(empty, txn)) mdb_txn_abort(txn);
 }
 
 Result<void> Txn::commit() {

@@ -82,11 +82,16 @@ private:
 // (mdb_txn_renew) for the next, so a lookup takes no lock on LMDB's reader table and allocates
 // nothing. A reset transaction keeps its reader slot but no snapshot, so it holds back no page
 // reuse. Kept in a few slots picked by thread, taken and put back with one atomic exchange each:
-// a mutex around one list was slower on two threads than LMDB's own reader-table lock. Holds at
-// most kSlots transactions. Thread-safe; must be destroyed before its Env.
+// a mutex around one list was slower on two threads than LMDB's own reader-table lock. Each kept
+// transaction holds one of the environment's reader slots (max_readers): `slots` is capped at
+// kSlots and at least 1. Thread-safe; must be destroyed before its Env.
 class ReadTxnPool {
 public:
-    explicit ReadTxnPool(MDB_env* env) : env_(env) {}
+    ReadTxnPool(MDB_env* env, std::size_t slots)
+        : env_(env),
+          used_(slots == 0       ? 1
+                : slots < kSlots ? slots
+                                 : kSlots) {}
     ReadTxnPool(const ReadTxnPool&) = delete;
     ReadTxnPool& operator=(const ReadTxnPool&) = delete;
     ~ReadTxnPool();
@@ -100,10 +105,11 @@ private:
     struct alignas(64) Slot {  // one cache line each: threads do not share them
         mutable std::atomic<MDB_txn*> txn{nullptr};
     };
-    static std::size_t slot_of_this_thread();
+    const Slot& slot_of_this_thread() const;
     void put_back(MDB_txn* txn) const noexcept;
 
     MDB_env* env_;
+    std::size_t used_;  // slots in use, from the front
     std::array<Slot, kSlots> slots_{};
 };
 

@@ -73,8 +73,12 @@ Result<std::unique_ptr<RevocationIndex>> RevocationIndex::open(const Options& op
     auto dbs = open_databases(*env, kSchemaVersion);
     if (!dbs) return tl::unexpected(dbs.error().with_context(context));
     MDB_env* raw = env->get();  // Env's move leaves the moved-from one empty
-    auto impl = std::unique_ptr<Impl>(
-        new Impl{std::move(*guard), std::move(*env), *dbs, {}, {}, lmdb::ReadTxnPool(raw)});
+    auto impl = std::unique_ptr<Impl>(new Impl{std::move(*guard),
+                                               std::move(*env),
+                                               *dbs,
+                                               {},
+                                               {},
+                                               lmdb::ReadTxnPool(raw, options.max_readers / 4)});
     return std::unique_ptr<RevocationIndex>(new RevocationIndex(std::move(impl)));
 }
 
@@ -197,7 +201,7 @@ Result<void> RevocationIndex::put_meta(std::string_view key, std::string_view va
 
 Result<RevocationIndex::WarmReport> RevocationIndex::warm(std::stop_token stop) const {
     WarmReport report;
-    report.huge_pages = prefer_huge_pages(impl_->env.get());
+    report.huge_page_kib = map_in_huge_pages(impl_->env.get(), stop);
     auto txn = lmdb::Txn::begin_read(impl_->env);
     if (!txn) return tl::unexpected(txn.error());
     auto cursor = lmdb::Cursor::open(*txn, impl_->dbs.records);

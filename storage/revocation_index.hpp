@@ -179,8 +179,8 @@ public:
     // (storage/huge_page_mapping.hpp). Stops early, with what it walked, once `stop` is
     // requested.
     struct WarmReport {
-        std::uint64_t records = 0;  // walked
-        bool huge_pages = false;    // the file was dropped, to be read back in 2 MiB pages
+        std::uint64_t records = 0;        // walked
+        std::uint64_t huge_page_kib = 0;  // of the file, mapped in 2 MiB pages
     };
     [[nodiscard]] Result<WarmReport> warm(std::stop_token stop) const;
 
