@@ -8,6 +8,8 @@ packages=(
   cmake ninja-build g++ pkg-config
   libboost1.81-dev libboost-json1.81-dev libssl-dev liblmdb-dev libyaml-cpp-dev
   libexpected-dev libsystemd-dev
+  # the io_uring build (make test-io-uring, -DTANDA_IO_URING=ON)
+  liburing-dev
   # tests: Catch2, and the real clients the integration tests drive
   catch2 openssl gnutls-bin python3 python3-cryptography lmdb-utils
   # tests: promtool checks /metrics, and a real Prometheus server scrapes it
