@@ -50,18 +50,13 @@ void SigningPool::release() {
         std::lock_guard lock(mutex_);
         --busy_;
     }
-    wake_.notify_one();  // a queued task may now take the place this one held
     done_here_.notify_all();
 }
 
 void SigningPool::work() {
     std::unique_lock lock(mutex_);
     for (;;) {
-        // A task run on a caller's thread holds a thread's place too: with every place taken,
-        // queued tasks wait, so no more than threads() tasks ever run at once.
-        wake_.wait(lock, [this] {
-            return (!queue_.empty() && busy_ < workers_.size()) || (stopping_ && queue_.empty());
-        });
+        wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
         if (queue_.empty()) return;  // stopping and drained
         auto task = std::move(queue_.front());
         queue_.pop_front();

@@ -49,12 +49,18 @@ TEST_CASE("a task runs on the calling thread only while a pool thread is idle", 
     SECTION("the inline task holds a thread's place: one more fits in the waiting room") {
         bool submitted = false, refused = false;
         auto nested = [&] {
-            submitted = pool.try_submit([&] { ++started; });
+            // The accepted task waits at the gate: the pool's thread, which may take it at once,
+            // must not finish it before the second submission is counted.
+            submitted = pool.try_submit([&] {
+                ++started;
+                gate.wait();
+            });
             refused = !pool.try_submit([&] { ++started; });
         };
         REQUIRE(pool.try_run_here(nested));
         CHECK(submitted);
         CHECK(refused);
+        release.set_value();
         pool.stop();
         CHECK(started == 1);
     }
