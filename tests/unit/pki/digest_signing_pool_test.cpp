@@ -55,6 +55,9 @@ TEST_CASE("keys that sign the message itself get no digest signing pool", "[sign
     PrivateKey key = test::must(generate_key(KeyType::ed25519));
     CHECK(test::must(signing_digest(key)) == nullptr);
     CHECK(DigestSigningPool::create(key.handle().get(), nullptr) == nullptr);
+    // Even when handed a digest: Ed25519 cannot sign a prehash, and create() must find that out
+    // (EVP_PKEY_sign_init or the verifying self-check) rather than trust the caller.
+    CHECK(DigestSigningPool::create(key.handle().get(), EVP_sha256()) == nullptr);
 }
 
 TEST_CASE("a digest signing pool signs from many threads at once", "[signing]") {
