@@ -6,14 +6,13 @@ DEMO_PORT ?= 8080
 JOBS ?= $(shell nproc)
 
 SANITIZE_DIR ?= build-asan
-IO_URING_DIR ?= build-io-uring
 PREFIX ?= /usr/local
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= smoke
 FUZZ_PARALLEL ?= 2
 FUZZ_CXX ?= clang++-14
 
-.PHONY: all deps build test test-sanitize test-io-uring fuzz-smoke demo install package clean
+.PHONY: all deps build test test-sanitize fuzz-smoke demo install package clean
 
 all: build
 
@@ -36,15 +35,6 @@ test-sanitize: deps
 	cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTANDA_SANITIZE=ON
 	cmake --build $(SANITIZE_DIR) -j $(JOBS)
 	cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
-
-# The same tests against a build on Asio's io_uring backend (-DTANDA_IO_URING=ON, off by
-# default; README, "Tests"), where this machine lets a process use io_uring (CI runs it too).
-test-io-uring: deps
-	@if ./scripts/io-uring-available; then \
-	  cmake -S . -B $(IO_URING_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTANDA_IO_URING=ON && \
-	  cmake --build $(IO_URING_DIR) -j $(JOBS) && \
-	  cd $(IO_URING_DIR) && ctest --output-on-failure -j $(JOBS); \
-	else echo "make test-io-uring: io_uring is refused on this machine, skipped"; fi
 
 # libFuzzer targets (fuzz/, tests/fuzz/README.md): a clang build with ASan+UBSan, then each
 # target from a temp copy of its seed corpus, FUZZ_PARALLEL at a time: by default a fixed seed and

@@ -43,10 +43,13 @@ done
 # nginx serves exactly the bytes Tanda's cache serves for the hot request.
 unshare -n bash -c '
   ip link set lo up
-  "$TANDA_BIN" serve --config "$1/tanda.yaml" 2>/dev/null & pid=$!
+  "$TANDA_BIN" serve --config "$1/tanda.yaml" 2>"$1/serve.log" & pid=$!
   for _ in $(seq 100); do ss -Hltn "sport = :18080" | grep -q . && break; sleep 0.1; done
   curl -s -o "$1/static-response.der" "http://127.0.0.1:18080/$(base64 -w0 "$1/req-sha1.der")"
   kill $pid; wait $pid || true' _ "$work/ec"
+# Which I/O backend `tanda serve` chose here (README, "How answers are produced"), for RESULTS.md.
+io_backend=$(grep -o 'io_backend=[a-z_]*' "$work/ec/serve.log" | head -n 1 | cut -d= -f2)
+echo "== tanda serves on ${io_backend:?no io_backend in $work/ec/serve.log}"
 
 echo "== openssl speed ecdsap256 (one core)"
 speed=$(openssl speed -seconds 5 ecdsap256 2>/dev/null | awk '/nistp256/ {print $(NF-1)}')
@@ -67,6 +70,7 @@ peak=$(awk '$3 == "ec" && $5 == "tanda-get" {print $6}' "$runs" | sort -n | awk 
 half=$(unshare -n "$here/run_one.sh" tanda-get "$work/ec" "$duration" $((peak / 2)))
 echo "half-load $half" | tee -a "$runs"
 
-/usr/bin/python3 "$here/summarize.py" "$runs" "$speed" "$rounds" "$duration" "$count" >"$work/ocsp.md"
+/usr/bin/python3 "$here/summarize.py" "$runs" "$speed" "$rounds" "$duration" "$count" "$io_backend" \
+  >"$work/ocsp.md"
 /usr/bin/python3 "$here/put_section.py" "$here/RESULTS.md" "$work/ocsp.md"
 tail -n 1 "$work/ocsp.md"

@@ -6,7 +6,7 @@ import statistics
 import subprocess
 import sys
 
-runs_path, speed, rounds, duration, count = sys.argv[1:6]
+runs_path, speed, rounds, duration, count, io_backend = sys.argv[1:7]
 speed = float(speed)
 runs, half = {}, None
 for line in open(runs_path):
@@ -47,8 +47,9 @@ out.append("## OCSP against peers\n")
 out.append(f"Recorded {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC at commit `{commit}` on "
            f"{platform.machine()}, {os.cpu_count()} cores. Medians of {rounds} interleaved rounds; "
            f"each run {duration} s of `wrk -t2 -c50` against a fresh server in its own network "
-           f"namespace; {count} registered certificates per CA. CPU is utime+stime of the server "
-           "processes over the requests served (wrk shares the same two cores).\n")
+           f"namespace; {count} registered certificates per CA; Tanda on {io_backend} (its "
+           "choice on this machine). CPU is utime+stime of the server processes over the "
+           "requests served (wrk shares the same two cores).\n")
 out.append("Reproduce (as root): `bench/compare.sh` (or `bench/compare.sh ROUNDS DURATION "
            "CERTIFICATES`); the commands it runs per server are in `bench/run_one.sh`.\n")
 out.append("| server | requests/s | p50 µs | p99 µs | server CPU µs/request | tryLater |")

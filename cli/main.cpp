@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/io_backend.hpp"
 
 namespace {
 
@@ -38,6 +39,10 @@ int main(int argc, char** argv) {
     }
     std::string command = args[0];
     args.erase(args.begin());
+    if (command == "serve" || command == "demo") {
+        // Before anything is opened: the io_uring build takes over this process (io_backend.hpp).
+        if (auto refused = exec_preferred_io_backend(argv)) return *refused;
+    }
     if (command == "serve") return serve_command(args);
     if (command == "demo") return demo_command(args);
     if (command == "import") return import_command(args);

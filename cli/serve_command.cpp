@@ -12,6 +12,7 @@
 #include "cli/crl_publication_adapter.hpp"
 #include "cli/help.hpp"
 #include "cli/index_warmer.hpp"
+#include "cli/io_backend.hpp"
 #include "cli/metrics_listener.hpp"
 #include "cli/serve_metrics.hpp"
 #include "cli/systemd_notifier.hpp"
@@ -234,7 +235,8 @@ int run_server(const config::Config& cfg, Logger& logger,
     for (const auto& ca : registry->cas()) cas += (cas.empty() ? "" : ",") + ca.options.name;
     logger.info("listening", {{"address", cfg.listen.address},
                               {"port", std::to_string(server.port())},
-                              {"cas", cas}});
+                              {"cas", cas},
+                              {"io_backend", io_backend()}});
     if (on_listening) {
         on_listening({server.port(), *admin ? (*admin)->port() : static_cast<unsigned short>(0),
                       *exporter ? (*exporter)->port() : static_cast<unsigned short>(0)});

@@ -1,5 +1,7 @@
 #include "cli/serve_metrics.hpp"
 
+#include "cli/io_backend.hpp"
+
 #include <openssl/crypto.h>
 
 #include <boost/version.hpp>
@@ -10,11 +12,13 @@ using metrics::Exposition;
 
 void add_build_and_process_metrics(metrics::Registry& registry) {
     registry.add([](Exposition& out) {
-        out.family("tanda_build_info", "gauge", "Version of tanda and of the libraries it runs on.");
+        out.family("tanda_build_info", "gauge",
+                   "Version of tanda, of the libraries it runs on, and its I/O backend.");
         out.sample("tanda_build_info",
                    {{"version", TANDA_VERSION},
                     {"openssl", OpenSSL_version(OPENSSL_VERSION_STRING)},
-                    {"boost", BOOST_LIB_VERSION}},
+                    {"boost", BOOST_LIB_VERSION},
+                    {"io_backend", io_backend()}},
                    1);
         metrics::write_process_metrics(out);
     });

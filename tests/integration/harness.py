@@ -466,8 +466,10 @@ def run_tanda(*args, timeout=60, **kw):
 class Server:
     """`tanda serve --config F` (or any tanda command that listens) as a child process."""
 
-    def __init__(self, args, workdir, name="serve", preexec_fn=None):
+    def __init__(self, args, workdir, name="serve", preexec_fn=None, binary=None, env=None):
+        """`binary` instead of TANDA_BIN, `env` instead of this process's environment."""
         self.args, self.workdir, self.preexec_fn = args, workdir, preexec_fn
+        self.binary, self.env = binary, env
         self.stderr_path = os.path.join(workdir, f"{name}.stderr")
         self.stdout_path = os.path.join(workdir, f"{name}.stdout")
         self.proc = None
@@ -478,9 +480,10 @@ class Server:
     def start(self, timeout=20):
         self._err = open(self.stderr_path, "wb")
         self._out = open(self.stdout_path, "wb")
-        self.proc = subprocess.Popen([tanda_bin(), *self.args], stdin=subprocess.DEVNULL,
-                                     stdout=self._out, stderr=self._err, cwd=self.workdir,
-                                     preexec_fn=self.preexec_fn)
+        self.proc = subprocess.Popen([self.binary or tanda_bin(), *self.args],
+                                     stdin=subprocess.DEVNULL, stdout=self._out,
+                                     stderr=self._err, cwd=self.workdir,
+                                     preexec_fn=self.preexec_fn, env=self.env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             m = re.search(r"msg=listening\b.*?\bport=\"?(\d+)", self.stderr())

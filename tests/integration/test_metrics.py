@@ -126,6 +126,12 @@ class MetricsTest(ResponderTestCase):
         build = [k for k in samples if k[0] == "tanda_build_info"]
         self.assertEqual(len(build), 1)
         self.assertIn(("version", version), build[0][1])
+        backend = dict(build[0][1])["io_backend"]
+        self.assertIn(f"io_backend={backend}", self.server.stderr())  # as msg=listening says
+        if os.environ.get("TANDA_IO_BACKEND") == "epoll":
+            self.assertEqual(backend, "epoll")
+        else:
+            self.assertIn(backend, ["epoll", "io_uring"])
         self.assertGreater(value(samples, "process_resident_memory_bytes"), 1 << 20)
         self.assertGreaterEqual(value(samples, "process_open_fds"), 4)
         self.assertAlmostEqual(value(samples, "process_start_time_seconds"), time.time(),

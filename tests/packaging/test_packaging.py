@@ -143,7 +143,8 @@ class DebianPackageTest(TempDirTestCase):
         r = run("dpkg-deb", "-c", self.deb)
         self.assertEqual(r.returncode, 0, r.stderr)
         files = {line.split()[-1].lstrip(".") for line in r.stdout.splitlines()}
-        for path in ["/usr/bin/tanda", "/usr/lib/systemd/system/tanda.service",
+        for path in ["/usr/bin/tanda", "/usr/libexec/tanda/tanda-io-uring",
+                     "/usr/lib/systemd/system/tanda.service",
                      "/usr/lib/sysusers.d/tanda.conf", "/usr/lib/tmpfiles.d/tanda.conf",
                      "/usr/share/man/man8/tanda.8.gz", "/usr/share/doc/tanda/README.md",
                      "/usr/share/doc/tanda/FORMAT.md",
@@ -151,6 +152,8 @@ class DebianPackageTest(TempDirTestCase):
                      "/etc/tanda/tanda.yaml"]:
             self.assertIn(path, files)
         self.assertRegex(r.stdout, r"-rwxr-xr-x root/root +\d+ .* \./usr/bin/tanda\n")
+        self.assertRegex(r.stdout,
+                         r"-rwxr-xr-x root/root +\d+ .* \./usr/libexec/tanda/tanda-io-uring\n")
 
     def test_control(self):
         r = run("dpkg-deb", "-f", self.deb)
@@ -159,7 +162,8 @@ class DebianPackageTest(TempDirTestCase):
         self.assertEqual(fields["Package"], "tanda")
         self.assertEqual(fields["Section"], "net")
         self.assertTrue(fields["Maintainer"])
-        for lib in ["libssl3", "liblmdb0", "libsystemd0", "libyaml-cpp0.7", "libstdc++6"]:
+        for lib in ["libssl3", "liblmdb0", "libsystemd0", "libyaml-cpp0.7", "libstdc++6",
+                    "liburing2"]:
             self.assertIn(lib, fields["Depends"])
 
     def test_maintainer_scripts(self):
