@@ -1,6 +1,6 @@
 // Which of Asio's reactors serves requests. Asio fixes it when it is compiled, so tanda is built
 // twice (CMakeLists.txt): `tanda` on epoll, which runs everywhere, and `tanda-io-uring`, which
-// answers nonce requests about a quarter faster (bench/RESULTS.md) but needs a kernel and a
+// spends about a fifth less CPU per answer (bench/RESULTS.md) but needs a kernel and a
 // seccomp filter that allow io_uring (container runtimes' default profiles refuse it). The
 // commands that serve start in `tanda` and exec `tanda-io-uring` when it can run here.
 #pragma once
