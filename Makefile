@@ -51,7 +51,7 @@ fuzz-smoke: deps
 demo: deps
 	cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DTANDA_BUILD_TESTS=OFF
 	cmake --build $(RELEASE_DIR) -j $(JOBS) --target tanda
-	$(RELEASE_DIR)/tanda demo --dir $(DEMO_DIR) --port $(DEMO_PORT)
+	$(RELEASE_DIR)/cli/tanda demo --dir $(DEMO_DIR) --port $(DEMO_PORT)
 
 # The binary, unit, sysusers.d/tmpfiles.d files, man page, docs and (unless present) the config
 # under $(PREFIX) (default /usr/local; /usr puts the config in /etc). DESTDIR stages it.
@@ -69,4 +69,4 @@ package: deps
 	@ls $(RELEASE_DIR)/*.deb
 
 clean:
-	rm -rf $(BUILD_DIR) $(RELEASE_DIR) $(SANITIZE_DIR) $(IO_URING_DIR) $(FUZZ_DIR)
+	rm -rf $(BUILD_DIR) $(RELEASE_DIR) $(SANITIZE_DIR) $(FUZZ_DIR)
