@@ -2,19 +2,18 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "cli/commands.hpp"
 #include "core/logger.hpp"
-
-#ifdef TANDA_IO_URING_BINARY
-#include <liburing.h>
-#endif
+#include "http/io_uring_ring.hpp"
 
 namespace tanda::cli {
 
@@ -34,34 +33,6 @@ Choice requested_backend() {
 
 #ifdef TANDA_IO_URING_BINARY
 
-// Why this process cannot run Asio's io_uring reactor, or "" when it can: the ring Asio sets up
-// (boost/asio/detail/io_uring_service.hpp: 16384 entries) and the operations it submits.
-std::string io_uring_refusal() {
-    constexpr unsigned kAsioRingSize = 16384;
-    io_uring ring{};
-    if (int r = io_uring_queue_init(kAsioRingSize, &ring, 0); r < 0) {
-        return std::string("io_uring_queue_init: ") + std::strerror(-r);
-    }
-    std::string refusal;
-    io_uring_probe* probe = io_uring_get_probe_ring(&ring);
-    if (probe == nullptr) {
-        refusal = "the kernel cannot list its io_uring operations (Linux 5.6 or later needed)";
-    } else {
-        for (int op : {IORING_OP_NOP, IORING_OP_READV, IORING_OP_WRITEV, IORING_OP_READ_FIXED,
-                       IORING_OP_WRITE_FIXED, IORING_OP_POLL_ADD, IORING_OP_SENDMSG,
-                       IORING_OP_RECVMSG, IORING_OP_TIMEOUT, IORING_OP_TIMEOUT_REMOVE,
-                       IORING_OP_ACCEPT, IORING_OP_ASYNC_CANCEL, IORING_OP_CONNECT}) {
-            if (!io_uring_opcode_supported(probe, op)) {
-                refusal = "the kernel lacks io_uring operation " + std::to_string(op);
-                break;
-            }
-        }
-        io_uring_free_probe(probe);
-    }
-    io_uring_queue_exit(&ring);
-    return refusal;
-}
-
 // tanda-io-uring beside this binary (the build tree) or in ../libexec/tanda (installed).
 std::optional<std::filesystem::path> io_uring_binary() {
     std::error_code ec;
@@ -77,12 +48,16 @@ std::optional<std::filesystem::path> io_uring_binary() {
 
 // Execs tanda-io-uring; returns why it could not.
 std::string exec_io_uring_build(char** argv) {
-    if (auto refusal = io_uring_refusal(); !refusal.empty()) return refusal;
     auto binary = io_uring_binary();
     if (!binary) {
         return std::string(TANDA_IO_URING_BINARY " is neither beside this binary nor in "
                            "../libexec/tanda");
     }
+    // As many rings as a default configuration holds, one per io_context: the public listener's
+    // I/O threads (listen.threads: one per CPU) and control loop, the admin listener's two
+    // threads and control loop, the metrics listener's thread and control loop.
+    const unsigned rings = std::max(1u, std::thread::hardware_concurrency()) + 6;
+    if (auto refusal = http::io_uring_refusal(rings); !refusal.empty()) return refusal;
     ::execv(binary->c_str(), argv);
     return "exec " + binary->string() + ": " + std::strerror(errno);
 }

@@ -1,11 +1,14 @@
 // `tanda`: parses the subcommand and hands over; all logic lives in the libraries.
+#include <algorithm>
 #include <cstdio>
+#include <exception>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/io_backend.hpp"
+#include "core/logger.hpp"
 
 namespace {
 
@@ -39,16 +42,25 @@ int main(int argc, char** argv) {
     }
     std::string command = args[0];
     args.erase(args.begin());
-    if (command == "serve" || command == "demo") {
+    const bool help = std::find_if(args.begin(), args.end(), [](const std::string& a) {
+                          return a == "--help" || a == "-h";
+                      }) != args.end();
+    if ((command == "serve" || command == "demo") && !help) {
         // Before anything is opened: the io_uring build takes over this process (io_backend.hpp).
         if (auto refused = exec_preferred_io_backend(argv)) return *refused;
     }
-    if (command == "serve") return serve_command(args);
-    if (command == "demo") return demo_command(args);
-    if (command == "import") return import_command(args);
-    if (command == "check-config") return check_config_command(args);
-    if (command == "crl") return crl_command(args);
-    if (command == "admin") return admin_command(args);
+    try {
+        if (command == "serve") return serve_command(args);
+        if (command == "demo") return demo_command(args);
+        if (command == "import") return import_command(args);
+        if (command == "check-config") return check_config_command(args);
+        if (command == "crl") return crl_command(args);
+        if (command == "admin") return admin_command(args);
+    } catch (const std::exception& e) {
+        // Say what failed (for example a reactor the kernel refused) rather than abort silently.
+        tanda::Logger().error("stopped by an unexpected error", {{"error", e.what()}});
+        return kExitFailure;
+    }
     std::fprintf(stderr, "tanda: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return kExitUsage;
 }

@@ -20,6 +20,9 @@ Server::Server(ListenerOptions options, const Router& router, Logger& logger)
     for (unsigned i = 0; i < n; ++i) {
         workers_.push_back(std::make_unique<net::io_context>(1));  // run by one thread
         guards_.push_back(net::make_work_guard(*workers_.back()));
+        // Sets the context's reactor up now (an io_uring ring in tanda-io-uring, else the first
+        // connection would), so that a refusal shows before the server listens.
+        net::steady_timer reactor_now(*workers_.back());
     }
 }
 

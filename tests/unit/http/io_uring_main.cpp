@@ -3,17 +3,14 @@
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
-#include <liburing.h>
-
 #include <cstdio>
-#include <cstring>
+
+#include "http/io_uring_ring.hpp"
 
 int main(int argc, char** argv) {
-    io_uring ring{};
-    if (int r = io_uring_queue_init(8, &ring, 0); r < 0) {
-        std::fprintf(stderr, "io_uring is refused here (%s): skipped\n", std::strerror(-r));
+    if (auto refusal = tanda::http::io_uring_refusal(4); !refusal.empty()) {
+        std::fprintf(stderr, "io_uring is refused here (%s): skipped\n", refusal.c_str());
         return 77;
     }
-    io_uring_queue_exit(&ring);
     return Catch::Session().run(argc, argv);
 }
