@@ -9,14 +9,18 @@
 
 namespace tanda::cli {
 
-inline bool wants_help(const std::vector<std::string>& argv, const char* help) {
+inline bool asks_for_help(const std::vector<std::string>& argv) {
     for (const auto& a : argv) {
-        if (a == "--help" || a == "-h") {
-            std::fputs(help, stdout);
-            return true;
-        }
+        if (a == "--help" || a == "-h") return true;
     }
     return false;
+}
+
+// Prints `help` when argv asks for it.
+inline bool wants_help(const std::vector<std::string>& argv, const char* help) {
+    if (!asks_for_help(argv)) return false;
+    std::fputs(help, stdout);
+    return true;
 }
 
 inline int usage_error(const std::string& message, const char* help) {

@@ -1,5 +1,4 @@
 // `tanda`: parses the subcommand and hands over; all logic lives in the libraries.
-#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -7,6 +6,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/help.hpp"
 #include "cli/io_backend.hpp"
 #include "core/logger.hpp"
 
@@ -42,10 +42,7 @@ int main(int argc, char** argv) {
     }
     std::string command = args[0];
     args.erase(args.begin());
-    const bool help = std::find_if(args.begin(), args.end(), [](const std::string& a) {
-                          return a == "--help" || a == "-h";
-                      }) != args.end();
-    if ((command == "serve" || command == "demo") && !help) {
+    if ((command == "serve" || command == "demo") && !asks_for_help(args)) {
         // Before anything is opened: the io_uring build takes over this process (io_backend.hpp).
         if (auto refused = exec_preferred_io_backend(argv)) return *refused;
     }
@@ -57,8 +54,15 @@ int main(int argc, char** argv) {
         if (command == "crl") return crl_command(args);
         if (command == "admin") return admin_command(args);
     } catch (const std::exception& e) {
-        // Say what failed (for example a reactor the kernel refused) rather than abort silently.
-        tanda::Logger().error("stopped by an unexpected error", {{"error", e.what()}});
+        // Say what failed before the server's threads start (for example an io_uring ring the
+        // kernel refused after the probe passed) rather than abort.
+        if (io_backend() == "io_uring") {
+            tanda::Logger().error("stopped by an unexpected error",
+                                  {{"error", e.what()},
+                                   {"hint", "TANDA_IO_BACKEND=epoll serves without io_uring"}});
+        } else {
+            tanda::Logger().error("stopped by an unexpected error", {{"error", e.what()}});
+        }
         return kExitFailure;
     }
     std::fprintf(stderr, "tanda: unknown command '%s'\n\n%s", command.c_str(), kUsage);

@@ -15,13 +15,16 @@ int init_io_uring(unsigned entries, io_uring* ring, unsigned flags) {
     // still holds the socket lock, and spins on it (bench/RESULTS.md). With it the completion
     // waits until that thread next enters the kernel; TASKRUN_FLAG tells liburing's peek, which
     // Asio uses between handlers, to enter it when completions wait.
-    io_uring_params params{};
-    params.flags = flags | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
     entries = std::min(entries, kIoUringEntries);
+    io_uring_params params{};
+    params.flags = flags | IORING_SETUP_CQSIZE | IORING_SETUP_COOP_TASKRUN |
+                   IORING_SETUP_TASKRUN_FLAG;
+    params.cq_entries = kIoUringCompletions;
     const int r = io_uring_queue_init_params(entries, ring, &params);
     if (r != -EINVAL) return r;
     params = {};
-    params.flags = flags;  // a kernel before 5.19
+    params.flags = flags | IORING_SETUP_CQSIZE;  // a kernel before 5.19
+    params.cq_entries = kIoUringCompletions;
     return io_uring_queue_init_params(entries, ring, &params);
 }
 
@@ -29,10 +32,18 @@ namespace {
 
 // What Asio 1.81's io_uring reactor submits (io_uring_prep_* in boost/asio/detail).
 constexpr int kAsioOperations[] = {
-    IORING_OP_NOP,          IORING_OP_READV,         IORING_OP_WRITEV,
-    IORING_OP_READ_FIXED,   IORING_OP_WRITE_FIXED,   IORING_OP_POLL_ADD,
-    IORING_OP_SENDMSG,      IORING_OP_RECVMSG,       IORING_OP_TIMEOUT,
-    IORING_OP_TIMEOUT_REMOVE, IORING_OP_ACCEPT,      IORING_OP_ASYNC_CANCEL,
+    IORING_OP_NOP,
+    IORING_OP_READV,
+    IORING_OP_WRITEV,
+    IORING_OP_READ_FIXED,
+    IORING_OP_WRITE_FIXED,
+    IORING_OP_POLL_ADD,
+    IORING_OP_SENDMSG,
+    IORING_OP_RECVMSG,
+    IORING_OP_TIMEOUT,
+    IORING_OP_TIMEOUT_REMOVE,
+    IORING_OP_ACCEPT,
+    IORING_OP_ASYNC_CANCEL,
     IORING_OP_CONNECT,
 };
 

@@ -8,7 +8,7 @@
 #include "http/io_uring_ring.hpp"
 
 int main(int argc, char** argv) {
-    if (auto refusal = tanda::http::io_uring_refusal(4); !refusal.empty()) {
+    if (auto refusal = tanda::http::io_uring_refusal(8); !refusal.empty()) {
         std::fprintf(stderr, "io_uring is refused here (%s): skipped\n", refusal.c_str());
         return 77;
     }
