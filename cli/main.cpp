@@ -56,13 +56,11 @@ int main(int argc, char** argv) {
     } catch (const std::exception& e) {
         // Say what failed before the server's threads start (for example an io_uring ring the
         // kernel refused after the probe passed) rather than abort.
+        std::string error = e.what();
         if (io_backend() == "io_uring") {
-            tanda::Logger().error("stopped by an unexpected error",
-                                  {{"error", e.what()},
-                                   {"hint", "TANDA_IO_BACKEND=epoll serves without io_uring"}});
-        } else {
-            tanda::Logger().error("stopped by an unexpected error", {{"error", e.what()}});
+            error += " (TANDA_IO_BACKEND=epoll serves without io_uring)";
         }
+        tanda::Logger().error("stopped by an unexpected error", {{"error", error}});
         return kExitFailure;
     }
     std::fprintf(stderr, "tanda: unknown command '%s'\n\n%s", command.c_str(), kUsage);

@@ -15,17 +15,16 @@ int init_io_uring(unsigned entries, io_uring* ring, unsigned flags) {
     // still holds the socket lock, and spins on it (bench/RESULTS.md). With it the completion
     // waits until that thread next enters the kernel; TASKRUN_FLAG tells liburing's peek, which
     // Asio uses between handlers, to enter it when completions wait.
-    entries = std::min(entries, kIoUringEntries);
-    io_uring_params params{};
-    params.flags = flags | IORING_SETUP_CQSIZE | IORING_SETUP_COOP_TASKRUN |
-                   IORING_SETUP_TASKRUN_FLAG;
-    params.cq_entries = kIoUringCompletions;
-    const int r = io_uring_queue_init_params(entries, ring, &params);
-    if (r != -EINVAL) return r;
-    params = {};
-    params.flags = flags | IORING_SETUP_CQSIZE;  // a kernel before 5.19
-    params.cq_entries = kIoUringCompletions;
-    return io_uring_queue_init_params(entries, ring, &params);
+    // A kernel before 5.19 refuses the task-run flags (EINVAL): then a ring without them.
+    int r = -EINVAL;
+    for (unsigned task_run : {IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG, 0u}) {
+        io_uring_params params{};
+        params.flags = flags | IORING_SETUP_CQSIZE | task_run;
+        params.cq_entries = kIoUringCompletions;
+        r = io_uring_queue_init_params(std::min(entries, kIoUringEntries), ring, &params);
+        if (r != -EINVAL) break;
+    }
+    return r;
 }
 
 namespace {
