@@ -17,6 +17,7 @@ SOURCE = os.environ.get("TANDA_SOURCE_DIR",
 BUILD = os.environ.get("TANDA_BUILD_DIR", os.path.join(SOURCE, "build"))
 UNIT = os.path.join(SOURCE, "systemd", "tanda.service")
 MAN = os.path.join(SOURCE, "docs", "tanda.8")
+RULES = os.path.join(SOURCE, "monitoring", "tanda.rules.yml")
 MAX_EXPOSURE = 1.5
 # Built with tanda-io-uring (the default; -DTANDA_IO_URING=OFF builds tanda alone).
 IO_URING = os.environ.get("TANDA_IO_URING", "1") not in ("0", "OFF", "")
@@ -150,6 +151,7 @@ class DebianPackageTest(TempDirTestCase):
                      "/usr/share/man/man8/tanda.8.gz", "/usr/share/doc/tanda/README.md",
                      "/usr/share/doc/tanda/FORMAT.md",
                      "/usr/share/doc/tanda/examples/tanda.example.yaml",
+                     "/usr/share/doc/tanda/examples/tanda.rules.yml",
                      "/etc/tanda/tanda.yaml"]:
             self.assertIn(path, files)
         self.assertRegex(r.stdout, r"-rwxr-xr-x root/root +\d+ .* \./usr/bin/tanda\n")
@@ -192,6 +194,9 @@ class DebianPackageTest(TempDirTestCase):
             self.assertEqual(f.read(), g.read())
         with gzip.open(os.path.join(d, "usr/share/man/man8/tanda.8.gz"), "rt") as f, \
                 open(MAN) as g:
+            self.assertEqual(f.read(), g.read())
+        with open(os.path.join(d, "usr/share/doc/tanda/examples/tanda.rules.yml")) as f, \
+                open(RULES) as g:
             self.assertEqual(f.read(), g.read())
         r = run(os.path.join(d, "usr/bin/tanda"), "--version")
         self.assertEqual(r.returncode, 0, r.stderr)
