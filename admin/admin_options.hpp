@@ -53,7 +53,14 @@ struct AdminOptions {
     std::string server_certificate;  // PEM chain the admin listener presents
     std::string server_key;
     std::string client_ca;  // PEM bundle every client certificate must chain to
-    std::chrono::seconds handshake_timeout{10};
+    // A TLS handshake not done by then is dropped. An operator's takes milliseconds; the
+    // deadline only bounds how long a silent or stalled client holds a handshake slot.
+    std::chrono::seconds handshake_timeout{5};
+    // Connections still in their TLS handshake, in all and per source address (http::ServerTls):
+    // past either cap the oldest is closed for the new one, so silent or slow clients cannot
+    // take the slots of authenticated ones (max_connections - max_handshakes stay for them).
+    std::size_t max_handshakes = 32;
+    std::size_t max_handshakes_per_source = 8;
     std::size_t max_json_bytes = 64 * 1024;      // JSON bodies other than registrations (400)
     std::size_t max_certificates = 1000;         // per registration request
     std::vector<RoleBinding> roles;

@@ -32,6 +32,8 @@ Result<std::unique_ptr<AdminListener>> AdminListener::start(
     http::ServerTls server_tls;
     server_tls.context = std::move(*tls);
     server_tls.handshake_timeout = o.handshake_timeout;
+    server_tls.max_handshakes = o.max_handshakes;
+    server_tls.max_handshakes_per_source = o.max_handshakes_per_source;
     server_tls.describe_peer = admin::describe_peer;
     server_tls.on_failure = [auth = l->auth_.get()](const std::string& remote,
                                                     const std::string&) {

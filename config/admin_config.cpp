@@ -1,5 +1,6 @@
 #include "config/admin_config.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "config/text_rules.hpp"
@@ -63,14 +64,42 @@ void read_rate_limit(YamlReader& r, const YAML::Node& node, admin::AdminOptions&
     r.read_duration(node, "block", seconds(1), seconds(86400), a.rate_limit.block);
 }
 
+// Connections still in their TLS handshake are capped apart (http::ServerTls); the rest of
+// max_connections stays for clients that have authenticated, so some must be left. Defaults
+// shrink to fit a small max_connections (half of it); values written out must fit as they are.
+void read_handshake_caps(YamlReader& r, const YAML::Node& node, admin::AdminOptions& a) {
+    const std::uint64_t conns = a.listen.max_connections;
+    std::uint64_t all =
+        std::min<std::uint64_t>(a.max_handshakes, std::max<std::uint64_t>(1, conns / 2));
+    std::uint64_t per_source = a.max_handshakes_per_source;
+    r.read_uint(node, "max_handshakes", 1, 10'000, all);
+    if (!YamlReader::has_value(node, "max_handshakes_per_source")) {
+        per_source = std::min(per_source, all);
+    }
+    r.read_uint(node, "max_handshakes_per_source", 1, 10'000, per_source);
+    if (YamlReader::has_value(node, "max_handshakes") && all >= conns) {
+        r.problem(node["max_handshakes"],
+                  "'max_handshakes' (" + std::to_string(all) + ") must be below "
+                  "admin.listen.max_connections (" + std::to_string(conns) +
+                  "): the rest are kept for clients that have authenticated");
+    }
+    if (per_source > all) {
+        r.problem(node["max_handshakes_per_source"],
+                  "'max_handshakes_per_source' must not exceed max_handshakes (" +
+                      std::to_string(all) + ")");
+    }
+    a.max_handshakes = all;
+    a.max_handshakes_per_source = per_source;
+}
+
 }  // namespace
 
 void read_admin(YamlReader& r, const YAML::Node& node, Config& c) {
     auto& a = c.admin;
     if (!r.expect_map(node, "admin",
                       {"listen", "server_certificate", "server_key", "client_ca",
-                       "handshake_timeout", "max_json_bytes", "max_certificates", "roles",
-                       "rate_limit"})) {
+                       "handshake_timeout", "max_handshakes", "max_handshakes_per_source",
+                       "max_json_bytes", "max_certificates", "roles", "rate_limit"})) {
         return;
     }
     a.enabled = true;
@@ -80,6 +109,7 @@ void read_admin(YamlReader& r, const YAML::Node& node, Config& c) {
     r.read_path(node, "server_key", a.server_key);
     r.read_path(node, "client_ca", a.client_ca);
     r.read_duration(node, "handshake_timeout", seconds(1), seconds(300), a.handshake_timeout);
+    read_handshake_caps(r, node, a);
     std::uint64_t json_bytes = a.max_json_bytes, certs = a.max_certificates;
     r.read_size(node, "max_json_bytes", 1024, 16 << 20, json_bytes);
     r.read_uint(node, "max_certificates", 1, 100'000, certs);

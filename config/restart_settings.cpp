@@ -51,6 +51,9 @@ void admin_section(Diff& d, const admin::AdminOptions& a, const admin::AdminOpti
     d.check("admin.server_key", a.server_key, b.server_key);
     d.check("admin.client_ca", a.client_ca, b.client_ca);
     d.check("admin.handshake_timeout", a.handshake_timeout, b.handshake_timeout);
+    d.check("admin.max_handshakes", a.max_handshakes, b.max_handshakes);
+    d.check("admin.max_handshakes_per_source", a.max_handshakes_per_source,
+            b.max_handshakes_per_source);
     d.check("admin.max_json_bytes", a.max_json_bytes, b.max_json_bytes);
     d.check("admin.max_certificates", a.max_certificates, b.max_certificates);
     bool roles = a.roles.size() == b.roles.size();

@@ -35,6 +35,10 @@ TEST_CASE("no admin section: no admin listener, per-CA defaults", "[config][admi
     CHECK_FALSE(c->admin.cas[0].allow_unregistered);
     CHECK_FALSE(c->admin.cas[1].allow_single_approver);
     CHECK(c->admin.listen.port == 8443);
+    // An operator's handshake takes milliseconds; 5 s only bounds a silent client.
+    CHECK(c->admin.handshake_timeout == std::chrono::seconds(5));
+    CHECK(c->admin.max_handshakes == 32);
+    CHECK(c->admin.max_handshakes_per_source == 8);
 }
 
 TEST_CASE("a complete admin section", "[config][admin]") {
@@ -43,7 +47,9 @@ TEST_CASE("a complete admin section", "[config][admin]") {
   server_certificate: admin.pem
   server_key: admin.key
   client_ca: clients.pem
-  handshake_timeout: 5s
+  handshake_timeout: 3s
+  max_handshakes: 20
+  max_handshakes_per_source: 4
   roles:
     - {role: operator, subject: "CN=Op,O=X,C=ID"}
     - {role: auditor, spki_sha256: AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA}
@@ -54,7 +60,9 @@ TEST_CASE("a complete admin section", "[config][admin]") {
     CHECK(c->admin.enabled);
     CHECK(c->admin.listen.port == 9443);
     CHECK(c->admin.server_certificate == "/etc/tanda/admin.pem");
-    CHECK(c->admin.handshake_timeout == std::chrono::seconds(5));
+    CHECK(c->admin.handshake_timeout == std::chrono::seconds(3));
+    CHECK(c->admin.max_handshakes == 20);
+    CHECK(c->admin.max_handshakes_per_source == 4);
     REQUIRE(c->admin.roles.size() == 2);
     CHECK(c->admin.roles[0].role == admin::Role::operator_);
     CHECK(c->admin.roles[1].spki_sha256 == std::string(64, 'a'));
@@ -91,4 +99,28 @@ TEST_CASE("admin section problems carry their line", "[config][admin]") {
     CHECK(problems_of(kBase + "admin:\n  server_certificate: a\n  server_key: b\n  client_ca: c\n"
                               "  roles: [{role: ~, subject: CN=A}]\n")
               .find("needs 'role: operator' or 'role: auditor'") != std::string::npos);
+}
+
+TEST_CASE("handshake caps: bounded, below max_connections, defaults that fit", "[config][admin]") {
+    const std::string admin = kBase +
+                              "admin:\n  server_certificate: a\n  server_key: b\n  client_ca: c\n"
+                              "  roles: [{role: auditor, subject: CN=A}]\n";
+    auto zero = problems_of(admin + "  max_handshakes: 0\n");
+    CHECK(zero.find("tanda.yaml:16:") != std::string::npos);
+    CHECK(zero.find("max_handshakes") != std::string::npos);
+    CHECK(problems_of(admin + "  max_handshakes_per_source: 10001\n")
+              .find("tanda.yaml:16:") != std::string::npos);
+    auto all_slots = problems_of(admin + "  max_handshakes: 100\n");
+    CHECK(all_slots.find("tanda.yaml:16:") != std::string::npos);
+    CHECK(all_slots.find("must be below admin.listen.max_connections (100)") !=
+          std::string::npos);
+    auto per_source =
+        problems_of(admin + "  max_handshakes: 10\n  max_handshakes_per_source: 11\n");
+    CHECK(per_source.find("tanda.yaml:17:") != std::string::npos);
+    CHECK(per_source.find("must not exceed max_handshakes (10)") != std::string::npos);
+    // Left out, the caps shrink to fit a small listener: half of it for handshakes.
+    auto small = parse_config(admin + "  listen: {max_connections: 10}\n", "/etc/tanda/t.yaml");
+    REQUIRE(small);
+    CHECK(small->admin.max_handshakes == 5);
+    CHECK(small->admin.max_handshakes_per_source == 5);
 }

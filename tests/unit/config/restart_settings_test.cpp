@@ -106,4 +106,8 @@ TEST_CASE("admin settings are named when they differ", "[config][reload]") {
           Names{"admin.listen.port", "admin.roles"});
     CHECK(changes(running, config_text("port: 8080", "    allow_single_approver: true\n")) ==
           Names{"admin.cas"});
+    CHECK(changes(running, config_text("port: 8080", "", "",
+                                       kAdmin + "  max_handshakes: 16\n"
+                                                "  max_handshakes_per_source: 2\n")) ==
+          Names{"admin.max_handshakes", "admin.max_handshakes_per_source"});
 }
