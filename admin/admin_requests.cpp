@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "admin/json_keys.hpp"
 #include "core/time_format.hpp"
 #include "storage/revocation_index.hpp"
 
@@ -24,6 +25,9 @@ ApiResult<json::object> parse_object(std::string_view body, std::size_t max_byte
         if (std::find(allowed.begin(), allowed.end(), kv.key()) == allowed.end()) {
             return refuse(ApiErrorKind::bad_request, std::string(kv.key()), "unknown field");
         }
+    }
+    if (auto twice = duplicate_key(body)) {
+        return refuse(ApiErrorKind::bad_request, *twice, "field given more than once");
     }
     return std::move(v.as_object());
 }

@@ -109,3 +109,12 @@ TEST_CASE("release and registration requests parse strictly", "[requests]") {
     CHECK(parse_registration(R"({"ca":"demo","certificates":["a","b"]})", 1).error().field ==
           "certificates");
 }
+
+TEST_CASE("a body with a key given twice is refused, naming it", "[requests]") {
+    auto r = parse_revocation(body("\"ca\":\"other\""), 65536);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == ApiErrorKind::bad_request);
+    CHECK(r.error().field == "ca");
+    CHECK(parse_registration(R"({"ca":"a","certificates":["x"],"ca":"b"})", 10).error().field ==
+          "ca");
+}
