@@ -43,7 +43,9 @@ std::string hint(unsigned status) {
         case 404: return "not found";
         case 409: return "refused: it conflicts with what is recorded";
         case 413: return "the request is too large (admin.listen.max_body_bytes)";
-        case 429: return "too many failed attempts from this address; wait and retry";
+        case 429: return "too many failed attempts with this certificate (or, without one, from "
+                         "this address); wait for Retry-After or ask an operator to lift it "
+                         "(tanda admin blocks, tanda admin unblock)";
         default: return "the server answered " + std::to_string(status);
     }
 }

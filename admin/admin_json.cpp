@@ -157,4 +157,19 @@ json::object to_json(const CrlGeneration& g) {
     return o;
 }
 
+json::object to_json(const std::vector<BlockInfo>& blocks, UnixSeconds now,
+                     const RateLimitOptions& limits) {
+    json::array list;
+    for (const auto& b : blocks) {
+        list.push_back(json::object{{"key", b.key},
+                                    {"failures", b.failures},
+                                    {"seconds_left", b.seconds_left},
+                                    {"blocked_until", format_rfc3339(now + b.seconds_left)}});
+    }
+    return json::object{{"blocks", std::move(list)},
+                        {"max_failures", limits.max_failures},
+                        {"window_seconds", limits.window.count()},
+                        {"block_seconds", limits.block.count()}};
+}
+
 }  // namespace tanda::admin

@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 
 #include "admin/admin_service.hpp"
+#include "admin/failure_limiter.hpp"
 
 namespace tanda::admin {
 
@@ -15,5 +16,8 @@ boost::json::object to_json(const RequestStatus& s);
 boost::json::object to_json(const JournalPage& page, const AdminService& service);
 boost::json::object to_json(const JournalCheck& check);
 boost::json::object to_json(const CrlGeneration& g);
+// GET /v1/blocks: each block with its end as wall time from `now`, and the limits in force.
+boost::json::object to_json(const std::vector<BlockInfo>& blocks, UnixSeconds now,
+                            const RateLimitOptions& limits);
 
 }  // namespace tanda::admin

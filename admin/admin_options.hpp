@@ -23,8 +23,10 @@ struct RoleBinding {
     std::string location;     // "file:line" in the config
 };
 
-// Repeated authentication failures (401/403, failed TLS handshakes) from one IP address:
-// after `max_failures` within `window`, its requests get 429 for `block`.
+// Repeated authentication failures (401/403 after a completed TLS handshake) of one client
+// certificate (by SPKI SHA-256), or of one IP address for requests without a certificate:
+// after `max_failures` within `window` of the first, its requests get 429 for `block`, or until
+// an operator lifts the block. Failed handshakes and bare TCP connections never count.
 struct RateLimitOptions {
     unsigned max_failures = 10;
     std::chrono::seconds window{60};

@@ -256,4 +256,44 @@ ApiResult<RegistrationRequest> parse_registration(std::string_view body,
     return r;
 }
 
+namespace {
+
+// "spki:" and 64 hex digits, or "ip:" and an address as the listener prints it.
+std::optional<std::string> block_key(std::string key) {
+    if (key.starts_with("spki:")) {
+        auto hex = from_hex(std::string_view(key).substr(5));
+        if (!hex || hex->size() != 32 || key.find(':', 5) != std::string::npos) return {};
+        return "spki:" + to_hex(*hex);
+    }
+    if (!key.starts_with("ip:") || key.size() == 3) return {};
+    for (char c : std::string_view(key).substr(3)) {
+        if (!std::isxdigit(static_cast<unsigned char>(c)) && c != '.' && c != ':') return {};
+    }
+    return key;
+}
+
+}  // namespace
+
+ApiResult<UnblockRequest> parse_unblock(std::string_view body, std::size_t max_bytes) {
+    auto o = parse_object(body, max_bytes, {"key", "all"});
+    if (!o) return tl::unexpected(o.error());
+    const json::value* all = o->if_contains("all");
+    if (all != nullptr && !(all->is_bool() && all->as_bool())) {
+        return refuse(ApiErrorKind::bad_request, "all", "must be true when given");
+    }
+    auto key = string_field(*o, "key", 128, false);
+    if (!key) return tl::unexpected(key.error());
+    if ((all != nullptr) == key->has_value()) {
+        return refuse(ApiErrorKind::bad_request, "key",
+                      "give either \"key\" (as GET /v1/blocks lists it) or \"all\": true");
+    }
+    if (all != nullptr) return UnblockRequest{"", true};
+    auto valid = block_key(**key);
+    if (!valid) {
+        return refuse(ApiErrorKind::bad_request, "key",
+                      "expected spki:<64 hex digits> or ip:<address>");
+    }
+    return UnblockRequest{*valid, false};
+}
+
 }  // namespace tanda::admin

@@ -50,7 +50,13 @@ struct RegistrationRequest {
     std::vector<std::string> certificates;
 };
 
-// `body` over `max_bytes` is refused with field "body".
+// POST /v1/blocks/unblock: one key as GET /v1/blocks lists it, or every block.
+struct UnblockRequest {
+    std::string key;  // "spki:<64 lower-case hex>" or "ip:<address>"; empty when `all`
+    bool all = false;
+};
+
+// `body` over `max_bytes` is refused with field "body". A key given twice is refused too.
 [[nodiscard]] ApiResult<RevocationRequest> parse_revocation(std::string_view body,
                                                             std::size_t max_bytes);
 [[nodiscard]] ApiResult<ReleaseRequest> parse_release(std::string_view body, std::string_view ca,
@@ -58,6 +64,9 @@ struct RegistrationRequest {
                                                       std::size_t max_bytes);
 [[nodiscard]] ApiResult<RegistrationRequest> parse_registration(std::string_view body,
                                                                 std::size_t max_certificates);
+// {"key": "..."} or {"all": true}, exactly one.
+[[nodiscard]] ApiResult<UnblockRequest> parse_unblock(std::string_view body,
+                                                      std::size_t max_bytes);
 
 // Shared by the path parameters of the routes.
 [[nodiscard]] ApiResult<Serial> parse_serial(std::string_view hex, const std::string& field);

@@ -74,8 +74,7 @@ public:
         return [this, role, body](const Request& req, const RequestContext& ctx) -> Response {
             auto caller = auth_.authenticate(ctx, role);
             if (!caller) {
-                return api_error_response(req, caller.error(),
-                                          auth_.retry_after(ctx.remote_address));
+                return api_error_response(req, caller.error(), auth_.retry_after(ctx));
             }
             ApiResult<Response> res = body(req, ctx, *caller);
             return res ? std::move(*res) : api_error_response(req, res.error());
@@ -157,6 +156,26 @@ public:
         return json_response(req, http::Status::created, to_json(*made));
     }
 
+    ApiResult<Response> list_blocks(const Request& req, const RequestContext&, const Caller&) {
+        return json_response(req, http::Status::ok,
+                             to_json(auth_.blocks(), service_.clock().now(), auth_.limits()));
+    }
+
+    ApiResult<Response> unblock(const Request& req, const RequestContext&, const Caller& who) {
+        auto parsed = parse_unblock(req.body(), service_.options().max_json_bytes);
+        if (!parsed) return tl::unexpected(parsed.error());
+        std::vector<std::string> lifted;
+        if (parsed->all) {
+            lifted = auth_.unblock_all(who);
+        } else if (auth_.unblock(parsed->key, who)) {
+            lifted.push_back(parsed->key);
+        } else {
+            return refuse(ApiErrorKind::not_found, "key", "'" + parsed->key + "' is not blocked");
+        }
+        json::array keys(lifted.begin(), lifted.end());
+        return json_response(req, http::Status::ok, json::object{{"unblocked", std::move(keys)}});
+    }
+
     ApiResult<Response> unknown(const Request&, const RequestContext& ctx, const Caller&) {
         return not_found(ctx);
     }
@@ -194,6 +213,9 @@ void add_admin_routes(http::Router& router, AdminService& service, Authenticator
     router.exact("/v1/journal/verify", get, h->guarded(Role::auditor, bind(&Handlers::verify)));
     router.prefix("/v1/crls/", post,
                   h->guarded(Role::operator_, bind(&Handlers::generate_crl)));
+    router.exact("/v1/blocks", get, h->guarded(Role::auditor, bind(&Handlers::list_blocks)));
+    router.exact("/v1/blocks/unblock", post,
+                 h->guarded(Role::operator_, bind(&Handlers::unblock)));
     router.prefix("/", {Verb::get, Verb::post, Verb::put, Verb::delete_, Verb::patch},
                   h->guarded(Role::auditor, bind(&Handlers::unknown)));
 }

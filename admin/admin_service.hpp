@@ -114,6 +114,7 @@ public:
     // The CA name of a storage issuer id; empty when it is not a served CA.
     std::string ca_name(storage::IssuerId id) const;
     const AdminOptions& options() const { return options_; }
+    const Clock& clock() const { return clock_; }
 
 private:
     ApiResult<const AdminCa*> find_ca(std::string_view name) const;

@@ -1,4 +1,5 @@
-// `tanda admin revoke|release|register|crl-generate|show|request|journal|verify`: the admin API
+// `tanda admin revoke|release|register|crl-generate|unblock|show|request|journal|verify|blocks`:
+// the admin API
 // over mutual TLS, so operators need no curl. Prints the JSON answer; a refusal is one clear line
 // and exit 1.
 #include <cstdio>
@@ -22,7 +23,7 @@ Talks to the admin listener over mutual TLS (--url, default https://127.0.0.1:84
 --key are your client certificate and key (PEM); --cacert the CA that issued the listener's
 certificate (admin.server_certificate).
 
-Subcommands (operator role for the first four, auditor or operator for the rest):
+Subcommands (operator role for the first five, auditor or operator for the rest):
   revoke    --request-id ID --ca NAME --serial HEX --subject-dn DN --requested-by WHO
             --approved-by WHO (--evidence FILE | --evidence-sha256 HEX) [--reason NAME]
             [--approved-at TIME] [--revoked-at TIME] [--invalidity-date TIME]
@@ -36,10 +37,13 @@ Subcommands (operator role for the first four, auditor or operator for the rest)
             [--evidence FILE | --evidence-sha256 HEX]     lifts a certificateHold
   register  --ca NAME --certs FILE[,FILE...]              registers issued certificates (PEM/DER)
   crl-generate --ca NAME                                regenerates the CA's CRL (and delta) now
+  unblock   (--block KEY | --all)                       lifts a block (429) on a client that
+            failed authentication too often; KEY as `blocks` lists it (spki:HEX or ip:ADDRESS)
   show      --ca NAME --serial HEX                        a certificate's record
   request   --request-id ID                               a request's status
   journal   [--since SEQ] [--limit N]                     journal entries
   verify                                                  recomputes the journal's hash chain
+  blocks                                                  clients blocked now, and for how long
 
 Exit codes: 0 done, 1 refused or unreachable (the reason is printed), 2 bad usage.
 )";
@@ -47,7 +51,7 @@ Exit codes: 0 done, 1 refused or unreachable (the reason is printed), 2 bad usag
 const std::set<std::string> kValueOptions = {
     "url", "cert", "key", "cacert", "request-id", "ca", "serial", "reason", "subject-dn",
     "requested-by", "approved-by", "approved-at", "revoked-at", "invalidity-date", "evidence",
-    "evidence-sha256", "certs", "since", "limit", "timeout"};
+    "evidence-sha256", "certs", "since", "limit", "timeout", "block"};
 
 Result<std::string> read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -62,6 +66,15 @@ struct Call {
     std::string target;
     std::string body;
 };
+
+Result<Call> unblock_call(const Args& args) {
+    // --block, not --key: --key is the client's private key file.
+    if (args.has("all") == args.has("block")) {
+        return fail(ErrorCode::invalid_argument, "give --block KEY or --all");
+    }
+    if (args.has("all")) return Call{true, "/v1/blocks/unblock", R"({"all":true})"};
+    return Call{true, "/v1/blocks/unblock", admin::json_object({{"key", *args.get("block")}})};
+}
 
 // Fields copied from options into the JSON body: {option, field}.
 using FieldMap = std::vector<std::pair<const char*, const char*>>;
@@ -152,6 +165,8 @@ Result<Call> build_call(const std::string& sub, const Args& args) {
                     ""};
     }
     if (sub == "verify") return Call{false, "/v1/journal/verify", ""};
+    if (sub == "blocks") return Call{false, "/v1/blocks", ""};
+    if (sub == "unblock") return unblock_call(args);
     return fail(ErrorCode::invalid_argument, "unknown admin subcommand '" + sub + "'");
 }
 
@@ -161,7 +176,7 @@ int admin_command(const Argv& argv) {
     if (argv.empty()) return usage_error("admin needs a subcommand", kAdminHelp);
     if (wants_help(argv, kAdminHelp)) return kExitOk;
     const std::string sub = argv[0];
-    Args args(Argv(argv.begin() + 1, argv.end()), kValueOptions, {});
+    Args args(Argv(argv.begin() + 1, argv.end()), kValueOptions, {"all"});
     if (!args.error().empty()) return usage_error(args.error(), kAdminHelp);
     for (const char* n : {"cert", "key", "cacert"}) {
         if (!args.get(n)) return usage_error("--" + std::string(n) + " FILE is required", kAdminHelp);

@@ -35,15 +35,16 @@ Result<std::unique_ptr<AdminListener>> AdminListener::start(
     server_tls.max_handshakes = o.max_handshakes;
     server_tls.max_handshakes_per_source = o.max_handshakes_per_source;
     server_tls.describe_peer = admin::describe_peer;
-    server_tls.on_failure = [auth = l->auth_.get()](const std::string& remote,
-                                                    const std::string&) {
-        auth->on_handshake_failure(remote);
+    // Counted only: a failed handshake never counts toward a block (admin/authenticator.hpp).
+    server_tls.on_failure = [auth = l->auth_.get()](const std::string&, const std::string&) {
+        auth->on_handshake_failure();
     };
     auto server = std::make_unique<http::Server>(o.listen, l->router_, logger,
                                                  std::move(server_tls));
     if (auto ok = l->listener_.start(std::move(server), "admin", o.listen, logger); !ok) {
         return tl::unexpected(ok.error());
     }
+    if (metrics) add_admin_block_metrics(*metrics, *l->auth_, l->listener_.server());
     return l;
 }
 

@@ -109,4 +109,24 @@ void count_admin_requests(metrics::Registry& registry, http::Router& router) {
     });
 }
 
+void add_admin_block_metrics(metrics::Registry& registry, admin::Authenticator& auth,
+                             const http::Server& server) {
+    registry.add([&auth, &server](Exposition& out) {
+        const auto blocked = auth.blocks().size();  // first: logs blocks that ran their time
+        const auto counts = auth.counters();
+        out.counter("tanda_admin_blocks_total",
+                    "Admin clients blocked (429) after repeated authentication failures.",
+                    static_cast<double>(counts.blocks));
+        out.counter("tanda_admin_unblocks_total",
+                    "Admin blocks an operator lifted (POST /v1/blocks/unblock).",
+                    static_cast<double>(counts.unblocks));
+        out.gauge("tanda_admin_blocked", "Admin client keys (certificate or address) blocked now.",
+                  static_cast<double>(blocked));
+        out.counter("tanda_admin_tls_handshakes_evicted_total",
+                    "Admin connections closed during their TLS handshake to make room for a new "
+                    "one (admin.max_handshakes, max_handshakes_per_source).",
+                    static_cast<double>(server.handshakes_evicted()));
+    });
+}
+
 }  // namespace tanda::cli

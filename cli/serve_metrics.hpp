@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "admin/authenticator.hpp"
 #include "core/metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -30,5 +31,9 @@ void add_listener_metrics(metrics::Registry& registry, std::vector<NamedServer> 
 void add_reload_metrics(metrics::Registry& registry, const responder::RegistryReloader& reloader);
 // Admin API requests by route and status code; set on the admin router before it serves.
 void count_admin_requests(metrics::Registry& registry, http::Router& router);
+// Admin blocks (started, lifted by an operator, in force now) and the admin listener's TLS
+// handshakes closed to make room for new ones. `auth` and `server` must outlive the scrapes.
+void add_admin_block_metrics(metrics::Registry& registry, admin::Authenticator& auth,
+                             const http::Server& server);
 
 }  // namespace tanda::cli

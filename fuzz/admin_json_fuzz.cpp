@@ -1,7 +1,7 @@
-// The admin API's write requests (POST .../revoke, .../release, /register): JSON bodies from an
-// authenticated but not trusted client, parsed strictly before storage sees them. The routes call
-// parse_revocation(), parse_release() and parse_registration() on the body. Properties checked on
-// every input (as each of the three bodies):
+// The admin API's write requests (POST .../revoke, .../release, /register, /v1/blocks/unblock):
+// JSON bodies from an authenticated but not trusted client, parsed strictly before storage sees
+// them. The routes call parse_revocation(), parse_release(), parse_registration() and
+// parse_unblock() on the body. Properties checked on every input (as each of the bodies):
 //  - no crash, leak, uncaught exception or sanitizer report;
 //  - a refusal is a 400 that names the field at fault (a key "" is named as "") and says why;
 //  - an accepted request keeps the documented limits (request id alphabet and length, field
@@ -93,6 +93,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check(!registration->certificates.empty() && registration->certificates.size() <= 1000,
               "certificate count out of bounds");
         for (const auto& c : registration->certificates) check(!c.empty(), "empty certificate");
+    }
+
+    auto unblock = tanda::admin::parse_unblock(body, kMaxJsonBytes);
+    check_refusal(unblock);
+    if (unblock) {
+        const std::string& key = unblock->key;
+        check(unblock->all == key.empty(), "unblock names a key and all, or neither");
+        check(key.empty() || (key.starts_with("spki:") && lower_hex_or_empty(key.substr(5), 64) &&
+                              key.size() == 69) ||
+                  (key.starts_with("ip:") && key.size() > 3),
+              "unblock key is neither spki:<64 hex> nor ip:<address>");
     }
     return 0;
 }

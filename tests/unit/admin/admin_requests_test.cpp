@@ -118,3 +118,32 @@ TEST_CASE("a body with a key given twice is refused, naming it", "[requests]") {
     CHECK(parse_registration(R"({"ca":"a","certificates":["x"],"ca":"b"})", 10).error().field ==
           "ca");
 }
+
+TEST_CASE("unblock requests: one key as listed, or all", "[requests]") {
+    const std::string spki(64, 'B');
+    auto one = parse_unblock(R"({"key":"spki:)" + spki + "\"}", 1024);
+    REQUIRE(one);
+    CHECK(one->key == "spki:" + std::string(64, 'b'));
+    CHECK_FALSE(one->all);
+    CHECK(parse_unblock(R"({"key":"ip:192.0.2.1"})", 1024)->key == "ip:192.0.2.1");
+    CHECK(parse_unblock(R"({"key":"ip:::ffff:192.0.2.1"})", 1024));
+    CHECK(parse_unblock(R"({"all":true})", 1024)->all);
+
+    struct Case {
+        std::string text;
+        std::string field;
+    };
+    auto c = GENERATE(Case{"{}", "key"}, Case{R"({"key":"192.0.2.1"})", "key"},
+                      Case{R"({"key":"spki:abc"})", "key"}, Case{R"({"key":"ip:"})", "key"},
+                      Case{R"({"key":"ip:1.2.3.4/x"})", "key"}, Case{R"({"key":7})", "key"},
+                      Case{R"({"all":false})", "all"}, Case{R"({"all":"yes"})", "all"},
+                      Case{R"({"key":"ip:1.2.3.4","all":true})", "key"},
+                      Case{R"({"key":"ip:1.2.3.4","key":"ip:5.6.7.8"})", "key"},
+                      Case{R"({"key":"ip:1.2.3.4","colour":"red"})", "colour"},
+                      Case{"[1]", "body"});
+    INFO(c.text);
+    auto r = parse_unblock(c.text, 1024);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == ApiErrorKind::bad_request);
+    CHECK(r.error().field == c.field);
+}

@@ -63,7 +63,7 @@ struct Fixture {
     }
 
     http::Response call(http::Verb verb, const std::string& target, const char* subject,
-                        std::string body = "") {
+                        std::string body = "", std::string spki = "") {
         http::Request req{verb, target, 11};
         req.body() = std::move(body);
         req.prepare_payload();
@@ -73,6 +73,7 @@ struct Fixture {
         http::PeerCertificate peer;
         peer.verified = true;
         peer.subject = subject;
+        peer.spki_sha256 = std::move(spki);
         ctx.peer = peer;
         return router.route(req, ctx);
     }
@@ -159,4 +160,49 @@ TEST_CASE("GET /v1/requests/{id}: published_in_crl and success once a CRL covers
     CHECK(after.at("published_in_crl").at("published_at").as_string() ==
           "2027-01-15T08:00:00Z");
     CHECK(after.at("status").as_string() == "success");
+}
+
+TEST_CASE("GET /v1/blocks lists blocked keys, POST /v1/blocks/unblock lifts them", "[routes]") {
+    Fixture f;
+    const std::string spki(64, 'b'), key = "spki:" + spki;
+    for (int i = 0; i < 100; ++i) {
+        (void)f.call(http::Verb::get, "/v1/journal/verify", "CN=Nobody", "", spki);
+    }
+    CHECK(f.call(http::Verb::get, "/v1/journal/verify", "CN=Nobody", "", spki).result() ==
+          http::Status::too_many_requests);
+    auto listed = f.call(http::Verb::get, "/v1/blocks", kAuditor);
+    REQUIRE(listed.result() == http::Status::ok);
+    auto o = body_of(listed);
+    CHECK(o.at("max_failures").to_number<int>() == 100);
+    CHECK(o.at("block_seconds").to_number<int>() == 1);
+    const auto& blocks = o.at("blocks").as_array();
+    REQUIRE(blocks.size() == 1);
+    CHECK(blocks[0].at("key").as_string() == key);
+    CHECK(blocks[0].at("failures").to_number<int>() == 100);
+    CHECK(blocks[0].at("seconds_left").to_number<int>() == 1);
+    CHECK(blocks[0].at("blocked_until").as_string().size() == 20);
+
+    const std::string body = R"({"key":")" + key + "\"}";
+    auto post = [&](const char* who, const std::string& b) {
+        return f.call(http::Verb::post, "/v1/blocks/unblock", who, b);
+    };
+    CHECK(post(kAuditor, body).result() == http::Status::forbidden);
+    auto unknown_field = post(kOperator, R"({"key":"ip:1.2.3.4","colour":1})");
+    CHECK(unknown_field.result() == http::Status::bad_request);
+    CHECK(body_of(unknown_field).at("error").at("field").as_string() == "colour");
+    auto twice = post(kOperator, R"({"key":"ip:1.2.3.4","key":")" + key + "\"}");
+    CHECK(twice.result() == http::Status::bad_request);
+    CHECK(body_of(twice).at("error").at("field").as_string() == "key");
+
+    auto lifted = post(kOperator, body);
+    REQUIRE(lifted.result() == http::Status::ok);
+    CHECK(json::serialize(body_of(lifted)) == R"({"unblocked":[")" + key + "\"]}");
+    CHECK(f.call(http::Verb::get, "/v1/journal/verify", "CN=Nobody", "", spki).result() ==
+          http::Status::forbidden);
+    auto again = post(kOperator, body);
+    CHECK(again.result() == http::Status::not_found);
+    CHECK(body_of(again).at("error").at("field").as_string() == "key");
+    CHECK(json::serialize(body_of(post(kOperator, R"({"all":true})"))) == R"({"unblocked":[]})");
+    CHECK(body_of(f.call(http::Verb::get, "/v1/blocks", kAuditor)).at("blocks").as_array().empty());
+    CHECK(f.auth.counters().unblocks == 1);
 }

@@ -25,8 +25,23 @@ http::PeerCertificate peer(std::string subject, bool verified = true, std::strin
     return p;
 }
 
+// Keeps every line, so tests can check what was logged.
+struct RecordingLogger : Logger {
+    RecordingLogger() : Logger(LogLevel::debug) {}
+    void write(std::string_view line) override { lines += std::string(line) + "\n"; }
+    std::string lines;
+};
+
+// A certificate that the handshake described: its SPKI hash is what failures count against.
+http::PeerCertificate cert(std::string subject, char spki_digit, bool verified = true) {
+    return peer(std::move(subject), verified, std::string(64, spki_digit));
+}
+
+const std::string kNobody = "CN=Nobody,O=T,C=ID";
+const std::string kNobodyKey = "spki:" + std::string(64, 'b');
+
 struct Fixture {
-    Logger logger{LogLevel::error};
+    RecordingLogger logger;
     FailureLimiter::TimePoint now{};
     Authenticator auth{{{Role::operator_, "CN=Op,O=T,C=ID", "", ""},
                         {Role::auditor, "CN=Aud,O=T,C=ID", "", ""},
@@ -65,14 +80,105 @@ TEST_CASE("401 without or with an unverified certificate, 403 without the role",
     CHECK(f.auth.counters().forbidden == 2);
 }
 
-TEST_CASE("repeated failures from one address are rate limited, then forgiven", "[auth]") {
+TEST_CASE("the failure key: the certificate's SPKI hash, else the address", "[auth]") {
+    CHECK(failure_key(ctx_with(cert(kNobody, 'b'), "10.0.0.1:5000")) == kNobodyKey);
+    CHECK(failure_key(ctx_with(cert(kNobody, 'b', false), "10.0.0.1:5000")) == kNobodyKey);
+    CHECK(failure_key(ctx_with(std::nullopt, "10.0.0.1:5000")) == "ip:10.0.0.1");
+    CHECK(failure_key(ctx_with(peer("unreadable", false), "::1:80")) == "ip:::1");
+}
+
+TEST_CASE("failed TLS handshakes are counted but never block", "[auth]") {
+    Fixture f;
+    for (int i = 0; i < 100; ++i) f.auth.on_handshake_failure();
+    CHECK(f.auth.counters().handshake_failures == 100);
+    CHECK(f.auth.counters().blocks == 0);
+    CHECK(f.auth.blocks().empty());
+    // A client without a certificate at that address is refused as usual, not with 429.
+    CHECK(f.auth.authenticate(ctx_with(std::nullopt), Role::auditor).error().kind ==
+          ApiErrorKind::unauthorized);
+    CHECK(f.auth.authenticate(ctx_with(cert("CN=Op,O=T,C=ID", 'o')), Role::operator_));
+}
+
+TEST_CASE("failures without a certificate block the address, not certificates there", "[auth]") {
     Fixture f;
     for (int i = 0; i < 3; ++i) (void)f.auth.authenticate(ctx_with(std::nullopt), Role::auditor);
-    auto blocked = f.auth.authenticate(ctx_with(peer("CN=Op,O=T,C=ID")), Role::auditor);
+    auto blocked = f.auth.authenticate(ctx_with(std::nullopt, "10.0.0.1:6000"), Role::auditor);
     CHECK(blocked.error().kind == ApiErrorKind::too_many_requests);
-    CHECK(f.auth.retry_after("10.0.0.1:1") == 300);
-    // Another address is not affected.
-    CHECK(f.auth.authenticate(ctx_with(peer("CN=Op,O=T,C=ID"), "10.0.0.9:1"), Role::auditor));
-    f.now += std::chrono::seconds(301);
-    CHECK(f.auth.authenticate(ctx_with(peer("CN=Op,O=T,C=ID")), Role::auditor));
+    CHECK(f.auth.retry_after(ctx_with(std::nullopt, "10.0.0.1:1")) == 300);
+    // An operator with a good certificate at the same address, and another address, are not.
+    CHECK(f.auth.authenticate(ctx_with(cert("CN=Op,O=T,C=ID", 'o')), Role::operator_));
+    CHECK(f.auth.retry_after(ctx_with(cert("CN=Op,O=T,C=ID", 'o'))) == 0);
+    CHECK(f.auth.authenticate(ctx_with(std::nullopt, "10.0.0.9:1"), Role::auditor).error().kind ==
+          ApiErrorKind::unauthorized);
+    // Nor is a certificate without a role at that address: it has its own allowance.
+    CHECK(f.auth.authenticate(ctx_with(cert(kNobody, 'b')), Role::auditor).error().kind ==
+          ApiErrorKind::forbidden);
+    CHECK(f.auth.counters().blocks == 1);
+    CHECK(f.logger.lines.find("msg=\"admin block\" key=ip:10.0.0.1") != std::string::npos);
+}
+
+TEST_CASE("a certificate's failures block that certificate only, wherever it comes from",
+          "[auth]") {
+    Fixture f;
+    for (int i = 0; i < 3; ++i) {
+        CHECK(f.auth.authenticate(ctx_with(cert(kNobody, 'b')), Role::auditor).error().kind ==
+              ApiErrorKind::forbidden);
+    }
+    for (auto remote : {"10.0.0.1:7000", "192.0.2.7:1"}) {
+        CHECK(f.auth.authenticate(ctx_with(cert(kNobody, 'b'), remote), Role::auditor)
+                  .error()
+                  .kind == ApiErrorKind::too_many_requests);
+    }
+    // The operator and clients without a certificate at the same address go on as before.
+    CHECK(f.auth.authenticate(ctx_with(cert("CN=Op,O=T,C=ID", 'o')), Role::operator_));
+    CHECK(f.auth.authenticate(ctx_with(std::nullopt), Role::auditor).error().kind ==
+          ApiErrorKind::unauthorized);
+    // An auditor writing is refused; enough of that blocks its certificate, not the operator's.
+    for (int i = 0; i < 3; ++i) {
+        (void)f.auth.authenticate(ctx_with(cert("CN=Aud,O=T,C=ID", 'a')), Role::operator_);
+    }
+    CHECK(f.auth.authenticate(ctx_with(cert("CN=Aud,O=T,C=ID", 'a')), Role::auditor).error().kind ==
+          ApiErrorKind::too_many_requests);
+    CHECK(f.auth.authenticate(ctx_with(cert("CN=Op,O=T,C=ID", 'o')), Role::operator_));
+    CHECK(f.auth.counters().blocks == 2);
+}
+
+TEST_CASE("blocks are listed, and an operator lifts one or all", "[auth]") {
+    Fixture f;
+    const Caller op{"CN=Op,O=T,C=ID", std::string(64, 'o'), Role::operator_};
+    auto nobody = ctx_with(cert(kNobody, 'b'));
+    for (int i = 0; i < 3; ++i) (void)f.auth.authenticate(nobody, Role::auditor);
+    f.now += std::chrono::seconds(10);
+    for (int i = 0; i < 3; ++i) (void)f.auth.authenticate(ctx_with(std::nullopt), Role::auditor);
+    auto listed = f.auth.blocks();
+    REQUIRE(listed.size() == 2);
+    CHECK(listed[0].key == kNobodyKey);  // ends first
+    CHECK(listed[0].failures == 3);
+    CHECK(listed[0].seconds_left == 290);
+    CHECK(listed[1].key == "ip:10.0.0.1");
+    CHECK(listed[1].seconds_left == 300);
+
+    CHECK(f.auth.unblock(kNobodyKey, op));
+    CHECK_FALSE(f.auth.unblock(kNobodyKey, op));  // not blocked any more
+    CHECK(f.auth.authenticate(ctx_with(cert(kNobody, 'b')), Role::auditor).error().kind ==
+          ApiErrorKind::forbidden);  // refused again, no longer 429: its failures start over
+    CHECK(f.logger.lines.find("msg=\"admin block lifted\" key=" + kNobodyKey) != std::string::npos);
+    CHECK(f.auth.unblock_all(op) == std::vector<std::string>{"ip:10.0.0.1"});
+    CHECK(f.auth.blocks().empty());
+    CHECK(f.auth.counters().unblocks == 2);
+}
+
+TEST_CASE("a block ends on its own after rate_limit.block, logged once", "[auth]") {
+    Fixture f;
+    for (int i = 0; i < 3; ++i) (void)f.auth.authenticate(ctx_with(std::nullopt), Role::auditor);
+    f.now += std::chrono::seconds(299);
+    CHECK(f.auth.authenticate(ctx_with(std::nullopt), Role::auditor).error().kind ==
+          ApiErrorKind::too_many_requests);
+    f.now += std::chrono::seconds(2);
+    CHECK(f.auth.authenticate(ctx_with(std::nullopt), Role::auditor).error().kind ==
+          ApiErrorKind::unauthorized);
+    CHECK(f.auth.blocks().empty());
+    CHECK(f.auth.counters().expired == 1);
+    CHECK(f.logger.lines.find("msg=\"admin block expired\" key=ip:10.0.0.1") != std::string::npos);
+    CHECK(f.auth.counters().unblocks == 0);
 }
