@@ -1,5 +1,9 @@
 #include "http/server.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
+
 #include <boost/asio/steady_timer.hpp>
 
 #include "http/session.hpp"
@@ -56,7 +60,8 @@ Result<void> Server::listen() {
     if (!ec) acceptor_.bind(endpoint, ec);
     if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
     if (ec) return fail(ErrorCode::io, "cannot listen on " + where + ": " + ec.message());
-    port_ = acceptor_.local_endpoint().port();
+    local_ = acceptor_.local_endpoint();
+    port_ = local_.port();
     accept();
     return {};
 }
@@ -83,22 +88,78 @@ void Server::accept() {
             logger_.info("accepting again");
             accept_failing_ = false;
         }
-        if (open_.load() >= options_.max_connections && !make_room()) {
+        if (take_steered(socket)) {
+            start_session(std::move(socket), true);  // a liveness probe, past the cap
+        } else if (open_.load() >= options_.max_connections && !make_room()) {
             // Over the cap, every connection busy: refuse at once rather than queue (clients
             // retry elsewhere).
             boost::system::error_code ignored;
             socket.close(ignored);
-        } else if (tls_.context) {
-            auto session =
-                std::make_shared<Session<TlsStream>>(std::move(socket), *this, *tls_.context);
-            on_session_start(session.get(), session);
-            session->start();
         } else {
-            auto session = std::make_shared<Session<PlainStream>>(std::move(socket), *this);
-            on_session_start(session.get(), session);
-            session->start();
+            start_session(std::move(socket));
         }
         accept();
+    });
+}
+
+void Server::start_session(tcp::socket socket, bool probe) {
+    if (tls_.context) {
+        boost::system::error_code ec;
+        std::string address = socket.remote_endpoint(ec).address().to_string();
+        auto session =
+            std::make_shared<Session<TlsStream>>(std::move(socket), *this, *tls_.context);
+        on_session_start(session.get(), session);
+        on_handshake_start(session, std::move(address));
+        session->start();
+    } else {
+        auto session = std::make_shared<Session<PlainStream>>(std::move(socket), *this);
+        if (probe) session->mark_probe();
+        on_session_start(session.get(), session);
+        session->start();
+    }
+}
+
+bool Server::take_steered(tcp::socket& socket) {
+    if (steered_count_.load() == 0) return false;  // the common case: no probe under way
+    boost::system::error_code ec;
+    const auto client = socket.remote_endpoint(ec);
+    if (ec) return false;
+    std::size_t worker = 0;
+    {
+        std::lock_guard lock(steered_mutex_);
+        auto it = steered_.find(client);
+        if (it == steered_.end()) return false;
+        worker = it->second;
+    }
+    // Accepted onto the next worker in turn: move the descriptor to the one asked for.
+    const auto protocol = client.protocol();
+    const auto fd = socket.release(ec);
+    if (ec) return false;
+    tcp::socket moved(*workers_[worker]);
+    moved.assign(protocol, fd, ec);
+    if (ec) {
+        ::close(fd);
+        return false;
+    }
+    socket = std::move(moved);
+    return true;
+}
+
+void Server::steer(const tcp::endpoint& client, std::size_t worker) {
+    std::lock_guard lock(steered_mutex_);
+    steered_[client] = worker % workers_.size();
+    steered_count_ = steered_.size();
+}
+
+void Server::unsteer(const tcp::endpoint& client) {
+    std::lock_guard lock(steered_mutex_);
+    steered_.erase(client);
+    steered_count_ = steered_.size();
+}
+
+void Server::stall_worker_for_test(std::size_t worker) {
+    net::post(*workers_[worker % workers_.size()], [this] {
+        while (!stopping_) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     });
 }
 
@@ -148,6 +209,42 @@ void Server::on_handshake_failure(const std::string& remote, const std::string& 
     if (tls_.on_failure) tls_.on_failure(remote, reason);
 }
 
+void Server::on_handshake_start(const std::shared_ptr<SessionBase>& s, std::string address) {
+    // Silent or slow clients (no ClientHello, a trickled one) hold handshake places only: the
+    // oldest gives way to a new connection, first among those from the same address, so one
+    // source cannot push out others' handshakes, and authenticated connections keep the rest
+    // of max_connections.
+    std::vector<std::shared_ptr<SessionBase>> evict;  // closed after the lock
+    {
+        std::lock_guard lock(handshakes_mutex_);
+        const auto same = [&](const Handshaking& h) { return h.address == address; };
+        if (std::size_t(std::count_if(handshaking_.begin(), handshaking_.end(), same)) >=
+            tls_.max_handshakes_per_source) {
+            auto oldest = std::find_if(handshaking_.begin(), handshaking_.end(), same);
+            if (oldest != handshaking_.end()) {
+                if (auto victim = oldest->weak.lock()) evict.push_back(std::move(victim));
+                handshaking_.erase(oldest);
+            }
+        }
+        if (handshaking_.size() >= tls_.max_handshakes && !handshaking_.empty()) {
+            if (auto victim = handshaking_.front().weak.lock()) evict.push_back(std::move(victim));
+            handshaking_.pop_front();
+        }
+        handshaking_.push_back({s.get(), s, std::move(address)});
+    }
+    for (auto& victim : evict) {
+        ++handshakes_evicted_;
+        victim->evict_handshake();
+    }
+}
+
+void Server::on_handshake_end(SessionBase* s) {
+    std::lock_guard lock(handshakes_mutex_);
+    auto it = std::find_if(handshaking_.begin(), handshaking_.end(),
+                           [s](const Handshaking& h) { return h.session == s; });
+    if (it != handshaking_.end()) handshaking_.erase(it);
+}
+
 void Server::describe_peer(PeerCertificate& peer) const {
     if (tls_.describe_peer) tls_.describe_peer(peer);
 }
@@ -157,13 +254,6 @@ void Server::run() {
     for (auto& worker : workers_) threads.emplace_back([&worker] { worker->run(); });
     ioc_.run();
     for (auto& t : threads) t.join();
-}
-
-bool Server::workers_responsive() {
-    if (unanswered_pings_.load() != 0) return false;
-    unanswered_pings_ = workers_.size();
-    for (auto& worker : workers_) net::post(*worker, [this] { --unanswered_pings_; });
-    return true;
 }
 
 void Server::stop() {

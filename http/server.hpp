@@ -5,7 +5,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -36,6 +38,13 @@ class Session;
 struct ServerTls {
     std::shared_ptr<boost::asio::ssl::context> context;
     std::chrono::seconds handshake_timeout{10};
+    // Connections that have not finished the TLS handshake, bounded apart from the others so
+    // that silent or slow clients cannot take the slots of authenticated ones: at most
+    // max_handshakes in all and max_handshakes_per_source from one address. Past either cap the
+    // oldest such connection (from that address, for the per-source cap) is closed for the new
+    // one. Such closes are counted (handshakes_evicted()), not reported to on_failure.
+    std::size_t max_handshakes = 32;
+    std::size_t max_handshakes_per_source = 8;
     // Fills PeerCertificate::subject / spki_sha256 from its DER, once per connection.
     std::function<void(PeerCertificate&)> describe_peer;
     // Told about every failed handshake (remote "ip:port", reason), after it is logged.
@@ -69,21 +78,36 @@ public:
     // Connections waiting for the first byte of a request; at the cap they make room.
     std::size_t idle_connections() const { return idle_.load(); }
     std::uint64_t handshake_failures() const { return handshake_failures_.load(); }
+    // TLS: connections closed before their handshake ended to make room (ServerTls caps).
+    std::uint64_t handshakes_evicted() const { return handshakes_evicted_.load(); }
     bool tls() const { return tls_.context != nullptr; }
-    // Liveness probe (the systemd watchdog), called from the control context: true when every
-    // worker context ran the no-op the previous call posted to it (true on the first call);
-    // then posts a fresh one to each. A worker stuck in a handler makes the next call false.
-    bool workers_responsive();
+    // The I/O threads (workers) that own the connections.
+    std::size_t workers() const { return workers_.size(); }
+    // The bound address and port. Valid after listen().
+    boost::asio::ip::tcp::endpoint local_endpoint() const { return local_; }
+
+    // Liveness probes (http/liveness_probe.hpp), thread-safe: the connection that arrives from
+    // `client` goes to worker `worker` instead of the next in turn, even at the connection cap,
+    // until unsteer(client).
+    void steer(const boost::asio::ip::tcp::endpoint& client, std::size_t worker);
+    void unsteer(const boost::asio::ip::tcp::endpoint& client);
+    // Tests of the liveness probe and the watchdog only: worker `worker` stops serving (its
+    // thread blocks in a handler) until stop().
+    void stall_worker_for_test(std::size_t worker);
 
 private:
     template <class Stream>
     friend class Session;
     void accept();
+    void start_session(boost::asio::ip::tcp::socket socket, bool probe = false);
+    bool take_steered(boost::asio::ip::tcp::socket& socket);
     void on_session_start(SessionBase* s, const std::shared_ptr<SessionBase>& self);
     void on_session_end(SessionBase* s);
     bool make_room();
     std::chrono::seconds tls_handshake_timeout() const { return tls_.handshake_timeout; }
     void on_handshake_failure(const std::string& remote, const std::string& reason);
+    void on_handshake_start(const std::shared_ptr<SessionBase>& s, std::string address);
+    void on_handshake_end(SessionBase* s);
     void describe_peer(PeerCertificate& peer) const;
     void wait_for_drain(std::chrono::steady_clock::time_point deadline);
 
@@ -106,7 +130,19 @@ private:
     std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions_;
     ServerTls tls_;  // context null: plain TCP
     std::atomic<std::uint64_t> handshake_failures_{0};
-    std::atomic<std::size_t> unanswered_pings_{0};  // see workers_responsive()
+    // TLS connections whose handshake is under way, oldest first (ServerTls::max_handshakes).
+    struct Handshaking {
+        SessionBase* session;
+        std::weak_ptr<SessionBase> weak;
+        std::string address;
+    };
+    std::mutex handshakes_mutex_;
+    std::deque<Handshaking> handshaking_;
+    std::atomic<std::uint64_t> handshakes_evicted_{0};
+    boost::asio::ip::tcp::endpoint local_;
+    std::mutex steered_mutex_;
+    std::map<boost::asio::ip::tcp::endpoint, std::size_t> steered_;  // client -> worker
+    std::atomic<std::size_t> steered_count_{0};  // steered_.size(), read without the lock
 };
 
 }  // namespace tanda::http

@@ -65,6 +65,7 @@ template <class Stream>
 Session<Stream>::~Session() {
     set_idle(false);
     set_in_header(false);
+    if constexpr (kTls) server_.on_handshake_end(this);
     server_.on_session_end(this);
 }
 
@@ -86,8 +87,9 @@ void Session<Stream>::start() {
 template <class Stream>
 void Session<Stream>::on_handshake(beast::error_code ec) {
     if constexpr (kTls) {
+        server_.on_handshake_end(this);
         if (ec) {
-            server_.on_handshake_failure(remote_address_, ec.message());
+            if (!evicting_) server_.on_handshake_failure(remote_address_, ec.message());
             return tcp().close();
         }
         peer_ = read_peer_certificate(stream_.native_handle());
@@ -134,6 +136,12 @@ bool Session<Stream>::evict_if_slow(std::chrono::steady_clock::time_point before
         self->tcp().close();
     });
     return true;
+}
+
+template <class Stream>
+void Session<Stream>::evict_handshake() {
+    evicting_ = true;
+    net::dispatch(tcp().get_executor(), [self = this->shared_from_this()] { self->tcp().close(); });
 }
 
 template <class Stream>
@@ -261,7 +269,7 @@ void Session<Stream>::reject(Status status, std::string_view message) {
 
 template <class Stream>
 void Session<Stream>::respond(Response&& res) {
-    if (server_.options_.access_log) log_access(res);
+    if (server_.options_.access_log && !probe_) log_access(res);
     bool close_after = !res.keep_alive();
     assert(!res.chunked());  // render_head does not frame chunks; every route sets a length
     response_.emplace(std::move(res));

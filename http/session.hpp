@@ -33,6 +33,9 @@ public:
     // At the cap: the same for a connection that started sending its current request header
     // before `before` and has not finished it (a slowloris client, or a very slow one).
     virtual bool evict_if_slow(std::chrono::steady_clock::time_point before) = 0;
+    // TLS, at a handshake cap (Server::on_handshake_start): closes the connection whose
+    // handshake has not ended; the failure it causes is not reported as a handshake failure.
+    virtual void evict_handshake() = 0;
 };
 
 template <class Stream>
@@ -49,6 +52,9 @@ public:
     void close_if_idle() override;
     bool evict_if_idle() override;
     bool evict_if_slow(std::chrono::steady_clock::time_point before) override;
+    void evict_handshake() override;
+    // A liveness probe's connection (Server::steer): not in the access log.
+    void mark_probe() { probe_ = true; }
 
 private:
     void on_handshake(boost::beast::error_code ec);
@@ -80,6 +86,7 @@ private:
     std::atomic<bool> evicting_{false};  // claimed by evict_if_idle or evict_if_slow
     // When the current request's header began (steady_clock ticks), 0 outside a header.
     std::atomic<std::chrono::steady_clock::rep> header_since_{0};
+    bool probe_ = false;
     bool complete_request_ = false;  // request_ is the request being answered (access log)
     std::chrono::steady_clock::time_point started_;  // its header was complete
 };
