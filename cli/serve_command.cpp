@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 
 #include <boost/asio/signal_set.hpp>
 
@@ -18,6 +19,7 @@
 #include "cli/systemd_notifier.hpp"
 #include "config/key_files.hpp"
 #include "config/restart_settings.hpp"
+#include "http/liveness_probe.hpp"
 #include "http/server.hpp"
 #include "responder/ocsp_responder.hpp"
 #include "responder/crl_routes.hpp"
@@ -85,6 +87,16 @@ void raise_descriptor_limit(const config::Config& cfg, Logger& logger) {
                     {{"limit", std::to_string(limit.rlim_cur)},
                      {"wanted", std::to_string(wanted)}});
     }
+}
+
+// TANDA_TEST_HOOKS=1 only (the watchdog tests): SIGUSR2 stalls the first I/O thread.
+void stall_on_sigusr2_for_tests(http::Server& server) {
+    const char* hooks = std::getenv("TANDA_TEST_HOOKS");
+    if (hooks == nullptr || std::string_view(hooks) != "1") return;
+    auto signals = std::make_shared<boost::asio::signal_set>(server.context(), SIGUSR2);
+    signals->async_wait([&server, signals](const boost::system::error_code& ec, int) {
+        if (!ec) server.stall_worker_for_test(0);
+    });
 }
 
 }  // namespace
@@ -169,11 +181,14 @@ int run_server(const config::Config& cfg, Logger& logger,
     }
     responder::add_crl_metrics(metrics, snapshot, crls);
     http::Router router;
-    responder::add_health_routes(router, responder::readiness_checks(snapshot, **index, &crls, clock));
+    http::Server server(cfg.listen, router, logger);
+    http::LivenessProbe liveness(server, logger);
+    auto checks = responder::readiness_checks(snapshot, **index, &crls, clock);
+    checks.push_back({"io_threads", [&liveness] { return liveness.problem(); }});
+    responder::add_health_routes(router, std::move(checks));
     responder::add_ocsp_routes(router, cfg.responder, ocsp, clock, &ocsp_metrics);
     responder::add_crl_routes(router, crls, clock);
 
-    http::Server server(cfg.listen, router, logger);
     if (auto ok = server.listen(); !ok) {
         logger.error("cannot listen", {{"error", ok.error().message}});
         return kExitFailure;
@@ -241,7 +256,9 @@ int run_server(const config::Config& cfg, Logger& logger,
         on_listening({server.port(), *admin ? (*admin)->port() : static_cast<unsigned short>(0),
                       *exporter ? (*exporter)->port() : static_cast<unsigned short>(0)});
     }
-    systemd.start_watchdog(server.context(), [&server] { return server.workers_responsive(); });
+    liveness.start();
+    systemd.start_watchdog(server.context(), [&liveness] { return !liveness.problem(); });
+    stall_on_sigusr2_for_tests(server);
     systemd.ready(serving());
     IndexWarmer warmer(**index, logger);
     server.run();  // returns once in-flight requests are done (or the grace is over)

@@ -4,7 +4,7 @@
 # user with all the unit's hardening, that tanda starts (Type=notify), binds port 80 with only
 # CAP_NET_BIND_SERVICE, answers OCSP/CRL/readyz/metrics, writes LMDB and CRLs in the state
 # directory, keeps the watchdog fed, reloads on `systemctl reload`, stops cleanly on SIGTERM, and is restarted by the watchdog
-# when hung (SIGSTOP).
+# when hung (SIGSTOP) or when an I/O thread stops serving (SIGUSR2 under TANDA_TEST_HOOKS=1).
 #
 # Needs root and systemd-container (apt-get install systemd-container); not part of `make test`
 # because it boots a container. Usage: scripts/systemd-smoke.sh [TANDA_BINARY]
@@ -48,7 +48,9 @@ EOF
 
 cp "$bin" "$work/opt/tanda"
 sed 's#/usr/bin/tanda#/opt/tanda/tanda#g' "$here/systemd/tanda.service" >"$work/units/tanda.service"
-printf '[Service]\nWatchdogSec=4s\n' >"$work/units/tanda.service.d/smoke.conf"  # a quicker watchdog
+# A quicker watchdog, and SIGUSR2 stalling an I/O thread (TANDA_TEST_HOOKS, tests only).
+printf '[Service]\nWatchdogSec=4s\nEnvironment=TANDA_TEST_HOOKS=1\n' \
+    >"$work/units/tanda.service.d/smoke.conf"
 cat >"$work/units/tanda-smoke.service" <<'EOF'
 [Unit]
 After=multi-user.target
@@ -105,6 +107,13 @@ kill -STOP "$(show MainPID)"
 for _ in $(seq 30); do [ "$(show NRestarts)" = 1 ] && [ "$(show ActiveState)" = active ] && break; sleep 0.5; done
 check watchdog-restart grep -q "Failed with result 'watchdog'" <<<"$(journalctl -u tanda -o cat --no-pager)"
 check restarted test "$(show ActiveState)/$(show NRestarts)" = active/1
+# An I/O thread that stops serving (the process itself runs on) fails the liveness probe: the
+# pings stop and the watchdog restarts it too.
+sleep 2
+kill -USR2 "$(show MainPID)"
+for _ in $(seq 40); do [ "$(show NRestarts)" = 2 ] && [ "$(show ActiveState)" = active ] && break; sleep 0.5; done
+check liveness-probe-failed grep -q 'msg="liveness probe failed"' <<<"$(journalctl -u tanda -o cat --no-pager)"
+check stalled-restarted test "$(show ActiveState)/$(show NRestarts)" = active/2
 systemctl stop tanda
 journalctl -u tanda -o cat --no-pager >/out/journal.log
 echo done

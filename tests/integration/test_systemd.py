@@ -11,6 +11,7 @@ import socket
 import subprocess
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 import harness
@@ -109,6 +110,37 @@ class SystemdNotifyTest(unittest.TestCase):
         self.assertEqual(stopping["STOPPING"], "1")
         self.assertEqual(self.proc.wait(timeout=30), 0, self.stderr())
         self.assertIn("msg=stopped", self.stderr())
+
+    def test_stalled_io_thread_stops_watchdog_and_readiness(self):
+        # TANDA_TEST_HOOKS=1: SIGUSR2 blocks the first I/O thread, as a wedged reactor would.
+        self.start({"WATCHDOG_USEC": str(WATCHDOG_USEC), "TANDA_TEST_HOOKS": "1"})
+        self.notify.wait_for("READY")
+        port = int(re.search(r"msg=listening\b.*?\bport=\"?(\d+)", self.stderr()).group(1))
+        for _ in range(3):
+            self.notify.wait_for("WATCHDOG", timeout=10)
+        self.proc.send_signal(signal.SIGUSR2)
+        # The liveness probe's verdict is due within every + deadline + 1 s (5 s): after that,
+        # no ping for much longer than the 0.2 s period.
+        deadline = time.monotonic() + 15
+        silent = False
+        while time.monotonic() < deadline and not silent:
+            silent = self.notify.next(timeout=2.0) is None
+        self.assertTrue(silent, "WATCHDOG=1 kept coming with an I/O thread stalled")
+        self.assertRegex(self.stderr(), r'msg="liveness probe failed" problem="I/O thread 1 of 2')
+        # /readyz, answered by the thread still serving, names the stalled one.
+        body = None
+        for _ in range(10):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1)
+            except urllib.error.HTTPError as e:
+                body = e.read().decode()
+                break
+            except OSError:
+                continue  # this connection went to the stalled thread
+        self.assertIsNotNone(body, "no 503 from /readyz")
+        self.assertIn("io_threads: no I/O thread round answered", body)
+        self.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(self.proc.wait(timeout=30), 0, self.stderr())
 
     def test_reload_notifications(self):
         self.start({})
