@@ -8,7 +8,7 @@ packages=(
   cmake ninja-build g++ pkg-config
   libboost1.81-dev libboost-json1.81-dev libssl-dev liblmdb-dev libyaml-cpp-dev
   libexpected-dev libsystemd-dev
-  # tanda-io-uring, the build on Asio's io_uring backend (-DTANDA_IO_URING, on by default)
+  # tanda-io-uring, the build on Asio's io_uring backend (-DTANDA_IO_URING=ON, off by default)
   liburing-dev
   # tests: Catch2, and the real clients the integration tests drive
   catch2 openssl gnutls-bin python3 python3-cryptography lmdb-utils

@@ -19,8 +19,8 @@ UNIT = os.path.join(SOURCE, "systemd", "tanda.service")
 MAN = os.path.join(SOURCE, "docs", "tanda.8")
 RULES = os.path.join(SOURCE, "monitoring", "tanda.rules.yml")
 MAX_EXPOSURE = 1.5
-# Built with tanda-io-uring (the default; -DTANDA_IO_URING=OFF builds tanda alone).
-IO_URING = os.environ.get("TANDA_IO_URING", "1") not in ("0", "OFF", "")
+# Built with tanda-io-uring (-DTANDA_IO_URING=ON; by default tanda alone).
+IO_URING = os.environ.get("TANDA_IO_URING", "0") not in ("0", "OFF", "")
 
 
 def tanda_bin():
