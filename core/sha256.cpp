@@ -1,80 +1,77 @@
+// libcrypto's SHA-256 behind core's interface. The EVP_MD is fetched once and contexts are
+// reused: OpenSSL 3 looks a digest named by string up in its provider store on every fetch, and
+// EVP_Q_digest (a fetch and a context per call) took 2.5x as long on a journal entry
+// (bench/RESULTS.md, "SHA-256: libcrypto instead of hand-written code").
 #include "core/sha256.hpp"
 
-#include <bit>
-#include <cstring>
+#include <openssl/evp.h>
 
-#include "core/sha256_blocks.hpp"
+#include <cstdio>
+#include <cstdlib>
 
 namespace tanda {
-namespace sha256_blocks {
+namespace {
 
-void portable(std::uint32_t state[8], const std::uint8_t* p) {
-    std::uint32_t w[64];
-    for (int i = 0; i < 16; ++i) {
-        w[i] = std::uint32_t(p[4 * i]) << 24 | std::uint32_t(p[4 * i + 1]) << 16 |
-               std::uint32_t(p[4 * i + 2]) << 8 | std::uint32_t(p[4 * i + 3]);
-    }
-    for (int i = 16; i < 64; ++i) {
-        std::uint32_t s0 = std::rotr(w[i - 15], 7) ^ std::rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-        std::uint32_t s1 = std::rotr(w[i - 2], 17) ^ std::rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
-    std::uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
-    for (int i = 0; i < 64; ++i) {
-        std::uint32_t t1 = h + (std::rotr(e, 6) ^ std::rotr(e, 11) ^ std::rotr(e, 25)) +
-                           ((e & f) ^ (~e & g)) + kRound[i] + w[i];
-        std::uint32_t t2 = (std::rotr(a, 2) ^ std::rotr(a, 13) ^ std::rotr(a, 22)) +
-                           ((a & b) ^ (a & c) ^ (b & c));
-        h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
-    }
-    state[0] += a; state[1] += b; state[2] += c; state[3] += d;
-    state[4] += e; state[5] += f; state[6] += g; state[7] += h;
+[[noreturn]] void fail(const char* call) {
+    std::fprintf(stderr, "tanda: libcrypto's SHA-256 failed in %s\n", call);
+    std::abort();
 }
 
-}  // namespace sha256_blocks
+struct MdFree {
+    void operator()(EVP_MD* md) const noexcept { EVP_MD_free(md); }
+};
 
-Sha256::Sha256()
-    : state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-             0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
-
-void Sha256::block(const std::uint8_t* p) {
-    // The journal hashes every entry, so a 10M-entry import spends 15% of its CPU here.
-    if (sha256_blocks::accelerated_available()) {
-        sha256_blocks::accelerated(state_.data(), p);
-    } else {
-        sha256_blocks::portable(state_.data(), p);
-    }
+// Fetched on first use and shared by every thread (a fetched EVP_MD is immutable).
+const EVP_MD* sha256_md() {
+    static const std::unique_ptr<EVP_MD, MdFree> md = [] {
+        std::unique_ptr<EVP_MD, MdFree> fetched(EVP_MD_fetch(nullptr, "SHA2-256", nullptr));
+        if (!fetched) fail("EVP_MD_fetch");
+        return fetched;
+    }();
+    return md.get();
 }
 
-void Sha256::update(ByteView data) {
-    auto p = reinterpret_cast<const std::uint8_t*>(data.data());
-    std::size_t n = data.size();
-    length_ += n;
-    if (buffered_ > 0) {
-        std::size_t take = std::min(n, buffer_.size() - buffered_);
-        std::memcpy(buffer_.data() + buffered_, p, take);
-        buffered_ += take; p += take; n -= take;
-        if (buffered_ < buffer_.size()) return;
-        block(buffer_.data());
-        buffered_ = 0;
-    }
-    for (; n >= buffer_.size(); p += buffer_.size(), n -= buffer_.size()) block(p);
-    std::memcpy(buffer_.data(), p, n);
-    buffered_ = n;
+void start(EVP_MD_CTX* ctx) {
+    if (EVP_DigestInit_ex2(ctx, sha256_md(), nullptr) != 1) fail("EVP_DigestInit_ex2");
 }
 
-Sha256Digest Sha256::finish() {
-    std::uint64_t bits = length_ * 8;
-    std::uint8_t pad[72] = {0x80};
-    std::size_t pad_len = (buffered_ < 56 ? 56 : 120) - buffered_;
-    for (int i = 0; i < 8; ++i) pad[pad_len + i] = std::uint8_t(bits >> (56 - 8 * i));
-    update({reinterpret_cast<const std::byte*>(pad), pad_len + 8});
+void add(EVP_MD_CTX* ctx, ByteView data) {
+    if (EVP_DigestUpdate(ctx, data.data(), data.size()) != 1) fail("EVP_DigestUpdate");
+}
+
+Sha256Digest end(EVP_MD_CTX* ctx) {
     Sha256Digest out;
-    for (int i = 0; i < 8; ++i) {
-        for (int j = 0; j < 4; ++j) out[4 * i + j] = std::byte(state_[i] >> (24 - 8 * j));
+    unsigned length = 0;
+    if (EVP_DigestFinal_ex(ctx, reinterpret_cast<unsigned char*>(out.data()), &length) != 1 ||
+        length != out.size()) {
+        fail("EVP_DigestFinal_ex");
     }
     return out;
+}
+
+EVP_MD_CTX* new_context() {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    if (ctx == nullptr) fail("EVP_MD_CTX_new");
+    return ctx;
+}
+
+}  // namespace
+
+void Sha256::ContextFree::operator()(evp_md_ctx_st* ctx) const noexcept { EVP_MD_CTX_free(ctx); }
+
+Sha256::Sha256() : ctx_(new_context()) { start(ctx_.get()); }
+Sha256::~Sha256() = default;
+
+void Sha256::update(ByteView data) { add(ctx_.get(), data); }
+
+Sha256Digest Sha256::finish() { return end(ctx_.get()); }
+
+Sha256Digest Sha256::digest(ByteView data) {
+    // EVP_Digest allocates and frees a context per call: a quarter more time on a journal entry.
+    thread_local const std::unique_ptr<evp_md_ctx_st, ContextFree> ctx(new_context());
+    start(ctx.get());
+    add(ctx.get(), data);
+    return end(ctx.get());
 }
 
 }  // namespace tanda

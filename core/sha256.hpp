@@ -1,34 +1,38 @@
-// SHA-256 (FIPS 180-4) in plain C++, for the journal's hash chain: storage/ must not depend on
-// OpenSSL, and the chain must be verifiable with nothing but the standard library.
+// SHA-256 (FIPS 180-4) for the journal's hash chain, ETags and signatures: a thin wrapper over
+// libcrypto's, so the digest is the validated library's, never code of our own. Callers see no
+// OpenSSL header or type.
 #pragma once
 
 #include <array>
-#include <cstdint>
+#include <memory>
 
 #include "core/bytes.hpp"
+
+struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX
 
 namespace tanda {
 
 using Sha256Digest = std::array<std::byte, 32>;
 
+// Incremental hashing. One object is used by one thread at a time; each holds its own libcrypto
+// context. If libcrypto cannot hash (no provider offers SHA-256, or it is out of memory), the
+// process aborts with a message: no caller could go on without its digests.
 class Sha256 {
 public:
     Sha256();
+    ~Sha256();
+
     void update(ByteView data);
     Sha256Digest finish();  // the object must not be used afterwards
 
-    static Sha256Digest digest(ByteView data) {
-        Sha256 h;
-        h.update(data);
-        return h.finish();
-    }
+    // One-shot hashing on a context reused per thread (no allocation per call). Thread-safe.
+    static Sha256Digest digest(ByteView data);
 
 private:
-    void block(const std::uint8_t* p);
-    std::array<std::uint32_t, 8> state_;
-    std::array<std::uint8_t, 64> buffer_{};
-    std::size_t buffered_ = 0;
-    std::uint64_t length_ = 0;
+    struct ContextFree {
+        void operator()(evp_md_ctx_st* ctx) const noexcept;
+    };
+    std::unique_ptr<evp_md_ctx_st, ContextFree> ctx_;
 };
 
 }  // namespace tanda

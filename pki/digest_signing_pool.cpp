@@ -55,7 +55,7 @@ std::unique_ptr<DigestSigningPool> DigestSigningPool::create(EVP_PKEY* key, cons
 }
 
 unsigned DigestSigningPool::digest(ByteView data, unsigned char* out) const {
-    if (sha256_) {  // core's SHA-256 (SHA-NI where the CPU has it) needs no context to set up
+    if (sha256_) {  // core's reuses a context per thread; EVP_Digest makes and frees one per call
         const Sha256Digest d = Sha256::digest(data);
         std::memcpy(out, d.data(), d.size());
         return static_cast<unsigned>(d.size());
