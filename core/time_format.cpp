@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cstdio>
 
+#include "core/civil_time.hpp"
+
 namespace tanda {
 namespace {
 
@@ -15,41 +17,14 @@ bool read_int(std::string_view s, std::size_t pos, std::size_t len, int& out) {
     return true;
 }
 
-bool valid_date_time(int y, int mo, int d, int h, int mi, int s) {
-    static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (mo < 1 || mo > 12 || d < 1 || d > kDays[mo - 1]) return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (mo == 2 && d == 29 && !leap) return false;
-    return h <= 23 && mi <= 59 && s <= 59 && y >= 1 && y <= 9999;
-}
-
+// The fields come from read_int, so none is negative.
 std::optional<UnixSeconds> to_unix(int y, int mo, int d, int h, int mi, int s) {
-    if (!valid_date_time(y, mo, d, h, mi, s)) return std::nullopt;
-    return days_from_civil(y, unsigned(mo), unsigned(d)) * 86400 + h * 3600 + mi * 60 + s;
-}
-
-void civil_from_days(std::int64_t z, int& y, unsigned& m, unsigned& d) {
-    z += 719468;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    m = mp < 10 ? mp + 3 : mp - 9;
-    y = static_cast<int>(yoe + era * 400 + (m <= 2));
+    return from_civil_time({y, static_cast<unsigned>(mo), static_cast<unsigned>(d),
+                            static_cast<unsigned>(h), static_cast<unsigned>(mi),
+                            static_cast<unsigned>(s)});
 }
 
 }  // namespace
-
-std::int64_t days_from_civil(int year, unsigned month, unsigned day) {
-    year -= month <= 2;
-    const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(year - era * 400);
-    const unsigned doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
 
 std::optional<UnixSeconds> parse_asn1_time(std::string_view t) {
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
@@ -71,46 +46,22 @@ std::optional<UnixSeconds> parse_asn1_time(std::string_view t) {
     return to_unix(y, mo, d, h, mi, s);
 }
 
-namespace {
-
-// A Unix time split into calendar fields (UTC).
-struct Civil {
-    std::int64_t days;  // since 1970-01-01
-    int year;
-    unsigned month, day;
-    int hour, minute, second;
-};
-
-Civil to_civil(UnixSeconds t) {
-    Civil c{};
-    c.days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-    std::int64_t secs = t - c.days * 86400;
-    civil_from_days(c.days, c.year, c.month, c.day);
-    c.hour = int(secs / 3600);
-    c.minute = int(secs / 60 % 60);
-    c.second = int(secs % 60);
-    return c;
-}
-
-}  // namespace
-
 std::string format_rfc3339(UnixSeconds t) {
-    Civil c = to_civil(t);
+    const CivilTime c = to_civil_time(t);
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", c.year, c.month, c.day,
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02uZ", c.year, c.month, c.day,
                   c.hour, c.minute, c.second);
     return buf;
 }
 
 std::string format_http_date(UnixSeconds t) {
-    static constexpr const char* kDays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+    static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
     static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    Civil c = to_civil(t);
+    const CivilTime c = to_civil_time(t);
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d GMT",
-                  kDays[((c.days % 7) + 7) % 7], c.day, kMonths[c.month - 1], c.year, c.hour,
-                  c.minute, c.second);
+    std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02u:%02u:%02u GMT", kDays[c.weekday], c.day,
+                  kMonths[c.month - 1], c.year, c.hour, c.minute, c.second);
     return buf;
 }
 

@@ -18,7 +18,5 @@ std::optional<UnixSeconds> parse_rfc3339(std::string_view text);
 // RFC 9110 5.6.7 IMF-fixdate: "Sun, 22 Nov 2026 03:48:33 GMT".
 std::string format_http_date(UnixSeconds t);
 std::optional<UnixSeconds> parse_http_date(std::string_view text);
-// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
-std::int64_t days_from_civil(int year, unsigned month, unsigned day);
 
 }  // namespace tanda

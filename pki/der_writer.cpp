@@ -5,36 +5,13 @@
 #include <array>
 #include <cstring>
 
+#include "core/civil_time.hpp"
+
 namespace tanda::pki::der {
 namespace {
 
 constexpr UnixSeconds kYear1950 = -631152000;  // 1950-01-01T00:00:00Z
 constexpr UnixSeconds kYear2050 = 2524608000;  // 2050-01-01T00:00:00Z
-
-struct Civil {
-    int year;
-    unsigned month, day, hour, minute, second;
-};
-
-// Howard Hinnant's civil_from_days, on the day count of `t`.
-Civil to_civil(UnixSeconds t) {
-    std::int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-    std::int64_t secs = t - days * 86400;
-    std::int64_t z = days + 719468;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    Civil c{};
-    c.day = doy - (153 * mp + 2) / 5 + 1;
-    c.month = mp < 10 ? mp + 3 : mp - 9;
-    c.year = static_cast<int>(yoe + era * 400 + (c.month <= 2));
-    c.hour = static_cast<unsigned>(secs / 3600);
-    c.minute = static_cast<unsigned>(secs / 60 % 60);
-    c.second = static_cast<unsigned>(secs % 60);
-    return c;
-}
 
 std::byte* two(std::byte* p, unsigned v) {
     p[0] = std::byte(static_cast<unsigned char>('0' + v / 10 % 10));
@@ -43,7 +20,7 @@ std::byte* two(std::byte* p, unsigned v) {
 }
 
 void put_time_text(Bytes& out, UnixSeconds t, bool generalized) {
-    Civil c = to_civil(t);
+    const CivilTime c = to_civil_time(t);
     std::array<std::byte, 17> buf{};
     buf[0] = std::byte{generalized ? kGeneralizedTime : kUtcTime};
     buf[1] = std::byte{static_cast<unsigned char>(generalized ? 15 : 13)};

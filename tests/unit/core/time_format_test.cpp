@@ -42,9 +42,3 @@ TEST_CASE("parse_rfc3339 accepts fractions and +00:00, rejects other offsets", "
     CHECK_FALSE(tanda::parse_rfc3339("2026-11-22 03:48:33Z"));
     CHECK_FALSE(tanda::parse_rfc3339("2026-02-30T00:00:00Z"));
 }
-
-TEST_CASE("days_from_civil counts from 1970-01-01", "[time]") {
-    CHECK(tanda::days_from_civil(1970, 1, 1) == 0);
-    CHECK(tanda::days_from_civil(2000, 3, 1) == 11017);
-    CHECK(tanda::days_from_civil(1969, 12, 31) == -1);
-}
