@@ -4,6 +4,8 @@
 #include <cctype>
 #include <map>
 
+#include "core/bytes.hpp"
+
 namespace tanda::admin {
 namespace {
 
@@ -40,13 +42,6 @@ std::string_view trim(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
     return s;
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 
 // Splits at separators that are neither escaped nor inside double quotes.
@@ -92,9 +87,10 @@ std::optional<std::string> normal_value(std::string_view raw) {
         char c = raw[i];
         if (c == '"') continue;
         if (c == '\\') {
-            if (i + 2 < raw.size() && hex_value(raw[i + 1]) >= 0 &&
-                hex_value(raw[i + 2]) >= 0) {
-                c = static_cast<char>(hex_value(raw[i + 1]) * 16 + hex_value(raw[i + 2]));
+            if (i + 2 < raw.size() && hex_digit_value(raw[i + 1]) >= 0 &&
+                hex_digit_value(raw[i + 2]) >= 0) {
+                c = static_cast<char>(hex_digit_value(raw[i + 1]) * 16 +
+                                      hex_digit_value(raw[i + 2]));
                 i += 2;
             } else if (i + 1 < raw.size()) {
                 c = raw[++i];

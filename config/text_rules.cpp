@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/bytes.hpp"
+
 namespace tanda::config {
 namespace {
 
@@ -9,9 +11,6 @@ namespace {
 bool lower_or_digit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool letter_or_digit(char c) { return letter(c) || (c >= '0' && c <= '9'); }
-bool hex_digit(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
 bool unreserved(char c) {
     return letter_or_digit(c) || c == '.' || c == '_' || c == '~' || c == '-';
 }
@@ -40,7 +39,8 @@ bool is_path_prefix(std::string_view s) {
 }
 
 bool is_hex_digits(std::string_view s, std::size_t count) {
-    return s.size() == count && std::all_of(s.begin(), s.end(), hex_digit);
+    return s.size() == count &&
+           std::all_of(s.begin(), s.end(), [](char c) { return hex_digit_value(c) >= 0; });
 }
 
 bool is_uri(std::string_view s) {

@@ -25,6 +25,14 @@ inline Bytes to_bytes(std::string_view s) {
     return Bytes(v.begin(), v.end());
 }
 
+// The value of one hex digit of either case, or -1 for any other character (locale-free).
+constexpr int hex_digit_value(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
 // Lower-case hex, two digits per byte.
 std::string to_hex(ByteView bytes);
 // Accepts upper or lower case, optional ':' separators; nullopt on odd length or a bad digit.

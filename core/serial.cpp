@@ -17,13 +17,6 @@ std::string to_hex(ByteView bytes) {
     return out;
 }
 
-static int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 std::optional<Bytes> from_hex(std::string_view hex) {
     std::string digits;
     digits.reserve(hex.size());
@@ -33,8 +26,8 @@ std::optional<Bytes> from_hex(std::string_view hex) {
     if (digits.size() % 2 != 0) return std::nullopt;
     Bytes out(digits.size() / 2);
     for (std::size_t i = 0; i < out.size(); ++i) {
-        int hi = hex_value(digits[2 * i]);
-        int lo = hex_value(digits[2 * i + 1]);
+        int hi = hex_digit_value(digits[2 * i]);
+        int lo = hex_digit_value(digits[2 * i + 1]);
         if (hi < 0 || lo < 0) return std::nullopt;
         out[i] = std::byte(hi << 4 | lo);
     }

@@ -5,17 +5,6 @@
 #include "core/base64.hpp"
 
 namespace tanda::responder {
-namespace {
-
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-}  // namespace
-
 std::optional<Bytes> decode_ocsp_get_path(std::string_view encoded) {
     while (!encoded.empty() && encoded.front() == '/') encoded.remove_prefix(1);
     std::string text;
@@ -24,7 +13,7 @@ std::optional<Bytes> decode_ocsp_get_path(std::string_view encoded) {
         char c = encoded[i];
         if (c == '%') {
             if (i + 2 >= encoded.size()) return std::nullopt;
-            int hi = hex_digit(encoded[i + 1]), lo = hex_digit(encoded[i + 2]);
+            int hi = hex_digit_value(encoded[i + 1]), lo = hex_digit_value(encoded[i + 2]);
             if (hi < 0 || lo < 0) return std::nullopt;
             c = static_cast<char>(hi << 4 | lo);
             i += 2;

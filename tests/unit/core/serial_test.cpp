@@ -56,3 +56,14 @@ TEST_CASE("to_hex and from_hex round trip bytes", "[serial][bytes]") {
     CHECK_FALSE(tanda::from_hex("abc"));
     CHECK_FALSE(tanda::from_hex("zz"));
 }
+
+TEST_CASE("hex_digit_value reads both cases and nothing else", "[bytes]") {
+    for (int c = 0; c < 256; ++c) {
+        const char ch = static_cast<char>(c);
+        int expected = -1;
+        if (ch >= '0' && ch <= '9') expected = c - '0';
+        if (ch >= 'a' && ch <= 'f') expected = c - 'a' + 10;
+        if (ch >= 'A' && ch <= 'F') expected = c - 'A' + 10;
+        CHECK(tanda::hex_digit_value(ch) == expected);
+    }
+}
