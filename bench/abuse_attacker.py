@@ -9,10 +9,15 @@ Modes (each connection that the server closes is reopened at once, so the pressu
   idle       CONNECTIONS connections (fewer than the cap) opened and held silent
   huge       CONNECTIONS connections each sending 1 MiB header blocks as fast as they can
   pipeline   CONNECTIONS connections writing pipelined GET GET_PATH requests without reading
+  partial    CONNECTIONS connections each sending a request line and one header field, then
+             nothing (the header never ends)
+  churn      CONNECTIONS clients each opening a connection, asking GET GET_PATH, reading the
+             answer and closing, over and over
 Prints one line: mode, connections opened, closed by the server, bytes sent, responses seen.
 """
 
 import asyncio
+import resource
 import sys
 import time
 
@@ -65,9 +70,12 @@ async def slowloris(port, stats, stop):
         writer.close()
 
 
-async def hold(port, stats, stop):
+async def hold(port, stats, stop, first=b""):
     while not stop.is_set():
         reader, writer = await connect(port, stats)
+        if first:
+            writer.write(first)
+            stats.sent += len(first)
         closed = asyncio.ensure_future(drain_reads(reader, stats))
         waiter = asyncio.ensure_future(stop.wait())
         await asyncio.wait([closed, waiter], return_when=asyncio.FIRST_COMPLETED)
@@ -115,15 +123,36 @@ async def pipeline(port, path, stats, stop):
         writer.close()
 
 
+async def churn(port, path, stats, stop):
+    one = f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+    while not stop.is_set():
+        reader, writer = await connect(port, stats)
+        try:
+            writer.write(one)
+            stats.sent += len(one)
+        except OSError:
+            pass
+        await drain_reads(reader, stats)
+        stats.closed += 1
+        writer.close()
+
+
 async def main():
     mode, port, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
     n = int(sys.argv[4]) if len(sys.argv) > 4 else 100
     path = sys.argv[5] if len(sys.argv) > 5 else "/"
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     stats, stop = Stats(), asyncio.Event()
     if mode == "slowloris":
         tasks = [slowloris(port, stats, stop) for _ in range(n)]
     elif mode in ("flood", "idle"):
         tasks = [hold(port, stats, stop) for _ in range(n)]
+    elif mode == "partial":
+        first = b"GET / HTTP/1.1\r\nHost: x\r\n"
+        tasks = [hold(port, stats, stop, first) for _ in range(n)]
+    elif mode == "churn":
+        tasks = [churn(port, path, stats, stop) for _ in range(n)]
     elif mode == "huge":
         tasks = [huge(port, stats, stop) for _ in range(n)]
     elif mode == "pipeline":
