@@ -1,6 +1,6 @@
 // What the admin API needs from the CRL publisher: whether a request's change is in a published
-// CRL, and a way to regenerate a CA's CRL now. The CRL publisher (responder/) provides both;
-// cli/ adapts it, so admin/ does not depend on responder/. Without a source the API answers
+// CRL, and a way to regenerate a CA's CRL now. The CRL publisher (crl/) provides both;
+// cli/ adapts it, so admin/ does not depend on crl/. Without a source the API answers
 // `published_in_crl: null`; without a generator, POST /v1/crls/{ca}/generate is 404.
 #pragma once
 

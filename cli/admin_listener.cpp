@@ -6,7 +6,7 @@
 namespace tanda::cli {
 
 Result<std::unique_ptr<AdminListener>> AdminListener::start(
-    const config::Config& config, const responder::CaRegistry& registry,
+    const config::Config& config, const ca::CaRegistry& registry,
     storage::RevocationIndex& index, const Clock& clock, Logger& logger,
     const admin::CrlPublicationSource* crl, admin::CrlGenerator* generator,
     metrics::Registry* metrics) {

@@ -5,11 +5,11 @@
 #include <memory>
 
 #include "admin/admin_routes.hpp"
+#include "ca/ca_registry.hpp"
+#include "cli/background_listener.hpp"
 #include "config/config.hpp"
 #include "core/metrics.hpp"
-#include "cli/background_listener.hpp"
 #include "http/server.hpp"
-#include "responder/ca_registry.hpp"
 
 namespace tanda::cli {
 
@@ -19,7 +19,7 @@ public:
     // `registry`, `clock`, `logger`, `crl` and `generator` (both may be null) must outlive the
     // listener; so must `metrics` (may be null), which then counts requests by route and code.
     [[nodiscard]] static Result<std::unique_ptr<AdminListener>> start(
-        const config::Config& config, const responder::CaRegistry& registry,
+        const config::Config& config, const ca::CaRegistry& registry,
         storage::RevocationIndex& index, const Clock& clock, Logger& logger,
         const admin::CrlPublicationSource* crl, admin::CrlGenerator* generator,
         metrics::Registry* metrics = nullptr);

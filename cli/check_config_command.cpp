@@ -1,9 +1,9 @@
 // `tanda check-config FILE`: the schema, then every file and key the config names.
 #include <cstdio>
 
+#include "ca/ca_registry.hpp"
 #include "cli/commands.hpp"
 #include "cli/help.hpp"
-#include "responder/ca_registry.hpp"
 
 namespace tanda::cli {
 namespace {
@@ -31,7 +31,7 @@ int check_config_command(const Argv& argv) {
     auto cfg = load_config_or_report(argv[0]);
     if (!cfg) return kExitConfig;
     const bool keys_ok = key_files_acceptable(*cfg, nullptr);
-    auto cas = responder::load_cas(cfg->cas);
+    auto cas = ca::load_cas(cfg->cas);
     if (!cas) {
         for (const auto& p : cas.error()) std::fprintf(stderr, "%s\n", p.c_str());
         return kExitConfig;

@@ -4,11 +4,11 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "ca/ca_registry.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/help.hpp"
-#include "responder/ca_registry.hpp"
-#include "responder/crl_publisher.hpp"
+#include "crl/crl_publisher.hpp"
 
 namespace tanda::cli {
 namespace {
@@ -41,7 +41,7 @@ int crl_command(const Argv& argv) {
     if (!cfg) return kExitConfig;
     if (!key_files_acceptable(*cfg, nullptr)) return kExitConfig;
     auto wanted = args.get("ca");
-    auto loaded = responder::load_cas(cfg->cas);
+    auto loaded = ca::load_cas(cfg->cas);
     if (!loaded) {
         for (const auto& p : loaded.error()) std::fprintf(stderr, "%s\n", p.c_str());
         return kExitConfig;
@@ -52,7 +52,7 @@ int crl_command(const Argv& argv) {
         return kExitFailure;
     }
     SystemClock clock;
-    if (auto bound = responder::bind_storage(*loaded, **index, clock.now()); !bound) {
+    if (auto bound = ca::bind_storage(*loaded, **index, clock.now()); !bound) {
         std::fprintf(stderr, "tanda: %s\n", bound.error().message.c_str());
         return kExitFailure;
     }
@@ -68,7 +68,7 @@ int crl_command(const Argv& argv) {
             if (wanted) return kExitUsage;
             continue;
         }
-        responder::CrlPublisher publisher(ca, **index, cfg->state_dir, clock, logger);
+        crl::CrlPublisher publisher(ca, **index, cfg->state_dir, clock, logger);
         auto started = std::chrono::steady_clock::now();
         if (auto r = publisher.publish_full(); !r) {
             std::fprintf(stderr, "tanda: %s\n", r.error().message.c_str());

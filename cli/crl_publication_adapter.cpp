@@ -3,7 +3,7 @@
 namespace tanda::cli {
 namespace {
 
-admin::IssuedCrl issued(const responder::PublishedCrl& c) {
+admin::IssuedCrl issued(const crl::PublishedCrl& c) {
     return {c.number, c.this_update, c.next_update};
 }
 
@@ -24,7 +24,7 @@ std::optional<admin::CrlPublication> CrlPublicationAdapter::published_after(
 }
 
 Result<std::optional<admin::CrlGeneration>> CrlPublicationAdapter::generate(std::string_view ca) {
-    responder::CrlPublisher* publisher = crls_.publisher(ca);
+    crl::CrlPublisher* publisher = crls_.publisher(ca);
     if (publisher == nullptr) return std::optional<admin::CrlGeneration>();
     if (auto r = publisher->publish_full(); !r) return tl::unexpected(r.error());
     // Read back what was served; another generation may have followed, which is as new.

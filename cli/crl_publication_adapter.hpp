@@ -1,10 +1,10 @@
-// Adapts the CRL publishers (responder/) to what the admin API asks of them (admin/): whether a
+// Adapts the CRL publishers (crl/) to what the admin API asks of them (admin/): whether a
 // journal entry is in a published CRL, and regenerating a CA's CRL on request. Lives in cli/
-// because admin/ and responder/ may not depend on each other.
+// because admin/ and crl/ may not depend on each other.
 #pragma once
 
 #include "admin/crl_publication.hpp"
-#include "responder/crl_service.hpp"
+#include "crl/crl_service.hpp"
 
 namespace tanda::cli {
 
@@ -13,7 +13,7 @@ namespace tanda::cli {
 class CrlPublicationAdapter final : public admin::CrlPublicationSource,
                                     public admin::CrlGenerator {
 public:
-    explicit CrlPublicationAdapter(responder::CrlService& crls) : crls_(crls) {}
+    explicit CrlPublicationAdapter(crl::CrlService& crls) : crls_(crls) {}
 
     // The earliest-published of the served complete and delta CRLs that covers `seq`: a delta
     // CRL is published too, relying parties fetch it. Only the CRLs served now are known, so
@@ -24,7 +24,7 @@ public:
     Result<std::optional<admin::CrlGeneration>> generate(std::string_view ca) override;
 
 private:
-    responder::CrlService& crls_;
+    crl::CrlService& crls_;
 };
 
 }  // namespace tanda::cli

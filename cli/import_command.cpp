@@ -33,7 +33,7 @@ int import_command(const Argv& argv) {
     }
     auto cfg = load_config_or_report(*args.get("config"));
     if (!cfg) return kExitConfig;
-    const responder::CaOptions* ca = nullptr;
+    const ca::CaOptions* ca = nullptr;
     for (const auto& c : cfg->cas) {
         if (c.name == *args.get("ca")) ca = &c;
     }

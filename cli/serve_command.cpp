@@ -7,6 +7,9 @@
 
 #include <boost/asio/signal_set.hpp>
 
+#include "ca/ca_metrics.hpp"
+#include "ca/ca_readiness.hpp"
+#include "ca/registry_reloader.hpp"
 #include "cli/admin_listener.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
@@ -19,16 +22,17 @@
 #include "cli/systemd_notifier.hpp"
 #include "config/key_files.hpp"
 #include "config/restart_settings.hpp"
+#include "crl/crl_metrics.hpp"
+#include "crl/crl_readiness.hpp"
+#include "crl/crl_routes.hpp"
+#include "crl/crl_service.hpp"
+#include "http/health_routes.hpp"
 #include "http/liveness_probe.hpp"
 #include "http/server.hpp"
-#include "responder/ocsp_responder.hpp"
-#include "responder/crl_routes.hpp"
-#include "responder/crl_service.hpp"
-#include "responder/health_routes.hpp"
-#include "responder/ocsp_routes.hpp"
-#include "responder/presigner.hpp"
-#include "responder/registry_reloader.hpp"
-#include "responder/responder_metrics.hpp"
+#include "ocsp/ocsp_metrics.hpp"
+#include "ocsp/ocsp_responder.hpp"
+#include "ocsp/ocsp_routes.hpp"
+#include "ocsp/presigner.hpp"
 
 namespace tanda::cli {
 
@@ -47,8 +51,8 @@ Exit codes: 0 after a clean stop, 1 on a runtime failure, 2 on bad usage, 78 on 
 
 // SIGHUP: the config file the server started from, read again and checked whole. Only the CAs
 // are taken from it; every other setting keeps its running value (and is named when it differs).
-responder::ReloadLoader reload_loader(const config::Config& running) {
-    return [&running]() -> tl::expected<responder::ReloadCandidate, std::vector<std::string>> {
+ca::ReloadLoader reload_loader(const config::Config& running) {
+    return [&running]() -> tl::expected<ca::ReloadCandidate, std::vector<std::string>> {
         auto next = config::load_config(running.path);
         if (!next) {
             std::vector<std::string> problems;
@@ -62,9 +66,9 @@ responder::ReloadLoader reload_loader(const config::Config& running) {
             for (const auto& p : config::check_key_files(*next)) problems.push_back(p.to_string());
             if (!problems.empty()) return tl::unexpected(std::move(problems));
         }
-        auto loaded = responder::load_cas(next->cas);
+        auto loaded = ca::load_cas(next->cas);
         if (!loaded) return tl::unexpected(std::move(loaded.error()));
-        return responder::ReloadCandidate{std::move(*loaded),
+        return ca::ReloadCandidate{std::move(*loaded),
                                           config::restart_only_changes(running, *next)};
     };
 }
@@ -129,12 +133,12 @@ int run_server(const config::Config& cfg, Logger& logger,
                const std::function<void(const BoundPorts&)>& on_listening) {
     raise_descriptor_limit(cfg, logger);
     if (!key_files_acceptable(cfg, &logger)) return kExitConfig;
-    auto loaded = responder::load_cas(cfg.cas);
+    auto loaded = ca::load_cas(cfg.cas);
     if (!loaded) {
         for (const auto& p : loaded.error()) logger.error("CA not usable", {{"problem", p}});
         return kExitConfig;
     }
-    auto initial = std::make_shared<responder::CaRegistry>(std::move(*loaded));
+    auto initial = std::make_shared<ca::CaRegistry>(std::move(*loaded));
     metrics::Registry metrics;
     add_build_and_process_metrics(metrics);
     auto index = storage::RevocationIndex::open(cfg.storage);
@@ -144,50 +148,51 @@ int run_server(const config::Config& cfg, Logger& logger,
         return kExitFailure;
     }
     SystemClock clock;
-    if (auto bound = responder::bind_storage(*initial, **index, clock.now()); !bound) {
+    if (auto bound = ca::bind_storage(*initial, **index, clock.now()); !bound) {
         logger.error("cannot record CAs in storage", {{"error", bound.error().message}});
         return kExitFailure;
     }
     // The OCSP path reads the CAs through the holder (SIGHUP swaps them); the CRL service and
     // the admin API keep the CAs they started with (config/restart_settings.hpp).
-    std::shared_ptr<const responder::CaRegistry> registry = initial;
-    auto holder = std::make_shared<responder::CaRegistryHolder>(registry);
-    const responder::CaSnapshot snapshot = [holder] { return holder->snapshot(); };
+    std::shared_ptr<const ca::CaRegistry> registry = initial;
+    auto holder = std::make_shared<ca::CaRegistryHolder>(registry);
+    const ca::CaSnapshot snapshot = [holder] { return holder->snapshot(); };
     add_storage_metrics(metrics, **index);
     count_applied_changes(metrics, **index, snapshot);
-    responder::OcspMetrics ocsp_metrics(metrics);
-    responder::LiveResponder live(holder, **index, clock, logger);
+    ocsp::OcspMetrics ocsp_metrics(metrics);
+    ocsp::LiveResponder live(holder, **index, clock, logger);
     live.count_signatures(ocsp_metrics.signatures());
-    std::unique_ptr<responder::ResponseCache> cache;
+    std::unique_ptr<ocsp::ResponseCache> cache;
     if (cfg.responder.cache_entries > 0) {
-        cache = std::make_unique<responder::ResponseCache>(cfg.responder.cache_entries);
+        cache = std::make_unique<ocsp::ResponseCache>(cfg.responder.cache_entries);
     }
-    responder::SigningPool signing(cfg.responder.signing_threads, cfg.responder.signing_queue);
-    responder::OcspService ocsp(holder, live, cache.get(), signing, clock);
+    ocsp::SigningPool signing(cfg.responder.signing_threads, cfg.responder.signing_queue);
+    ocsp::OcspService ocsp(holder, live, cache.get(), signing, clock);
     ocsp.watch(**index);
-    responder::add_cache_metrics(metrics, cache.get());
-    responder::add_signing_pool_metrics(metrics, signing);
-    responder::add_ca_metrics(metrics, snapshot);
-    std::unique_ptr<responder::Presigner> presigner;
+    ocsp::add_cache_metrics(metrics, cache.get());
+    ocsp::add_signing_pool_metrics(metrics, signing);
+    ca::add_ca_metrics(metrics, snapshot);
+    std::unique_ptr<ocsp::Presigner> presigner;
     if (cache) {
-        presigner = std::make_unique<responder::Presigner>(holder, **index, live, *cache, logger,
+        presigner = std::make_unique<ocsp::Presigner>(holder, **index, live, *cache, logger,
                                                            cfg.responder.presign_rate);
         presigner->start();
     }
-    responder::CrlService crls(registry, **index, cfg.state_dir, clock, logger);
+    crl::CrlService crls(registry, **index, cfg.state_dir, clock, logger);
     if (auto started = crls.start(); !started) {
         logger.error("cannot publish CRLs", {{"error", started.error().message}});
         return kExitFailure;
     }
-    responder::add_crl_metrics(metrics, snapshot, crls);
+    crl::add_crl_metrics(metrics, snapshot, crls);
     http::Router router;
     http::Server server(cfg.listen, router, logger);
     http::LivenessProbe liveness(server, logger);
-    auto checks = responder::readiness_checks(snapshot, **index, &crls, clock);
+    auto checks = ca::readiness_checks(snapshot, **index, clock);
+    checks.push_back(crl::readiness_check(snapshot, crls, clock));
     checks.push_back({"io_threads", [&liveness] { return liveness.problem(); }});
-    responder::add_health_routes(router, std::move(checks));
-    responder::add_ocsp_routes(router, cfg.responder, ocsp, clock, &ocsp_metrics);
-    responder::add_crl_routes(router, crls, clock);
+    http::add_health_routes(router, std::move(checks));
+    ocsp::add_ocsp_routes(router, cfg.responder, ocsp, clock, &ocsp_metrics);
+    crl::add_crl_routes(router, crls, clock);
 
     if (auto ok = server.listen(); !ok) {
         logger.error("cannot listen", {{"error", ok.error().message}});
@@ -218,8 +223,12 @@ int run_server(const config::Config& cfg, Logger& logger,
         return "OCSP on " + cfg.listen.address + ":" + std::to_string(server.port()) +
                ", CAs: " + names;
     };
-    responder::RegistryReloader reloader(reload_loader(cfg), *holder, **index, cache.get(),
-                                         presigner.get(), clock, logger);
+    ca::RegistryReloader reloader(reload_loader(cfg), *holder, **index, clock, logger);
+    // Cache keys do not name the signer, so every cached answer goes.
+    reloader.on_swapped = [&cache, &presigner] {
+        if (cache) cache->clear();
+        if (presigner) presigner->restart();
+    };
     // Around every reload attempt, on the reload thread: RELOADING=1, then READY=1 (sd_notify
     // is a datagram send, safe from any thread).
     reloader.on_reloading = [&] { systemd.reloading(); };

@@ -43,7 +43,7 @@ void add_storage_metrics(metrics::Registry& registry, const storage::RevocationI
 }
 
 void count_applied_changes(metrics::Registry& registry, storage::RevocationIndex& index,
-                           responder::CaSnapshot cas) {
+                           ca::CaSnapshot cas) {
     auto& revocations = registry.counters(
         "tanda_revocations_applied_total",
         "Revocations (holds included) this process applied, by CA and reason.", {"ca", "reason"});
@@ -86,7 +86,7 @@ void add_listener_metrics(metrics::Registry& registry, std::vector<NamedServer> 
     });
 }
 
-void add_reload_metrics(metrics::Registry& registry, const responder::RegistryReloader& reloader) {
+void add_reload_metrics(metrics::Registry& registry, const ca::RegistryReloader& reloader) {
     registry.add([&reloader](Exposition& out) {
         out.family("tanda_config_reloads_total", "counter",
                    "SIGHUP reloads: ok (new CAs and signers in use) or failed (old ones kept).");

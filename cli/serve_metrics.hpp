@@ -8,11 +8,11 @@
 #include <vector>
 
 #include "admin/authenticator.hpp"
+#include "ca/registry_reloader.hpp"
 #include "core/metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
-#include "responder/registry_reloader.hpp"
-#include "responder/responder_metrics.hpp"
+#include "ocsp/ocsp_metrics.hpp"
 #include "storage/revocation_index.hpp"
 
 namespace tanda::cli {
@@ -23,12 +23,12 @@ void add_build_and_process_metrics(metrics::Registry& registry);
 void add_storage_metrics(metrics::Registry& registry, const storage::RevocationIndex& index);
 // Counts revocations (by CA and reason) and releases as commits apply them in this process.
 void count_applied_changes(metrics::Registry& registry, storage::RevocationIndex& index,
-                           responder::CaSnapshot cas);
+                           ca::CaSnapshot cas);
 // Open connections and failed TLS handshakes per listener ("public", "admin", "metrics").
 using NamedServer = std::pair<std::string, const http::Server*>;
 void add_listener_metrics(metrics::Registry& registry, std::vector<NamedServer> servers);
 // SIGHUP reloads that were applied or refused, and when the last one was applied.
-void add_reload_metrics(metrics::Registry& registry, const responder::RegistryReloader& reloader);
+void add_reload_metrics(metrics::Registry& registry, const ca::RegistryReloader& reloader);
 // Admin API requests by route and status code; set on the admin router before it serves.
 void count_admin_requests(metrics::Registry& registry, http::Router& router);
 // Admin blocks (started, lifted by an operator, in force now) and the admin listener's TLS

@@ -82,10 +82,10 @@ void read_storage(YamlReader& r, const YAML::Node& node, Config& c) {
     c.storage.max_readers = static_cast<unsigned>(readers);
 }
 
-void read_nonce(YamlReader& r, const YAML::Node& node, responder::CaOptions& ca) {
+void read_nonce(YamlReader& r, const YAML::Node& node, ca::CaOptions& ca) {
     if (!r.expect_map(node, "nonce", {"policy", "min_length", "max_length"})) return;
     if (auto i = r.read_choice(node, "policy", {"echo", "ignore", "require"})) {
-        ca.nonce_policy = static_cast<responder::NoncePolicy>(*i);
+        ca.nonce_policy = static_cast<ca::NoncePolicy>(*i);
     }
     std::uint64_t min = ca.nonce_min_length, max = ca.nonce_max_length;
     r.read_uint(node, "min_length", 1, 128, min);
@@ -95,10 +95,10 @@ void read_nonce(YamlReader& r, const YAML::Node& node, responder::CaOptions& ca)
     ca.nonce_max_length = max;
 }
 
-void read_expired(YamlReader& r, const YAML::Node& node, responder::CaOptions& ca) {
+void read_expired(YamlReader& r, const YAML::Node& node, ca::CaOptions& ca) {
     if (!r.expect_map(node, "expired", {"policy", "retention"})) return;
     if (auto i = r.read_choice(node, "policy", {"archive", "unknown"})) {
-        ca.expired = static_cast<responder::ExpiredPolicy>(*i);
+        ca.expired = static_cast<ca::ExpiredPolicy>(*i);
     }
     if (node["retention"].IsDefined() && node["retention"].as<std::string>("") != "forever") {
         seconds retention{0};
@@ -108,8 +108,8 @@ void read_expired(YamlReader& r, const YAML::Node& node, responder::CaOptions& c
     }
 }
 
-responder::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
-    responder::CaOptions ca;
+ca::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
+    ca::CaOptions ca;
     ca.location = r.location(node);
     if (!r.expect_map(node, "a CA entry",
                       {"name", "issuer_certificate", "signer_certificate", "signer_key",
@@ -134,7 +134,7 @@ responder::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
     r.read_uint(node, "max_certids", 1, 1000, max_certids);
     ca.max_certids = max_certids;
     if (auto i = r.read_choice(node, "unknown_serials", {"unknown", "revoked"})) {
-        ca.unknown_serials = static_cast<responder::UnknownSerialPolicy>(*i);
+        ca.unknown_serials = static_cast<ca::UnknownSerialPolicy>(*i);
     }
     if (node["nonce"].IsDefined()) read_nonce(r, node["nonce"], ca);
     if (node["expired"].IsDefined()) read_expired(r, node["expired"], ca);

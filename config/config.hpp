@@ -5,9 +5,10 @@
 #include <vector>
 
 #include "admin/admin_options.hpp"
+#include "ca/ca_options.hpp"
 #include "core/result.hpp"
 #include "http/listener_options.hpp"
-#include "responder/ca_options.hpp"
+#include "ocsp/ocsp_options.hpp"
 #include "storage/revocation_index.hpp"
 
 namespace tanda::config {
@@ -43,9 +44,9 @@ struct MetricsOptions {
 struct Config {
     std::string path;  // the file it was loaded from
     http::ListenerOptions listen;
-    responder::ResponderOptions responder;
+    ocsp::OcspOptions responder;
     storage::Options storage;
-    std::vector<responder::CaOptions> cas;
+    std::vector<ca::CaOptions> cas;
     std::string state_dir;  // published CRLs; default <storage.path>/crl
     admin::AdminOptions admin;  // admin.enabled when the `admin:` section is present
     MetricsOptions metrics;
@@ -63,7 +64,7 @@ struct ConfigProblem {
 
 // Parses and validates the schema (types, ranges, unknown keys, duplicate CA names). Relative
 // paths are resolved against the config file's directory. Every problem is collected, so one run
-// reports them all. Files named in the config are not opened here (responder::load_cas does).
+// reports them all. Files named in the config are not opened here (ca::load_cas does).
 [[nodiscard]] tl::expected<Config, std::vector<ConfigProblem>> load_config(const std::string& path);
 // Same, from text (tests); `path` is only used in messages and for relative paths.
 [[nodiscard]] tl::expected<Config, std::vector<ConfigProblem>> parse_config(

@@ -34,7 +34,7 @@ void read_schedule(YamlReader& r, const YAML::Node& node, seconds& validity,
     }
 }
 
-void read_delta(YamlReader& r, const YAML::Node& node, responder::DeltaCrlOptions& d) {
+void read_delta(YamlReader& r, const YAML::Node& node, ca::DeltaCrlOptions& d) {
     if (!r.expect_map(node, "crl.delta", {"enabled", "validity", "regenerate_before", "url"})) {
         return;
     }
@@ -49,7 +49,7 @@ void read_delta(YamlReader& r, const YAML::Node& node, responder::DeltaCrlOption
 
 }  // namespace
 
-void read_crl(YamlReader& r, const YAML::Node& ca_node, responder::CaOptions& ca) {
+void read_crl(YamlReader& r, const YAML::Node& ca_node, ca::CaOptions& ca) {
     auto& crl = ca.crl;
     std::optional<bool> enabled;
     const YAML::Node node = ca_node["crl"];

@@ -1,15 +1,15 @@
-// Reading a CA's `crl:` section (responder::CrlOptions). Internal to config/.
+// Reading a CA's `crl:` section (ca::CrlOptions). Internal to config/.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
 
+#include "ca/ca_options.hpp"
 #include "config/yaml_reader.hpp"
-#include "responder/ca_options.hpp"
 
 namespace tanda::config {
 
 // Reads ca_node["crl"] when present and resolves the defaults that depend on the rest of the CA
 // entry (signing_key, enabled); call after the signer keys were read. Records every problem.
-void read_crl(YamlReader& r, const YAML::Node& ca_node, responder::CaOptions& ca);
+void read_crl(YamlReader& r, const YAML::Node& ca_node, ca::CaOptions& ca);
 
 }  // namespace tanda::config

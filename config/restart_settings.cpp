@@ -35,7 +35,7 @@ void listen(Diff& d, const std::string& p, const http::ListenerOptions& a,
     d.check(p + "access_log", a.access_log, b.access_log);
 }
 
-auto tie_crl(const responder::CrlOptions& c) {
+auto tie_crl(const ca::CrlOptions& c) {
     return std::tie(c.enabled, c.signing_key, c.validity, c.regenerate_before, c.debounce,
                     c.keep_expired, c.issuing_distribution_point, c.delta.enabled,
                     c.delta.validity, c.delta.regenerate_before, c.delta.url);
@@ -66,7 +66,7 @@ void admin_section(Diff& d, const admin::AdminOptions& a, const admin::AdminOpti
             std::tie(b.rate_limit.max_failures, b.rate_limit.window, b.rate_limit.block));
 }
 
-const responder::CaOptions* find(const std::vector<responder::CaOptions>& cas,
+const ca::CaOptions* find(const std::vector<ca::CaOptions>& cas,
                                  const std::string& name) {
     for (const auto& ca : cas) {
         if (ca.name == name) return &ca;

@@ -11,7 +11,7 @@
 
 #include "core/base64.hpp"
 #include "fuzz/fuzz_check.hpp"
-#include "responder/ocsp_get_path.hpp"
+#include "ocsp/ocsp_get_path.hpp"
 
 using tanda::fuzz::check;
 
@@ -41,7 +41,7 @@ std::string base64url_unpadded(std::string b64) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view path(reinterpret_cast<const char*>(data), size);
-    auto der = tanda::responder::decode_ocsp_get_path(path);
+    auto der = tanda::ocsp::decode_ocsp_get_path(path);
     if (!der || der->empty()) return 0;
     check(der->size() <= size / 4 * 3 + 3, "decoded more bytes than the text can hold");
 
@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string b64 = tanda::base64_encode(*der);
     for (const std::string& spelling :
          {b64, percent_escaped(b64), base64url_unpadded(b64), "//" + b64}) {
-        auto again = tanda::responder::decode_ocsp_get_path(spelling);
+        auto again = tanda::ocsp::decode_ocsp_get_path(spelling);
         check(again && *again == *der, "a standard spelling of the same bytes decodes differently");
     }
     return 0;

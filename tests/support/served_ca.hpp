@@ -1,11 +1,11 @@
-// Builds responder::ServedCa fixtures: a TestCa whose certificate and signer are written to a
-// temp dir and loaded through responder::load_cas, as `tanda serve` does.
+// Builds ca::ServedCa fixtures: a TestCa whose certificate and signer are written to a
+// temp dir and loaded through ca::load_cas, as `tanda serve` does.
 #pragma once
 
 #include <functional>
 
+#include "ca/ca_registry.hpp"
 #include "pki/certificate.hpp"
-#include "responder/ca_registry.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_ca.hpp"
 
@@ -14,7 +14,7 @@ namespace tanda::test {
 struct CaFixture {
     TestCa ca;
     std::optional<IssuedCert> signer;  // nullopt: the CA signs itself
-    responder::CaOptions options;
+    ca::CaOptions options;
 };
 
 inline void write_pem(const std::filesystem::path& path, const std::string& pem) {
@@ -22,9 +22,9 @@ inline void write_pem(const std::filesystem::path& path, const std::string& pem)
 }
 
 // Writes the CA (and a delegated signer when `delegated`) under dir/<name>-*.pem.
-inline responder::CaOptions write_ca_files(const TempDir& dir, const std::string& name,
+inline ca::CaOptions write_ca_files(const TempDir& dir, const std::string& name,
                                            TestCa& ca, const std::optional<IssuedCert>& signer) {
-    responder::CaOptions o;
+    ca::CaOptions o;
     o.name = name;
     o.location = "test.yaml:1";
     o.issuer_certificate = (dir / (name + "-ca.pem")).string();
@@ -42,8 +42,8 @@ inline responder::CaOptions write_ca_files(const TempDir& dir, const std::string
     return o;
 }
 
-inline responder::CaRegistry load_registry(const std::vector<responder::CaOptions>& options) {
-    auto loaded = responder::load_cas(options);
+inline ca::CaRegistry load_registry(const std::vector<ca::CaOptions>& options) {
+    auto loaded = ca::load_cas(options);
     if (!loaded) throw std::runtime_error(loaded.error().front());
     return std::move(*loaded);
 }

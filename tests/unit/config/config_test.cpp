@@ -35,11 +35,11 @@ TEST_CASE("a minimal config gets every default and absolute paths", "[config]") 
     CHECK(ca.signer_certificate == "/etc/tanda/ca.pem");  // CA-signed when omitted
     CHECK(ca.signer_key == "/etc/tanda/ca.key");
     CHECK(ca.response_validity == std::chrono::hours(24));
-    CHECK(ca.nonce_policy == responder::NoncePolicy::echo);
+    CHECK(ca.nonce_policy == ca::NoncePolicy::echo);
     CHECK(ca.nonce_min_length == 1);
     CHECK(ca.nonce_max_length == 128);
-    CHECK(ca.unknown_serials == responder::UnknownSerialPolicy::unknown);
-    CHECK(ca.expired == responder::ExpiredPolicy::archive);
+    CHECK(ca.unknown_serials == ca::UnknownSerialPolicy::unknown);
+    CHECK(ca.expired == ca::ExpiredPolicy::archive);
     CHECK_FALSE(ca.archive_retention);
     CHECK(ca.location == "/etc/tanda/tanda.yaml:4");
 }
@@ -107,8 +107,8 @@ cas:
     CHECK(ca.response_validity == std::chrono::hours(4));
     CHECK(ca.backdate == std::chrono::minutes(1));
     CHECK(ca.max_certids == 4);
-    CHECK(ca.unknown_serials == responder::UnknownSerialPolicy::revoked);
-    CHECK(ca.nonce_policy == responder::NoncePolicy::require);
+    CHECK(ca.unknown_serials == ca::UnknownSerialPolicy::revoked);
+    CHECK(ca.nonce_policy == ca::NoncePolicy::require);
     CHECK(ca.nonce_min_length == 16);
     CHECK(ca.nonce_max_length == 32);
     CHECK(ca.archive_retention == std::chrono::seconds(10LL * 365 * 86400));

@@ -1,0 +1,50 @@
+// Per-CA policy as read from the config (config/ fills it; ocsp/ and crl/ apply it).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "ca/crl_options.hpp"
+
+namespace tanda::ca {
+
+enum class NoncePolicy {
+    echo,     // a request nonce is checked and echoed in a freshly signed response
+    ignore,   // nonces are ignored: the cached, unsigned-per-request response is served
+    require,  // a request without a nonce is refused (malformedRequest)
+};
+
+enum class UnknownSerialPolicy {
+    unknown,  // RFC 6960 status unknown (default)
+    revoked,  // RFC 6960 2.2: revoked, certificateHold, 1970-01-01, extended-revoke extension
+};
+
+enum class ExpiredPolicy {
+    archive,  // keep answering the recorded status after notAfter, with archiveCutoff (4.4.4)
+    unknown,  // answer unknown once notAfter has passed
+};
+
+struct CaOptions {
+    std::string name;                 // [a-z0-9_-]+, used in URLs, metrics and the CLI
+    std::string issuer_certificate;   // path of the CA certificate (PEM or DER)
+    std::string signer_certificate;   // delegated OCSP signer; equal to issuer when CA-signed
+    std::string signer_key;           // private key of the signer
+    std::chrono::seconds response_validity{std::chrono::hours(24)};  // nextUpdate - now
+    std::chrono::seconds backdate{std::chrono::minutes(5)};          // now - thisUpdate
+    std::size_t max_certids = 16;
+    NoncePolicy nonce_policy = NoncePolicy::echo;
+    std::size_t nonce_min_length = 1;    // RFC 9654 2.1
+    std::size_t nonce_max_length = 128;  // RFC 9654 2.1
+    UnknownSerialPolicy unknown_serials = UnknownSerialPolicy::unknown;
+    ExpiredPolicy expired = ExpiredPolicy::archive;
+    // archiveCutoff = producedAt - retention; nullopt ("forever"): the CA certificate's notBefore.
+    std::optional<std::chrono::seconds> archive_retention;
+    bool presign = false;  // sign answers for every registered certificate ahead of requests
+    CrlOptions crl;  // CRL publishing (ca/crl_options.hpp)
+
+    std::string location;  // "file:line" of this CA in the config, for error messages
+};
+
+}  // namespace tanda::ca

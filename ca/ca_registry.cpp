@@ -1,0 +1,122 @@
+#include "ca/ca_registry.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace tanda::ca {
+namespace {
+
+bool equal(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
+
+tl::expected<ServedCa, std::string> load_ca(const CaOptions& o) {
+    auto where = [&](const std::string& msg) { return o.location + ": CA '" + o.name + "': " + msg; };
+    auto issuer = pki::Certificate::load_file(o.issuer_certificate);
+    if (!issuer) return tl::unexpected(where("issuer_certificate: " + issuer.error().message));
+    auto signer_cert = pki::Certificate::load_file(o.signer_certificate);
+    if (!signer_cert) {
+        return tl::unexpected(where("signer_certificate: " + signer_cert.error().message));
+    }
+    auto key = pki::PrivateKey::load_file(o.signer_key);
+    if (!key) return tl::unexpected(where("signer_key: " + key.error().message));
+    if (!issuer->is_ca()) {
+        return tl::unexpected(where("issuer_certificate " + o.issuer_certificate +
+                                    " is not a CA certificate (basicConstraints cA)"));
+    }
+    auto signer = pki::OcspSigner::create(*issuer, *signer_cert, *key);
+    if (!signer) return tl::unexpected(where(signer.error().message));
+    ServedCa ca{o, *issuer, std::move(*signer), 0, {}, std::nullopt};
+    if (o.crl.enabled) {
+        // RFC 5280 5.1.1.2: CRLs are signed by the CA itself, even with a delegated OCSP signer.
+        auto crl_key = pki::PrivateKey::load_file(o.crl.signing_key);
+        if (!crl_key) return tl::unexpected(where("crl.signing_key: " + crl_key.error().message));
+        auto crl_signer = pki::CrlSigner::create(*issuer, *crl_key);
+        if (!crl_signer) return tl::unexpected(where("crl: " + crl_signer.error().message));
+        ca.crl_signer = std::move(*crl_signer);
+    }
+    for (auto alg : pki::kAllHashAlgorithms) {
+        ca.hashes.push_back({alg, issuer->name_hash(alg), issuer->key_hash(alg)});
+    }
+    return ca;
+}
+
+}  // namespace
+
+const ServedCa* CaRegistry::find(pki::HashAlgorithm alg, ByteView name_hash,
+                                 ByteView key_hash) const {
+    for (const auto& ca : cas_) {
+        for (const auto& h : ca.hashes) {
+            if (h.alg == alg && equal(h.name_hash, name_hash) && equal(h.key_hash, key_hash)) {
+                return &ca;
+            }
+        }
+    }
+    return nullptr;
+}
+
+const ServedCa* CaRegistry::find_by_name(std::string_view name) const {
+    for (const auto& ca : cas_) {
+        if (ca.options.name == name) return &ca;
+    }
+    return nullptr;
+}
+
+std::size_t CaRegistry::max_certids() const {
+    std::size_t n = 1;
+    for (const auto& ca : cas_) n = std::max(n, ca.options.max_certids);
+    return n;
+}
+
+tl::expected<CaRegistry, std::vector<std::string>> load_cas(const std::vector<CaOptions>& options) {
+    std::vector<ServedCa> cas;
+    std::vector<std::string> problems;
+    for (const auto& o : options) {
+        auto ca = load_ca(o);
+        if (ca) {
+            cas.push_back(std::move(*ca));
+        } else {
+            problems.push_back(ca.error());
+        }
+    }
+    // Two entries for the same issuer key would make CertID matching ambiguous.
+    for (std::size_t i = 0; i < cas.size(); ++i) {
+        for (std::size_t j = i + 1; j < cas.size(); ++j) {
+            if (equal(cas[i].issuer.spki_sha256(), cas[j].issuer.spki_sha256()) &&
+                cas[i].issuer.subject() == cas[j].issuer.subject()) {
+                problems.push_back(cas[j].options.location + ": CA '" + cas[j].options.name +
+                                   "' serves the same issuer as '" + cas[i].options.name + "'");
+            }
+        }
+    }
+    if (!problems.empty()) return tl::unexpected(problems);
+    return CaRegistry(std::move(cas));
+}
+
+Result<void> bind_storage(CaRegistry& registry, storage::RevocationIndex& index, UnixSeconds now) {
+    for (auto& ca : registry.mutable_cas()) {
+        auto id = index.ensure_issuer(ca.issuer.spki_sha256(), ca.options.name);
+        if (!id) return tl::unexpected(id.error().with_context("CA '" + ca.options.name + "'"));
+        ca.issuer_id = *id;
+    }
+    // A served CA certificate is known to be issued by the served CA that signed it.
+    for (const auto& subject : registry.cas()) {
+        for (const auto& issuer : registry.cas()) {
+            if (!subject.issuer.issued_by(issuer.issuer)) continue;
+            auto existing = index.find(issuer.issuer_id, subject.issuer.serial());
+            if (!existing) return tl::unexpected(existing.error());
+            if (*existing) continue;  // never overwrite a recorded state (it may be revoked)
+            CertRecord record;
+            record.state = CertState::issued;
+            record.not_after = subject.issuer.not_after();
+            record.subject = subject.issuer.subject();
+            storage::Change change{storage::ChangeKind::register_certificate, issuer.issuer_id,
+                                   subject.issuer.serial(), record};
+            storage::Provenance why;
+            why.source = "config";
+            auto done = index.commit({&change, 1}, why, now);
+            if (!done) return tl::unexpected(done.error());
+        }
+    }
+    return {};
+}
+
+}  // namespace tanda::ca

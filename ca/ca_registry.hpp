@@ -1,0 +1,61 @@
+// The CAs this responder serves, loaded from config: certificates, signers and the CertID hashes
+// that identify each issuer. Immutable once built; shared as a snapshot (reload swaps it).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ca/ca_options.hpp"
+#include "core/bytes.hpp"
+#include "core/result.hpp"
+#include "pki/certificate.hpp"
+#include "pki/crl_builder.hpp"
+#include "pki/ocsp_response.hpp"
+#include "storage/revocation_index.hpp"
+
+namespace tanda::ca {
+
+struct ServedCa {
+    CaOptions options;
+    pki::Certificate issuer;
+    pki::OcspSigner signer;
+    storage::IssuerId issuer_id = 0;  // set by bind_storage()
+
+    struct Hashes {
+        pki::HashAlgorithm alg;
+        Bytes name_hash;
+        Bytes key_hash;
+    };
+    std::vector<Hashes> hashes;  // one per accepted CertID hash algorithm
+    std::optional<pki::CrlSigner> crl_signer;  // the CA key, when options.crl.enabled
+};
+
+class CaRegistry {
+public:
+    explicit CaRegistry(std::vector<ServedCa> cas) : cas_(std::move(cas)) {}
+
+    // RFC 6960 4.1.1: an issuer matches only when both hashes match in the request's algorithm.
+    const ServedCa* find(pki::HashAlgorithm alg, ByteView name_hash, ByteView key_hash) const;
+    const ServedCa* find_by_name(std::string_view name) const;
+    const std::vector<ServedCa>& cas() const { return cas_; }
+    std::vector<ServedCa>& mutable_cas() { return cas_; }  // for bind_storage only
+    // The largest max_certids of any CA: the parse limit before the CA is known.
+    std::size_t max_certids() const;
+
+private:
+    std::vector<ServedCa> cas_;
+};
+
+// Loads every CA's certificates and key and checks that the signer may sign for the issuer.
+// All problems are returned, each prefixed with the CA's config location.
+[[nodiscard]] tl::expected<CaRegistry, std::vector<std::string>> load_cas(
+    const std::vector<CaOptions>& options);
+
+// Assigns each CA its storage issuer id and records the served CA certificates issued by a served
+// CA (a root's own certificate), so OCSP answers good for them (journaled as source "config").
+[[nodiscard]] Result<void> bind_storage(CaRegistry& registry, storage::RevocationIndex& index,
+                                        UnixSeconds now);
+
+}  // namespace tanda::ca

@@ -1,0 +1,157 @@
+// CRL contents per RFC 5280 5.1.2.6 / 5.2.4 from the index. The full CRL is encoded while the
+// LMDB cursor walks the CA's records, so memory is the DER itself plus one record.
+#include "crl/crl_generator.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <map>
+#include <sstream>
+
+#include "pki/crl_builder.hpp"
+
+namespace tanda::crl {
+namespace {
+
+constexpr std::size_t kJournalChunk = 4096;
+
+bool listed(const CertRecord& r, UnixSeconds cutoff, bool keep_expired) {
+    return r.state == CertState::revoked &&
+           (keep_expired || r.not_after == 0 || r.not_after >= cutoff);
+}
+
+pki::CrlParams params_for(const ca::ServedCa& ca, std::uint64_t number, UnixSeconds now, bool delta) {
+    const auto& o = ca.options.crl;
+    pki::CrlParams p;
+    p.number = number;
+    p.this_update = now;
+    p.next_update = now + (delta ? o.delta.validity : o.validity).count();
+    p.issuing_distribution_point = o.issuing_distribution_point;
+    if (!delta && o.delta.enabled) p.freshest_crl = o.delta.url;
+    return p;
+}
+
+// Calls visit(entry) for every journal entry in (after, head], in order, chunk by chunk.
+template <typename Visit>
+Result<void> walk_journal(const storage::RevocationIndex& index, std::uint64_t after,
+                          std::uint64_t head, Visit&& visit) {
+    for (std::uint64_t next = after + 1; next <= head;) {
+        auto chunk = index.journal(next, std::min<std::uint64_t>(kJournalChunk, head - next + 1));
+        if (!chunk) return tl::unexpected(chunk.error());
+        if (chunk->empty()) break;
+        for (const auto& e : *chunk) visit(e);
+        next = chunk->back().seq + 1;
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string encode_crl_base(const CrlBase& b) {
+    return std::to_string(b.number) + " " + std::to_string(b.seq) + " " +
+           std::to_string(b.this_update) + " " + std::to_string(b.expired_cutoff);
+}
+
+std::optional<CrlBase> decode_crl_base(std::string_view text) {
+    CrlBase b;
+    std::istringstream in{std::string(text)};
+    if (!(in >> b.number >> b.seq >> b.this_update >> b.expired_cutoff)) return std::nullopt;
+    return b;
+}
+
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+}  // namespace
+
+Result<std::uint64_t> journal_head(const storage::RevocationIndex& index) {
+    auto stats = index.stats();  // seqs start at 1 without gaps: the count is the head
+    if (!stats) return tl::unexpected(stats.error());
+    return stats->journal_entries;
+}
+
+Result<GeneratedCrl> generate_full_crl(const ca::ServedCa& ca, const storage::RevocationIndex& index,
+                                       std::uint64_t number, UnixSeconds now,
+                                       UnixSeconds expired_cutoff) {
+    const auto started = std::chrono::steady_clock::now();
+    auto head = journal_head(index);
+    if (!head) return tl::unexpected(head.error());
+    const bool keep = ca.options.crl.keep_expired;
+    pki::CrlBuilder builder(*ca.crl_signer, params_for(ca, number, now, false));
+    std::uint64_t max_seq = *head;
+    auto walked = index.for_each_record(ca.issuer_id, [&](const Serial& s, const CertRecord& r) {
+        max_seq = std::max(max_seq, r.last_seq);
+        if (listed(r, expired_cutoff, keep)) {
+            builder.add({s.bytes(), r.revoked_at, r.reason, r.invalidity_date});
+        }
+        return true;
+    });
+    if (!walked) return tl::unexpected(walked.error());
+    GeneratedCrl out;
+    out.entries = builder.entries();
+    auto der = builder.finish();
+    if (!der) return tl::unexpected(der.error());
+    out.der = std::move(*der);
+    out.base = {number, max_seq, now, expired_cutoff};
+    out.seconds = seconds_since(started);
+    return out;
+}
+
+Result<GeneratedCrl> generate_delta_crl(const ca::ServedCa& ca, const storage::RevocationIndex& index,
+                                        std::uint64_t number, UnixSeconds now,
+                                        const CrlBase& base) {
+    const auto started = std::chrono::steady_clock::now();
+    auto head = journal_head(index);
+    if (!head) return tl::unexpected(head.error());
+    struct Latest {
+        CertRecord record;
+        bool released = false;
+        UnixSeconds released_at = 0;
+    };
+    std::map<Serial, Latest> changed;
+    auto walked = walk_journal(index, base.seq, *head, [&](const storage::JournalEntry& e) {
+        if (e.change.issuer != ca.issuer_id) return;
+        Latest& l = changed[e.change.serial];
+        l.record = e.change.record;
+        if (e.change.kind == storage::ChangeKind::release) {
+            l.released = true;
+            l.released_at = e.time;
+        }
+    });
+    if (!walked) return tl::unexpected(walked.error());
+    auto params = params_for(ca, number, now, true);
+    params.delta_base = base.number;
+    pki::CrlBuilder builder(*ca.crl_signer, params, changed.size());
+    for (const auto& [serial, l] : changed) {
+        const CertRecord& r = l.record;
+        if (listed(r, base.expired_cutoff, ca.options.crl.keep_expired)) {
+            builder.add({serial.bytes(), r.revoked_at, r.reason, r.invalidity_date});
+        } else if (l.released) {
+            // RFC 5280 5.3.1: removeFromCRL tells delta users to drop the base's hold entry.
+            builder.add({serial.bytes(), l.released_at, Reason::remove_from_crl, std::nullopt});
+        }
+    }
+    GeneratedCrl out;
+    out.entries = builder.entries();
+    auto der = builder.finish();
+    if (!der) return tl::unexpected(der.error());
+    out.der = std::move(*der);
+    out.base = base;
+    out.seconds = seconds_since(started);
+    return out;
+}
+
+Result<std::optional<std::set<storage::IssuerId>>> changed_issuers(
+    const storage::RevocationIndex& index, std::uint64_t after, std::uint64_t head,
+    std::size_t limit) {
+    if (head > after && head - after > limit) return std::optional<std::set<storage::IssuerId>>();
+    std::set<storage::IssuerId> issuers;
+    auto walked = walk_journal(index, after, head, [&](const storage::JournalEntry& e) {
+        issuers.insert(e.change.issuer);
+    });
+    if (!walked) return tl::unexpected(walked.error());
+    return std::optional<std::set<storage::IssuerId>>(std::move(issuers));
+}
+
+}  // namespace tanda::crl

@@ -1,0 +1,62 @@
+// Turns the revocation index into CRLs for one CA: complete CRLs streamed from the records
+// cursor, delta CRLs (RFC 5280 5.2.4) from the journal entries after a base. No files, no
+// timers: CrlPublisher decides when and keeps the results.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "ca/ca_registry.hpp"
+#include "core/bytes.hpp"
+#include "core/result.hpp"
+#include "storage/revocation_index.hpp"
+
+namespace tanda::crl {
+
+// A complete CRL as a base for deltas, persisted in storage metadata.
+struct CrlBase {
+    std::uint64_t number = 0;
+    // Every journal entry of the issuer with seq <= this is reflected in the CRL, none after.
+    std::uint64_t seq = 0;
+    UnixSeconds this_update = 0;
+    // Revoked certificates that expired before this were left out (0: none were).
+    UnixSeconds expired_cutoff = 0;
+};
+std::string encode_crl_base(const CrlBase& base);
+std::optional<CrlBase> decode_crl_base(std::string_view text);
+
+struct GeneratedCrl {
+    Bytes der;
+    std::size_t entries = 0;
+    double seconds = 0;  // wall time spent generating and signing
+    CrlBase base;  // complete CRLs: what a delta needs; deltas: their base
+};
+
+// The complete CRL numbered `number`: every revoked record of the CA (holds included), except
+// those that expired before `expired_cutoff` unless the CA keeps expired ones. thisUpdate is
+// `now`, nextUpdate now + crl.validity. Precondition: ca.crl_signer is set.
+[[nodiscard]] Result<GeneratedCrl> generate_full_crl(const ca::ServedCa& ca,
+                                                     const storage::RevocationIndex& index,
+                                                     std::uint64_t number, UnixSeconds now,
+                                                     UnixSeconds expired_cutoff);
+
+// The delta CRL numbered `number` against `base`: each certificate whose record changed after
+// base.seq, with its current revocation, or removeFromCRL when it was released from hold (and
+// is not revoked again). Precondition: ca.crl_signer is set.
+[[nodiscard]] Result<GeneratedCrl> generate_delta_crl(const ca::ServedCa& ca,
+                                                      const storage::RevocationIndex& index,
+                                                      std::uint64_t number, UnixSeconds now,
+                                                      const CrlBase& base);
+
+// The issuers with journal entries in (after, head]; nullopt when there are more than `limit`
+// entries to read (callers then assume every issuer changed).
+[[nodiscard]] Result<std::optional<std::set<storage::IssuerId>>> changed_issuers(
+    const storage::RevocationIndex& index, std::uint64_t after, std::uint64_t head,
+    std::size_t limit);
+
+// The journal head (seq of the newest entry, 0 when empty).
+[[nodiscard]] Result<std::uint64_t> journal_head(const storage::RevocationIndex& index);
+
+}  // namespace tanda::crl

@@ -1,0 +1,272 @@
+// When and how one CA's CRLs are (re)issued; see crl_publisher.hpp for the contract.
+#include "crl/crl_publisher.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iterator>
+
+#include "pki/crl_reader.hpp"
+
+namespace tanda::crl {
+namespace {
+
+constexpr UnixSeconds kRetrySeconds = 30;
+// At start, journal entries beyond this since the last CRL are not read: assume a change.
+constexpr std::size_t kStartScanLimit = 100000;
+
+std::optional<Bytes> read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return to_bytes(text);
+}
+
+std::shared_ptr<PublishedCrl> snapshot(Bytes der, std::uint64_t number,
+                                             std::optional<std::uint64_t> base, UnixSeconds tu,
+                                             UnixSeconds nu, std::uint64_t covered_seq) {
+    auto p = std::make_shared<PublishedCrl>();
+    p->der = std::make_shared<const Bytes>(std::move(der));
+    p->etag = "\"" + std::to_string(number) + (base ? "d" : "f") + "\"";
+    p->number = number;
+    p->delta_base = base;
+    p->this_update = tu;
+    p->next_update = nu;
+    p->covered_seq = covered_seq;
+    p->published_at = tu;
+    return p;
+}
+
+}  // namespace
+
+CrlPublisher::CrlPublisher(const ca::ServedCa& ca, storage::RevocationIndex& index,
+                           std::string directory, const Clock& clock, Logger& logger)
+    : ca_(ca),
+      index_(index),
+      directory_(std::move(directory)),
+      clock_(clock),
+      logger_(logger),
+      number_key_("crl/" + std::to_string(ca.issuer_id) + "/number"),
+      base_key_("crl/" + std::to_string(ca.issuer_id) + "/base") {}
+
+std::string CrlPublisher::full_path() const { return directory_ + "/" + ca_.options.name + ".crl"; }
+std::string CrlPublisher::delta_path() const {
+    return directory_ + "/" + ca_.options.name + "-delta.crl";
+}
+
+std::optional<PublishedCrl> CrlPublisher::load(const std::string& path, bool delta) {
+    auto der = read_file(path);
+    if (!der) return std::nullopt;
+    auto info = pki::read_crl(*der, *ca_.crl_signer);
+    if (!info) {
+        logger_.warn("ignoring CRL on disk", {{"path", path}, {"error", info.error().message}});
+        return std::nullopt;
+    }
+    min_number_ = std::max(min_number_, info->number + 1);
+    if (info->delta_base.has_value() != delta || clock_.now() >= info->next_update) {
+        return std::nullopt;
+    }
+    // The covered seq is not in the file; start() sets it from the stored base.
+    auto p = snapshot(std::move(*der), info->number, info->delta_base, info->this_update,
+                      info->next_update, 0);
+    p->entries = info->entries;
+    return *p;
+}
+
+Result<void> CrlPublisher::start() {
+    std::lock_guard lock(generate_mutex_);
+    auto meta = index_.get_meta(base_key_);
+    if (!meta) return tl::unexpected(meta.error());
+    std::optional<CrlBase> base = *meta ? decode_crl_base(**meta) : std::nullopt;
+    auto full = load(full_path(), false);
+    std::optional<PublishedCrl> delta;
+    if (ca_.options.crl.delta.enabled) delta = load(delta_path(), true);
+    recalled_ = true;
+    if (!full || !base || base->number != full->number) {
+        base_ = base;  // for the expiry cutoff
+        return publish_full_locked();
+    }
+
+    const auto& o = ca_.options.crl;
+    base_ = base;
+    full_due_ = full->next_update - o.regenerate_before.count();
+    std::uint64_t covered = base->seq;
+    full->covered_seq = covered;
+    if (delta) delta->covered_seq = covered;  // at least the base's; the file does not say more
+    {
+        std::lock_guard state(state_mutex_);
+        full_ = std::make_shared<const PublishedCrl>(std::move(*full));
+        covered_seq_ = covered;
+    }
+    logger_.info("serving CRL from disk", {{"ca", ca_.options.name},
+                                           {"number", std::to_string(base->number)}});
+    if (o.delta.enabled) {
+        if (!delta || delta->delta_base != base->number) {
+            if (auto r = publish_delta_locked(); !r) return r;
+        } else {
+            delta_due_ = delta->next_update - o.delta.regenerate_before.count();
+            std::lock_guard state(state_mutex_);
+            delta_ = std::make_shared<const PublishedCrl>(std::move(*delta));
+        }
+    }
+    // Changes recorded while no publisher ran (imports, another process): regenerate soon.
+    auto head = journal_head(index_);
+    if (!head) return tl::unexpected(head.error());
+    auto changed = changed_issuers(index_, covered, *head, kStartScanLimit);
+    if (!changed) return tl::unexpected(changed.error());
+    if (!*changed || (*changed)->count(ca_.issuer_id) > 0) note_change(*head);
+    return {};
+}
+
+Result<void> CrlPublisher::publish_full() {
+    std::lock_guard lock(generate_mutex_);
+    return publish_full_locked();
+}
+
+Result<void> CrlPublisher::publish_delta() {
+    std::lock_guard lock(generate_mutex_);
+    return publish_delta_locked();
+}
+
+Result<void> CrlPublisher::recall() {
+    if (recalled_) return {};
+    // Numbers must exceed those on disk even when storage metadata was lost or reset.
+    load(full_path(), false);
+    load(delta_path(), true);
+    if (!base_) {
+        auto meta = index_.get_meta(base_key_);
+        if (!meta) return tl::unexpected(meta.error());
+        if (*meta) base_ = decode_crl_base(**meta);
+    }
+    recalled_ = true;
+    return {};
+}
+
+Result<void> CrlPublisher::publish_full_locked() {
+    const auto& o = ca_.options.crl;
+    if (auto r = recall(); !r) return r;
+    auto number = index_.next_meta_counter(number_key_, min_number_);
+    if (!number) return tl::unexpected(number.error());
+    const UnixSeconds now = clock_.now();
+    // RFC 5280 5.3: an expired certificate stays until one CRL issued after its expiry.
+    const UnixSeconds cutoff = o.keep_expired || !base_ ? 0 : base_->this_update;
+    auto started = std::chrono::steady_clock::now();
+    auto crl = generate_full_crl(ca_, index_, *number, now, cutoff);
+    if (!crl) return tl::unexpected(crl.error().with_context("CRL of CA " + ca_.options.name));
+    const std::size_t bytes = crl->der.size();
+    if (auto r = write_and_swap(*crl, *number, false, now, crl->base.seq); !r) return r;
+    if (auto r = index_.put_meta(base_key_, encode_crl_base(crl->base)); !r) return r;
+    base_ = crl->base;
+    full_due_ = now + o.validity.count() - o.regenerate_before.count();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    logger_.info("CRL published", {{"ca", ca_.options.name},
+                                   {"number", std::to_string(*number)},
+                                   {"entries", std::to_string(crl->entries)},
+                                   {"bytes", std::to_string(bytes)},
+                                   {"ms", std::to_string(ms.count())}});
+    if (!o.delta.enabled) return {};
+    // RFC 5280 5.2.3: a complete and a delta CRL issued together share the number.
+    auto delta = generate_delta_crl(ca_, index_, *number, now, *base_);
+    if (!delta) return tl::unexpected(delta.error());
+    if (auto r = write_and_swap(*delta, *number, true, now, crl->base.seq); !r) return r;
+    delta_due_ = now + o.delta.validity.count() - o.delta.regenerate_before.count();
+    return {};
+}
+
+Result<void> CrlPublisher::publish_delta_locked() {
+    const auto& o = ca_.options.crl;
+    if (!base_) return fail(ErrorCode::internal, "delta CRL without a complete CRL");
+    auto head = journal_head(index_);
+    if (!head) return tl::unexpected(head.error());
+    auto number = index_.next_meta_counter(number_key_, min_number_);
+    if (!number) return tl::unexpected(number.error());
+    const UnixSeconds now = clock_.now();
+    auto delta = generate_delta_crl(ca_, index_, *number, now, *base_);
+    if (!delta) return tl::unexpected(delta.error().with_context("delta CRL of " + ca_.options.name));
+    if (auto r = write_and_swap(*delta, *number, true, now, *head); !r) return r;
+    delta_due_ = now + o.delta.validity.count() - o.delta.regenerate_before.count();
+    logger_.info("delta CRL published", {{"ca", ca_.options.name},
+                                         {"number", std::to_string(*number)},
+                                         {"base", std::to_string(base_->number)},
+                                         {"entries", std::to_string(delta->entries)}});
+    return {};
+}
+
+Result<void> CrlPublisher::write_and_swap(GeneratedCrl& crl, std::uint64_t number, bool delta,
+                                          UnixSeconds now, std::uint64_t covered_seq) {
+    const std::string path = delta ? delta_path() : full_path();
+    if (auto r = pki::write_file_atomic(path, as_chars(crl.der), 0644); !r) return r;
+    const auto& o = ca_.options.crl;
+    auto p = snapshot(std::move(crl.der), number,
+                      delta ? std::optional<std::uint64_t>(crl.base.number) : std::nullopt, now,
+                      now + (delta ? o.delta.validity : o.validity).count(), covered_seq);
+    p->entries = crl.entries;
+    p->generation_seconds = crl.seconds;
+    std::lock_guard state(state_mutex_);
+    (delta ? delta_ : full_) = std::move(p);
+    ++generations_;
+    // Without deltas a change is covered by the full CRL; with them, by the delta after it.
+    if (delta || !o.delta.enabled) covered_seq_ = std::max(covered_seq_, covered_seq);
+    if (dirty_seq_ <= covered_seq_) dirty_since_.reset();
+    return {};
+}
+
+void CrlPublisher::note_change(std::uint64_t seq) {
+    std::lock_guard state(state_mutex_);
+    if (seq <= covered_seq_) return;
+    dirty_seq_ = std::max(dirty_seq_, seq);
+    if (!dirty_since_) dirty_since_ = clock_.now();
+}
+
+UnixSeconds CrlPublisher::run_due() {
+    std::lock_guard lock(generate_mutex_);
+    const auto& o = ca_.options.crl;
+    const UnixSeconds now = clock_.now();
+    auto attempt = [&](Result<void> r, UnixSeconds& due) {
+        if (!r) {
+            logger_.error("CRL generation failed", {{"ca", ca_.options.name},
+                                                    {"error", r.error().message}});
+            due = now + kRetrySeconds;
+        }
+    };
+    std::optional<UnixSeconds> dirty_since;
+    {
+        std::lock_guard state(state_mutex_);
+        dirty_since = dirty_since_;
+    }
+    UnixSeconds change_due = dirty_since ? *dirty_since + o.debounce.count() : 0;
+    if (now >= full_due_) {
+        attempt(publish_full_locked(), full_due_);
+    } else if (dirty_since && now >= change_due) {
+        if (o.delta.enabled) {
+            attempt(publish_delta_locked(), change_due);
+        } else {
+            attempt(publish_full_locked(), change_due);
+        }
+        std::lock_guard state(state_mutex_);
+        if (dirty_since_ && *dirty_since_ < now) dirty_since_ = now;  // changes during it
+    }
+    if (o.delta.enabled && now >= delta_due_) attempt(publish_delta_locked(), delta_due_);
+    UnixSeconds next = o.delta.enabled ? std::min(full_due_, delta_due_) : full_due_;
+    std::lock_guard state(state_mutex_);
+    if (dirty_since_) next = std::min(next, std::max(change_due, *dirty_since_ + o.debounce.count()));
+    return next;
+}
+
+std::shared_ptr<const PublishedCrl> CrlPublisher::full() const {
+    std::lock_guard state(state_mutex_);
+    return full_;
+}
+
+std::shared_ptr<const PublishedCrl> CrlPublisher::delta() const {
+    std::lock_guard state(state_mutex_);
+    return delta_;
+}
+
+std::uint64_t CrlPublisher::generations() const {
+    std::lock_guard state(state_mutex_);
+    return generations_;
+}
+
+}  // namespace tanda::crl

@@ -1,0 +1,88 @@
+// Publishes one CA's CRLs: decides when to regenerate (debounced after changes, on schedule
+// before nextUpdate), numbers them (one strictly increasing sequence per CA in storage meta,
+// shared by full and delta CRLs, RFC 5280 5.2.3), writes them atomically to the state
+// directory and holds the current ones for serving.
+//
+// Thread safety: full(), delta() and note_change() may be called from any thread; start(),
+// run_due() and the publish_*() calls are serialised internally (one generation at a time).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "ca/ca_registry.hpp"
+#include "core/clock.hpp"
+#include "core/logger.hpp"
+#include "crl/crl_generator.hpp"
+#include "crl/published_crl.hpp"
+#include "storage/revocation_index.hpp"
+
+namespace tanda::crl {
+
+class CrlPublisher {
+public:
+    // `ca` must have a crl_signer and a storage issuer id. All references must outlive this.
+    // CRLs are written to `directory`/<ca>.crl and <ca>-delta.crl.
+    CrlPublisher(const ca::ServedCa& ca, storage::RevocationIndex& index, std::string directory,
+                 const Clock& clock, Logger& logger);
+
+    // Serves the CRLs on disk at once when they verify, are not past nextUpdate and are the
+    // ones storage metadata names; otherwise generates them now. Changes recorded after the
+    // CRL on disk mark it for regeneration.
+    [[nodiscard]] Result<void> start();
+
+    // A complete CRL now, and with delta CRLs enabled an (empty) delta with the same number.
+    [[nodiscard]] Result<void> publish_full();
+    // A delta CRL against the current complete CRL now. Precondition: delta enabled, started.
+    [[nodiscard]] Result<void> publish_delta();
+
+    // The issuer's records changed in journal entry `seq`. Ignored when the current CRLs
+    // already cover it; otherwise regeneration is due `debounce` after the first such change.
+    void note_change(std::uint64_t seq);
+
+    // Does whatever is due at clock.now() (debounced change, scheduled refresh, retry after a
+    // failure) and returns when something is next due. Failures are logged and retried.
+    UnixSeconds run_due();
+
+    std::shared_ptr<const PublishedCrl> full() const;
+    std::shared_ptr<const PublishedCrl> delta() const;  // null unless delta CRLs are enabled
+    std::uint64_t generations() const;                  // CRLs generated (full and delta)
+    const ca::ServedCa& ca() const { return ca_; }
+    std::string full_path() const;
+    std::string delta_path() const;
+
+private:
+    std::optional<PublishedCrl> load(const std::string& path, bool delta);
+    // Before the first CRL without start(): numbers on disk and the stored base.
+    Result<void> recall();
+    Result<void> publish_full_locked();
+    Result<void> publish_delta_locked();
+    // Writes the file, then serves it; `crl.der` is moved into the snapshot.
+    Result<void> write_and_swap(GeneratedCrl& crl, std::uint64_t number, bool delta,
+                                UnixSeconds now, std::uint64_t covered_seq);
+
+    const ca::ServedCa& ca_;
+    storage::RevocationIndex& index_;
+    std::string directory_;
+    const Clock& clock_;
+    Logger& logger_;
+    const std::string number_key_, base_key_;
+
+    std::mutex generate_mutex_;  // one generation at a time; guards base_ and the schedule
+    std::optional<CrlBase> base_;
+    bool recalled_ = false;
+    std::uint64_t min_number_ = 1;  // above every number seen on disk
+    UnixSeconds full_due_ = 0, delta_due_ = 0;
+
+    mutable std::mutex state_mutex_;  // guards what other threads touch
+    std::shared_ptr<const PublishedCrl> full_, delta_;
+    std::uint64_t covered_seq_ = 0;  // every change up to this is in the served CRLs
+    std::uint64_t dirty_seq_ = 0;    // the newest change noted
+    std::optional<UnixSeconds> dirty_since_;  // first change not yet covered
+    std::uint64_t generations_ = 0;
+};
+
+}  // namespace tanda::crl

@@ -1,0 +1,59 @@
+// Runs the CRL publishers of every CA that publishes CRLs on one background thread: tells them
+// about changes (storage's commit observer for this process, a journal poll for changes made
+// by other processes such as `tanda import`), and lets each do what is due.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ca/ca_registry.hpp"
+#include "core/clock.hpp"
+#include "core/logger.hpp"
+#include "crl/crl_publisher.hpp"
+#include "crl/crl_routes.hpp"
+#include "storage/revocation_index.hpp"
+
+namespace tanda::crl {
+
+class CrlService final : public CrlSource {
+public:
+    // `cas` must be bound to storage. References must outlive the service. CRLs are written to
+    // `directory` (created 0755 if missing). `poll` is the journal poll interval.
+    CrlService(std::shared_ptr<const ca::CaRegistry> cas, storage::RevocationIndex& index,
+               std::string directory, const Clock& clock, Logger& logger,
+               std::chrono::milliseconds poll = std::chrono::seconds(1));
+    ~CrlService();  // stop()
+    CrlService(const CrlService&) = delete;
+    CrlService& operator=(const CrlService&) = delete;
+
+    // Starts every publisher (CRLs on disk served at once, or generated now), registers the
+    // commit observer and starts the thread. Fails on the first CA whose CRL cannot be made.
+    [[nodiscard]] Result<void> start();
+    // Stops the thread (an ongoing generation finishes first). Idempotent.
+    void stop();
+
+    std::shared_ptr<const PublishedCrl> find(std::string_view ca, bool delta) const override;
+    CrlPublisher* publisher(std::string_view ca) const;
+
+private:
+    struct Shared;
+    void run();
+    void poll_journal();
+
+    std::shared_ptr<const ca::CaRegistry> cas_;
+    storage::RevocationIndex& index_;
+    std::string directory_;
+    const Clock& clock_;
+    Logger& logger_;
+    std::chrono::milliseconds poll_;
+    std::shared_ptr<Shared> shared_;  // publishers and wake-ups; the observer holds it weakly
+    std::uint64_t polled_head_ = 0;
+    std::thread thread_;
+};
+
+}  // namespace tanda::crl

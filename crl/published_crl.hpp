@@ -1,0 +1,31 @@
+// One CRL as served: immutable DER plus what HTTP caching needs. Shared between the publisher
+// that made it and every response that sends it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/bytes.hpp"
+#include "core/clock.hpp"
+
+namespace tanda::crl {
+
+struct PublishedCrl {
+    std::shared_ptr<const Bytes> der;  // never null
+    std::string etag;                  // strong validator: CRL numbers are never reused
+    std::uint64_t number = 0;
+    std::optional<std::uint64_t> delta_base;  // set for delta CRLs
+    UnixSeconds this_update = 0;
+    UnixSeconds next_update = 0;
+    // Every journal entry with seq <= this is reflected in this CRL. For a CRL served from disk
+    // at start the stored base's seq: a lower bound for a delta CRL.
+    std::uint64_t covered_seq = 0;
+    // When this process served it: at generation, or this_update for a CRL found on disk.
+    UnixSeconds published_at = 0;
+    std::size_t entries = 0;
+    double generation_seconds = 0;  // 0 for a CRL found on disk
+};
+
+}  // namespace tanda::crl

@@ -1,0 +1,25 @@
+// The per-certificate decision of RFC 6960 4.2.1 under a CA's policies: good only for what is
+// known to be issued, revoked with time and reason, unknown (or revoked, RFC 6960 2.2) otherwise.
+#pragma once
+
+#include <optional>
+
+#include "ca/ca_registry.hpp"
+#include "core/cert_record.hpp"
+#include "ocsp/ocsp_answer.hpp"
+#include "pki/ocsp_request.hpp"
+#include "pki/ocsp_response.hpp"
+
+namespace tanda::ocsp {
+
+struct DecidedStatus {
+    pki::SingleStatus status;      // cert_id_der views into the RequestedCert
+    Outcome outcome = Outcome::unknown;
+    bool extended_revoke = false;  // the response must carry the extended-revoke extension
+};
+
+// `record` is what storage holds for the serial (nullopt: never seen issued). Pure function.
+DecidedStatus decide_status(const ca::ServedCa& ca, const pki::RequestedCert& cert,
+                            const std::optional<CertRecord>& record, UnixSeconds now);
+
+}  // namespace tanda::ocsp

@@ -1,0 +1,96 @@
+#include "crl/crl_generator.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "tests/unit/crl/crl_fixture.hpp"
+
+using namespace tanda;
+using crl::CrlBase;
+using storage::ChangeKind;
+using Entries = std::map<std::string, int>;
+
+TEST_CASE("the full CRL lists revoked and held certificates, not issued ones", "[crl]") {
+    test::CrlFixture f;
+    f.issue("01");
+    f.revoke("02", Reason::key_compromise);
+    f.revoke("03", Reason::certificate_hold);
+    f.revoke("04", Reason::unspecified);
+    auto head = f.issue("05");
+    auto crl = test::must(crl::generate_full_crl(f.served(), *f.index, 7, f.clock.now(), 0));
+    CHECK(crl.entries == 3);
+    CHECK(crl.base.number == 7);
+    CHECK(crl.base.seq == head);
+    auto read = test::read_crl_der(crl.der, f.ca.cert());
+    CHECK(read.verifies);
+    CHECK(read.number == 7);
+    CHECK(!read.delta_base);
+    CHECK(read.entries == Entries{{"02", 1}, {"03", 6}, {"04", -1}});
+    CHECK(read.next_update - read.this_update == 7 * 86400);
+}
+
+TEST_CASE("expired certificates are dropped after the cutoff unless kept", "[crl]") {
+    bool keep = GENERATE(false, true);
+    test::CrlFixture f([&](ca::CrlOptions& o) { o.keep_expired = keep; });
+    const UnixSeconds now = f.clock.now();
+    f.revoke("0A", Reason::superseded, now - 10 * 86400);  // expired before the cutoff
+    f.revoke("0B", Reason::superseded, now - 3600);        // expired after it
+    f.revoke("0C", Reason::superseded, 0);                  // notAfter unknown
+    auto crl = test::must(crl::generate_full_crl(f.served(), *f.index, 1, now, now - 86400));
+    auto read = test::read_crl_der(crl.der, f.ca.cert());
+    if (keep) {
+        CHECK(read.entries == Entries{{"0A", 4}, {"0B", 4}, {"0C", 4}});
+    } else {
+        CHECK(read.entries == Entries{{"0B", 4}, {"0C", 4}});
+    }
+}
+
+TEST_CASE("a delta lists exactly the changes after its base, removeFromCRL for releases",
+          "[crl]") {
+    test::CrlFixture f([](ca::CrlOptions& o) {
+        o.delta.enabled = true;
+        o.delta.url = "http://x/ca-delta.crl";
+    });
+    f.revoke("01", Reason::key_compromise);
+    f.revoke("02", Reason::certificate_hold);
+    f.revoke("03", Reason::certificate_hold);
+    f.issue("04");
+    auto base = test::must(crl::generate_full_crl(f.served(), *f.index, 10, f.clock.now(), 0));
+    f.revoke("04", Reason::affiliation_changed);  // newly revoked
+    f.release("02");                               // hold released
+    f.revoke("03", Reason::key_compromise);        // hold made final
+    f.issue("05");                                 // new, not revoked: not listed
+    f.revoke("06", Reason::certificate_hold);      // held and released after the base
+    f.release("06");
+    auto delta = test::must(crl::generate_delta_crl(f.served(), *f.index, 11, f.clock.now(), base.base));
+    auto read = test::read_crl_der(delta.der, f.ca.cert());
+    CHECK(read.verifies);
+    CHECK(read.number == 11);
+    CHECK(read.delta_base == std::optional<std::uint64_t>(10));
+    CHECK(read.entries == Entries{{"02", 8}, {"03", 1}, {"04", 3}, {"06", 8}});
+    CHECK(read.next_update - read.this_update == 86400);
+    auto empty = test::must(crl::generate_delta_crl(
+        f.served(), *f.index, 12, f.clock.now(), {10, 1'000'000, f.clock.now(), 0}));
+    CHECK(empty.entries == 0);
+}
+
+TEST_CASE("the base round-trips through its metadata text", "[crl]") {
+    crl::CrlBase b{5, 99, 1'790'000'000, 1'780'000'000};
+    auto back = crl::decode_crl_base(crl::encode_crl_base(b));
+    REQUIRE(back);
+    CHECK(back->number == 5);
+    CHECK(back->seq == 99);
+    CHECK(back->this_update == b.this_update);
+    CHECK(back->expired_cutoff == b.expired_cutoff);
+    CHECK(!crl::decode_crl_base("garbage"));
+}
+
+TEST_CASE("changed_issuers names the issuers of the journal window", "[crl]") {
+    test::CrlFixture f;
+    auto before = test::must(crl::journal_head(*f.index));
+    f.revoke("01", Reason::key_compromise);
+    auto head = test::must(crl::journal_head(*f.index));
+    auto changed = test::must(crl::changed_issuers(*f.index, before, head, 100));
+    REQUIRE(changed);
+    CHECK(*changed == std::set<storage::IssuerId>{f.served().issuer_id});
+    CHECK(!test::must(crl::changed_issuers(*f.index, 0, head, 0)));
+}
