@@ -160,7 +160,7 @@ int run_server(const config::Config& cfg, Logger& logger,
     add_storage_metrics(metrics, **index);
     count_applied_changes(metrics, **index, snapshot);
     ocsp::OcspMetrics ocsp_metrics(metrics);
-    ocsp::LiveResponder live(holder, **index, clock, logger);
+    ocsp::LiveResponder live(**index, clock, logger);
     live.count_signatures(ocsp_metrics.signatures());
     std::unique_ptr<ocsp::ResponseCache> cache;
     if (cfg.responder.cache_entries > 0) {

@@ -56,7 +56,7 @@ void add_signing_pool_metrics(metrics::Registry& registry, const SigningPool& po
         out.counter("tanda_signing_inline_total",
                     "Live answers made on the I/O thread that received them, without a "
                     "hand-off to the pool: signed with a quick key while a pool thread was "
-                    "idle, or an error that needs no signature.",
+                    "idle. Refusals (malformedRequest, unauthorized) never reach the pool.",
                     static_cast<double>(pool.ran_here()));
     });
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "core/time_format.hpp"
+#include "ocsp/error_answers.hpp"
 #include "ocsp/ocsp_get_path.hpp"
 
 namespace tanda::ocsp {
@@ -88,7 +89,7 @@ void add_ocsp_routes(http::Router& router, const OcspOptions& options,
             encoded.remove_prefix(prefix.size());
         }
         auto der = decode_ocsp_get_path(encoded);
-        if (!der) return send(OcspService::error(Outcome::malformed));
+        if (!der) return send(error_answer(Outcome::malformed));
         source.respond(*der, send);
     };
     std::vector<http::Verb> methods{http::Verb::get, http::Verb::post};

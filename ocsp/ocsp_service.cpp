@@ -1,6 +1,6 @@
 #include "ocsp/ocsp_service.hpp"
 
-#include "pki/ocsp_request_scan.hpp"
+#include "ocsp/error_answers.hpp"
 
 namespace tanda::ocsp {
 namespace {
@@ -11,27 +11,15 @@ bool cacheable_outcome(Outcome o) {
 
 }  // namespace
 
-OcspService::OcspService(std::shared_ptr<const ca::CaRegistryHolder> cas, const LiveResponder& live,
-                         ResponseCache* cache, SigningPool& pool, const Clock& clock)
+OcspService::OcspService(std::shared_ptr<const ca::CaRegistryHolder> cas,
+                         const LiveResponder& live, ResponseCache* cache, SigningPool& pool,
+                         const Clock& clock)
     : cas_(std::move(cas)), live_(live), cache_(cache), pool_(pool), clock_(clock) {}
 
 OcspService::OcspService(std::shared_ptr<const ca::CaRegistry> cas, const LiveResponder& live,
                          ResponseCache* cache, SigningPool& pool, const Clock& clock)
-    : OcspService(std::make_shared<const ca::CaRegistryHolder>(std::move(cas)), live, cache, pool,
-                  clock) {}
-
-std::shared_ptr<const ServedAnswer> OcspService::error(Outcome outcome) {
-    static const auto kMalformed = make_served(error_answer(Outcome::malformed), {});
-    static const auto kUnauthorized = make_served(error_answer(Outcome::unauthorized), {});
-    static const auto kTryLater = make_served(error_answer(Outcome::try_later), {});
-    static const auto kInternal = make_served(error_answer(Outcome::internal_error), {});
-    switch (outcome) {
-        case Outcome::malformed: return kMalformed;
-        case Outcome::unauthorized: return kUnauthorized;
-        case Outcome::try_later: return kTryLater;
-        default: return kInternal;
-    }
-}
+    : OcspService(std::make_shared<const ca::CaRegistryHolder>(std::move(cas)), live, cache,
+                  pool, clock) {}
 
 void OcspService::watch(storage::RevocationIndex& index) {
     if (cache_ == nullptr) return;
@@ -40,66 +28,50 @@ void OcspService::watch(storage::RevocationIndex& index) {
     });
 }
 
-bool OcspService::shareable(const ca::ServedCa& ca, std::size_t cert_count, bool has_nonce) {
-    if (cert_count != 1) return false;
-    if (ca.options.nonce_policy == ca::NoncePolicy::require) return false;
-    return !has_nonce || ca.options.nonce_policy == ca::NoncePolicy::ignore;
-}
-
 void OcspService::respond(ByteView der, Done done) const {
-    const UnixSeconds now = clock_.now();
-    const std::shared_ptr<const ca::CaRegistry> cas = cas_->snapshot();
-    // The common shapes (one CertID, perhaps a nonce) are read without OpenSSL's decoder, and a
-    // cache hit is served on the scanner's views without copying the request.
-    if (auto view = pki::scan_simple_ocsp_request(der)) {
-        const ca::ServedCa* ca = cas->find(view->hash, view->name_hash, view->key_hash);
-        if (ca == nullptr) return done(error(Outcome::unauthorized));
-        std::optional<CacheKey> key;
-        if (cache_ != nullptr && shareable(*ca, 1, view->nonce.has_value())) {
-            key.emplace(ca->issuer_id, view->serial);
-            if (auto hit = cache_->find(*key, view->cert_id_der, now)) {
-                if (now >= hit->refresh_at && !hit->refreshing.exchange(true)) {
-                    // Re-sign in the background, on the pool: this request is served the
-                    // current answer. (A nonce only gets here when the CA ignores nonces.)
-                    sign(pki::to_request(*view), key, false,
-                         [hit](auto) { hit->refreshing = false; });
-                }
-                return done(std::move(hit));
-            }
-        }
-        return sign(pki::to_request(*view), key, ca->signer.signs_quickly(), std::move(done));
-    }
-    auto request = pki::parse_ocsp_request(der, {cas->max_certids()});
-    if (!request) return done(error(Outcome::malformed));
+    // Read before the snapshot: sign() caches only if no reload swapped the registry since.
+    const std::uint64_t version = cas_->version();
+    auto request = resolve_request(der, cas_->snapshot());
+    if (!request) return done(error_answer(request.error()));
+    const ca::ServedCa& ca = *request->ca;
     std::optional<CacheKey> key;
-    const auto& first = request->certs.front();
-    const ca::ServedCa* ca = first.hash ? cas->find(*first.hash, first.name_hash, first.key_hash)
-                                    : nullptr;
-    if (cache_ != nullptr && ca != nullptr &&
-        shareable(*ca, request->certs.size(), request->nonce.has_value())) {
-        key.emplace(ca->issuer_id, first.serial.bytes());
-        if (auto hit = cache_->find(*key, first.cert_id_der, now)) return done(std::move(hit));
+    if (cache_ != nullptr && request->shareable()) {
+        const RequestedCertId& cert = request->certs.front();
+        key.emplace(ca.issuer_id, cert.serial);
+        const UnixSeconds now = clock_.now();
+        if (auto hit = cache_->find(*key, cert.cert_id_der, now)) {
+            if (now >= hit->refresh_at && !hit->refreshing.exchange(true)) {
+                // Re-sign in the background, on the pool: this request is served the current
+                // answer.
+                sign(*request, key, version, false, [hit](auto) { hit->refreshing = false; });
+            }
+            return done(std::move(hit));
+        }
     }
-    // Without a served CA the answer is an error, which costs nothing to make.
-    const bool quick = ca == nullptr || ca->signer.signs_quickly();
-    sign(std::move(*request), key, quick, std::move(done));
+    sign(*request, key, version, ca.signer.signs_quickly(), std::move(done));
 }
 
-void OcspService::sign(pki::OcspRequest request, std::optional<CacheKey> key, bool here,
-                       Done done) const {
-    // Read before the storage lookup so an invalidation in between refuses the insert, and
-    // before live_ takes its registry snapshot so a reload's clear() refuses old signatures.
+void OcspService::sign(const ResolvedRequest& request, std::optional<CacheKey> key,
+                       std::uint64_t version, bool here, Done done) const {
+    // Read before the storage lookup so an invalidation in between refuses the insert.
     const std::uint64_t generation = key ? cache_->generation(*key) : 0;
-    auto task = [this, request = std::move(request), key, generation, done]() {
-        OcspAnswer answer = live_.respond(request);
-        auto served = make_served(std::move(answer), request.certs.front().cert_id_der);
+    // A reload swaps the registry, then clears the cache. If it swapped since `version`, the
+    // generation may postdate its clear() while the answer is the old signer's: not cached.
+    if (key && cas_->version() != version) key.reset();
+    auto run = [this, key, generation](const ResolvedRequest& r, const Done& reply) {
+        auto served = live_.respond(r);
         if (key && !served->answer.has_nonce && cacheable_outcome(served->answer.outcome)) {
             cache_->insert(*key, served, generation);
         }
-        done(std::move(served));
+        reply(std::move(served));
     };
-    if (here && pool_.try_run_here(task)) return;
-    if (!pool_.try_submit(std::move(task))) done(error(Outcome::try_later));
+    if (here) {
+        auto inline_task = [&] { run(request, done); };
+        if (pool_.try_run_here(inline_task)) return;
+    }
+    // The views point into the caller's buffer, which is gone by the time a pool thread runs.
+    auto task = [run, owned = request.detached(), done] { run(owned, done); };
+    if (!pool_.try_submit(std::move(task))) done(error_answer(Outcome::try_later));
 }
 
 }  // namespace tanda::ocsp

@@ -1,23 +1,24 @@
-// The OCSP path the public routes call: cached answers at once on the I/O thread, everything
-// else signed within the bounded pool's limit (tryLater when it is full): on the I/O thread
-// when the signature is quick and a pool thread is idle, on a pool thread otherwise. Layers,
-// as in Boulder: this service -> ResponseCache -> SigningPool -> LiveResponder (storage
-// lookup, policy, signing).
+// The OCSP path the public routes call. A request is resolved once (resolved_request.hpp); then
+// a cached answer is served at once on the I/O thread, and anything else is signed within the
+// bounded pool's limit (tryLater when it is full): on the I/O thread when the signature is quick
+// and a pool thread is idle, on a pool thread otherwise. Layers, as in Boulder: this service ->
+// ResponseCache -> SigningPool -> LiveResponder (storage lookup, policy, signing).
 #pragma once
 
 #include <functional>
 #include <memory>
 
-#include "ca/ca_registry.hpp"
+#include "ca/ca_registry_holder.hpp"
 #include "core/clock.hpp"
 #include "ocsp/ocsp_responder.hpp"
+#include "ocsp/resolved_request.hpp"
 #include "ocsp/response_cache.hpp"
 #include "ocsp/signing_pool.hpp"
-#include "pki/ocsp_request.hpp"
 
 namespace tanda::ocsp {
 
-// The narrow interface the HTTP routes know.
+// What the OCSP routes call: DER request in, answer out. OcspService in production; the route
+// tests substitute canned answers.
 class AnswerSource {
 public:
     // Called exactly once, on the calling thread or later on another one.
@@ -47,15 +48,12 @@ public:
     // Registers the cache invalidation with storage: call once before serving.
     void watch(storage::RevocationIndex& index);
 
-    // The unsigned answer for an OCSP error status (shared, never null).
-    static std::shared_ptr<const ServedAnswer> error(Outcome outcome);
-
 private:
     // Signs `request` on this thread when `here` and the pool has an idle thread, otherwise on
-    // the pool; caches the answer when `key` is set and the answer may be.
-    void sign(pki::OcspRequest request, std::optional<CacheKey> key, bool here, Done done) const;
-    // Whether a request for `ca` gets the same answer for everyone (no nonce to echo).
-    static bool shareable(const ca::ServedCa& ca, std::size_t cert_count, bool has_nonce);
+    // the pool; caches the answer when `key` is set, the answer may be, and the registry is still
+    // at `version` (read before the request's snapshot).
+    void sign(const ResolvedRequest& request, std::optional<CacheKey> key, std::uint64_t version,
+              bool here, Done done) const;
 
     std::shared_ptr<const ca::CaRegistryHolder> cas_;
     const LiveResponder& live_;

@@ -73,7 +73,9 @@ void Presigner::run() {
             if (stopping_) return;
             restarting_ = false;
         }
-        // One snapshot per cycle; restart() after a reload begins the next one at once.
+        // One snapshot per cycle; restart() after a reload begins the next one at once. The
+        // version is read first: a swap after it is seen by presign() and ends the cycle.
+        const std::uint64_t version = cas_->version();
         const auto cas = cas_->snapshot();
         // Two hours when no CA presigns any more: in practice it waits for restart() or stop().
         std::chrono::seconds shortest = std::chrono::hours(2);
@@ -83,7 +85,7 @@ void Presigner::run() {
         const auto cycle_start = std::chrono::steady_clock::now();
         bool complete = true;
         for (const auto& ca : cas->cas()) {
-            if (ca.options.presign && !presign(ca)) {
+            if (ca.options.presign && !presign(cas, ca, version)) {
                 complete = false;
                 break;
             }
@@ -97,7 +99,8 @@ void Presigner::run() {
     }
 }
 
-bool Presigner::presign(const ca::ServedCa& ca) {
+bool Presigner::presign(const std::shared_ptr<const ca::CaRegistry>& cas, const ca::ServedCa& ca,
+                        std::uint64_t version) {
     // Collected first: the read transaction must not stay open while signing, and lookups
     // from inside for_each_record are not allowed.
     std::vector<Serial> serials;
@@ -116,18 +119,19 @@ bool Presigner::presign(const ca::ServedCa& ca) {
         if (!wait_until(next_slot_)) return false;
         const auto now = std::chrono::steady_clock::now();
         if (next_slot_ < now - std::chrono::seconds(1)) next_slot_ = now;  // no burst after a stall
-        pki::OcspRequest request;
-        request.certs.push_back({sha1, ca.issuer.name_hash(sha1), ca.issuer.key_hash(sha1), serial,
-                                 pki::encode_cert_id(sha1, ca.issuer, serial)});
+        const Bytes cert_id = pki::encode_cert_id(sha1, ca.issuer, serial);
+        ResolvedRequest request{cas, &ca, {{serial.bytes(), cert_id}}, std::nullopt, nullptr};
         CacheKey key(ca.issuer_id, serial.bytes());
         const auto generation = cache_.generation(key);  // before the lookup inside respond()
-        OcspAnswer answer = live_.respond(request);
-        if (answer.outcome != Outcome::good && answer.outcome != Outcome::revoked &&
-            answer.outcome != Outcome::unknown) {
+        // A reload swapped the registry (and cleared the cache) since this cycle's snapshot:
+        // an answer signed now would be the old signer's. restart() begins a new cycle.
+        if (cas_->version() != version) return false;
+        auto served = live_.respond(request);
+        const Outcome outcome = served->answer.outcome;
+        if (outcome != Outcome::good && outcome != Outcome::revoked && outcome != Outcome::unknown) {
             continue;
         }
-        cache_.insert(key, make_served(std::move(answer), request.certs.front().cert_id_der),
-                      generation);
+        cache_.insert(key, std::move(served), generation);
         ++signed_;
     }
     return true;

@@ -43,8 +43,10 @@ public:
 
 private:
     void run();
-    // Signs every registered certificate of `ca`; false when stopped or restarted meanwhile.
-    bool presign(const ca::ServedCa& ca);
+    // Signs every registered certificate of `ca` (of `cas`, the snapshot taken at registry
+    // `version`); false when stopped, restarted or the registry was swapped meanwhile.
+    bool presign(const std::shared_ptr<const ca::CaRegistry>& cas, const ca::ServedCa& ca,
+                 std::uint64_t version);
     // Waits until `until`, stop() or restart(); false when stopped or restarted.
     bool wait_until(std::chrono::steady_clock::time_point until);
 

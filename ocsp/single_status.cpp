@@ -2,12 +2,12 @@
 
 namespace tanda::ocsp {
 
-DecidedStatus decide_status(const ca::ServedCa& ca, const pki::RequestedCert& cert,
+DecidedStatus decide_status(const ca::ServedCa& ca, ByteView cert_id_der,
                             const std::optional<CertRecord>& record, UnixSeconds now) {
     const ca::CaOptions& o = ca.options;
     DecidedStatus d;
     pki::SingleStatus& s = d.status;
-    s.cert_id_der = cert.cert_id_der;
+    s.cert_id_der = cert_id_der;
     // thisUpdate is backdated for relying parties with slow clocks; nextUpdate counts from now.
     s.this_update = now - o.backdate.count();
     s.next_update = now + o.response_validity.count();

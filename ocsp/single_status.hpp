@@ -7,19 +7,18 @@
 #include "ca/ca_registry.hpp"
 #include "core/cert_record.hpp"
 #include "ocsp/ocsp_answer.hpp"
-#include "pki/ocsp_request.hpp"
 #include "pki/ocsp_response.hpp"
 
 namespace tanda::ocsp {
 
 struct DecidedStatus {
-    pki::SingleStatus status;      // cert_id_der views into the RequestedCert
+    pki::SingleStatus status;      // cert_id_der views into the caller's `cert_id_der`
     Outcome outcome = Outcome::unknown;
     bool extended_revoke = false;  // the response must carry the extended-revoke extension
 };
 
 // `record` is what storage holds for the serial (nullopt: never seen issued). Pure function.
-DecidedStatus decide_status(const ca::ServedCa& ca, const pki::RequestedCert& cert,
+DecidedStatus decide_status(const ca::ServedCa& ca, ByteView cert_id_der,
                             const std::optional<CertRecord>& record, UnixSeconds now);
 
 }  // namespace tanda::ocsp

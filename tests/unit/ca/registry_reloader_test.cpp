@@ -55,7 +55,7 @@ struct ReloadFixture : test::LiveFixture {
     ReloadFixture() {
         start();
         holder = std::make_shared<ca::CaRegistryHolder>(registry);
-        live = std::make_unique<ocsp::LiveResponder>(holder, *index, clock, logger);
+        live = std::make_unique<ocsp::LiveResponder>(*index, clock, logger);
         cache = std::make_unique<ocsp::ResponseCache>(1000);
         pool = std::make_unique<ocsp::SigningPool>(2, 16);
         service = std::make_unique<ocsp::OcspService>(holder, *live, cache.get(), *pool,
@@ -147,19 +147,18 @@ TEST_CASE("an answer signed under the old registry during the swap is not cached
     const auto* ec = f.registry->find_by_name("ec");
     const auto old_signer = ec->signer.certificate();
     auto der = f.request_for(f.ec_good);
-    auto parsed = pki::parse_ocsp_request(der, {16});
-    REQUIRE(parsed);
-    auto request = std::move(*parsed);
+    auto request = ocsp::resolve_request(der, f.holder->snapshot());
+    REQUIRE(request);
+    const Bytes cert_id(request->certs[0].cert_id_der.begin(), request->certs[0].cert_id_der.end());
     ocsp::CacheKey key(ec->issuer_id, f.ec_good.cert.serial().bytes());
     // What a pool task does, with the reload landing between its signature and its insert.
     const auto generation = f.cache->generation(key);
-    auto answer = f.live->respond(request);
-    REQUIRE(signed_by(*answer.der, old_signer));
+    auto answer = f.live->respond(*request);
+    REQUIRE(signed_by(*answer->answer.der, old_signer));
     f.rotate_ec_signer();
     REQUIRE(f.reloader->reload());
-    f.cache->insert(key, ocsp::make_served(std::move(answer), request.certs[0].cert_id_der),
-                    generation);
-    CHECK(f.cache->find(key, request.certs[0].cert_id_der, f.clock.now()) == nullptr);
+    f.cache->insert(key, answer, generation);
+    CHECK(f.cache->find(key, cert_id, f.clock.now()) == nullptr);
     CHECK_FALSE(signed_by(*f.ask(der)->answer.der, old_signer));
 }
 

@@ -2,7 +2,9 @@
 // few certificates recorded: the world the responder tests run in.
 #pragma once
 
+#include "ocsp/error_answers.hpp"
 #include "ocsp/ocsp_responder.hpp"
+#include "ocsp/resolved_request.hpp"
 #include "tests/support/fake_clock.hpp"
 #include "tests/support/served_ca.hpp"
 
@@ -49,7 +51,13 @@ struct LiveFixture {
                                registry->find_by_name(ca)->issuer_id, c.serial(), r};
         must(index->commit({&change, 1}, storage::Provenance{}, clock.now()));
     }
-    ocsp::LiveResponder responder() { return {registry, *index, clock, logger}; }
+    ocsp::LiveResponder responder() { return {*index, clock, logger}; }
+    // What the OCSP path makes of `der` without cache or pool: resolved, then signed live.
+    ocsp::OcspAnswer answer(ByteView der) {
+        auto request = ocsp::resolve_request(der, registry);
+        if (!request) return ocsp::error_answer(request.error())->answer;
+        return responder().respond(*request)->answer;
+    }
 };
 
 

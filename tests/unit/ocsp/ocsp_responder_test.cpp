@@ -17,7 +17,7 @@ TEST_CASE("answers good, revoked and unknown, signed and verifiable", "[live]") 
     req.add(md, f.ec_good.cert, f.ec.cert())
         .add(md, f.ec_revoked.cert, f.ec.cert())
         .add(md, f.ec_unknown.cert, f.ec.cert());
-    auto answer = f.responder().respond(req.der());
+    auto answer = f.answer(req.der());
     CHECK(answer.outcome == ocsp::Outcome::revoked);
     CHECK(answer.ca_name == "ec");
     test::ReadResponse read(*answer.der);
@@ -43,7 +43,7 @@ TEST_CASE("a CA signing with its own key is verifiable, and its own root serial 
     test::RequestBuilder req;
     req.add(EVP_sha256(), f.rsa_good.cert, f.rsa.cert())
         .add(EVP_sha256(), f.rsa.cert(), f.rsa.cert());
-    test::ReadResponse read(*f.responder().respond(req.der()).der);
+    test::ReadResponse read(*f.answer(req.der()).der);
     REQUIRE(read.response_status() == OCSP_RESPONSE_STATUS_SUCCESSFUL);
     CHECK(read.verifies(f.rsa.cert()));
     auto root = read.status(test::cert_id(EVP_sha256(), f.rsa.cert(), f.rsa.cert()).get());
@@ -57,17 +57,17 @@ TEST_CASE("issuers not served, mixed issuers and garbage are refused", "[live]")
     SECTION("unauthorized for an issuer not served") {
         test::RequestBuilder req;
         req.add(EVP_sha1(), f.foreign.cert, f.stranger.cert());
-        CHECK(f.responder().respond(req.der()).outcome == ocsp::Outcome::unauthorized);
+        CHECK(f.answer(req.der()).outcome == ocsp::Outcome::unauthorized);
     }
     SECTION("unauthorized when one request names two CAs") {
         test::RequestBuilder req;
         req.add(EVP_sha1(), f.ec_good.cert, f.ec.cert()).add(EVP_sha1(), f.rsa_good.cert,
                                                              f.rsa.cert());
-        CHECK(f.responder().respond(req.der()).outcome == ocsp::Outcome::unauthorized);
+        CHECK(f.answer(req.der()).outcome == ocsp::Outcome::unauthorized);
     }
     SECTION("malformed for bytes that are not a request") {
         Bytes junk{std::byte{0x30}, std::byte{0x03}, std::byte{0x02}};
-        auto answer = f.responder().respond(junk);
+        auto answer = f.answer(junk);
         CHECK(answer.outcome == ocsp::Outcome::malformed);
         test::ReadResponse read(*answer.der);
         CHECK(read.response_status() == OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
@@ -78,7 +78,7 @@ TEST_CASE("issuers not served, mixed issuers and garbage are refused", "[live]")
         test::must(ca::bind_storage(*f.registry, *f.index, f.clock.now()));
         test::RequestBuilder req;
         for (int i = 0; i < 3; ++i) req.add(EVP_sha1(), f.ec_good.cert, f.ec.cert());
-        CHECK(f.responder().respond(req.der()).outcome == ocsp::Outcome::malformed);
+        CHECK(f.answer(req.der()).outcome == ocsp::Outcome::malformed);
     }
 }
 
@@ -89,7 +89,7 @@ TEST_CASE("nonces follow the CA's policy and RFC 9654 lengths", "[live][nonce]")
         f.start();
         test::RequestBuilder req;
         req.add(EVP_sha1(), f.ec_good.cert, f.ec.cert()).nonce(nonce);
-        auto answer = f.responder().respond(req.der());
+        auto answer = f.answer(req.der());
         CHECK(answer.has_nonce);
         test::ReadResponse read(*answer.der);
         CHECK(read.nonce_check(req.get()) == 1);
@@ -99,14 +99,14 @@ TEST_CASE("nonces follow the CA's policy and RFC 9654 lengths", "[live][nonce]")
         f.start();
         test::RequestBuilder req;
         req.add(EVP_sha1(), f.ec_good.cert, f.ec.cert()).nonce(nonce);
-        CHECK(f.responder().respond(req.der()).outcome == ocsp::Outcome::malformed);
+        CHECK(f.answer(req.der()).outcome == ocsp::Outcome::malformed);
     }
     SECTION("ignore: no nonce in the response") {
         f.options[0].nonce_policy = ca::NoncePolicy::ignore;
         f.start();
         test::RequestBuilder req;
         req.add(EVP_sha1(), f.ec_good.cert, f.ec.cert()).nonce(nonce);
-        auto answer = f.responder().respond(req.der());
+        auto answer = f.answer(req.der());
         CHECK_FALSE(answer.has_nonce);
         test::ReadResponse read(*answer.der);
         CHECK(read.nonce_check(req.get()) == -1);  // in the request only
@@ -116,7 +116,7 @@ TEST_CASE("nonces follow the CA's policy and RFC 9654 lengths", "[live][nonce]")
         f.start();
         test::RequestBuilder req;
         req.add(EVP_sha1(), f.ec_good.cert, f.ec.cert());
-        CHECK(f.responder().respond(req.der()).outcome == ocsp::Outcome::malformed);
+        CHECK(f.answer(req.der()).outcome == ocsp::Outcome::malformed);
     }
 }
 
@@ -126,7 +126,7 @@ TEST_CASE("unknown_serials revoked adds the extended-revoke extension", "[live]"
     f.start();
     test::RequestBuilder req;
     req.add(EVP_sha1(), f.ec_unknown.cert, f.ec.cert());
-    auto answer = f.responder().respond(req.der());
+    auto answer = f.answer(req.der());
     test::ReadResponse read(*answer.der);
     auto s = read.status(test::cert_id(EVP_sha1(), f.ec_unknown.cert, f.ec.cert()).get());
     REQUIRE(s);
@@ -141,11 +141,11 @@ TEST_CASE("a revocation recorded after a good answer is answered revoked next ti
     f.start();
     test::RequestBuilder req;
     req.add(EVP_sha1(), f.ec_good.cert, f.ec.cert());
-    CHECK(f.responder().respond(req.der()).outcome == ocsp::Outcome::good);
+    CHECK(f.answer(req.der()).outcome == ocsp::Outcome::good);
     CertRecord r = test::LiveFixture::issued(f.ec_good.cert);
     r.state = CertState::revoked;
     r.reason = Reason::superseded;
     r.revoked_at = f.clock.now();
     f.record("ec", f.ec_good.cert, r);
-    CHECK(f.responder().respond(req.der()).outcome == ocsp::Outcome::revoked);
+    CHECK(f.answer(req.der()).outcome == ocsp::Outcome::revoked);
 }

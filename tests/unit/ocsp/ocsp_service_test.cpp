@@ -20,7 +20,7 @@ struct ServiceFixture : test::LiveFixture {
 
     void start_service(unsigned threads = 2, std::size_t room = 16) {
         start();
-        live = std::make_unique<ocsp::LiveResponder>(registry, *index, clock, logger);
+        live = std::make_unique<ocsp::LiveResponder>(*index, clock, logger);
         cache = std::make_unique<ocsp::ResponseCache>(1000);
         pool = std::make_unique<ocsp::SigningPool>(threads, room);
         service = std::make_unique<ocsp::OcspService>(registry, *live, cache.get(), *pool,

@@ -12,7 +12,7 @@ TEST_CASE("presigning fills the cache with verifiable answers for every record",
     test::LiveFixture f;
     f.options[0].presign = true;
     f.start();
-    ocsp::LiveResponder live(f.registry, *f.index, f.clock, f.logger);
+    ocsp::LiveResponder live(*f.index, f.clock, f.logger);
     ocsp::ResponseCache cache(1000);
     ocsp::Presigner presigner(f.registry, *f.index, live, cache, f.logger, 2000);
     REQUIRE(presigner.start());
@@ -41,7 +41,7 @@ TEST_CASE("presigning fills the cache with verifiable answers for every record",
 TEST_CASE("no presigning CA, no thread", "[presign]") {
     test::LiveFixture f;
     f.start();
-    ocsp::LiveResponder live(f.registry, *f.index, f.clock, f.logger);
+    ocsp::LiveResponder live(*f.index, f.clock, f.logger);
     ocsp::ResponseCache cache(10);
     ocsp::Presigner presigner(f.registry, *f.index, live, cache, f.logger, 10);
     CHECK_FALSE(presigner.start());
@@ -52,7 +52,7 @@ TEST_CASE("restart() after a reload presigns with the new snapshot, starting if 
     test::LiveFixture f;
     f.start();  // no CA presigns yet
     auto holder = std::make_shared<ca::CaRegistryHolder>(f.registry);
-    ocsp::LiveResponder live(holder, *f.index, f.clock, f.logger);
+    ocsp::LiveResponder live(*f.index, f.clock, f.logger);
     ocsp::ResponseCache cache(1000);
     ocsp::Presigner presigner(holder, *f.index, live, cache, f.logger, 2000);
     CHECK_FALSE(presigner.start());
