@@ -8,7 +8,7 @@
 #include "core/result.hpp"
 #include "http/listener_options.hpp"
 #include "responder/ca_options.hpp"
-#include "storage/revocation_index.hpp"
+#include "storage/storage_options.hpp"
 
 namespace tanda::config {
 
