@@ -118,8 +118,6 @@ public:
 
 private:
     ApiResult<const AdminCa*> find_ca(std::string_view name) const;
-    // The original answer when `request_id` was applied with the same canonical body,
-    // 409 when with another; nullopt when the id is new.
     // The common start of a revocation or a release: the CA, the body digest for replay
     // detection, the write lock (held until the change is applied), an earlier answer to the
     // same request id, and the two-person rule.
@@ -131,6 +129,9 @@ private:
     };
     template <typename Request>
     ApiResult<ChangeStart> start_change(const Request& req);
+    // The original answer when `request_id` was applied with the same canonical body (its
+    // SHA-256 is `body_sha256`); 409 when it was used with another body or for another kind of
+    // request; nullopt when the id is new.
     ApiResult<std::optional<ChangeResult>> replay(const std::string& request_id,
                                                   const std::string& body_sha256) const;
     ApiResult<ChangeResult> apply(const AdminCa& ca, const storage::Change& change,
