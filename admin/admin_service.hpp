@@ -91,10 +91,10 @@ struct JournalCheck {
 
 class AdminService {
 public:
-    // `index`, `clock`, `logger`, `crl` and `generator` (both may be null) must outlive the
+    // `index`, `clock`, `logger`, `crl` and `reissuer` (both may be null) must outlive the
     // service.
     AdminService(std::vector<AdminCa> cas, storage::RevocationIndex& index, const Clock& clock,
-                 Logger& logger, const CrlPublicationSource* crl, CrlGenerator* generator,
+                 Logger& logger, const CrlPublicationSource* crl, CrlReissuer* reissuer,
                  AdminOptions options);
 
     [[nodiscard]] ApiResult<ChangeResult> revoke(const RevocationRequest& req, const Caller& who);
@@ -142,7 +142,7 @@ private:
     const Clock& clock_;
     Logger& logger_;
     const CrlPublicationSource* crl_;
-    CrlGenerator* generator_;
+    CrlReissuer* reissuer_;
     AdminOptions options_;
     std::mutex write_mutex_;
 };
