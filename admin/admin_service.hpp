@@ -16,6 +16,7 @@
 #include "admin/admin_options.hpp"
 #include "admin/admin_requests.hpp"
 #include "admin/api_error.hpp"
+#include "admin/caller.hpp"
 #include "admin/crl_publication.hpp"
 #include "core/logger.hpp"
 #include "pki/certificate.hpp"
@@ -28,13 +29,6 @@ struct AdminCa {
     storage::IssuerId issuer_id = 0;
     pki::Certificate issuer;
     CaPolicy policy;
-};
-
-// Who called, as authenticated; recorded in the journal entry's source.
-struct Caller {
-    std::string subject;
-    std::string spki_sha256;
-    Role role = Role::auditor;
 };
 
 // The answer to a revocation or release (and, identically, to its replay).
