@@ -12,7 +12,6 @@ namespace tanda::admin {
 
 // `operator` may write (revoke, release, register) and read; `auditor` may only read.
 enum class Role { auditor, operator_ };
-std::string_view role_name(Role role) noexcept;
 
 // A client certificate granted a role, by subject DN (compared as names) or by the SHA-256 of
 // its DER SubjectPublicKeyInfo (64 hex digits). Exactly one of the two is set.

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "admin/admin_json.hpp"
+#include "admin/api_error_response.hpp"
 
 namespace tanda::admin {
 namespace {

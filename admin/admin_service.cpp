@@ -80,13 +80,13 @@ std::optional<AdminSource> parse_admin_source(std::string_view source) {
 
 AdminService::AdminService(std::vector<AdminCa> cas, storage::RevocationIndex& index,
                            const Clock& clock, Logger& logger, const CrlPublicationSource* crl,
-                           CrlGenerator* generator, AdminOptions options)
+                           CrlReissuer* reissuer, AdminOptions options)
     : cas_(std::move(cas)),
       index_(index),
       clock_(clock),
       logger_(logger),
       crl_(crl),
-      generator_(generator),
+      reissuer_(reissuer),
       options_(std::move(options)) {}
 
 std::string AdminService::ca_name(storage::IssuerId id) const {
@@ -359,8 +359,8 @@ ApiResult<CrlGeneration> AdminService::generate_crl(std::string_view ca_name, co
     auto no_crls = [&] {
         return refuse(ApiErrorKind::not_found, "ca", "CA '" + name + "' does not publish CRLs");
     };
-    if (generator_ == nullptr) return no_crls();
-    auto made = generator_->generate(name);
+    if (reissuer_ == nullptr) return no_crls();
+    auto made = reissuer_->reissue(name);
     if (!made) {
         logger_.error("CRL generation requested by the admin API failed",
                       {{"ca", name}, {"client", who.subject}, {"error", made.error().message}});

@@ -16,6 +16,7 @@
 #include "admin/admin_options.hpp"
 #include "admin/admin_requests.hpp"
 #include "admin/api_error.hpp"
+#include "admin/caller.hpp"
 #include "admin/crl_publication.hpp"
 #include "core/logger.hpp"
 #include "pki/certificate.hpp"
@@ -28,13 +29,6 @@ struct AdminCa {
     storage::IssuerId issuer_id = 0;
     pki::Certificate issuer;
     CaPolicy policy;
-};
-
-// Who called, as authenticated; recorded in the journal entry's source.
-struct Caller {
-    std::string subject;
-    std::string spki_sha256;
-    Role role = Role::auditor;
 };
 
 // The answer to a revocation or release (and, identically, to its replay).
@@ -91,10 +85,10 @@ struct JournalCheck {
 
 class AdminService {
 public:
-    // `index`, `clock`, `logger`, `crl` and `generator` (both may be null) must outlive the
+    // `index`, `clock`, `logger`, `crl` and `reissuer` (both may be null) must outlive the
     // service.
     AdminService(std::vector<AdminCa> cas, storage::RevocationIndex& index, const Clock& clock,
-                 Logger& logger, const CrlPublicationSource* crl, CrlGenerator* generator,
+                 Logger& logger, const CrlPublicationSource* crl, CrlReissuer* reissuer,
                  AdminOptions options);
 
     [[nodiscard]] ApiResult<ChangeResult> revoke(const RevocationRequest& req, const Caller& who);
@@ -118,8 +112,6 @@ public:
 
 private:
     ApiResult<const AdminCa*> find_ca(std::string_view name) const;
-    // The original answer when `request_id` was applied with the same canonical body,
-    // 409 when with another; nullopt when the id is new.
     // The common start of a revocation or a release: the CA, the body digest for replay
     // detection, the write lock (held until the change is applied), an earlier answer to the
     // same request id, and the two-person rule.
@@ -131,6 +123,9 @@ private:
     };
     template <typename Request>
     ApiResult<ChangeStart> start_change(const Request& req);
+    // The original answer when `request_id` was applied with the same canonical body (its
+    // SHA-256 is `body_sha256`); 409 when it was used with another body or for another kind of
+    // request; nullopt when the id is new.
     ApiResult<std::optional<ChangeResult>> replay(const std::string& request_id,
                                                   const std::string& body_sha256) const;
     ApiResult<ChangeResult> apply(const AdminCa& ca, const storage::Change& change,
@@ -141,7 +136,7 @@ private:
     const Clock& clock_;
     Logger& logger_;
     const CrlPublicationSource* crl_;
-    CrlGenerator* generator_;
+    CrlReissuer* reissuer_;
     AdminOptions options_;
     std::mutex write_mutex_;
 };

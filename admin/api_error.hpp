@@ -1,12 +1,12 @@
-// The admin API's refusals as values (HTTP-independent), and the one builder that turns them
-// into JSON error responses: {"error": {"status", "code", "field", "message"}}.
+// The admin API's refusals as values, independent of HTTP: a kind, the field at fault and a
+// message, with the status code and the machine-readable code each kind maps to.
+// admin/api_error_response.hpp turns them into HTTP responses.
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include <tl/expected.hpp>
-
-#include "http/types.hpp"
 
 namespace tanda::admin {
 
@@ -34,11 +34,7 @@ inline tl::unexpected<ApiError> refuse(ApiErrorKind kind, std::string field, std
     return tl::unexpected(ApiError{kind, std::move(field), std::move(message)});
 }
 
-http::Status status_of(ApiErrorKind kind) noexcept;
+unsigned status_of(ApiErrorKind kind) noexcept;        // the HTTP status code: 400, 401, ...
 std::string_view code_of(ApiErrorKind kind) noexcept;  // "bad_request", "conflict", ...
-
-// The JSON error response; 429 carries Retry-After when `retry_after_seconds` > 0.
-http::Response api_error_response(const http::Request& req, const ApiError& error,
-                                  long retry_after_seconds = 0);
 
 }  // namespace tanda::admin

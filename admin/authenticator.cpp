@@ -4,10 +4,13 @@
 #include "pki/certificate.hpp"
 
 namespace tanda::admin {
+namespace {
 
 std::string_view role_name(Role role) noexcept {
     return role == Role::operator_ ? "operator" : "auditor";
 }
+
+}  // namespace
 
 void describe_peer(http::PeerCertificate& peer) {
     auto cert = pki::Certificate::from_der(peer.der);

@@ -12,8 +12,8 @@
 #include <functional>
 
 #include "admin/admin_options.hpp"
-#include "admin/admin_service.hpp"
 #include "admin/api_error.hpp"
+#include "admin/caller.hpp"
 #include "admin/failure_limiter.hpp"
 #include "core/logger.hpp"
 #include "http/router.hpp"

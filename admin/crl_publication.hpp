@@ -1,7 +1,8 @@
 // What the admin API needs from the CRL publisher: whether a request's change is in a published
-// CRL, and a way to regenerate a CA's CRL now. The CRL publisher (crl/) provides both;
-// cli/ adapts it, so admin/ does not depend on crl/. Without a source the API answers
-// `published_in_crl: null`; without a generator, POST /v1/crls/{ca}/generate is 404.
+// CRL, and a way to issue and serve a new CRL of a CA now (CrlReissuer; not to be confused with
+// crl::CrlGenerator, which encodes and signs CRLs for the publisher). The CRL publisher (crl/)
+// provides both; cli/ adapts it, so admin/ does not depend on crl/. Without a source the API
+// answers `published_in_crl: null`; without a reissuer, POST /v1/crls/{ca}/generate is 404.
 #pragma once
 
 #include <cstdint>
@@ -44,13 +45,13 @@ struct CrlGeneration {
     std::optional<std::uint64_t> delta_base;
 };
 
-class CrlGenerator {
+class CrlReissuer {
 public:
-    virtual ~CrlGenerator() = default;
+    virtual ~CrlReissuer() = default;
     // Issues a complete CRL of `ca` now (and its delta when enabled) and serves it before
     // returning. nullopt when `ca` does not publish CRLs; an error when generation failed (the
     // CRLs served before stay). Thread-safe; blocks for as long as generation takes.
-    [[nodiscard]] virtual Result<std::optional<CrlGeneration>> generate(std::string_view ca) = 0;
+    [[nodiscard]] virtual Result<std::optional<CrlGeneration>> reissue(std::string_view ca) = 0;
 };
 
 }  // namespace tanda::admin

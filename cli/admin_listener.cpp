@@ -8,7 +8,7 @@ namespace tanda::cli {
 Result<std::unique_ptr<AdminListener>> AdminListener::start(
     const config::Config& config, const ca::CaRegistry& registry,
     storage::RevocationIndex& index, const Clock& clock, Logger& logger,
-    const admin::CrlPublicationSource* crl, admin::CrlGenerator* generator,
+    const admin::CrlPublicationSource* crl, admin::CrlReissuer* reissuer,
     metrics::Registry* metrics) {
     const admin::AdminOptions& o = config.admin;
     if (!o.enabled) return std::unique_ptr<AdminListener>();
@@ -25,7 +25,7 @@ Result<std::unique_ptr<AdminListener>> AdminListener::start(
 
     std::unique_ptr<AdminListener> l(new AdminListener());
     l->service_ = std::make_unique<admin::AdminService>(std::move(cas), index, clock, logger, crl,
-                                                         generator, o);
+                                                         reissuer, o);
     l->auth_ = std::make_unique<admin::Authenticator>(o.roles, o.rate_limit, logger);
     admin::add_admin_routes(l->router_, *l->service_, *l->auth_);
     if (metrics) count_admin_requests(*metrics, l->router_);

@@ -16,12 +16,12 @@ namespace tanda::cli {
 class AdminListener {
 public:
     // Binds and starts serving when config.admin.enabled; nullptr when it is not. `index`,
-    // `registry`, `clock`, `logger`, `crl` and `generator` (both may be null) must outlive the
+    // `registry`, `clock`, `logger`, `crl` and `reissuer` (both may be null) must outlive the
     // listener; so must `metrics` (may be null), which then counts requests by route and code.
     [[nodiscard]] static Result<std::unique_ptr<AdminListener>> start(
         const config::Config& config, const ca::CaRegistry& registry,
         storage::RevocationIndex& index, const Clock& clock, Logger& logger,
-        const admin::CrlPublicationSource* crl, admin::CrlGenerator* generator,
+        const admin::CrlPublicationSource* crl, admin::CrlReissuer* reissuer,
         metrics::Registry* metrics = nullptr);
 
     unsigned short port() const { return listener_.server().port(); }

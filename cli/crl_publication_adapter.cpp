@@ -23,7 +23,7 @@ std::optional<admin::CrlPublication> CrlPublicationAdapter::published_after(
     return first;
 }
 
-Result<std::optional<admin::CrlGeneration>> CrlPublicationAdapter::generate(std::string_view ca) {
+Result<std::optional<admin::CrlGeneration>> CrlPublicationAdapter::reissue(std::string_view ca) {
     crl::CrlPublisher* publisher = crls_.publisher(ca);
     if (publisher == nullptr) return std::optional<admin::CrlGeneration>();
     if (auto r = publisher->publish_full(); !r) return tl::unexpected(r.error());

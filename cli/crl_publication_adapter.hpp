@@ -8,10 +8,10 @@
 
 namespace tanda::cli {
 
-// Thread-safe: reads the publishers' current snapshots; generate() is serialised with the CRL
+// Thread-safe: reads the publishers' current snapshots; reissue() is serialised with the CRL
 // thread by the publisher's own lock. `crls` must outlive the adapter.
 class CrlPublicationAdapter final : public admin::CrlPublicationSource,
-                                    public admin::CrlGenerator {
+                                    public admin::CrlReissuer {
 public:
     explicit CrlPublicationAdapter(crl::CrlService& crls) : crls_(crls) {}
 
@@ -21,7 +21,7 @@ public:
     std::optional<admin::CrlPublication> published_after(std::string_view ca,
                                                          std::uint64_t seq) const override;
     bool publishes(std::string_view ca) const override { return crls_.publisher(ca) != nullptr; }
-    Result<std::optional<admin::CrlGeneration>> generate(std::string_view ca) override;
+    Result<std::optional<admin::CrlGeneration>> reissue(std::string_view ca) override;
 
 private:
     crl::CrlService& crls_;

@@ -9,7 +9,7 @@
 #include "core/result.hpp"
 #include "http/listener_options.hpp"
 #include "ocsp/ocsp_options.hpp"
-#include "storage/revocation_index.hpp"
+#include "storage/storage_options.hpp"
 
 namespace tanda::config {
 

@@ -23,6 +23,7 @@
 #include "core/result.hpp"
 #include "core/serial.hpp"
 #include "core/sha256.hpp"
+#include "storage/storage_options.hpp"
 
 namespace tanda::storage {
 
@@ -35,12 +36,6 @@ inline constexpr std::size_t kMaxRequestIdBytes = 256;
 inline constexpr std::size_t kMaxProvenanceFieldBytes = 1024;  // requested_by, approved_by, source
 inline constexpr std::size_t kMaxMetaKeyBytes = 256;
 inline constexpr std::size_t kMaxMetaValueBytes = 64 * 1024;
-
-struct Options {
-    std::string path;                             // directory; created if missing
-    std::size_t map_size = std::size_t{1} << 30;  // bytes; a full map is ErrorCode::storage_full
-    unsigned max_readers = 1024;
-};
 
 // Small stable number per issuer, assigned on first sight; the record key prefix.
 using IssuerId = std::uint32_t;

@@ -16,13 +16,13 @@ namespace {
 constexpr const char* kOperator = "CN=Operator,O=Tanda Test,C=ID";
 constexpr const char* kAuditor = "CN=Auditor,O=Tanda Test,C=ID";
 
-struct FakeCrl : CrlPublicationSource, CrlGenerator {
+struct FakeCrl : CrlPublicationSource, CrlReissuer {
     std::optional<CrlPublication> published_after(std::string_view,
                                                   std::uint64_t seq) const override {
         if (seq > covered) return std::nullopt;
         return CrlPublication{number, 1'800'000'000};
     }
-    Result<std::optional<CrlGeneration>> generate(std::string_view ca) override {
+    Result<std::optional<CrlGeneration>> reissue(std::string_view ca) override {
         if (failing) return fail(ErrorCode::io, "cannot write CRL");
         if (ca != "demo") return std::optional<CrlGeneration>();
         ++number;
@@ -53,7 +53,7 @@ struct Fixture {
 
     Fixture() {
         auto id = test::must(index->ensure_issuer(ca.cert().spki_sha256(), "demo"));
-        // "plain" is served but publishes no CRLs (the generator answers nullopt).
+        // "plain" is served but publishes no CRLs (the reissuer answers nullopt).
         auto id2 = test::must(index->ensure_issuer(other.cert().spki_sha256(), "plain"));
         service = std::make_unique<AdminService>(
             std::vector<AdminCa>{{"demo", id, ca.cert(), {"demo", false, false}},

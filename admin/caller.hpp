@@ -1,0 +1,17 @@
+// Who called the admin API, as the authenticator established it: what the routes pass to
+// AdminService, and what admin writes record in their journal entry's source.
+#pragma once
+
+#include <string>
+
+#include "admin/admin_options.hpp"
+
+namespace tanda::admin {
+
+struct Caller {
+    std::string subject;      // the client certificate's subject DN, e.g. "CN=Operator,O=Demo,C=ID"
+    std::string spki_sha256;  // SHA-256 of its DER SubjectPublicKeyInfo, lower-case hex
+    Role role = Role::auditor;
+};
+
+}  // namespace tanda::admin
