@@ -1,5 +1,5 @@
-// What `tanda serve` exports besides the responder's own metrics: build and process figures,
-// storage, revocations applied, listeners and admin requests. Wiring only; the values come
+// What `tanda serve` exports besides the responder's and storage's own metrics: build and
+// process figures, listeners, reloads and admin requests. Wiring only; the values come
 // from the libraries' public interfaces.
 #pragma once
 
@@ -13,17 +13,11 @@
 #include "http/server.hpp"
 #include "responder/registry_reloader.hpp"
 #include "responder/responder_metrics.hpp"
-#include "storage/revocation_index.hpp"
 
 namespace tanda::cli {
 
 // tanda_build_info and the process_* figures.
 void add_build_and_process_metrics(metrics::Registry& registry);
-// Journal sequence, records, storage used and map size, read at scrape.
-void add_storage_metrics(metrics::Registry& registry, const storage::RevocationIndex& index);
-// Counts revocations (by CA and reason) and releases as commits apply them in this process.
-void count_applied_changes(metrics::Registry& registry, storage::RevocationIndex& index,
-                           responder::CaSnapshot cas);
 // Open connections and failed TLS handshakes per listener ("public", "admin", "metrics").
 using NamedServer = std::pair<std::string, const http::Server*>;
 void add_listener_metrics(metrics::Registry& registry, std::vector<NamedServer> servers);
