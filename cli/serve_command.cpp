@@ -10,12 +10,12 @@
 #include "cli/commands.hpp"
 #include "cli/crl_publication_adapter.hpp"
 #include "cli/help.hpp"
-#include "cli/index_warmer.hpp"
 #include "cli/metrics_listener.hpp"
 #include "cli/serve_metrics.hpp"
 #include "config/key_files.hpp"
 #include "config/restart_settings.hpp"
 #include "http/io_backend.hpp"
+#include "http/listener_metrics.hpp"
 #include "http/liveness_probe.hpp"
 #include "http/server.hpp"
 #include "http/signal_watch.hpp"
@@ -30,6 +30,7 @@
 #include "responder/registry_reloader.hpp"
 #include "responder/responder_metrics.hpp"
 #include "storage/index_metrics.hpp"
+#include "storage/index_warmer.hpp"
 
 namespace tanda::cli {
 
@@ -134,7 +135,7 @@ struct Serving {
     std::unique_ptr<http::SignalWatch> stop_signals;
     std::unique_ptr<http::Watchdog> watchdog;  // null unless systemd asked for one
     std::unique_ptr<http::SignalWatch> test_stall;
-    std::unique_ptr<IndexWarmer> warmer;
+    std::unique_ptr<storage::IndexWarmer> warmer;
 };
 
 // An exit code when serving cannot go on (the failure is logged), nullopt to go on.
@@ -236,10 +237,10 @@ Stop start_admin_and_metrics_listeners(Serving& s) {
         return kExitFailure;
     }
     s.exporter = std::move(*exporter);
-    std::vector<NamedServer> servers{{"public", s.server.get()}};
+    std::vector<http::NamedServer> servers{{"public", s.server.get()}};
     if (s.admin) servers.emplace_back("admin", &s.admin->server());
     if (s.exporter) servers.emplace_back("metrics", &s.exporter->server());
-    add_listener_metrics(s.metrics, std::move(servers));
+    http::add_listener_metrics(s.metrics, std::move(servers));
     return std::nullopt;
 }
 
@@ -381,7 +382,7 @@ int run_server(const config::Config& cfg, Logger& logger,
     start_liveness_and_watchdog(s);
     stall_on_sigusr2_for_tests(s);
     s.systemd.ready(serving_status(s));
-    s.warmer = std::make_unique<IndexWarmer>(*s.index, logger);
+    s.warmer = std::make_unique<storage::IndexWarmer>(*s.index, logger);
     s.server->run();  // returns once in-flight requests are done (or the grace is over)
     shut_down(s);
     return kExitOk;

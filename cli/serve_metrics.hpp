@@ -1,11 +1,7 @@
 // What `tanda serve` exports besides the responder's and storage's own metrics: build and
-// process figures, listeners, reloads and admin requests. Wiring only; the values come
+// process figures, reloads and admin requests. Wiring only; the values come
 // from the libraries' public interfaces.
 #pragma once
-
-#include <string>
-#include <utility>
-#include <vector>
 
 #include "admin/authenticator.hpp"
 #include "core/metrics.hpp"
@@ -18,9 +14,6 @@ namespace tanda::cli {
 
 // tanda_build_info and the process_* figures.
 void add_build_and_process_metrics(metrics::Registry& registry);
-// Open connections and failed TLS handshakes per listener ("public", "admin", "metrics").
-using NamedServer = std::pair<std::string, const http::Server*>;
-void add_listener_metrics(metrics::Registry& registry, std::vector<NamedServer> servers);
 // SIGHUP reloads that were applied or refused, and when the last one was applied.
 void add_reload_metrics(metrics::Registry& registry, const responder::RegistryReloader& reloader);
 // Admin API requests by route and status code; set on the admin router before it serves.
