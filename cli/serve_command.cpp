@@ -1,6 +1,4 @@
 // `tanda serve`: wires config, storage, CAs, the OCSP responder and the HTTP listener.
-#include <sys/resource.h>
-
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +12,7 @@
 #include "cli/serve_metrics.hpp"
 #include "config/key_files.hpp"
 #include "config/restart_settings.hpp"
+#include "http/descriptor_limit.hpp"
 #include "http/io_backend.hpp"
 #include "http/listener_metrics.hpp"
 #include "http/liveness_probe.hpp"
@@ -71,24 +70,10 @@ responder::ReloadLoader reload_loader(const config::Config& running) {
     };
 }
 
-// Debian's default soft limit is 1024 descriptors, well below listen.max_connections' default:
-// take the hard limit, and say so when even that cannot hold every configured connection.
-void raise_descriptor_limit(const config::Config& cfg, Logger& logger) {
-    rlimit limit{};
-    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
-    if (limit.rlim_cur < limit.rlim_max) {
-        limit.rlim_cur = limit.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &limit);
-        getrlimit(RLIMIT_NOFILE, &limit);
-    }
-    const rlim_t wanted = cfg.listen.max_connections + cfg.admin.listen.max_connections +
-                          cfg.metrics.listen.max_connections + 64;  // + storage, logs, CRLs
-    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
-        logger.warn("descriptor limit below the configured connections: accepting pauses "
-                    "when it is reached (raise LimitNOFILE / ulimit -n)",
-                    {{"limit", std::to_string(limit.rlim_cur)},
-                     {"wanted", std::to_string(wanted)}});
-    }
+// Every connection the listeners may hold, plus storage, logs and CRLs.
+std::size_t descriptors_wanted(const config::Config& cfg) {
+    return cfg.listen.max_connections + cfg.admin.listen.max_connections +
+           cfg.metrics.listen.max_connections + 64;
 }
 
 // Applied revocations are counted under the name of the CA served now (a reload may rename it).
@@ -365,7 +350,7 @@ bool key_files_acceptable(const config::Config& cfg, Logger* logger) {
 
 int run_server(const config::Config& cfg, Logger& logger,
                const std::function<void(const BoundPorts&)>& on_listening) {
-    raise_descriptor_limit(cfg, logger);
+    http::raise_descriptor_limit(descriptors_wanted(cfg), logger);
     if (!key_files_acceptable(cfg, &logger)) return kExitConfig;
     Serving s(cfg, logger);
     auto cas = load_served_cas(s);

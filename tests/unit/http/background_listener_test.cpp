@@ -10,7 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "http/listener_metrics.hpp"
-#include "notify_socket.hpp"
+#include "recording_logger.hpp"
 
 using namespace tanda;
 namespace net = boost::asio;

@@ -1,5 +1,5 @@
 // A stand-in for systemd's notification socket in one test: an AF_UNIX datagram socket in a temp
-// dir, named by NOTIFY_SOCKET while the object lives, and a logger that keeps what it is given.
+// dir, named by NOTIFY_SOCKET while the object lives.
 #pragma once
 
 #include <poll.h>
@@ -11,11 +11,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <optional>
 #include <string>
 
-#include "core/logger.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace tanda::http::test {
@@ -53,20 +51,6 @@ public:
 private:
     tanda::test::TempDir dir_;
     int fd_ = -1;
-};
-
-struct RecordingLogger : Logger {
-    RecordingLogger() : Logger(LogLevel::debug) {}
-    void write(std::string_view line) override {
-        std::lock_guard lock(mutex);
-        lines += std::string(line) + "\n";
-    }
-    std::string text() {
-        std::lock_guard lock(mutex);
-        return lines;
-    }
-    std::mutex mutex;
-    std::string lines;
 };
 
 }  // namespace tanda::http::test

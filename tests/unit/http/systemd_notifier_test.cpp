@@ -8,6 +8,7 @@
 #include <string>
 
 #include "notify_socket.hpp"
+#include "recording_logger.hpp"
 
 using namespace tanda;
 using namespace std::chrono_literals;

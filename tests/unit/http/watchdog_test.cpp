@@ -9,6 +9,7 @@
 
 #include "http/systemd_notifier.hpp"
 #include "notify_socket.hpp"
+#include "recording_logger.hpp"
 
 using namespace tanda;
 using namespace std::chrono_literals;
