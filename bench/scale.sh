@@ -40,7 +40,7 @@ daemon() {  # N: the daemon under random-serial load, every answer a cache miss,
   echo "daemon $n $(unshare -n bash -c '
     ip link set lo up
     "$1" serve --config "$2/tanda.yaml" 2>"$2/serve.log" & pid=$!
-    # Steady state: once listening and done mapping the index (cli/index_warmer.hpp).
+    # Steady state: once listening and done mapping the index (storage/index_warmer.hpp).
     for _ in $(seq 600); do grep -q "msg=\"index warmed\"" "$2/serve.log" && break; sleep 0.1; done
     pmd=$(awk "/FilePmdMapped/ {print \$2}" /proc/$pid/smaps_rollup)
     t0=$(awk "{print \$14 + \$15}" /proc/$pid/stat)

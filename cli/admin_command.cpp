@@ -79,84 +79,89 @@ Result<Call> unblock_call(const Args& args) {
 // Fields copied from options into the JSON body: {option, field}.
 using FieldMap = std::vector<std::pair<const char*, const char*>>;
 
-Result<Call> build_call(const std::string& sub, const Args& args) {
-    auto need = [&](std::initializer_list<const char*> names) -> Result<void> {
-        for (const char* n : names) {
-            if (!args.get(n)) return fail(ErrorCode::invalid_argument, "--" + std::string(n) + " is required");
-        }
-        return {};
-    };
-    auto fields = [&](const FieldMap& map) {
-        std::vector<std::pair<std::string, std::string>> out;
-        for (auto [option, field] : map) {
-            if (auto v = args.get(option)) out.emplace_back(field, *v);
-        }
-        return out;
-    };
-    auto evidence = [&](std::vector<std::pair<std::string, std::string>>& out) -> Result<void> {
-        if (auto file = args.get("evidence")) {
-            auto text = read_file(*file);
-            if (!text) return tl::unexpected(text.error());
-            out.emplace_back("evidence_sha256", to_hex(Sha256::digest(as_bytes(*text))));
-        }
-        return {};
-    };
-    if (sub == "revoke") {
-        if (auto ok = need({"request-id", "ca", "serial", "subject-dn", "requested-by",
-                            "approved-by"}); !ok) {
-            return tl::unexpected(ok.error());
-        }
-        if (!args.get("evidence") && !args.get("evidence-sha256")) {
-            return fail(ErrorCode::invalid_argument,
-                        "--evidence FILE or --evidence-sha256 HEX is required");
-        }
-        auto body = fields({{"request-id", "request_id"}, {"ca", "ca"}, {"serial", "serial"},
-                            {"reason", "reason"}, {"subject-dn", "subject_dn"},
-                            {"requested-by", "requested_by"}, {"approved-by", "approved_by"},
-                            {"approved-at", "approved_at"}, {"revoked-at", "revoked_at"},
-                            {"invalidity-date", "invalidity_date"},
-                            {"evidence-sha256", "evidence_sha256"}});
-        if (!args.get("approved-at")) body.emplace_back("approved_at", format_rfc3339(SystemClock().now()));
-        if (auto ok = evidence(body); !ok) return tl::unexpected(ok.error());
-        return Call{true, "/v1/revocations", admin::json_object(body)};
+Result<void> need(const Args& args, std::initializer_list<const char*> names) {
+    for (const char* n : names) {
+        if (!args.get(n)) return fail(ErrorCode::invalid_argument, "--" + std::string(n) + " is required");
     }
-    if (sub == "release") {
-        if (auto ok = need({"request-id", "ca", "serial", "requested-by", "approved-by"}); !ok) {
-            return tl::unexpected(ok.error());
-        }
-        auto body = fields({{"request-id", "request_id"}, {"requested-by", "requested_by"},
-                            {"approved-by", "approved_by"}, {"approved-at", "approved_at"},
-                            {"evidence-sha256", "evidence_sha256"}});
-        if (auto ok = evidence(body); !ok) return tl::unexpected(ok.error());
-        return Call{true, "/v1/revocations/" + *args.get("ca") + "/" + *args.get("serial") +
-                              "/release",
-                    admin::json_object(body)};
+    return {};
+}
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+Fields fields(const Args& args, const FieldMap& map) {
+    Fields out;
+    for (auto [option, field] : map) {
+        if (auto v = args.get(option)) out.emplace_back(field, *v);
     }
-    if (sub == "register") {
-        if (auto ok = need({"ca", "certs"}); !ok) return tl::unexpected(ok.error());
-        std::vector<std::string> certs;
-        std::stringstream list(*args.get("certs"));
-        for (std::string path; std::getline(list, path, ',');) {
-            auto text = read_file(path);
-            if (!text) return tl::unexpected(text.error());
-            // PEM goes as text; DER as base64 (the API takes either).
-            certs.push_back(text->find("-----BEGIN") != std::string::npos
-                                ? *text
-                                : base64_encode(as_bytes(*text)));
-        }
-        return Call{true, "/v1/certificates",
-                    admin::json_object({{"ca", *args.get("ca")}}, {{"certificates", certs}})};
+    return out;
+}
+
+// --evidence FILE becomes evidence_sha256, the SHA-256 of the file (the signed request letter).
+Result<void> add_evidence(const Args& args, Fields& out) {
+    if (auto file = args.get("evidence")) {
+        auto text = read_file(*file);
+        if (!text) return tl::unexpected(text.error());
+        out.emplace_back("evidence_sha256", to_hex(Sha256::digest(as_bytes(*text))));
     }
-    if (sub == "crl-generate") {
-        if (auto ok = need({"ca"}); !ok) return tl::unexpected(ok.error());
-        return Call{true, "/v1/crls/" + *args.get("ca") + "/generate", ""};
+    return {};
+}
+
+Result<Call> revoke_call(const Args& args) {
+    if (auto ok = need(args, {"request-id", "ca", "serial", "subject-dn", "requested-by",
+                              "approved-by"}); !ok) {
+        return tl::unexpected(ok.error());
     }
+    if (!args.get("evidence") && !args.get("evidence-sha256")) {
+        return fail(ErrorCode::invalid_argument,
+                    "--evidence FILE or --evidence-sha256 HEX is required");
+    }
+    auto body = fields(args, {{"request-id", "request_id"}, {"ca", "ca"}, {"serial", "serial"},
+                              {"reason", "reason"}, {"subject-dn", "subject_dn"},
+                              {"requested-by", "requested_by"}, {"approved-by", "approved_by"},
+                              {"approved-at", "approved_at"}, {"revoked-at", "revoked_at"},
+                              {"invalidity-date", "invalidity_date"},
+                              {"evidence-sha256", "evidence_sha256"}});
+    if (!args.get("approved-at")) body.emplace_back("approved_at", format_rfc3339(SystemClock().now()));
+    if (auto ok = add_evidence(args, body); !ok) return tl::unexpected(ok.error());
+    return Call{true, "/v1/revocations", admin::json_object(body)};
+}
+
+Result<Call> release_call(const Args& args) {
+    if (auto ok = need(args, {"request-id", "ca", "serial", "requested-by", "approved-by"}); !ok) {
+        return tl::unexpected(ok.error());
+    }
+    auto body = fields(args, {{"request-id", "request_id"}, {"requested-by", "requested_by"},
+                              {"approved-by", "approved_by"}, {"approved-at", "approved_at"},
+                              {"evidence-sha256", "evidence_sha256"}});
+    if (auto ok = add_evidence(args, body); !ok) return tl::unexpected(ok.error());
+    return Call{true, "/v1/revocations/" + *args.get("ca") + "/" + *args.get("serial") + "/release",
+                admin::json_object(body)};
+}
+
+Result<Call> register_call(const Args& args) {
+    if (auto ok = need(args, {"ca", "certs"}); !ok) return tl::unexpected(ok.error());
+    std::vector<std::string> certs;
+    std::stringstream list(*args.get("certs"));
+    for (std::string path; std::getline(list, path, ',');) {
+        auto text = read_file(path);
+        if (!text) return tl::unexpected(text.error());
+        // PEM goes as text; DER as base64 (the API takes either).
+        certs.push_back(text->find("-----BEGIN") != std::string::npos
+                            ? *text
+                            : base64_encode(as_bytes(*text)));
+    }
+    return Call{true, "/v1/certificates",
+                admin::json_object({{"ca", *args.get("ca")}}, {{"certificates", certs}})};
+}
+
+// The reads: a record, a request, the journal, its verification, the blocks.
+Result<Call> read_call(const std::string& sub, const Args& args) {
     if (sub == "show") {
-        if (auto ok = need({"ca", "serial"}); !ok) return tl::unexpected(ok.error());
+        if (auto ok = need(args, {"ca", "serial"}); !ok) return tl::unexpected(ok.error());
         return Call{false, "/v1/certificates/" + *args.get("ca") + "/" + *args.get("serial"), ""};
     }
     if (sub == "request") {
-        if (auto ok = need({"request-id"}); !ok) return tl::unexpected(ok.error());
+        if (auto ok = need(args, {"request-id"}); !ok) return tl::unexpected(ok.error());
         return Call{false, "/v1/requests/" + *args.get("request-id"), ""};
     }
     if (sub == "journal") {
@@ -166,8 +171,19 @@ Result<Call> build_call(const std::string& sub, const Args& args) {
     }
     if (sub == "verify") return Call{false, "/v1/journal/verify", ""};
     if (sub == "blocks") return Call{false, "/v1/blocks", ""};
-    if (sub == "unblock") return unblock_call(args);
     return fail(ErrorCode::invalid_argument, "unknown admin subcommand '" + sub + "'");
+}
+
+Result<Call> build_call(const std::string& sub, const Args& args) {
+    if (sub == "revoke") return revoke_call(args);
+    if (sub == "release") return release_call(args);
+    if (sub == "register") return register_call(args);
+    if (sub == "crl-generate") {
+        if (auto ok = need(args, {"ca"}); !ok) return tl::unexpected(ok.error());
+        return Call{true, "/v1/crls/" + *args.get("ca") + "/generate", ""};
+    }
+    if (sub == "unblock") return unblock_call(args);
+    return read_call(sub, args);
 }
 
 }  // namespace

@@ -4,14 +4,11 @@
 #include "http/tls_context.hpp"
 
 namespace tanda::cli {
+namespace {
 
-Result<std::unique_ptr<AdminListener>> AdminListener::start(
-    const config::Config& config, const ca::CaRegistry& registry,
-    storage::RevocationIndex& index, const Clock& clock, Logger& logger,
-    const admin::CrlPublicationSource* crl, admin::CrlReissuer* reissuer,
-    metrics::Registry* metrics) {
-    const admin::AdminOptions& o = config.admin;
-    if (!o.enabled) return std::unique_ptr<AdminListener>();
+// The served CAs as the admin API sees them, each with its dual-control policy (admin.cas).
+std::vector<admin::AdminCa> admin_cas(const ca::CaRegistry& registry,
+                                      const admin::AdminOptions& o) {
     std::vector<admin::AdminCa> cas;
     for (const auto& ca : registry.cas()) {
         admin::CaPolicy policy{ca.options.name, false, false};
@@ -20,11 +17,23 @@ Result<std::unique_ptr<AdminListener>> AdminListener::start(
         }
         cas.push_back({ca.options.name, ca.issuer_id, ca.issuer, policy});
     }
+    return cas;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<AdminListener>> AdminListener::start(
+    const config::Config& config, const ca::CaRegistry& registry,
+    storage::RevocationIndex& index, const Clock& clock, Logger& logger,
+    const admin::CrlPublicationSource* crl, admin::CrlReissuer* reissuer,
+    metrics::Registry* metrics) {
+    const admin::AdminOptions& o = config.admin;
+    if (!o.enabled) return std::unique_ptr<AdminListener>();
     auto tls = http::make_server_tls_context({o.server_certificate, o.server_key, o.client_ca});
     if (!tls) return tl::unexpected(tls.error().with_context("admin TLS"));
 
     std::unique_ptr<AdminListener> l(new AdminListener());
-    l->service_ = std::make_unique<admin::AdminService>(std::move(cas), index, clock, logger, crl,
+    l->service_ = std::make_unique<admin::AdminService>(admin_cas(registry, o), index, clock, logger, crl,
                                                          reissuer, o);
     l->auth_ = std::make_unique<admin::Authenticator>(o.roles, o.rate_limit, logger);
     admin::add_admin_routes(l->router_, *l->service_, *l->auth_);

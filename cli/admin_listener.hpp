@@ -5,11 +5,11 @@
 #include <memory>
 
 #include "admin/admin_routes.hpp"
-#include "ca/ca_registry.hpp"
-#include "cli/background_listener.hpp"
 #include "config/config.hpp"
 #include "core/metrics.hpp"
+#include "http/background_listener.hpp"
 #include "http/server.hpp"
+#include "ca/ca_registry.hpp"
 
 namespace tanda::cli {
 
@@ -33,7 +33,7 @@ private:
     std::unique_ptr<admin::AdminService> service_;
     std::unique_ptr<admin::Authenticator> auth_;
     http::Router router_;
-    BackgroundListener listener_;  // declared last: stopped and joined first
+    http::BackgroundListener listener_;  // declared last: stopped and joined first
 };
 
 }  // namespace tanda::cli

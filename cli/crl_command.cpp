@@ -4,10 +4,10 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "ca/ca_registry.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/help.hpp"
+#include "ca/ca_registry.hpp"
 #include "crl/crl_publisher.hpp"
 
 namespace tanda::cli {
@@ -25,6 +25,54 @@ A running `tanda serve` keeps serving the CRL it made until its own next regener
 Exit codes: 0 generated, 1 failure, 2 bad usage, 78 bad configuration.
 )";
 
+// Publishes one CA's complete CRL (and its delta) and prints where they went.
+bool generate_for(const ca::ServedCa& ca, storage::RevocationIndex& index,
+                  const config::Config& cfg, const Clock& clock, Logger& logger) {
+    crl::CrlPublisher publisher(ca, index, cfg.state_dir, clock, logger);
+    auto started = std::chrono::steady_clock::now();
+    if (auto r = publisher.publish_full(); !r) {
+        std::fprintf(stderr, "tanda: %s\n", r.error().message.c_str());
+        return false;
+    }
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - started).count();
+    std::printf("%s: CRL number %llu written to %s (%zu bytes, %lld ms)\n",
+                ca.options.name.c_str(),
+                static_cast<unsigned long long>(publisher.full()->number),
+                publisher.full_path().c_str(), publisher.full()->der->size(),
+                static_cast<long long>(ms));
+    if (auto d = publisher.delta()) {
+        std::printf("%s: delta CRL number %llu written to %s\n", ca.options.name.c_str(),
+                    static_cast<unsigned long long>(d->number), publisher.delta_path().c_str());
+    }
+    return true;
+}
+
+// Every CA that publishes CRLs, or only `wanted`.
+int generate_all(const ca::CaRegistry& cas, const std::optional<std::string>& wanted,
+                 storage::RevocationIndex& index, const config::Config& cfg, const Clock& clock) {
+    std::error_code ec;
+    std::filesystem::create_directories(cfg.state_dir, ec);
+    Logger logger(LogLevel::warn);
+    int generated = 0;
+    for (const auto& ca : cas.cas()) {
+        if (wanted && ca.options.name != *wanted) continue;
+        if (!ca.crl_signer) {
+            std::fprintf(stderr, "tanda: CA '%s' does not publish CRLs (crl.enabled)\n",
+                         ca.options.name.c_str());
+            if (wanted) return kExitUsage;
+            continue;
+        }
+        if (!generate_for(ca, index, cfg, clock, logger)) return kExitFailure;
+        ++generated;
+    }
+    if (wanted && generated == 0) {
+        std::fprintf(stderr, "tanda: no CA named '%s' in %s\n", wanted->c_str(), cfg.path.c_str());
+        return kExitUsage;
+    }
+    return kExitOk;
+}
+
 }  // namespace
 
 int crl_command(const Argv& argv) {
@@ -40,7 +88,6 @@ int crl_command(const Argv& argv) {
     auto cfg = load_config_or_report(*args.get("config"));
     if (!cfg) return kExitConfig;
     if (!key_files_acceptable(*cfg, nullptr)) return kExitConfig;
-    auto wanted = args.get("ca");
     auto loaded = ca::load_cas(cfg->cas);
     if (!loaded) {
         for (const auto& p : loaded.error()) std::fprintf(stderr, "%s\n", p.c_str());
@@ -56,42 +103,7 @@ int crl_command(const Argv& argv) {
         std::fprintf(stderr, "tanda: %s\n", bound.error().message.c_str());
         return kExitFailure;
     }
-    std::error_code ec;
-    std::filesystem::create_directories(cfg->state_dir, ec);
-    Logger logger(LogLevel::warn);
-    int generated = 0;
-    for (const auto& ca : loaded->cas()) {
-        if (wanted && ca.options.name != *wanted) continue;
-        if (!ca.crl_signer) {
-            std::fprintf(stderr, "tanda: CA '%s' does not publish CRLs (crl.enabled)\n",
-                         ca.options.name.c_str());
-            if (wanted) return kExitUsage;
-            continue;
-        }
-        crl::CrlPublisher publisher(ca, **index, cfg->state_dir, clock, logger);
-        auto started = std::chrono::steady_clock::now();
-        if (auto r = publisher.publish_full(); !r) {
-            std::fprintf(stderr, "tanda: %s\n", r.error().message.c_str());
-            return kExitFailure;
-        }
-        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - started).count();
-        std::printf("%s: CRL number %llu written to %s (%zu bytes, %lld ms)\n",
-                    ca.options.name.c_str(),
-                    static_cast<unsigned long long>(publisher.full()->number),
-                    publisher.full_path().c_str(), publisher.full()->der->size(),
-                    static_cast<long long>(ms));
-        if (auto d = publisher.delta()) {
-            std::printf("%s: delta CRL number %llu written to %s\n", ca.options.name.c_str(),
-                        static_cast<unsigned long long>(d->number), publisher.delta_path().c_str());
-        }
-        ++generated;
-    }
-    if (wanted && generated == 0) {
-        std::fprintf(stderr, "tanda: no CA named '%s' in %s\n", wanted->c_str(), cfg->path.c_str());
-        return kExitUsage;
-    }
-    return kExitOk;
+    return generate_all(*loaded, args.get("ca"), **index, *cfg, clock);
 }
 
 }  // namespace tanda::cli

@@ -86,6 +86,28 @@ std::string demo_yaml(unsigned port) {
     return y.str() + demo_admin_yaml();
 }
 
+// The demo leaves (PEM files in `dir`) and the index.txt line of each.
+Result<std::string> issue_leaves(const fs::path& dir, unsigned port, UnixSeconds now,
+                                 const pki::Certificate& ca, const pki::PrivateKey& ca_key) {
+    using namespace pki;
+    const std::string url = "http://127.0.0.1:" + std::to_string(port);
+    std::string index;
+    for (const auto& leaf : kLeaves) {
+        auto key = generate_key(KeyType::ec_p256);
+        if (!key) return tl::unexpected(key.error());
+        CertificateSpec spec{std::string("CN=") + leaf.cn + ",O=Tanda Demo,C=ID",
+                             *Serial::from_hex(leaf.serial_hex), now - kDay, now + 365 * kDay,
+                             Profile::leaf, url};
+        auto cert = issue_certificate(spec, *key, &ca, ca_key);
+        if (!cert) return tl::unexpected(cert.error());
+        if (auto ok = write(dir / leaf.file, cert->pem()); !ok) return tl::unexpected(ok.error());
+        index += std::string(leaf.revoked ? "R" : "V") + "\t" + asn1_time(cert->not_after()) +
+                 "\t" + (leaf.revoked ? asn1_time(now - 3600) + ",keyCompromise" : "") + "\t" +
+                 leaf.serial_hex + "\tunknown\t/C=ID/O=Tanda Demo/CN=" + leaf.cn + "\n";
+    }
+    return index;
+}
+
 // Creates the CA, signer, leaves, index.txt and tanda.yaml. Keys are written 0600.
 Result<void> create_demo(const fs::path& dir, unsigned port, UnixSeconds now) {
     using namespace pki;
@@ -104,27 +126,14 @@ Result<void> create_demo(const fs::path& dir, unsigned port, UnixSeconds now) {
     auto ocsp = issue_certificate(ocsp_spec, *ocsp_key, &*ca, *ca_key);
     if (!ocsp) return tl::unexpected(ocsp.error());
 
-    const std::string url = "http://127.0.0.1:" + std::to_string(port);
-    std::string index;
-    for (const auto& leaf : kLeaves) {
-        auto key = generate_key(KeyType::ec_p256);
-        if (!key) return tl::unexpected(key.error());
-        CertificateSpec spec{std::string("CN=") + leaf.cn + ",O=Tanda Demo,C=ID",
-                             *Serial::from_hex(leaf.serial_hex), now - kDay, now + 365 * kDay,
-                             Profile::leaf, url};
-        auto cert = issue_certificate(spec, *key, &*ca, *ca_key);
-        if (!cert) return tl::unexpected(cert.error());
-        if (auto ok = write(dir / leaf.file, cert->pem()); !ok) return ok;
-        index += std::string(leaf.revoked ? "R" : "V") + "\t" + asn1_time(cert->not_after()) +
-                 "\t" + (leaf.revoked ? asn1_time(now - 3600) + ",keyCompromise" : "") + "\t" +
-                 leaf.serial_hex + "\tunknown\t/C=ID/O=Tanda Demo/CN=" + leaf.cn + "\n";
-    }
+    auto index = issue_leaves(dir, port, now, *ca, *ca_key);
+    if (!index) return tl::unexpected(index.error());
     if (auto ok = create_demo_admin(dir, now); !ok) return ok;  // before tanda.yaml marks it done
     for (auto [name, text, mode] : {std::tuple{"ca.pem", ca->pem(), 0644u},
                                     std::tuple{"ca.key", ca_key->pem(), 0600u},
                                     std::tuple{"ocsp.pem", ocsp->pem(), 0644u},
                                     std::tuple{"ocsp.key", ocsp_key->pem(), 0600u},
-                                    std::tuple{"index.txt", index, 0644u},
+                                    std::tuple{"index.txt", *index, 0644u},
                                     std::tuple{"tanda.yaml", demo_yaml(port), 0644u}}) {
         if (auto ok = write(dir / name, text, mode); !ok) return ok;
     }
@@ -188,6 +197,54 @@ void print_metrics_instructions(unsigned port, unsigned metrics_port) {
     std::fflush(stdout);
 }
 
+// --port as given, or nullopt when it is not a port number.
+std::optional<unsigned> parse_port(const std::string& text) {
+    try {
+        const unsigned long port = std::stoul(text);
+        if (port <= 65535) return static_cast<unsigned>(port);
+    } catch (...) {
+    }
+    return std::nullopt;
+}
+
+// --port, --admin-port and --metrics-port over the demo config; with --port 0 (tests, parallel
+// demos) the admin and metrics listeners take a free port too.
+void apply_ports(const Args& args, unsigned port, config::Config& cfg) {
+    if (args.get("port")) cfg.listen.port = static_cast<std::uint16_t>(port);
+    const bool any_port = args.get("port") && port == 0;
+    if (auto p = args.get("admin-port")) {
+        cfg.admin.listen.port = static_cast<std::uint16_t>(std::strtoul(p->c_str(), nullptr, 10));
+    } else if (any_port) {
+        cfg.admin.listen.port = 0;
+    }
+    if (auto p = args.get("metrics-port")) {
+        cfg.metrics.listen.port =
+            static_cast<std::uint16_t>(std::strtoul(p->c_str(), nullptr, 10));
+    } else if (any_port) {
+        cfg.metrics.listen.port = 0;
+    }
+}
+
+// The demo directory with its CA and config, created on the first run; false after printing why.
+bool prepare_demo_dir(const fs::path& dir, unsigned port, UnixSeconds now) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+        std::fprintf(stderr, "tanda: cannot create %s: %s\n", dir.c_str(), ec.message().c_str());
+        return false;
+    }
+    if (fs::exists(dir / "tanda.yaml")) {
+        std::fprintf(stderr, "reusing demo CA in %s\n", dir.c_str());
+        return true;
+    }
+    std::fprintf(stderr, "creating demo CA in %s\n", dir.c_str());
+    if (auto ok = create_demo(dir, port, now); !ok) {
+        std::fprintf(stderr, "tanda: demo setup failed: %s\n", ok.error().message.c_str());
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 int demo_command(const Argv& argv) {
@@ -196,45 +253,16 @@ int demo_command(const Argv& argv) {
     if (!args.error().empty()) return usage_error(args.error(), kDemoHelp);
     unsigned port = 8080;
     if (auto p = args.get("port")) {
-        try {
-            port = static_cast<unsigned>(std::stoul(*p));
-        } catch (...) {
-            port = 70000;
-        }
-        if (port > 65535) return usage_error("--port must be 0-65535", kDemoHelp);
+        auto parsed = parse_port(*p);
+        if (!parsed) return usage_error("--port must be 0-65535", kDemoHelp);
+        port = *parsed;
     }
-    std::error_code ec;
-    fs::path dir = fs::absolute(args.get("dir").value_or("tanda-demo"));
-    fs::create_directories(dir, ec);
-    if (ec) {
-        std::fprintf(stderr, "tanda: cannot create %s: %s\n", dir.c_str(), ec.message().c_str());
-        return kExitFailure;
-    }
+    const fs::path dir = fs::absolute(args.get("dir").value_or("tanda-demo"));
     const UnixSeconds now = SystemClock().now();
-    if (!fs::exists(dir / "tanda.yaml")) {
-        std::fprintf(stderr, "creating demo CA in %s\n", dir.c_str());
-        if (auto ok = create_demo(dir, port, now); !ok) {
-            std::fprintf(stderr, "tanda: demo setup failed: %s\n", ok.error().message.c_str());
-            return kExitFailure;
-        }
-    } else {
-        std::fprintf(stderr, "reusing demo CA in %s\n", dir.c_str());
-    }
+    if (!prepare_demo_dir(dir, port, now)) return kExitFailure;
     auto cfg = load_config_or_report((dir / "tanda.yaml").string());
     if (!cfg) return kExitConfig;
-    if (args.get("port")) cfg->listen.port = static_cast<std::uint16_t>(port);
-    // With --port 0 (tests, parallel demos) the admin listener takes a free port too.
-    if (auto p = args.get("admin-port")) {
-        cfg->admin.listen.port = static_cast<std::uint16_t>(std::strtoul(p->c_str(), nullptr, 10));
-    } else if (args.get("port") && port == 0) {
-        cfg->admin.listen.port = 0;
-    }
-    if (auto p = args.get("metrics-port")) {
-        cfg->metrics.listen.port =
-            static_cast<std::uint16_t>(std::strtoul(p->c_str(), nullptr, 10));
-    } else if (args.get("port") && port == 0) {
-        cfg->metrics.listen.port = 0;
-    }
+    apply_ports(args, port, *cfg);
     if (auto ok = import_demo(*cfg, dir, now); !ok) {
         std::fprintf(stderr, "tanda: demo import failed: %s\n", ok.error().message.c_str());
         return kExitFailure;

@@ -22,6 +22,74 @@ import never undoes a revocation recorded in Tanda. Each change is a journal ent
 Exit codes: 0 imported, 1 rejected input or storage failure, 2 bad usage, 78 bad config.
 )";
 
+// What the index file and the certificate directory hold, with how many problems were printed.
+struct Collected {
+    std::vector<admin::IndexEntry> entries;
+    std::size_t problems = 0;
+    std::string source;  // the journal's provenance source, e.g. "import:index.txt,certs/"
+};
+
+// Parses --index, printing each problem as path:line; false when the file cannot be read.
+bool collect_index(const std::string& path, Collected& out) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        std::fprintf(stderr, "%s: cannot be read\n", path.c_str());
+        return false;
+    }
+    auto parsed = admin::parse_index_txt(in);
+    for (const auto& p : parsed.problems) {
+        std::fprintf(stderr, "%s:%d: %s\n", path.c_str(), p.line, p.message.c_str());
+    }
+    if (parsed.problem_count > parsed.problems.size()) {
+        std::fprintf(stderr, "%s: ... and %zu more problems\n", path.c_str(),
+                     parsed.problem_count - parsed.problems.size());
+    }
+    out.problems += parsed.problem_count;
+    out.entries = std::move(parsed.entries);
+    out.source = "import:" + path;
+    return true;
+}
+
+void collect_certs(const std::string& dir, const pki::Certificate& issuer, Collected& out) {
+    auto files = admin::read_certificate_dir(dir, issuer);
+    for (const auto& p : files.problems) std::fprintf(stderr, "%s\n", p.c_str());
+    out.problems += files.problems.size();
+    out.entries.insert(out.entries.end(), files.entries.begin(), files.entries.end());
+    out.source += (out.source.empty() ? "import:" : ",") + dir;
+}
+
+// Registers the issuer and commits the entries (admin/importer.hpp), printing the outcome.
+int import_into_storage(const config::Config& cfg, const ca::CaOptions& ca,
+                        const pki::Certificate& issuer, Collected collected) {
+    auto index = storage::RevocationIndex::open(cfg.storage);
+    if (!index) {
+        std::fprintf(stderr, "tanda: %s\n", index.error().message.c_str());
+        return kExitFailure;
+    }
+    auto issuer_id = (*index)->ensure_issuer(issuer.spki_sha256(), ca.name);
+    if (!issuer_id) {
+        std::fprintf(stderr, "tanda: %s\n", issuer_id.error().message.c_str());
+        return kExitFailure;
+    }
+    storage::Provenance provenance;
+    provenance.source = collected.source;
+    provenance.requested_by = "tanda import";
+    auto progress = [](std::size_t done, std::size_t total) {
+        std::fprintf(stderr, "imported %zu/%zu\n", done, total);
+    };
+    auto stats = admin::import_entries(**index, *issuer_id, std::move(collected.entries),
+                                       provenance, SystemClock().now(), progress);
+    if (!stats) {
+        std::fprintf(stderr, "tanda: import failed: %s\n", stats.error().message.c_str());
+        return kExitFailure;
+    }
+    std::printf("CA %s: %zu certificates, %zu recorded, %zu unchanged, %zu kept revoked; "
+                "journal at %llu\n",
+                ca.name.c_str(), stats->entries, stats->written, stats->unchanged,
+                stats->kept_revoked, static_cast<unsigned long long>(stats->last_seq));
+    return kExitOk;
+}
+
 }  // namespace
 
 int import_command(const Argv& argv) {
@@ -47,67 +115,16 @@ int import_command(const Argv& argv) {
         std::fprintf(stderr, "%s: %s\n", ca->location.c_str(), issuer.error().message.c_str());
         return kExitConfig;
     }
-
-    std::vector<admin::IndexEntry> entries;
-    std::size_t problems = 0;
-    std::string source;
-    if (auto path = args.get("index")) {
-        std::ifstream in(*path, std::ios::binary);
-        if (!in) {
-            std::fprintf(stderr, "%s: cannot be read\n", path->c_str());
-            return kExitFailure;
-        }
-        auto parsed = admin::parse_index_txt(in);
-        for (const auto& p : parsed.problems) {
-            std::fprintf(stderr, "%s:%d: %s\n", path->c_str(), p.line, p.message.c_str());
-        }
-        if (parsed.problem_count > parsed.problems.size()) {
-            std::fprintf(stderr, "%s: ... and %zu more problems\n", path->c_str(),
-                         parsed.problem_count - parsed.problems.size());
-        }
-        problems += parsed.problem_count;
-        entries = std::move(parsed.entries);
-        source = "import:" + *path;
-    }
-    if (auto dir = args.get("certs")) {
-        auto files = admin::read_certificate_dir(*dir, *issuer);
-        for (const auto& p : files.problems) std::fprintf(stderr, "%s\n", p.c_str());
-        problems += files.problems.size();
-        entries.insert(entries.end(), files.entries.begin(), files.entries.end());
-        source += (source.empty() ? "import:" : ",") + *dir;
-    }
-    if (problems > 0) {
-        std::fprintf(stderr, "tanda: %zu problem(s); nothing was imported\n", problems);
+    Collected collected;
+    if (auto path = args.get("index"); path && !collect_index(*path, collected)) {
         return kExitFailure;
     }
-
-    auto index = storage::RevocationIndex::open(cfg->storage);
-    if (!index) {
-        std::fprintf(stderr, "tanda: %s\n", index.error().message.c_str());
+    if (auto dir = args.get("certs")) collect_certs(*dir, *issuer, collected);
+    if (collected.problems > 0) {
+        std::fprintf(stderr, "tanda: %zu problem(s); nothing was imported\n", collected.problems);
         return kExitFailure;
     }
-    auto issuer_id = (*index)->ensure_issuer(issuer->spki_sha256(), ca->name);
-    if (!issuer_id) {
-        std::fprintf(stderr, "tanda: %s\n", issuer_id.error().message.c_str());
-        return kExitFailure;
-    }
-    storage::Provenance provenance;
-    provenance.source = source;
-    provenance.requested_by = "tanda import";
-    auto progress = [](std::size_t done, std::size_t total) {
-        std::fprintf(stderr, "imported %zu/%zu\n", done, total);
-    };
-    auto stats = admin::import_entries(**index, *issuer_id, std::move(entries), provenance,
-                                       SystemClock().now(), progress);
-    if (!stats) {
-        std::fprintf(stderr, "tanda: import failed: %s\n", stats.error().message.c_str());
-        return kExitFailure;
-    }
-    std::printf("CA %s: %zu certificates, %zu recorded, %zu unchanged, %zu kept revoked; "
-                "journal at %llu\n",
-                ca->name.c_str(), stats->entries, stats->written, stats->unchanged,
-                stats->kept_revoked, static_cast<unsigned long long>(stats->last_seq));
-    return kExitOk;
+    return import_into_storage(*cfg, *ca, *issuer, std::move(collected));
 }
 
 }  // namespace tanda::cli

@@ -1,14 +1,16 @@
 // `tanda`: parses the subcommand and hands over; all logic lives in the libraries.
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/help.hpp"
-#include "cli/io_backend.hpp"
 #include "core/logger.hpp"
+#include "http/io_backend.hpp"
 
 namespace {
 
@@ -27,6 +29,31 @@ Commands:
 'tanda <command> --help' describes each command.
 )";
 
+// Before a serving command opens anything: the io_uring build takes over this process when
+// TANDA_IO_BACKEND allows it and it can run here (http/io_backend.hpp). Returns the exit code
+// of a refusal, or nullopt to serve from this binary.
+std::optional<int> exec_preferred_io_backend(char** argv) {
+    using namespace tanda;
+    const char* value = std::getenv("TANDA_IO_BACKEND");
+    auto request = http::parse_io_backend_request(value);
+    if (!request) {
+        std::fprintf(stderr, "tanda: TANDA_IO_BACKEND must be auto, epoll or io_uring, not '%s'\n",
+                     value);
+        return cli::kExitConfig;
+    }
+    auto choice = http::choose_io_backend(*request, http::io_backend(),
+                                          [argv] { return http::exec_io_uring_build(argv); });
+    if (!choice.serve_here) {
+        std::fprintf(stderr, "tanda: TANDA_IO_BACKEND=io_uring, but %s\n",
+                     choice.why_not_io_uring.c_str());
+        return cli::kExitFailure;
+    }
+    if (!choice.why_not_io_uring.empty()) {
+        Logger().info("serving on epoll, not io_uring", {{"reason", choice.why_not_io_uring}});
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -43,7 +70,6 @@ int main(int argc, char** argv) {
     std::string command = args[0];
     args.erase(args.begin());
     if ((command == "serve" || command == "demo") && !asks_for_help(args)) {
-        // Before anything is opened: the io_uring build takes over this process (io_backend.hpp).
         if (auto refused = exec_preferred_io_backend(argv)) return *refused;
     }
     try {
@@ -57,7 +83,7 @@ int main(int argc, char** argv) {
         // Say what failed before the server's threads start (for example an io_uring ring the
         // kernel refused after the probe passed) rather than abort.
         std::string error = e.what();
-        if (io_backend() == "io_uring") {
+        if (tanda::http::io_backend() == "io_uring") {
             error += " (TANDA_IO_BACKEND=epoll serves without io_uring)";
         }
         tanda::Logger().error("stopped by an unexpected error", {{"error", error}});

@@ -6,7 +6,7 @@
 
 #include "config/config.hpp"
 #include "core/metrics.hpp"
-#include "cli/background_listener.hpp"
+#include "http/background_listener.hpp"
 #include "http/server.hpp"
 
 namespace tanda::cli {
@@ -25,7 +25,7 @@ public:
 private:
     MetricsListener() = default;
     http::Router router_;
-    BackgroundListener listener_;  // declared last: stopped and joined first
+    http::BackgroundListener listener_;  // declared last: stopped and joined first
 };
 
 }  // namespace tanda::cli

@@ -1,11 +1,7 @@
 // `tanda serve`: wires config, storage, CAs, the OCSP responder and the HTTP listener.
-#include <sys/resource.h>
-
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-
-#include <boost/asio/signal_set.hpp>
 
 #include "ca/ca_metrics.hpp"
 #include "ca/ca_readiness.hpp"
@@ -15,24 +11,29 @@
 #include "cli/commands.hpp"
 #include "cli/crl_publication_adapter.hpp"
 #include "cli/help.hpp"
-#include "cli/index_warmer.hpp"
-#include "cli/io_backend.hpp"
 #include "cli/metrics_listener.hpp"
 #include "cli/serve_metrics.hpp"
-#include "cli/systemd_notifier.hpp"
 #include "config/key_files.hpp"
 #include "config/restart_settings.hpp"
 #include "crl/crl_metrics.hpp"
 #include "crl/crl_readiness.hpp"
 #include "crl/crl_routes.hpp"
 #include "crl/crl_service.hpp"
+#include "http/descriptor_limit.hpp"
 #include "http/health_routes.hpp"
+#include "http/io_backend.hpp"
+#include "http/listener_metrics.hpp"
 #include "http/liveness_probe.hpp"
 #include "http/server.hpp"
+#include "http/signal_watch.hpp"
+#include "http/systemd_notifier.hpp"
+#include "http/watchdog.hpp"
 #include "ocsp/ocsp_metrics.hpp"
 #include "ocsp/ocsp_responder.hpp"
 #include "ocsp/ocsp_routes.hpp"
 #include "ocsp/presigner.hpp"
+#include "storage/index_metrics.hpp"
+#include "storage/index_warmer.hpp"
 
 namespace tanda::cli {
 
@@ -73,34 +74,261 @@ ca::ReloadLoader reload_loader(const config::Config& running) {
     };
 }
 
-// Debian's default soft limit is 1024 descriptors, well below listen.max_connections' default:
-// take the hard limit, and say so when even that cannot hold every configured connection.
-void raise_descriptor_limit(const config::Config& cfg, Logger& logger) {
-    rlimit limit{};
-    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
-    if (limit.rlim_cur < limit.rlim_max) {
-        limit.rlim_cur = limit.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &limit);
-        getrlimit(RLIMIT_NOFILE, &limit);
+// Every connection the listeners may hold, plus storage, logs and CRLs.
+std::size_t descriptors_wanted(const config::Config& cfg) {
+    return cfg.listen.max_connections + cfg.admin.listen.max_connections +
+           cfg.metrics.listen.max_connections + 64;
+}
+
+// Applied revocations are counted under the name of the CA served now (a reload may rename it).
+storage::IssuerName served_ca_name(ca::CaSnapshot cas) {
+    return [cas = std::move(cas)](storage::IssuerId id) {
+        auto registry = cas();
+        for (const auto& ca : registry->cas()) {
+            if (ca.issuer_id == id) return ca.options.name;
+        }
+        return std::string();
+    };
+}
+
+// Everything `tanda serve` runs, in the order it is built; destroyed in reverse after
+// shut_down() has stopped it in the order that needs.
+struct Serving {
+    Serving(const config::Config& cfg, Logger& logger) : cfg(cfg), logger(logger) {}
+    const config::Config& cfg;
+    Logger& logger;
+    SystemClock clock;
+    metrics::Registry metrics;
+    std::unique_ptr<storage::RevocationIndex> index;
+    // The OCSP path reads the CAs through the holder (SIGHUP swaps them); the CRL service and
+    // the admin API keep the CAs they started with (config/restart_settings.hpp).
+    std::shared_ptr<const ca::CaRegistry> registry;
+    std::shared_ptr<ca::CaRegistryHolder> holder;
+    ca::CaSnapshot snapshot;
+    std::unique_ptr<ocsp::OcspMetrics> ocsp_metrics;
+    std::unique_ptr<ocsp::LiveResponder> live;
+    std::unique_ptr<ocsp::ResponseCache> cache;  // null when responder.cache_entries is 0
+    std::unique_ptr<ocsp::SigningPool> signing;
+    std::unique_ptr<ocsp::OcspService> ocsp;
+    std::unique_ptr<ocsp::Presigner> presigner;  // null without a cache
+    std::unique_ptr<crl::CrlService> crls;
+    http::Router router;
+    std::unique_ptr<http::Server> server;
+    std::unique_ptr<http::LivenessProbe> liveness;
+    std::unique_ptr<CrlPublicationAdapter> crl_publication;
+    std::unique_ptr<AdminListener> admin;       // null when admin.enabled is false
+    std::unique_ptr<MetricsListener> exporter;  // null when metrics.enabled is false
+    http::SystemdNotifier systemd{logger};
+    std::unique_ptr<ca::RegistryReloader> reloader;
+    std::unique_ptr<http::SignalWatch> hangup;
+    std::unique_ptr<http::SignalWatch> stop_signals;
+    std::unique_ptr<http::Watchdog> watchdog;  // null unless systemd asked for one
+    std::unique_ptr<http::SignalWatch> test_stall;
+    std::unique_ptr<storage::IndexWarmer> warmer;
+};
+
+// An exit code when serving cannot go on (the failure is logged), nullopt to go on.
+using Stop = std::optional<int>;
+
+// The CAs from the config, with their certificates and keys; null after logging the problems.
+std::shared_ptr<ca::CaRegistry> load_served_cas(const Serving& s) {
+    auto loaded = ca::load_cas(s.cfg.cas);
+    if (!loaded) {
+        for (const auto& p : loaded.error()) s.logger.error("CA not usable", {{"problem", p}});
+        return nullptr;
     }
-    const rlim_t wanted = cfg.listen.max_connections + cfg.admin.listen.max_connections +
-                          cfg.metrics.listen.max_connections + 64;  // + storage, logs, CRLs
-    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
-        logger.warn("descriptor limit below the configured connections: accepting pauses "
-                    "when it is reached (raise LimitNOFILE / ulimit -n)",
-                    {{"limit", std::to_string(limit.rlim_cur)},
-                     {"wanted", std::to_string(wanted)}});
+    return std::make_shared<ca::CaRegistry>(std::move(*loaded));
+}
+
+// Opens storage and records the CAs in it (their issuer ids) before anything serves them.
+Stop open_index(Serving& s, const std::shared_ptr<ca::CaRegistry>& cas) {
+    auto index = storage::RevocationIndex::open(s.cfg.storage);
+    if (!index) {
+        s.logger.error("cannot open storage", {{"path", s.cfg.storage.path},
+                                               {"error", index.error().message}});
+        return kExitFailure;
+    }
+    s.index = std::move(*index);
+    if (auto bound = ca::bind_storage(*cas, *s.index, s.clock.now()); !bound) {
+        s.logger.error("cannot record CAs in storage", {{"error", bound.error().message}});
+        return kExitFailure;
+    }
+    s.registry = cas;
+    s.holder = std::make_shared<ca::CaRegistryHolder>(s.registry);
+    s.snapshot = [holder = s.holder] { return holder->snapshot(); };
+    storage::add_index_metrics(s.metrics, *s.index);
+    storage::count_applied_changes(s.metrics, *s.index, served_ca_name(s.snapshot));
+    return std::nullopt;
+}
+
+// The OCSP path: live signing, the response cache, the signing pool, the presigner.
+void build_ocsp(Serving& s) {
+    const auto& o = s.cfg.responder;
+    s.ocsp_metrics = std::make_unique<ocsp::OcspMetrics>(s.metrics);
+    s.live = std::make_unique<ocsp::LiveResponder>(*s.index, s.clock, s.logger);
+    s.live->count_signatures(s.ocsp_metrics->signatures());
+    if (o.cache_entries > 0) s.cache = std::make_unique<ocsp::ResponseCache>(o.cache_entries);
+    s.signing = std::make_unique<ocsp::SigningPool>(o.signing_threads, o.signing_queue);
+    s.ocsp = std::make_unique<ocsp::OcspService>(s.holder, *s.live, s.cache.get(),
+                                                      *s.signing, s.clock);
+    s.ocsp->watch(*s.index);
+    ocsp::add_cache_metrics(s.metrics, s.cache.get());
+    ocsp::add_signing_pool_metrics(s.metrics, *s.signing);
+    ca::add_ca_metrics(s.metrics, s.snapshot);
+    if (s.cache) {
+        s.presigner = std::make_unique<ocsp::Presigner>(s.holder, *s.index, *s.live,
+                                                             *s.cache, s.logger, o.presign_rate);
+        s.presigner->start();
     }
 }
 
+Stop start_crls(Serving& s) {
+    s.crls = std::make_unique<crl::CrlService>(s.registry, *s.index, s.cfg.state_dir,
+                                                     s.clock, s.logger);
+    if (auto started = s.crls->start(); !started) {
+        s.logger.error("cannot publish CRLs", {{"error", started.error().message}});
+        return kExitFailure;
+    }
+    crl::add_crl_metrics(s.metrics, s.snapshot, *s.crls);
+    return std::nullopt;
+}
+
+// Health, OCSP and CRL routes on the public listener, bound (it runs from run_server).
+Stop start_public_listener(Serving& s) {
+    s.server = std::make_unique<http::Server>(s.cfg.listen, s.router, s.logger);
+    s.liveness = std::make_unique<http::LivenessProbe>(*s.server, s.logger);
+    auto checks = ca::readiness_checks(s.snapshot, *s.index, s.clock);
+    checks.push_back(crl::readiness_check(s.snapshot, *s.crls, s.clock));
+    checks.push_back({"io_threads", [liveness = s.liveness.get()] { return liveness->problem(); }});
+    http::add_health_routes(s.router, std::move(checks));
+    ocsp::add_ocsp_routes(s.router, s.cfg.responder, *s.ocsp, s.clock, s.ocsp_metrics.get());
+    crl::add_crl_routes(s.router, *s.crls, s.clock);
+    if (auto ok = s.server->listen(); !ok) {
+        s.logger.error("cannot listen", {{"error", ok.error().message}});
+        return kExitFailure;
+    }
+    return std::nullopt;
+}
+
+// The admin API and the metrics listener, each on its own thread, and the listener metrics.
+Stop start_admin_and_metrics_listeners(Serving& s) {
+    s.crl_publication = std::make_unique<CrlPublicationAdapter>(*s.crls);
+    auto admin = AdminListener::start(s.cfg, *s.registry, *s.index, s.clock, s.logger,
+                                      s.crl_publication.get(), s.crl_publication.get(), &s.metrics);
+    if (!admin) {
+        s.logger.error("cannot start the admin listener", {{"error", admin.error().message}});
+        return admin.error().code == ErrorCode::config ? kExitConfig : kExitFailure;
+    }
+    s.admin = std::move(*admin);
+    auto exporter = MetricsListener::start(s.cfg.metrics, s.metrics, s.logger);
+    if (!exporter) {
+        s.logger.error("cannot start the metrics listener",
+                       {{"error", exporter.error().message}});
+        return kExitFailure;
+    }
+    s.exporter = std::move(*exporter);
+    std::vector<http::NamedServer> servers{{"public", s.server.get()}};
+    if (s.admin) servers.emplace_back("admin", &s.admin->server());
+    if (s.exporter) servers.emplace_back("metrics", &s.exporter->server());
+    http::add_listener_metrics(s.metrics, std::move(servers));
+    return std::nullopt;
+}
+
+std::string served_ca_names(const ca::CaRegistry& cas) {
+    std::string names;
+    for (const auto& ca : cas.cas()) names += (names.empty() ? "" : ",") + ca.options.name;
+    return names;
+}
+
+// systemd's STATUS=, with the CAs served now (a reload may change them).
+std::string serving_status(const Serving& s) {
+    return "OCSP on " + s.cfg.listen.address + ":" + std::to_string(s.server->port()) +
+           ", CAs: " + served_ca_names(*s.holder->snapshot());
+}
+
+// SIGHUP reloads, on the reload thread: RELOADING=1, then READY=1 around every attempt
+// (sd_notify is a datagram send, safe from any thread).
+void start_reloader(Serving& s) {
+    s.reloader = std::make_unique<ca::RegistryReloader>(reload_loader(s.cfg), *s.holder,
+                                                        *s.index, s.clock, s.logger);
+    // Cache keys do not name the signer, so every cached answer goes.
+    s.reloader->on_swapped = [&s] {
+        if (s.cache) s.cache->clear();
+        if (s.presigner) s.presigner->restart();
+    };
+    s.reloader->on_reloading = [&s] { s.systemd.reloading(); };
+    s.reloader->on_done = [&s] { s.systemd.ready(serving_status(s)); };
+    add_reload_metrics(s.metrics, *s.reloader);
+    s.reloader->start();
+}
+
+// SIGHUP asks for a reload; the first SIGINT or SIGTERM stops accepting and drains.
+void watch_signals(Serving& s) {
+    using http::SignalWatch;
+    s.hangup = std::make_unique<SignalWatch>(
+        s.server->context(), std::initializer_list<int>{SIGHUP}, SignalWatch::Repeat::every,
+        [&s](int) {
+            s.logger.info("reloading", {{"signal", "SIGHUP"}, {"config", s.cfg.path}});
+            s.reloader->request();  // loads and checks on the reload thread, not here
+        });
+    s.stop_signals = std::make_unique<SignalWatch>(
+        s.server->context(), std::initializer_list<int>{SIGINT, SIGTERM},
+        SignalWatch::Repeat::once, [&s](int signo) {
+            s.logger.info("stopping", {{"signal", signo == SIGTERM ? "SIGTERM" : "SIGINT"}});
+            s.hangup->cancel();
+            s.systemd.stopping();
+            s.server->stop();
+            if (s.admin) s.admin->stop();
+            if (s.exporter) s.exporter->stop();
+        });
+}
+
+// "listening" with the bound port (tests and operators read it), then the caller's hook.
+void announce(const Serving& s, const std::function<void(const BoundPorts&)>& on_listening) {
+    s.logger.info("listening", {{"address", s.cfg.listen.address},
+                                {"port", std::to_string(s.server->port())},
+                                {"cas", served_ca_names(*s.registry)},
+                                {"io_backend", http::io_backend()}});
+    if (!on_listening) return;
+    on_listening({s.server->port(), s.admin ? s.admin->port() : static_cast<unsigned short>(0),
+                  s.exporter ? s.exporter->port() : static_cast<unsigned short>(0)});
+}
+
+// Liveness rounds on the control loop; when systemd asked for a watchdog, pings from that loop
+// while the rounds pass.
+void start_liveness_and_watchdog(Serving& s) {
+    s.liveness->start();
+    const auto period = http::SystemdNotifier::watchdog_period();
+    if (period.count() == 0) return;
+    s.watchdog = std::make_unique<http::Watchdog>(
+        s.server->context(), period, [liveness = s.liveness.get()] { return !liveness->problem(); },
+        [&systemd = s.systemd] { systemd.watchdog(); }, s.logger);
+    s.watchdog->start();
+    s.logger.info("systemd watchdog", {{"ping_every_ms", std::to_string(period.count() / 1000)}});
+}
+
 // TANDA_TEST_HOOKS=1 only (the watchdog tests): SIGUSR2 stalls the first I/O thread.
-void stall_on_sigusr2_for_tests(http::Server& server) {
+void stall_on_sigusr2_for_tests(Serving& s) {
     const char* hooks = std::getenv("TANDA_TEST_HOOKS");
     if (hooks == nullptr || std::string_view(hooks) != "1") return;
-    auto signals = std::make_shared<boost::asio::signal_set>(server.context(), SIGUSR2);
-    signals->async_wait([&server, signals](const boost::system::error_code& ec, int) {
-        if (!ec) server.stall_worker_for_test(0);
-    });
+    s.test_stall = std::make_unique<http::SignalWatch>(
+        s.server->context(), std::initializer_list<int>{SIGUSR2}, http::SignalWatch::Repeat::once,
+        [server = s.server.get()](int) { server->stall_worker_for_test(0); });
+}
+
+// After the public listener's run returned (in-flight requests done or the grace over), in
+// order: nothing swaps CAs or writes storage from here, no new signatures, the admin API and the
+// metrics listener drained, the CRL thread done; storage is closed last, before "stopped".
+void shut_down(Serving& s) {
+    s.warmer->stop();
+    s.reloader->stop();
+    if (s.presigner) s.presigner->stop();
+    s.signing->stop();  // before the server's I/O context goes: late answers have nowhere to go
+    s.admin.reset();
+    s.exporter.reset();  // its scrapes read storage and the CRLs
+    s.crls->stop();
+    s.index.reset();
+    s.logger.info("stopped");
 }
 
 }  // namespace
@@ -131,158 +359,26 @@ bool key_files_acceptable(const config::Config& cfg, Logger* logger) {
 
 int run_server(const config::Config& cfg, Logger& logger,
                const std::function<void(const BoundPorts&)>& on_listening) {
-    raise_descriptor_limit(cfg, logger);
+    http::raise_descriptor_limit(descriptors_wanted(cfg), logger);
     if (!key_files_acceptable(cfg, &logger)) return kExitConfig;
-    auto loaded = ca::load_cas(cfg.cas);
-    if (!loaded) {
-        for (const auto& p : loaded.error()) logger.error("CA not usable", {{"problem", p}});
-        return kExitConfig;
-    }
-    auto initial = std::make_shared<ca::CaRegistry>(std::move(*loaded));
-    metrics::Registry metrics;
-    add_build_and_process_metrics(metrics);
-    auto index = storage::RevocationIndex::open(cfg.storage);
-    if (!index) {
-        logger.error("cannot open storage", {{"path", cfg.storage.path},
-                                             {"error", index.error().message}});
-        return kExitFailure;
-    }
-    SystemClock clock;
-    if (auto bound = ca::bind_storage(*initial, **index, clock.now()); !bound) {
-        logger.error("cannot record CAs in storage", {{"error", bound.error().message}});
-        return kExitFailure;
-    }
-    // The OCSP path reads the CAs through the holder (SIGHUP swaps them); the CRL service and
-    // the admin API keep the CAs they started with (config/restart_settings.hpp).
-    std::shared_ptr<const ca::CaRegistry> registry = initial;
-    auto holder = std::make_shared<ca::CaRegistryHolder>(registry);
-    const ca::CaSnapshot snapshot = [holder] { return holder->snapshot(); };
-    add_storage_metrics(metrics, **index);
-    count_applied_changes(metrics, **index, snapshot);
-    ocsp::OcspMetrics ocsp_metrics(metrics);
-    ocsp::LiveResponder live(**index, clock, logger);
-    live.count_signatures(ocsp_metrics.signatures());
-    std::unique_ptr<ocsp::ResponseCache> cache;
-    if (cfg.responder.cache_entries > 0) {
-        cache = std::make_unique<ocsp::ResponseCache>(cfg.responder.cache_entries);
-    }
-    ocsp::SigningPool signing(cfg.responder.signing_threads, cfg.responder.signing_queue);
-    ocsp::OcspService ocsp(holder, live, cache.get(), signing, clock);
-    ocsp.watch(**index);
-    ocsp::add_cache_metrics(metrics, cache.get());
-    ocsp::add_signing_pool_metrics(metrics, signing);
-    ca::add_ca_metrics(metrics, snapshot);
-    std::unique_ptr<ocsp::Presigner> presigner;
-    if (cache) {
-        presigner = std::make_unique<ocsp::Presigner>(holder, **index, live, *cache, logger,
-                                                           cfg.responder.presign_rate);
-        presigner->start();
-    }
-    crl::CrlService crls(registry, **index, cfg.state_dir, clock, logger);
-    if (auto started = crls.start(); !started) {
-        logger.error("cannot publish CRLs", {{"error", started.error().message}});
-        return kExitFailure;
-    }
-    crl::add_crl_metrics(metrics, snapshot, crls);
-    http::Router router;
-    http::Server server(cfg.listen, router, logger);
-    http::LivenessProbe liveness(server, logger);
-    auto checks = ca::readiness_checks(snapshot, **index, clock);
-    checks.push_back(crl::readiness_check(snapshot, crls, clock));
-    checks.push_back({"io_threads", [&liveness] { return liveness.problem(); }});
-    http::add_health_routes(router, std::move(checks));
-    ocsp::add_ocsp_routes(router, cfg.responder, ocsp, clock, &ocsp_metrics);
-    crl::add_crl_routes(router, crls, clock);
-
-    if (auto ok = server.listen(); !ok) {
-        logger.error("cannot listen", {{"error", ok.error().message}});
-        return kExitFailure;
-    }
-    CrlPublicationAdapter crl_publication(crls);
-    auto admin = AdminListener::start(cfg, *registry, **index, clock, logger, &crl_publication,
-                                      &crl_publication, &metrics);
-    if (!admin) {
-        logger.error("cannot start the admin listener", {{"error", admin.error().message}});
-        return admin.error().code == ErrorCode::config ? kExitConfig : kExitFailure;
-    }
-    auto exporter = MetricsListener::start(cfg.metrics, metrics, logger);
-    if (!exporter) {
-        logger.error("cannot start the metrics listener", {{"error", exporter.error().message}});
-        return kExitFailure;
-    }
-    std::vector<NamedServer> servers{{"public", &server}};
-    if (*admin) servers.emplace_back("admin", &(*admin)->server());
-    if (*exporter) servers.emplace_back("metrics", &(*exporter)->server());
-    add_listener_metrics(metrics, std::move(servers));
-    SystemdNotifier systemd(logger);  // after `server`: its watchdog timer runs on server.context()
-    auto serving = [&] {  // systemd's STATUS=, with the CAs served now (a reload may change them)
-        std::string names;
-        for (const auto& ca : holder->snapshot()->cas()) {
-            names += (names.empty() ? "" : ",") + ca.options.name;
-        }
-        return "OCSP on " + cfg.listen.address + ":" + std::to_string(server.port()) +
-               ", CAs: " + names;
-    };
-    ca::RegistryReloader reloader(reload_loader(cfg), *holder, **index, clock, logger);
-    // Cache keys do not name the signer, so every cached answer goes.
-    reloader.on_swapped = [&cache, &presigner] {
-        if (cache) cache->clear();
-        if (presigner) presigner->restart();
-    };
-    // Around every reload attempt, on the reload thread: RELOADING=1, then READY=1 (sd_notify
-    // is a datagram send, safe from any thread).
-    reloader.on_reloading = [&] { systemd.reloading(); };
-    reloader.on_done = [&] { systemd.ready(serving()); };
-    add_reload_metrics(metrics, reloader);
-    reloader.start();
-    boost::asio::signal_set hangup(server.context(), SIGHUP);
-    std::function<void()> wait_hangup = [&] {
-        hangup.async_wait([&](const boost::system::error_code& ec, int) {
-            if (ec) return;
-            logger.info("reloading", {{"signal", "SIGHUP"}, {"config", cfg.path}});
-            reloader.request();  // loads and checks on the reload thread, not here
-            wait_hangup();
-        });
-    };
-    wait_hangup();
-    boost::asio::signal_set signals(server.context(), SIGINT, SIGTERM);
-    signals.async_wait([&](const boost::system::error_code& ec, int signo) {
-        if (ec) return;
-        logger.info("stopping", {{"signal", signo == SIGTERM ? "SIGTERM" : "SIGINT"}});
-        hangup.cancel();
-        systemd.stopping();
-        server.stop();
-        if (*admin) (*admin)->stop();
-        if (*exporter) (*exporter)->stop();
-    });
-    std::string cas;
-    for (const auto& ca : registry->cas()) cas += (cas.empty() ? "" : ",") + ca.options.name;
-    logger.info("listening", {{"address", cfg.listen.address},
-                              {"port", std::to_string(server.port())},
-                              {"cas", cas},
-                              {"io_backend", io_backend()}});
-    if (on_listening) {
-        on_listening({server.port(), *admin ? (*admin)->port() : static_cast<unsigned short>(0),
-                      *exporter ? (*exporter)->port() : static_cast<unsigned short>(0)});
-    }
-    liveness.start();
-    systemd.start_watchdog(server.context(), [&liveness] { return !liveness.problem(); });
-    stall_on_sigusr2_for_tests(server);
-    systemd.ready(serving());
-    IndexWarmer warmer(**index, logger);
-    server.run();  // returns once in-flight requests are done (or the grace is over)
-    // Then, in order: nothing swaps CAs or writes storage from here, no new signatures, the
-    // admin API and the metrics listener drained, the CRL thread done; storage is closed
-    // last, before "stopped".
-    warmer.stop();
-    reloader.stop();
-    if (presigner) presigner->stop();
-    signing.stop();  // before the server's I/O context goes: late answers have nowhere to go
-    admin->reset();
-    exporter->reset();  // its scrapes read storage and the CRLs
-    crls.stop();
-    index->reset();
-    logger.info("stopped");
+    Serving s(cfg, logger);
+    auto cas = load_served_cas(s);
+    if (!cas) return kExitConfig;
+    add_build_and_process_metrics(s.metrics);
+    if (auto stop = open_index(s, cas)) return *stop;
+    build_ocsp(s);
+    if (auto stop = start_crls(s)) return *stop;
+    if (auto stop = start_public_listener(s)) return *stop;
+    if (auto stop = start_admin_and_metrics_listeners(s)) return *stop;
+    start_reloader(s);
+    watch_signals(s);
+    announce(s, on_listening);
+    start_liveness_and_watchdog(s);
+    stall_on_sigusr2_for_tests(s);
+    s.systemd.ready(serving_status(s));
+    s.warmer = std::make_unique<storage::IndexWarmer>(*s.index, logger);
+    s.server->run();  // returns once in-flight requests are done (or the grace is over)
+    shut_down(s);
     return kExitOk;
 }
 

@@ -1,10 +1,10 @@
 #include "cli/serve_metrics.hpp"
 
-#include "cli/io_backend.hpp"
-
 #include <openssl/crypto.h>
 
 #include <boost/version.hpp>
+
+#include "http/io_backend.hpp"
 
 namespace tanda::cli {
 
@@ -18,71 +18,9 @@ void add_build_and_process_metrics(metrics::Registry& registry) {
                    {{"version", TANDA_VERSION},
                     {"openssl", OpenSSL_version(OPENSSL_VERSION_STRING)},
                     {"boost", BOOST_LIB_VERSION},
-                    {"io_backend", io_backend()}},
+                    {"io_backend", http::io_backend()}},
                    1);
         metrics::write_process_metrics(out);
-    });
-}
-
-void add_storage_metrics(metrics::Registry& registry, const storage::RevocationIndex& index) {
-    registry.add([&index](Exposition& out) {
-        auto stats = index.stats();
-        out.gauge("tanda_storage_up", "1 when the revocation index could be read at this scrape.",
-                  stats ? 1 : 0);
-        if (!stats) return;
-        out.gauge("tanda_journal_sequence", "Sequence number of the newest journal entry.",
-                  static_cast<double>(stats->journal_entries));
-        out.gauge("tanda_storage_records", "Certificate records in the revocation index.",
-                  static_cast<double>(stats->records));
-        out.gauge("tanda_storage_used_bytes", "Bytes of the LMDB map in use.",
-                  static_cast<double>(stats->used_bytes));
-        out.gauge("tanda_storage_map_size_bytes",
-                  "Size of the LMDB map (storage.map_size): writes fail beyond it.",
-                  static_cast<double>(stats->map_size));
-    });
-}
-
-void count_applied_changes(metrics::Registry& registry, storage::RevocationIndex& index,
-                           ca::CaSnapshot cas) {
-    auto& revocations = registry.counters(
-        "tanda_revocations_applied_total",
-        "Revocations (holds included) this process applied, by CA and reason.", {"ca", "reason"});
-    auto& releases = registry.counters("tanda_releases_applied_total",
-                                       "Holds this process lifted, by CA.", {"ca"});
-    index.add_commit_observer(
-        [&revocations, &releases, cas = std::move(cas)](
-            std::span<const storage::CommittedChange> changes) {
-            auto registry = cas();
-            auto name_of = [&](storage::IssuerId id) -> std::string_view {
-                for (const auto& ca : registry->cas()) {
-                    if (ca.issuer_id == id) return ca.options.name;
-                }
-                return "";
-            };
-            for (const auto& c : changes) {
-                if (c.kind == storage::ChangeKind::release) {
-                    releases.with({name_of(c.issuer)}).inc();
-                } else if (c.state == CertState::revoked) {
-                    revocations.with({name_of(c.issuer), reason_name(c.reason)}).inc();
-                }
-            }
-        });
-}
-
-void add_listener_metrics(metrics::Registry& registry, std::vector<NamedServer> servers) {
-    registry.add([servers = std::move(servers)](Exposition& out) {
-        out.family("tanda_http_open_connections", "gauge", "Open connections per listener.");
-        for (const auto& [name, server] : servers) {
-            out.sample("tanda_http_open_connections", {{"listener", name}},
-                       static_cast<double>(server->open_connections()));
-        }
-        out.family("tanda_tls_handshake_failures_total", "counter",
-                   "Failed TLS handshakes per TLS listener.");
-        for (const auto& [name, server] : servers) {
-            if (!server->tls()) continue;
-            out.sample("tanda_tls_handshake_failures_total", {{"listener", name}},
-                       static_cast<double>(server->handshake_failures()));
-        }
     });
 }
 

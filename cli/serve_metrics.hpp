@@ -1,32 +1,19 @@
-// What `tanda serve` exports besides the responder's own metrics: build and process figures,
-// storage, revocations applied, listeners and admin requests. Wiring only; the values come
+// What `tanda serve` exports besides the responder's and storage's own metrics: build and
+// process figures, reloads and admin requests. Wiring only; the values come
 // from the libraries' public interfaces.
 #pragma once
 
-#include <string>
-#include <utility>
-#include <vector>
-
 #include "admin/authenticator.hpp"
-#include "ca/registry_reloader.hpp"
 #include "core/metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "ca/registry_reloader.hpp"
 #include "ocsp/ocsp_metrics.hpp"
-#include "storage/revocation_index.hpp"
 
 namespace tanda::cli {
 
 // tanda_build_info and the process_* figures.
 void add_build_and_process_metrics(metrics::Registry& registry);
-// Journal sequence, records, storage used and map size, read at scrape.
-void add_storage_metrics(metrics::Registry& registry, const storage::RevocationIndex& index);
-// Counts revocations (by CA and reason) and releases as commits apply them in this process.
-void count_applied_changes(metrics::Registry& registry, storage::RevocationIndex& index,
-                           ca::CaSnapshot cas);
-// Open connections and failed TLS handshakes per listener ("public", "admin", "metrics").
-using NamedServer = std::pair<std::string, const http::Server*>;
-void add_listener_metrics(metrics::Registry& registry, std::vector<NamedServer> servers);
 // SIGHUP reloads that were applied or refused, and when the last one was applied.
 void add_reload_metrics(metrics::Registry& registry, const ca::RegistryReloader& reloader);
 // Admin API requests by route and status code; set on the admin router before it serves.

@@ -1,5 +1,5 @@
 // The rings of tanda's io_uring build, and whether this process may have them. Used by the probe
-// in `tanda` (cli/io_backend.cpp) and by tanda-io-uring, whose Asio sets every ring up through
+// in `tanda` (http/io_backend.cpp) and by tanda-io-uring, whose Asio sets every ring up through
 // init_io_uring (io_uring_setup.cpp).
 #pragma once
 

@@ -1,10 +1,10 @@
-#include "cli/index_warmer.hpp"
+#include "storage/index_warmer.hpp"
 
 #include <chrono>
 
-namespace tanda::cli {
+namespace tanda::storage {
 
-IndexWarmer::IndexWarmer(const storage::RevocationIndex& index, Logger& logger)
+IndexWarmer::IndexWarmer(const RevocationIndex& index, Logger& logger)
     : thread_([&index, &logger](std::stop_token stop) {
           const auto started = std::chrono::steady_clock::now();
           auto walked = index.warm(stop);
@@ -26,4 +26,4 @@ void IndexWarmer::stop() {
     thread_.join();
 }
 
-}  // namespace tanda::cli
+}  // namespace tanda::storage

@@ -1,10 +1,10 @@
-#include "cli/background_listener.hpp"
+#include "http/background_listener.hpp"
 
-namespace tanda::cli {
+namespace tanda::http {
 
-Result<void> BackgroundListener::start(std::unique_ptr<http::Server> server,
+Result<void> BackgroundListener::start(std::unique_ptr<Server> server,
                                        const std::string& name,
-                                       const http::ListenerOptions& options, Logger& logger) {
+                                       const ListenerOptions& options, Logger& logger) {
     server_ = std::move(server);
     if (auto ok = server_->listen(); !ok) {
         return tl::unexpected(ok.error().with_context(name + " listener"));
@@ -20,4 +20,4 @@ BackgroundListener::~BackgroundListener() {
     if (thread_.joinable()) thread_.join();
 }
 
-}  // namespace tanda::cli
+}  // namespace tanda::http
