@@ -1,10 +1,9 @@
 #include "cli/serve_metrics.hpp"
 
-#include <openssl/crypto.h>
-
 #include <boost/version.hpp>
 
 #include "http/io_backend.hpp"
+#include "pki/library_version.hpp"
 
 namespace tanda::cli {
 
@@ -16,7 +15,7 @@ void add_build_and_process_metrics(metrics::Registry& registry) {
                    "Version of tanda, of the libraries it runs on, and its I/O backend.");
         out.sample("tanda_build_info",
                    {{"version", TANDA_VERSION},
-                    {"openssl", OpenSSL_version(OPENSSL_VERSION_STRING)},
+                    {"openssl", pki::openssl_version()},
                     {"boost", BOOST_LIB_VERSION},
                     {"io_backend", http::io_backend()}},
                    1);
