@@ -6,7 +6,7 @@
 
 #include <tl/expected.hpp>
 
-#include "http/types.hpp"
+#include "http/message.hpp"
 
 namespace tanda::admin {
 
