@@ -52,19 +52,16 @@ std::string hint(unsigned status) {
 
 }  // namespace
 
-Result<AdminClient> AdminClient::create(const ClientOptions& options) {
-    static const std::regex url("https://(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(:([0-9]{1,5}))?(/.*)?");
+Result<AdminEndpoint> parse_admin_url(const std::string& url) {
+    static const std::regex pattern("https://(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(:([0-9]{1,5}))?(/.*)?");
     std::smatch m;
-    if (!std::regex_match(options.url, m, url)) {
+    if (!std::regex_match(url, m, pattern)) {
         return fail(ErrorCode::invalid_argument,
-                    "--url must look like https://127.0.0.1:8443, not '" + options.url + "'");
+                    "--url must look like https://127.0.0.1:8443, not '" + url + "'");
     }
     std::string host = m[1].str();
     if (host.front() == '[') host = host.substr(1, host.size() - 2);
-    auto client = http::TlsClient::create(options.tls);
-    if (!client) return tl::unexpected(client.error());
-    return AdminClient(std::move(*client), host, m[3].matched ? m[3].str() : "443",
-                       options.timeout);
+    return AdminEndpoint{host, m[3].matched ? m[3].str() : "443"};
 }
 
 Result<ClientReply> AdminClient::call(bool post, const std::string& target,
@@ -76,7 +73,7 @@ Result<ClientReply> AdminClient::call(bool post, const std::string& target,
         req.set(http::Field::content_type, "application/json");
         req.body() = body;
     }
-    auto res = client_.send(host_, port_, std::move(req), timeout_);
+    auto res = transport_(req);
     if (!res) return tl::unexpected(res.error());
     return ClientReply{res->result_int(), res->body()};
 }

@@ -1,22 +1,29 @@
-// The client side of the admin API, for `tanda admin ...`: one HTTPS request with a client
-// certificate, and the human text for each answer (what was done, or why it was refused).
+// The client side of the admin API, for `tanda admin ...`: one request over a transport the CLI
+// wires (http::TlsClient with a client certificate), and the human text for each answer (what
+// was done, or why it was refused).
 #pragma once
 
-#include <chrono>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/result.hpp"
-#include "http/tls_client.hpp"
+#include "http/message.hpp"
 
 namespace tanda::admin {
 
-struct ClientOptions {
-    std::string url;  // https://host:port (a path, if any, is ignored)
-    http::TlsClientFiles tls;
-    std::chrono::seconds timeout{30};
+// Where the admin listener is: https://host[:port] (a path, if any, is ignored; port 443 when
+// none); ErrorCode::invalid_argument for anything else.
+struct AdminEndpoint {
+    std::string host;  // without the brackets of an IPv6 literal
+    std::string port;
 };
+[[nodiscard]] Result<AdminEndpoint> parse_admin_url(const std::string& url);
+
+// Sends one request to the admin listener and reads its answer; ErrorCode::io naming the step
+// that failed. Bound by the CLI to http::TlsClient::send, so admin/ links no Asio.
+using AdminTransport = std::function<Result<http::Response>(const http::Request&)>;
 
 struct ClientReply {
     unsigned status = 0;
@@ -25,20 +32,13 @@ struct ClientReply {
 
 class AdminClient {
 public:
-    // ErrorCode::invalid_argument for a URL that is not https://host[:port]; config for files.
-    [[nodiscard]] static Result<AdminClient> create(const ClientOptions& options);
+    explicit AdminClient(AdminTransport transport) : transport_(std::move(transport)) {}
     // GET when `body` is empty and `post` false; POST application/json otherwise.
     [[nodiscard]] Result<ClientReply> call(bool post, const std::string& target,
                                            const std::string& body) const;
 
 private:
-    AdminClient(http::TlsClient client, std::string host, std::string port,
-                std::chrono::seconds timeout)
-        : client_(std::move(client)), host_(std::move(host)), port_(std::move(port)),
-          timeout_(timeout) {}
-    http::TlsClient client_;
-    std::string host_, port_;
-    std::chrono::seconds timeout_;
+    AdminTransport transport_;
 };
 
 // A JSON object of the given fields; values are strings, except `json_arrays` fields whose

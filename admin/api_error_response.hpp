@@ -5,7 +5,7 @@
 #pragma once
 
 #include "admin/api_error.hpp"
-#include "http/types.hpp"
+#include "http/message.hpp"
 
 namespace tanda::admin {
 

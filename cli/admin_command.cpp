@@ -2,6 +2,7 @@
 // the admin API
 // over mutual TLS, so operators need no curl. Prints the JSON answer; a refusal is one clear line
 // and exit 1.
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -13,9 +14,12 @@
 #include "core/base64.hpp"
 #include "core/sha256.hpp"
 #include "core/time_format.hpp"
+#include "http/tls_client.hpp"
 
 namespace tanda::cli {
 namespace {
+
+constexpr std::chrono::seconds kAdminTimeout{30};  // for the whole exchange, TLS included
 
 constexpr const char* kAdminHelp = R"(Usage: tanda admin <subcommand> --cert FILE --key FILE --cacert FILE [--url URL] ...
 
@@ -199,18 +203,25 @@ int admin_command(const Argv& argv) {
     }
     auto call = build_call(sub, args);
     if (!call) return usage_error(call.error().message, kAdminHelp);
-    admin::ClientOptions options;
-    options.url = args.get("url").value_or("https://127.0.0.1:8443");
-    options.tls = {*args.get("cacert"), *args.get("cert"), *args.get("key")};
-    auto client = admin::AdminClient::create(options);
-    if (!client) {
-        std::fprintf(stderr, "tanda admin %s: %s\n", sub.c_str(), client.error().message.c_str());
-        return client.error().code == ErrorCode::invalid_argument ? kExitUsage : kExitFailure;
+    const std::string url = args.get("url").value_or("https://127.0.0.1:8443");
+    auto endpoint = admin::parse_admin_url(url);
+    if (!endpoint) {
+        std::fprintf(stderr, "tanda admin %s: %s\n", sub.c_str(), endpoint.error().message.c_str());
+        return kExitUsage;
     }
-    auto reply = client->call(call->post, call->target, call->body);
+    auto tls = http::TlsClient::create({*args.get("cacert"), *args.get("cert"), *args.get("key")});
+    if (!tls) {
+        std::fprintf(stderr, "tanda admin %s: %s\n", sub.c_str(), tls.error().message.c_str());
+        return kExitFailure;
+    }
+    const admin::AdminClient client(
+        [tls = std::move(*tls), endpoint = std::move(*endpoint)](const http::Request& req) {
+            return tls.send(endpoint.host, endpoint.port, req, kAdminTimeout);
+        });
+    auto reply = client.call(call->post, call->target, call->body);
     if (!reply) {
-        std::fprintf(stderr, "tanda admin %s: cannot reach %s: %s\n", sub.c_str(),
-                     options.url.c_str(), reply.error().message.c_str());
+        std::fprintf(stderr, "tanda admin %s: cannot reach %s: %s\n", sub.c_str(), url.c_str(),
+                     reply.error().message.c_str());
         return kExitFailure;
     }
     if (reply->status >= 300) {

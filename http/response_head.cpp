@@ -16,15 +16,12 @@ void render_head(const Response& res, std::string& out) {
     auto end = std::to_chars(code, code + sizeof code, res.result_int()).ptr;
     out.append(code, end);
     out += ' ';
-    const auto reason = res.reason();
-    out.append(reason.data(), reason.size());
+    out += reason(res.result());
     out += "\r\n";
-    for (const auto& field : res) {
-        const auto name = field.name_string();
-        const auto value = field.value();
-        out.append(name.data(), name.size());
+    for (const auto& field : res.fields()) {
+        out += field.name;
         out += ": ";
-        out.append(value.data(), value.size());
+        out += field.value;
         out += "\r\n";
     }
     out += "\r\n";

@@ -49,7 +49,7 @@ const Router::Route* Router::find(std::string_view path) const {
 }
 
 void Router::dispatch(const Request& req, RequestContext ctx, Reply reply) const {
-    std::string_view target(req.target().data(), req.target().size());
+    std::string_view target = req.target();
     std::string_view path = target.substr(0, target.find('?'));
     const Route* r = find(path);
     if (observer_) {
@@ -98,7 +98,7 @@ Response method_not_allowed(const Request& req, const std::vector<Verb>& allow) 
     Response res = error_response(req, Status::method_not_allowed, "method not allowed");
     std::string list;
     for (Verb v : allow) {
-        list += (list.empty() ? "" : ", ") + std::string(beast_http::to_string(v));
+        list += (list.empty() ? "" : ", ") + std::string(to_string(v));
         if (v == Verb::get) list += ", HEAD";
     }
     res.set(Field::allow, list);

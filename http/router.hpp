@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/bytes.hpp"
-#include "http/types.hpp"
+#include "http/message.hpp"
 
 namespace tanda::http {
 

@@ -1,7 +1,6 @@
 #include "http/session.hpp"
 
 #include <array>
-#include <cassert>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/write.hpp>
@@ -241,7 +240,8 @@ void Session<Stream>::on_body(beast::error_code ec) {
         return close();
     }
     if (ec) return reject(Status::bad_request, "malformed HTTP request");
-    request_ = parser_->release();
+    // The parser keeps the header (the access log reads the method as sent); the body moves.
+    take_request(parser_->get(), request_);
     complete_request_ = true;
     RequestContext ctx;
     ctx.remote_address = remote_address_;
@@ -260,9 +260,7 @@ void Session<Stream>::on_body(beast::error_code ec) {
 template <class Stream>
 void Session<Stream>::reject(Status status, std::string_view message) {
     complete_request_ = false;
-    Request dummy;
-    dummy.version(11);
-    Response res = error_response(dummy, status, message);
+    Response res = error_response(Request{Verb::unknown, "", 11}, status, message);
     res.keep_alive(false);
     respond(std::move(res));
 }
@@ -271,7 +269,6 @@ template <class Stream>
 void Session<Stream>::respond(Response&& res) {
     if (server_.options_.access_log && !probe_) log_access(res);
     bool close_after = !res.keep_alive();
-    assert(!res.chunked());  // render_head does not frame chunks; every route sets a length
     response_.emplace(std::move(res));
     // Header and body in one gather write (response_head.hpp); head_ keeps its capacity.
     render_head(*response_, head_);
@@ -290,10 +287,9 @@ void Session<Stream>::log_access(const Response& res) const {
     constexpr std::size_t kMaxTarget = 256;  // GET OCSP requests fit; longer ones are cut
     std::string_view method = "-", target = "-";
     if (complete_request_) {
-        auto m = request_.method_string();
-        auto t = request_.target();
+        auto m = parser_->get().method_string();
         method = std::string_view(m.data(), m.size());
-        target = std::string_view(t.data(), std::min(t.size(), kMaxTarget));
+        target = request_.target().substr(0, kMaxTarget);
     }
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started_);

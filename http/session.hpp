@@ -12,6 +12,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include "http/beast_message.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 
@@ -76,7 +77,9 @@ private:
     Stream stream_;
     boost::beast::flat_buffer buffer_;
     std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
-    Request request_;  // kept until its (possibly asynchronous) reply is written
+    // The parsed request as handlers see it, kept until its (possibly asynchronous) reply is
+    // written; reused from request to request, so its storage is allocated once per connection.
+    Request request_;
     std::optional<Response> response_;  // kept until written: its body is sent from it
     std::string head_;                   // response_'s rendered status line and fields
     Server& server_;

@@ -10,6 +10,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "http/beast_message.hpp"
+
 namespace tanda::http {
 
 namespace beast = boost::beast;
@@ -27,7 +29,7 @@ bool is_ip_literal(const std::string& host) {
 
 // Each step records what it was doing, so a failure names it.
 net::awaitable<void> exchange(Stream& stream, const std::string& host, const std::string& port,
-                              Request& req, Response& res, std::string& step,
+                              BeastRequest& req, BeastResponse& res, std::string& step,
                               std::chrono::seconds timeout) {
     auto executor = co_await net::this_coro::executor;
     net::ip::tcp::resolver resolver(executor);
@@ -57,8 +59,8 @@ Result<TlsClient> TlsClient::create(const TlsClientFiles& files) {
     return TlsClient(std::move(*ctx));
 }
 
-Result<Response> TlsClient::send(const std::string& host, const std::string& port, Request req,
-                                 std::chrono::seconds timeout) const {
+Result<Response> TlsClient::send(const std::string& host, const std::string& port,
+                                 const Request& req, std::chrono::seconds timeout) const {
     net::io_context ioc;
     Stream stream(ioc, *ctx_);
     if (!is_ip_literal(host) &&
@@ -66,15 +68,16 @@ Result<Response> TlsClient::send(const std::string& host, const std::string& por
         return fail(ErrorCode::io, "cannot set TLS server name '" + host + "'");
     }
     stream.set_verify_callback(net::ssl::host_name_verification(host));
-    req.set(Field::host, host);
-    req.prepare_payload();
-    Response res;
+    BeastRequest wire = to_beast(req);
+    wire.set(beast_http::field::host, host);
+    wire.prepare_payload();
+    BeastResponse res;
     std::string step;
     std::exception_ptr failure;
-    net::co_spawn(ioc, exchange(stream, host, port, req, res, step, timeout),
+    net::co_spawn(ioc, exchange(stream, host, port, wire, res, step, timeout),
                   [&failure](std::exception_ptr e) { failure = e; });
     ioc.run_for(timeout + std::chrono::seconds(1));
-    if (!failure && step.empty()) return res;
+    if (!failure && step.empty()) return take_response(std::move(res));
     std::string why = "timed out";
     if (failure) {
         try {

@@ -8,7 +8,7 @@
 
 #include "core/result.hpp"
 #include "http/tls_context.hpp"
-#include "http/types.hpp"
+#include "http/message.hpp"
 
 namespace tanda::http {
 
@@ -21,7 +21,7 @@ public:
     // all within `timeout`. ErrorCode::io with the step that failed (connect, TLS handshake with
     // the verifier's reason, write, read). Thread-compatible: one call at a time per object.
     [[nodiscard]] Result<Response> send(const std::string& host, const std::string& port,
-                                        Request req, std::chrono::seconds timeout) const;
+                                        const Request& req, std::chrono::seconds timeout) const;
 
 private:
     explicit TlsClient(std::shared_ptr<boost::asio::ssl::context> ctx) : ctx_(std::move(ctx)) {}

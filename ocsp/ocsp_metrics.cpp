@@ -20,8 +20,7 @@ OcspMetrics::OcspMetrics(metrics::Registry& registry)
 
 void OcspMetrics::answered(std::string_view ca, http::Verb method, Outcome outcome,
                            double seconds) {
-    const auto name = http::beast_http::to_string(method);
-    const std::string_view m(name.data(), name.size());
+    const std::string_view m = http::to_string(method);
     requests_.with({ca, m, outcome_name(outcome)}).inc();
     duration_.with({m}).observe(seconds);
 }

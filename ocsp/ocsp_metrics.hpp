@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "core/metrics.hpp"
-#include "http/types.hpp"
+#include "http/message.hpp"
 #include "ocsp/ocsp_answer.hpp"
 
 namespace tanda::ocsp {

@@ -66,7 +66,6 @@ struct Fixture {
                         std::string body = "", std::string spki = "") {
         http::Request req{verb, target, 11};
         req.body() = std::move(body);
-        req.prepare_payload();
         http::RequestContext ctx;
         ctx.tls = true;
         ctx.remote_address = "127.0.0.1:4000";

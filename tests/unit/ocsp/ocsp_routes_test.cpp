@@ -49,7 +49,6 @@ struct Fixture {
         http::Request req{http::Verb::post, "/", 11};
         req.set(http::Field::content_type, type);
         req.body() = body;
-        req.prepare_payload();
         return router.route(req);
     }
 };
