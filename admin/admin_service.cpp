@@ -78,7 +78,7 @@ std::optional<AdminSource> parse_admin_source(std::string_view source) {
     return out;
 }
 
-AdminService::AdminService(std::vector<AdminCa> cas, storage::RevocationIndex& index,
+AdminService::AdminService(ca::CaSnapshot cas, storage::RevocationIndex& index,
                            const Clock& clock, Logger& logger, const CrlPublicationSource* crl,
                            CrlReissuer* reissuer, AdminOptions options)
     : cas_(std::move(cas)),
@@ -89,21 +89,29 @@ AdminService::AdminService(std::vector<AdminCa> cas, storage::RevocationIndex& i
       reissuer_(reissuer),
       options_(std::move(options)) {}
 
-std::string AdminService::ca_name(storage::IssuerId id) const {
-    for (const auto& ca : cas_) {
-        if (ca.issuer_id == id) return ca.name;
+std::string AdminService::ca_name(storage::IssuerId id) const { return ca_name(*cas_(), id); }
+
+std::string AdminService::ca_name(const ca::CaRegistry& cas, storage::IssuerId id) {
+    for (const auto& ca : cas.cas()) {
+        if (ca.issuer_id == id) return ca.options.name;
     }
     return {};
 }
 
-ApiResult<const AdminCa*> AdminService::find_ca(std::string_view name) const {
-    for (const auto& ca : cas_) {
-        if (ca.name == name) return &ca;
+ApiResult<AdminService::Ca> AdminService::find_ca(std::string_view name) const {
+    Ca found{cas_(), nullptr, {std::string(name), false, false}};
+    found.served = found.registry->find_by_name(name);
+    if (found.served == nullptr) {
+        return refuse(ApiErrorKind::not_found, "ca", "no CA named '" + std::string(name) + "'");
     }
-    return refuse(ApiErrorKind::not_found, "ca", "no CA named '" + std::string(name) + "'");
+    for (const auto& policy : options_.cas) {
+        if (policy.name == name) found.policy = policy;
+    }
+    return found;
 }
 
-ApiResult<std::optional<ChangeResult>> AdminService::replay(const std::string& request_id,
+ApiResult<std::optional<ChangeResult>> AdminService::replay(const ca::CaRegistry& cas,
+                                                            const std::string& request_id,
                                                             const std::string& digest) const {
     auto seq = index_.find_request(request_id);
     if (!seq) return storage_refusal(seq.error());
@@ -121,24 +129,24 @@ ApiResult<std::optional<ChangeResult>> AdminService::replay(const std::string& r
                       "request_id '" + request_id + "' was already used with a different request "
                       "(journal seq " + std::to_string(e.seq) + ")");
     }
-    ChangeResult r{request_id, ca_name(e.change.issuer), e.change.serial, e.change.record,
-                   e.seq,      e.time,                   true};
+    ChangeResult r{request_id, ca_name(cas, e.change.issuer), e.change.serial, e.change.record,
+                   e.seq,      e.time,                        true};
     return std::optional<ChangeResult>(std::move(r));
 }
 
-ApiResult<ChangeResult> AdminService::apply(const AdminCa& ca, const storage::Change& change,
+ApiResult<ChangeResult> AdminService::apply(const Ca& ca, const storage::Change& change,
                                             const storage::Provenance& why,
                                             const std::string& digest) {
     auto committed = index_.commit({&change, 1}, why, clock_.now());
     if (!committed && committed.error().code == ErrorCode::conflict) {
         // The id was recorded meanwhile by a writer outside this service: answer as a replay.
-        auto again = replay(why.request_id, digest);
+        auto again = replay(*ca.registry, why.request_id, digest);
         if (!again) return tl::unexpected(again.error());
         if (*again) return std::move(**again);
     }
     if (!committed) return storage_refusal(committed.error());
     logger_.info("admin change applied", {{"kind", kind_name(change.kind)},
-                                          {"ca", ca.name},
+                                          {"ca", ca.name()},
                                           {"serial", change.serial.to_hex()},
                                           {"request_id", why.request_id},
                                           {"seq", std::to_string(committed->last_seq)}});
@@ -146,7 +154,7 @@ ApiResult<ChangeResult> AdminService::apply(const AdminCa& ca, const storage::Ch
     UnixSeconds applied_at = entries && !entries->empty() ? entries->front().time : clock_.now();
     CertRecord record = change.record;
     record.last_seq = committed->last_seq;
-    return ChangeResult{why.request_id, ca.name, change.serial, record, committed->last_seq,
+    return ChangeResult{why.request_id, ca.name(), change.serial, record, committed->last_seq,
                         applied_at, false};
 }
 
@@ -154,14 +162,15 @@ template <typename Request>
 ApiResult<AdminService::ChangeStart> AdminService::start_change(const Request& req) {
     auto ca = find_ca(req.ca);
     if (!ca) return tl::unexpected(ca.error());
-    ChangeStart start{*ca, body_digest(req.canonical()), std::unique_lock(write_mutex_), {}};
-    auto earlier = replay(req.request_id, start.digest);
+    ChangeStart start{std::move(*ca), body_digest(req.canonical()),
+                      std::unique_lock(write_mutex_), {}};
+    auto earlier = replay(*start.ca.registry, req.request_id, start.digest);
     if (!earlier) return tl::unexpected(earlier.error());
     start.earlier = std::move(*earlier);
     if (!start.earlier && req.approved_by == req.requested_by &&
-        !start.ca->policy.allow_single_approver) {
+        !start.ca.policy.allow_single_approver) {
         return refuse(ApiErrorKind::bad_request, "approved_by",
-                      "must differ from requested_by: CA '" + start.ca->name +
+                      "must differ from requested_by: CA '" + start.ca.name() +
                           "' requires two people");
     }
     return start;
@@ -171,7 +180,7 @@ ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const
     auto start = start_change(req);
     if (!start) return tl::unexpected(start.error());
     if (start->earlier) return std::move(*start->earlier);
-    const AdminCa& c = *start->ca;
+    const Ca& c = start->ca;
     const std::string& digest = start->digest;
     const UnixSeconds now = clock_.now();
     for (auto [field, t] : {std::pair{"revoked_at", req.revoked_at},
@@ -179,14 +188,14 @@ ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const
                             std::pair{"approved_at", std::optional<UnixSeconds>(req.approved_at)}}) {
         if (t && *t > now) return refuse(ApiErrorKind::bad_request, field, "is in the future");
     }
-    auto stored = index_.find(c.issuer_id, req.serial);
+    auto stored = index_.find(c.served->issuer_id, req.serial);
     if (!stored) return storage_refusal(stored.error());
     CertRecord record;
     if (!*stored) {
         if (!c.policy.allow_unregistered) {
             return refuse(ApiErrorKind::not_found, "serial",
                           "serial " + req.serial.to_hex() + " is not registered for CA '" +
-                              c.name + "'");
+                              c.name() + "'");
         }
         if (!parse_dn(req.subject_dn)) {
             return refuse(ApiErrorKind::bad_request, "subject_dn", "not a distinguished name");
@@ -211,7 +220,7 @@ ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const
     record.revoked_at = req.revoked_at.value_or(was_on_hold ? record.revoked_at : now);
     record.reason = req.reason;
     record.invalidity_date = req.invalidity_date;
-    storage::Change change{storage::ChangeKind::revoke, c.issuer_id, req.serial, record};
+    storage::Change change{storage::ChangeKind::revoke, c.served->issuer_id, req.serial, record};
     storage::Provenance why{req.request_id, req.requested_by, req.approved_by,
                             req.evidence_sha256,
                             source_text("revoke", now, req.approved_at, digest, who)};
@@ -222,17 +231,17 @@ ApiResult<ChangeResult> AdminService::release(const ReleaseRequest& req, const C
     auto start = start_change(req);
     if (!start) return tl::unexpected(start.error());
     if (start->earlier) return std::move(*start->earlier);
-    const AdminCa& c = *start->ca;
+    const Ca& c = start->ca;
     const std::string& digest = start->digest;
     const UnixSeconds now = clock_.now();
     if (req.approved_at && *req.approved_at > now) {
         return refuse(ApiErrorKind::bad_request, "approved_at", "is in the future");
     }
-    auto stored = index_.find(c.issuer_id, req.serial);
+    auto stored = index_.find(c.served->issuer_id, req.serial);
     if (!stored) return storage_refusal(stored.error());
     if (!*stored) {
         return refuse(ApiErrorKind::not_found, "serial",
-                      "serial " + req.serial.to_hex() + " is not registered for CA '" + c.name +
+                      "serial " + req.serial.to_hex() + " is not registered for CA '" + c.name() +
                           "'");
     }
     if (!(*stored)->on_hold()) {
@@ -244,7 +253,7 @@ ApiResult<ChangeResult> AdminService::release(const ReleaseRequest& req, const C
     record.reason = Reason::unspecified;
     record.revoked_at = 0;
     record.invalidity_date.reset();
-    storage::Change change{storage::ChangeKind::release, c.issuer_id, req.serial, record};
+    storage::Change change{storage::ChangeKind::release, c.served->issuer_id, req.serial, record};
     storage::Provenance why{req.request_id, req.requested_by, req.approved_by,
                             req.evidence_sha256,
                             source_text("release", now, req.approved_at, digest, who)};
@@ -255,7 +264,7 @@ ApiResult<RegistrationResult> AdminService::register_certificates(const Registra
                                                                   const Caller& who) {
     auto ca = find_ca(req.ca);
     if (!ca) return tl::unexpected(ca.error());
-    const AdminCa& c = **ca;
+    const Ca& c = *ca;
     std::vector<IndexEntry> entries;
     RegistrationResult result;
     for (std::size_t i = 0; i < req.certificates.size(); ++i) {
@@ -263,10 +272,10 @@ ApiResult<RegistrationResult> AdminService::register_certificates(const Registra
         auto certs = decode_certificates(req.certificates[i]);
         if (!certs) return refuse(ApiErrorKind::bad_request, field, certs.error().message);
         for (const auto& cert : *certs) {
-            if (!cert.issued_by(c.issuer)) {
+            if (!cert.issued_by(c.served->issuer)) {
                 return refuse(ApiErrorKind::bad_request, field,
                               "certificate " + cert.serial().to_hex() + " ('" + cert.subject() +
-                                  "') was not issued by CA '" + c.name + "'");
+                                  "') was not issued by CA '" + c.name() + "'");
             }
             IndexEntry e;
             e.serial = cert.serial();
@@ -285,18 +294,18 @@ ApiResult<RegistrationResult> AdminService::register_certificates(const Registra
     why.requested_by = who.subject;
     why.source = source_text("register", clock_.now(), std::nullopt, "-", who);
     std::lock_guard lock(write_mutex_);
-    auto stats = import_entries(index_, c.issuer_id, entries, why, clock_.now(), nullptr);
+    auto stats = import_entries(index_, c.served->issuer_id, entries, why, clock_.now(), nullptr);
     if (!stats) return storage_refusal(stats.error());
     result.registered = stats->written;
     result.unchanged = stats->unchanged;
     result.kept_revoked = stats->kept_revoked;
     result.last_seq = stats->last_seq;
     for (const auto& e : entries) {
-        auto stored = index_.find(c.issuer_id, e.serial);
+        auto stored = index_.find(c.served->issuer_id, e.serial);
         if (!stored) return storage_refusal(stored.error());
-        if (*stored) result.certificates.push_back({c.name, e.serial, **stored});
+        if (*stored) result.certificates.push_back({c.name(), e.serial, **stored});
     }
-    logger_.info("admin certificates registered", {{"ca", c.name},
+    logger_.info("admin certificates registered", {{"ca", c.name()},
                                                    {"offered", std::to_string(result.offered)},
                                                    {"registered", std::to_string(result.registered)}});
     return result;
@@ -306,14 +315,14 @@ ApiResult<CertificateView> AdminService::certificate(std::string_view ca_name,
                                                      const Serial& serial) const {
     auto ca = find_ca(ca_name);
     if (!ca) return tl::unexpected(ca.error());
-    auto stored = index_.find((*ca)->issuer_id, serial);
+    auto stored = index_.find(ca->served->issuer_id, serial);
     if (!stored) return storage_refusal(stored.error());
     if (!*stored) {
         return refuse(ApiErrorKind::not_found, "serial",
                       "serial " + serial.to_hex() + " is not registered for CA '" +
                           std::string(ca_name) + "'");
     }
-    return CertificateView{(*ca)->name, serial, **stored};
+    return CertificateView{ca->name(), serial, **stored};
 }
 
 ApiResult<RequestStatus> AdminService::request(std::string_view request_id) const {
@@ -332,7 +341,7 @@ ApiResult<RequestStatus> AdminService::request(std::string_view request_id) cons
     RequestStatus s;
     s.request_id = std::string(request_id);
     s.kind = kind_name(e.change.kind);
-    s.ca = ca_name(e.change.issuer);
+    s.ca = ca_name(*cas_(), e.change.issuer);
     s.serial = e.change.serial;
     if (auto source = parse_admin_source(e.provenance.source)) s.received_at = source->received_at;
     s.applied_at = e.time;
@@ -355,7 +364,7 @@ ApiResult<JournalPage> AdminService::journal(std::uint64_t since, std::size_t li
 ApiResult<CrlGeneration> AdminService::generate_crl(std::string_view ca_name, const Caller& who) {
     auto ca = find_ca(ca_name);
     if (!ca) return tl::unexpected(ca.error());
-    const std::string& name = (*ca)->name;
+    const std::string& name = ca->name();
     auto no_crls = [&] {
         return refuse(ApiErrorKind::not_found, "ca", "CA '" + name + "' does not publish CRLs");
     };

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -18,18 +19,11 @@
 #include "admin/api_error.hpp"
 #include "admin/caller.hpp"
 #include "admin/crl_publication.hpp"
+#include "ca/ca_registry_holder.hpp"
 #include "core/logger.hpp"
-#include "pki/certificate.hpp"
 #include "storage/revocation_index.hpp"
 
 namespace tanda::admin {
-
-struct AdminCa {
-    std::string name;
-    storage::IssuerId issuer_id = 0;
-    pki::Certificate issuer;
-    CaPolicy policy;
-};
 
 // The answer to a revocation or release (and, identically, to its replay).
 struct ChangeResult {
@@ -85,9 +79,13 @@ struct JournalCheck {
 
 class AdminService {
 public:
-    // `index`, `clock`, `logger`, `crl` and `reissuer` (both may be null) must outlive the
-    // service.
-    AdminService(std::vector<AdminCa> cas, storage::RevocationIndex& index, const Clock& clock,
+    // `cas` gives the served CAs (never null, bound to `index`: ca::bind_storage); every call
+    // takes one snapshot and uses it throughout, so a reload that swaps the registry is followed
+    // from the next call on: a CA it adds is accepted, one it removes is refused (404), a
+    // renewed issuer certificate is the one registrations are checked against. A CA's dual-
+    // control policy is its entry in `options.cas`, the defaults when it has none. `index`,
+    // `clock`, `logger`, `crl` and `reissuer` (both may be null) must outlive the service.
+    AdminService(ca::CaSnapshot cas, storage::RevocationIndex& index, const Clock& clock,
                  Logger& logger, const CrlPublicationSource* crl, CrlReissuer* reissuer,
                  AdminOptions options);
 
@@ -105,18 +103,29 @@ public:
     // when generation fails. Logged with the caller; not journaled (no record changes).
     [[nodiscard]] ApiResult<CrlGeneration> generate_crl(std::string_view ca, const Caller& who);
 
-    // The CA name of a storage issuer id; empty when it is not a served CA.
+    // The CA name of a storage issuer id in the current registry; empty when it is not a
+    // served CA.
     std::string ca_name(storage::IssuerId id) const;
     const AdminOptions& options() const { return options_; }
     const Clock& clock() const { return clock_; }
 
 private:
-    ApiResult<const AdminCa*> find_ca(std::string_view name) const;
+    // A served CA as one call sees it: `served` points into `registry`, which this holds, so it
+    // stays valid for as long as the call keeps this.
+    struct Ca {
+        std::shared_ptr<const ca::CaRegistry> registry;
+        const ca::ServedCa* served = nullptr;
+        CaPolicy policy;
+        const std::string& name() const { return served->options.name; }
+    };
+    // The CA named `name` in a fresh snapshot, with its policy; 404 when it is not served.
+    ApiResult<Ca> find_ca(std::string_view name) const;
+    static std::string ca_name(const ca::CaRegistry& cas, storage::IssuerId id);
     // The common start of a revocation or a release: the CA, the body digest for replay
     // detection, the write lock (held until the change is applied), an earlier answer to the
     // same request id, and the two-person rule.
     struct ChangeStart {
-        const AdminCa* ca = nullptr;
+        Ca ca;
         std::string digest;
         std::unique_lock<std::mutex> lock;
         std::optional<ChangeResult> earlier;
@@ -126,12 +135,13 @@ private:
     // The original answer when `request_id` was applied with the same canonical body (its
     // SHA-256 is `body_sha256`); 409 when it was used with another body or for another kind of
     // request; nullopt when the id is new.
-    ApiResult<std::optional<ChangeResult>> replay(const std::string& request_id,
+    ApiResult<std::optional<ChangeResult>> replay(const ca::CaRegistry& cas,
+                                                  const std::string& request_id,
                                                   const std::string& body_sha256) const;
-    ApiResult<ChangeResult> apply(const AdminCa& ca, const storage::Change& change,
+    ApiResult<ChangeResult> apply(const Ca& ca, const storage::Change& change,
                                   const storage::Provenance& why, const std::string& body_sha256);
 
-    std::vector<AdminCa> cas_;
+    ca::CaSnapshot cas_;
     storage::RevocationIndex& index_;
     const Clock& clock_;
     Logger& logger_;

@@ -4,26 +4,9 @@
 #include "http/tls_context.hpp"
 
 namespace tanda::cli {
-namespace {
-
-// The served CAs as the admin API sees them, each with its dual-control policy (admin.cas).
-std::vector<admin::AdminCa> admin_cas(const ca::CaRegistry& registry,
-                                      const admin::AdminOptions& o) {
-    std::vector<admin::AdminCa> cas;
-    for (const auto& ca : registry.cas()) {
-        admin::CaPolicy policy{ca.options.name, false, false};
-        for (const auto& p : o.cas) {
-            if (p.name == ca.options.name) policy = p;
-        }
-        cas.push_back({ca.options.name, ca.issuer_id, ca.issuer, policy});
-    }
-    return cas;
-}
-
-}  // namespace
 
 Result<std::unique_ptr<AdminListener>> AdminListener::start(
-    const config::Config& config, const ca::CaRegistry& registry,
+    const config::Config& config, ca::CaSnapshot cas,
     storage::RevocationIndex& index, const Clock& clock, Logger& logger,
     const admin::CrlPublicationSource* crl, admin::CrlReissuer* reissuer,
     metrics::Registry* metrics) {
@@ -33,8 +16,8 @@ Result<std::unique_ptr<AdminListener>> AdminListener::start(
     if (!tls) return tl::unexpected(tls.error().with_context("admin TLS"));
 
     std::unique_ptr<AdminListener> l(new AdminListener());
-    l->service_ = std::make_unique<admin::AdminService>(admin_cas(registry, o), index, clock, logger, crl,
-                                                         reissuer, o);
+    l->service_ = std::make_unique<admin::AdminService>(std::move(cas), index, clock, logger,
+                                                        crl, reissuer, o);
     l->auth_ = std::make_unique<admin::Authenticator>(o.roles, o.rate_limit, logger);
     admin::add_admin_routes(l->router_, *l->service_, *l->auth_);
     if (metrics) count_admin_requests(*metrics, l->router_);

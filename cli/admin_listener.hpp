@@ -9,17 +9,18 @@
 #include "core/metrics.hpp"
 #include "http/background_listener.hpp"
 #include "http/server.hpp"
-#include "ca/ca_registry.hpp"
+#include "ca/ca_registry_holder.hpp"
 
 namespace tanda::cli {
 
 class AdminListener {
 public:
-    // Binds and starts serving when config.admin.enabled; nullptr when it is not. `index`,
-    // `registry`, `clock`, `logger`, `crl` and `reissuer` (both may be null) must outlive the
-    // listener; so must `metrics` (may be null), which then counts requests by route and code.
+    // Binds and starts serving when config.admin.enabled; nullptr when it is not. The admin API
+    // reads the served CAs through `cas` per request, so it follows a reload. `index`, `clock`,
+    // `logger`, `crl` and `reissuer` (both may be null) must outlive the listener; so must
+    // `metrics` (may be null), which then counts requests by route and code.
     [[nodiscard]] static Result<std::unique_ptr<AdminListener>> start(
-        const config::Config& config, const ca::CaRegistry& registry,
+        const config::Config& config, ca::CaSnapshot cas,
         storage::RevocationIndex& index, const Clock& clock, Logger& logger,
         const admin::CrlPublicationSource* crl, admin::CrlReissuer* reissuer,
         metrics::Registry* metrics = nullptr);

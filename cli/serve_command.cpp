@@ -100,8 +100,8 @@ struct Serving {
     SystemClock clock;
     metrics::Registry metrics;
     std::unique_ptr<storage::RevocationIndex> index;
-    // The OCSP path reads the CAs through the holder (SIGHUP swaps them); the CRL service and
-    // the admin API keep the CAs they started with (config/restart_settings.hpp).
+    // The OCSP path and the admin API read the CAs through the holder (SIGHUP swaps them); the
+    // CRL service keeps the CAs it started with (config/restart_settings.hpp).
     std::shared_ptr<const ca::CaRegistry> registry;
     std::shared_ptr<ca::CaRegistryHolder> holder;
     ca::CaSnapshot snapshot;
@@ -213,7 +213,7 @@ Stop start_public_listener(Serving& s) {
 // The admin API and the metrics listener, each on its own thread, and the listener metrics.
 Stop start_admin_and_metrics_listeners(Serving& s) {
     s.crl_publication = std::make_unique<CrlPublicationAdapter>(*s.crls);
-    auto admin = AdminListener::start(s.cfg, *s.registry, *s.index, s.clock, s.logger,
+    auto admin = AdminListener::start(s.cfg, s.snapshot, *s.index, s.clock, s.logger,
                                       s.crl_publication.get(), s.crl_publication.get(), &s.metrics);
     if (!admin) {
         s.logger.error("cannot start the admin listener", {{"error", admin.error().message}});

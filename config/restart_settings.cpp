@@ -81,16 +81,18 @@ const admin::CaPolicy* find_policy(const admin::AdminOptions& o, const std::stri
     return nullptr;
 }
 
-// The admin API keeps the CAs and per-CA rules it started with.
+// The admin API follows the served CAs through a reload but keeps the per-CA rules it started
+// with: a CA of `b` whose rules differ from those the running API gives it (the defaults when
+// `a` has none) needs a restart. A removed CA's rules no longer matter.
 bool admin_cas_differ(const Config& a, const Config& b) {
-    if (a.cas.size() != b.cas.size()) return true;
-    for (const auto& ca : a.cas) {
-        if (find(b.cas, ca.name) == nullptr) return true;
+    const admin::CaPolicy defaults;
+    for (const auto& ca : b.cas) {
         const auto* pa = find_policy(a.admin, ca.name);
         const auto* pb = find_policy(b.admin, ca.name);
-        if ((pa == nullptr) != (pb == nullptr)) return true;
-        if (pa && std::tie(pa->allow_single_approver, pa->allow_unregistered) !=
-                      std::tie(pb->allow_single_approver, pb->allow_unregistered)) {
+        if (pa == nullptr) pa = &defaults;
+        if (pb == nullptr) pb = &defaults;
+        if (std::tie(pa->allow_single_approver, pa->allow_unregistered) !=
+            std::tie(pb->allow_single_approver, pb->allow_unregistered)) {
             return true;
         }
     }

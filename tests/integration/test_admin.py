@@ -1,5 +1,6 @@
 """The admin API over mutual TLS: every success path and refusal, replay, concurrency, OCSP right
-after the 201, restart, journal tampering found, and the `tanda admin` CLI."""
+after the 201, restart, a SIGHUP reload followed, journal tampering found, and the `tanda admin`
+CLI."""
 
 import datetime as dt
 import hashlib
@@ -7,6 +8,7 @@ import http.client
 import json
 import os
 import re
+import signal
 import ssl
 import subprocess
 import threading
@@ -536,6 +538,47 @@ class AdminDurabilityTest(AdminTestCase):
         self.assertEqual(status, 200, v)
         self.assertFalse(v["ok"])
         self.assertEqual(v["first_bad_seq"], seq)
+
+
+class AdminReloadTest(AdminTestCase):
+    """The admin API reads the served CAs per request: a SIGHUP reload that adds one and removes
+    another is followed without a restart."""
+
+    def test_ca_added_and_removed_by_reload(self):
+        other = self.pki.other
+        gone = self.new_leaf("reload-gone")
+        fresh = other.add_leaf("reload-fresh", registered=False)
+        status, err = self.call("POST", "/v1/revocations",
+                                self.revocation(fresh, "rl-1", ca="other"))
+        self.assertEqual(status, 404, err)
+        self.assertEqual(err["error"]["field"], "ca")
+
+        self.pki.cas = {"rsa": self.pki.rsa, "other": other}
+        self.fx.write_config(ca_options={"rsa": {"allow_single_approver": True,
+                                                 "allow_unregistered": True},
+                                         "other": {"crl": {"enabled": False}}})
+        self.fx.server.proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 20
+        while 'msg="config reloaded"' not in self.fx.server.stderr():
+            self.assertLess(time.monotonic(), deadline, self.fx.server.stderr())
+            time.sleep(0.05)
+        self.assertNotIn("setting=admin.cas", self.fx.server.stderr())
+
+        # Registered against the added CA's certificate, revoked, answered by OCSP.
+        self.new_leaf("reload-fresh-registered", ca=other)
+        leaf = other.leaves["reload-fresh-registered"]
+        status, body = self.call("POST", "/v1/revocations",
+                                 self.revocation(leaf, "rl-2", ca="other"))
+        self.assertEqual(status, 201, body)
+        self.assertEqual(body["ca"], "other")
+        resp = self.ocsp_status(other, leaf.serial)
+        self.assertEqual(resp.certificate_status, ocsp.OCSPCertStatus.REVOKED)
+        # The removed CA is refused as unknown.
+        status, err = self.call("POST", "/v1/revocations", self.revocation(gone, "rl-3"))
+        self.assertEqual(status, 404, err)
+        self.assertEqual(err["error"]["field"], "ca")
+        status, err = self.call("GET", f"/v1/certificates/ecdsa/{gone.serial:X}", client="auditor")
+        self.assertEqual(status, 404, err)
 
 
 class AdminCliTest(AdminTestCase):

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/support/fake_clock.hpp"
+#include "tests/support/served_ca.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_ca.hpp"
 
@@ -40,7 +41,7 @@ struct Fixture {
     test::FakeClock clock{SystemClock().now()};
     Logger logger{LogLevel::error};
     test::TestCa ca;
-    test::TestCa other;
+    test::TestCa other{pki::KeyType::ec_p256, "CN=Other CA,O=Tanda Test,C=ID"};
     std::unique_ptr<storage::RevocationIndex> index =
         test::must(storage::RevocationIndex::open({(dir / "db").string(), 1 << 26, 126}));
     FakeCrl crl;
@@ -52,13 +53,13 @@ struct Fixture {
     Caller op{kOperator, "", Role::operator_};
 
     Fixture() {
-        auto id = test::must(index->ensure_issuer(ca.cert().spki_sha256(), "demo"));
         // "plain" is served but publishes no CRLs (the reissuer answers nullopt).
-        auto id2 = test::must(index->ensure_issuer(other.cert().spki_sha256(), "plain"));
-        service = std::make_unique<AdminService>(
-            std::vector<AdminCa>{{"demo", id, ca.cert(), {"demo", false, false}},
-                                 {"plain", id2, other.cert(), {"plain", false, false}}},
-            *index, clock, logger, &crl, &crl, AdminOptions{});
+        auto registry = std::make_shared<ca::CaRegistry>(
+            test::load_registry({test::write_ca_files(dir, "demo", ca, std::nullopt),
+                                 test::write_ca_files(dir, "plain", other, std::nullopt)}));
+        test::must(ca::bind_storage(*registry, *index, clock.now()));
+        service = std::make_unique<AdminService>([registry] { return registry; }, *index, clock,
+                                                 logger, &crl, &crl, AdminOptions{});
         add_admin_routes(router, *service, auth);
     }
 

@@ -6,6 +6,7 @@
 
 #include "core/base64.hpp"
 #include "tests/support/fake_clock.hpp"
+#include "tests/support/served_ca.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_ca.hpp"
 
@@ -47,14 +48,31 @@ struct Fixture {
         test::must(storage::RevocationIndex::open({(dir / "db").string(), 1 << 26, 126}));
     FakeCrl crl;
     FakeReissuer reissuer;
+    // The served CAs as `tanda serve` holds them: a reload swaps the registry here.
+    std::shared_ptr<ca::CaRegistryHolder> cas;
     std::unique_ptr<AdminService> service;
     Caller op{"CN=Operator,O=Tanda Test,C=ID", "", Role::operator_};
 
     explicit Fixture(CaPolicy policy = {"demo", false, false}) {
-        auto id = test::must(index->ensure_issuer(ca.cert().spki_sha256(), "demo"));
-        service = std::make_unique<AdminService>(
-            std::vector<AdminCa>{{"demo", id, ca.cert(), policy}}, *index, clock, logger, &crl,
-            &reissuer, AdminOptions{});
+        cas = std::make_shared<ca::CaRegistryHolder>(registry({{"demo", &ca}}));
+        AdminOptions options;
+        options.cas = {policy};
+        service = std::make_unique<AdminService>(snapshot(), *index, clock, logger, &crl,
+                                                 &reissuer, options);
+    }
+    // A registry serving `served` (name, CA), loaded from files and bound to the index.
+    std::shared_ptr<const ca::CaRegistry> registry(
+        const std::vector<std::pair<std::string, test::TestCa*>>& served) {
+        std::vector<ca::CaOptions> options;
+        for (const auto& [name, c] : served) {
+            options.push_back(test::write_ca_files(dir, name, *c, std::nullopt));
+        }
+        auto r = std::make_shared<ca::CaRegistry>(test::load_registry(options));
+        test::must(ca::bind_storage(*r, *index, clock.now()));
+        return r;
+    }
+    ca::CaSnapshot snapshot() const {
+        return [holder = cas] { return holder->snapshot(); };
     }
     // Registers a fresh leaf; returns its serial.
     Serial leaf(const std::string& cn = "Budi Santoso") {
@@ -266,8 +284,54 @@ TEST_CASE("CRL generation on request: the new CRL, 404 without CRLs, 503 on fail
 
 TEST_CASE("CRL generation without a reissuer is 404", "[service]") {
     Fixture f;
-    auto id = test::must(f.index->ensure_issuer(f.ca.cert().spki_sha256(), "demo"));
-    AdminService bare({{"demo", id, f.ca.cert(), {"demo", false, false}}}, *f.index, f.clock,
-                      f.logger, nullptr, nullptr, AdminOptions{});
+    AdminService bare(f.snapshot(), *f.index, f.clock, f.logger, nullptr, nullptr,
+                      AdminOptions{});
     CHECK(bare.generate_crl("demo", f.op).error().kind == ApiErrorKind::not_found);
+}
+
+TEST_CASE("a registry swap (SIGHUP reload) reaches the admin API: added CA in, removed CA out",
+          "[service][reload]") {
+    Fixture f;
+    Serial kept = f.leaf();
+    test::TestCa added(pki::KeyType::ec_p256, "CN=Added CA,O=Tanda Test,C=ID");
+    f.cas->swap(f.registry({{"added", &added}}));  // "demo" removed, "added" new
+
+    // Registered against the added CA's certificate (issued_by), then revoked.
+    auto issued = added.issue("CN=Budi Santoso,O=Tanda Test,C=ID");
+    auto registered = f.service->register_certificates({"added", {issued.cert.pem()}}, f.op);
+    REQUIRE(registered);
+    CHECK(registered->registered == 1);
+    auto req = f.request(issued.cert.serial(), "req-added");
+    req.ca = "added";
+    auto revoked = f.service->revoke(req, f.op);
+    REQUIRE(revoked);
+    CHECK(revoked->ca == "added");
+    CHECK(revoked->record.state == CertState::revoked);
+    CHECK(f.service->certificate("added", issued.cert.serial())->record.state ==
+          CertState::revoked);
+    auto status = f.service->request("req-added");
+    REQUIRE(status);
+    CHECK(status->ca == "added");
+
+    // The removed CA is no longer served: refused as unknown, its record left as it was.
+    auto gone = f.service->revoke(f.request(kept, "req-gone"), f.op);
+    REQUIRE_FALSE(gone);
+    CHECK(gone.error().kind == ApiErrorKind::not_found);
+    CHECK(gone.error().field == "ca");
+    CHECK(f.service->certificate("demo", kept).error().kind == ApiErrorKind::not_found);
+}
+
+TEST_CASE("a CA added by a swap gets its admin.cas rules, the defaults when not listed",
+          "[service][reload]") {
+    Fixture f({"later", true, true});  // rules for a CA not served yet
+    test::TestCa later(pki::KeyType::ec_p256, "CN=Later CA,O=Tanda Test,C=ID");
+    test::TestCa plain(pki::KeyType::ec_p256, "CN=Plain CA,O=Tanda Test,C=ID");
+    f.cas->swap(f.registry({{"demo", &f.ca}, {"later", &later}, {"plain", &plain}}));
+    auto req = f.request(*Serial::from_hex("0BAD"), "req-later");
+    req.approved_by = req.requested_by;
+    req.ca = "later";
+    CHECK(f.service->revoke(req, f.op));  // single approver and unregistered serial allowed
+    req.ca = "plain";
+    req.request_id = "req-plain";
+    CHECK(f.service->revoke(req, f.op).error().field == "approved_by");
 }
