@@ -10,13 +10,13 @@
 #include <catch2/catch.hpp>
 
 #include "http/listener_metrics.hpp"
-#include "recording_logger.hpp"
+#include "tests/support/recording_logger.hpp"
 
 using namespace tanda;
 namespace net = boost::asio;
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
-using http::test::RecordingLogger;
+using tanda::test::RecordingLogger;
 
 namespace {
 

@@ -5,10 +5,10 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "recording_logger.hpp"
+#include "tests/support/recording_logger.hpp"
 
 using namespace tanda;
-using http::test::RecordingLogger;
+using tanda::test::RecordingLogger;
 
 TEST_CASE("the soft descriptor limit is raised to the hard one", "[limits]") {
     rlimit before{};

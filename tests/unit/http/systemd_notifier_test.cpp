@@ -8,12 +8,12 @@
 #include <string>
 
 #include "notify_socket.hpp"
-#include "recording_logger.hpp"
+#include "tests/support/recording_logger.hpp"
 
 using namespace tanda;
 using namespace std::chrono_literals;
 using http::test::NotifySocket;
-using http::test::RecordingLogger;
+using tanda::test::RecordingLogger;
 
 TEST_CASE("each state reaches NOTIFY_SOCKET as one datagram", "[systemd]") {
     NotifySocket socket;

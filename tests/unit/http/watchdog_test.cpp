@@ -9,12 +9,12 @@
 
 #include "http/systemd_notifier.hpp"
 #include "notify_socket.hpp"
-#include "recording_logger.hpp"
+#include "tests/support/recording_logger.hpp"
 
 using namespace tanda;
 using namespace std::chrono_literals;
 using http::test::NotifySocket;
-using http::test::RecordingLogger;
+using tanda::test::RecordingLogger;
 
 namespace {
 

@@ -2,31 +2,19 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include "storage_test_support.hpp"
+#include "tests/support/recording_logger.hpp"
 
 using namespace tanda;
 using namespace tanda::storage;
 using namespace tanda::storage::test;
+using tanda::test::RecordingLogger;
 using tanda::test::TempDir;
 
 namespace {
-
-struct RecordingLogger : Logger {
-    void write(std::string_view line) override {
-        std::lock_guard lock(mutex);
-        lines += std::string(line) + "\n";
-    }
-    std::string text() {
-        std::lock_guard lock(mutex);
-        return lines;
-    }
-    std::mutex mutex;
-    std::string lines;
-};
 
 int count(const std::string& text, const std::string& what) {
     int n = 0;

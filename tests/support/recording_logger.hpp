@@ -1,4 +1,4 @@
-// A logger for the http tests that keeps every line it is given, readable from any thread.
+// A logger for tests that keeps every line it is given, readable from any thread.
 #pragma once
 
 #include <mutex>
@@ -7,7 +7,7 @@
 
 #include "core/logger.hpp"
 
-namespace tanda::http::test {
+namespace tanda::test {
 
 struct RecordingLogger : Logger {
     RecordingLogger() : Logger(LogLevel::debug) {}
@@ -23,4 +23,4 @@ struct RecordingLogger : Logger {
     std::string lines;
 };
 
-}  // namespace tanda::http::test
+}  // namespace tanda::test
