@@ -7,7 +7,7 @@ namespace {
 
 std::shared_ptr<const ServedAnswer> make_error(Outcome outcome, pki::OcspError status) {
     const ByteView der = pki::error_response(status);
-    OcspAnswer answer;
+    ResponseContent answer;
     answer.der = std::make_shared<const Bytes>(der.begin(), der.end());
     answer.outcome = outcome;
     return make_served(std::move(answer), {});

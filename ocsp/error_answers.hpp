@@ -4,8 +4,8 @@
 
 #include <memory>
 
-#include "ocsp/ocsp_answer.hpp"
 #include "ocsp/response_cache.hpp"
+#include "ocsp/response_content.hpp"
 
 namespace tanda::ocsp {
 

@@ -7,7 +7,7 @@
 
 #include "core/metrics.hpp"
 #include "http/message.hpp"
-#include "ocsp/ocsp_answer.hpp"
+#include "ocsp/response_content.hpp"
 
 namespace tanda::ocsp {
 

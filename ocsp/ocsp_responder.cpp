@@ -40,7 +40,7 @@ std::shared_ptr<const ServedAnswer> LiveResponder::respond(const ResolvedRequest
         return error_answer(Outcome::internal_error);
     }
     if (signatures_) signatures_->with({ca.options.name, ca.signer.algorithm()}).inc();
-    OcspAnswer answer;
+    ResponseContent answer;
     answer.der = std::make_shared<const Bytes>(std::move(*der));
     answer.outcome = overall;
     answer.ca_name = ca.options.name;

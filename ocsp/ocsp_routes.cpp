@@ -25,7 +25,7 @@ bool is_ocsp_request_type(std::string_view value) {
            });
 }
 
-bool cacheable(const OcspAnswer& a) {
+bool cacheable(const ResponseContent& a) {
     return !a.has_nonce && (a.outcome == Outcome::good || a.outcome == Outcome::revoked);
 }
 
@@ -33,7 +33,7 @@ bool cacheable(const OcspAnswer& a) {
 
 http::Response ocsp_http_response(const http::Request& req, const ServedAnswer& served,
                                   UnixSeconds now) {
-    const OcspAnswer& answer = served.answer;
+    const ResponseContent& answer = served.answer;
     http::Response res{Status::ok, req.version()};
     res.set(Field::content_type, "application/ocsp-response");
     const bool get = req.method() == http::Verb::get || req.method() == http::Verb::head;

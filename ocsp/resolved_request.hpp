@@ -12,7 +12,7 @@
 
 #include "ca/ca_registry.hpp"
 #include "core/bytes.hpp"
-#include "ocsp/ocsp_answer.hpp"
+#include "ocsp/response_content.hpp"
 
 namespace tanda::ocsp {
 

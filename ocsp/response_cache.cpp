@@ -29,7 +29,7 @@ std::size_t CacheKey::hash() const noexcept {
 
 bool operator==(const CacheKey& a, const CacheKey& b) noexcept { return same(a.bytes(), b.bytes()); }
 
-std::shared_ptr<const ServedAnswer> make_served(OcspAnswer answer, ByteView cert_id_der) {
+std::shared_ptr<const ServedAnswer> make_served(ResponseContent answer, ByteView cert_id_der) {
     auto served = std::make_shared<ServedAnswer>();
     // Nonce answers are never cached or revalidated: no validator, no dates.
     if (answer.produced_at != 0 && !answer.has_nonce) {

@@ -17,7 +17,7 @@
 
 #include "core/bytes.hpp"
 #include "core/serial.hpp"
-#include "ocsp/ocsp_answer.hpp"
+#include "ocsp/response_content.hpp"
 
 namespace tanda::ocsp {
 
@@ -36,7 +36,7 @@ private:
 
 // An answer with what serving it needs, prepared once: cached answers are served as they are.
 struct ServedAnswer {
-    OcspAnswer answer;
+    ResponseContent answer;
     Bytes cert_id_der;        // the single CertID it answers (empty for errors)
     std::string etag;         // strong validator of `answer.der` (empty for errors)
     std::string last_modified;  // HTTP-dates of thisUpdate and nextUpdate, formatted once
@@ -46,7 +46,7 @@ struct ServedAnswer {
 };
 
 // Wraps `answer` (the etag is a hash of the DER; refresh_at is halfway to nextUpdate).
-std::shared_ptr<const ServedAnswer> make_served(OcspAnswer answer, ByteView cert_id_der);
+std::shared_ptr<const ServedAnswer> make_served(ResponseContent answer, ByteView cert_id_der);
 
 struct CacheStats {
     std::uint64_t hits = 0;

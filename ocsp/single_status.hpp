@@ -6,7 +6,7 @@
 
 #include "ca/ca_registry.hpp"
 #include "core/cert_record.hpp"
-#include "ocsp/ocsp_answer.hpp"
+#include "ocsp/response_content.hpp"
 #include "pki/ocsp_response.hpp"
 
 namespace tanda::ocsp {

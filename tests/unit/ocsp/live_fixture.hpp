@@ -53,7 +53,7 @@ struct LiveFixture {
     }
     ocsp::LiveResponder responder() { return {*index, clock, logger}; }
     // What the OCSP path makes of `der` without cache or pool: resolved, then signed live.
-    ocsp::OcspAnswer answer(ByteView der) {
+    ocsp::ResponseContent answer(ByteView der) {
         auto request = ocsp::resolve_request(der, registry);
         if (!request) return ocsp::error_answer(request.error())->answer;
         return responder().respond(*request)->answer;

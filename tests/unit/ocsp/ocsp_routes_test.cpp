@@ -7,7 +7,7 @@
 #include "tests/support/fake_clock.hpp"
 
 using namespace tanda;
-using ocsp::OcspAnswer;
+using ocsp::ResponseContent;
 using ocsp::Outcome;
 
 namespace {
@@ -15,7 +15,7 @@ namespace {
 // Answers every request the same way and remembers what it was asked.
 class CannedSource final : public ocsp::AnswerSource {
 public:
-    ocsp::OcspAnswer answer;
+    ocsp::ResponseContent answer;
     mutable Bytes last_request;
     void respond(ByteView der, Done done) const override {
         last_request.assign(der.begin(), der.end());

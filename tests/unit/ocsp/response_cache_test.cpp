@@ -11,7 +11,7 @@ namespace {
 constexpr UnixSeconds kNow = 1'790'000'000;
 
 std::shared_ptr<const ocsp::ServedAnswer> answer(std::string cert_id, UnixSeconds next) {
-    ocsp::OcspAnswer a;
+    ocsp::ResponseContent a;
     a.der = std::make_shared<const Bytes>(to_bytes("der of " + cert_id));
     a.outcome = ocsp::Outcome::good;
     a.produced_at = kNow;

@@ -1,5 +1,5 @@
-// What the OCSP layers hand back to HTTP: the DER to send and what it says, for headers,
-// caching and metrics.
+// What an OCSP answer is: the OCSPResponse DER and what it says (outcome, CA, times), for headers,
+// caching and metrics. A ServedAnswer (response_cache.hpp) wraps one with what serving it needs.
 #pragma once
 
 #include <memory>
@@ -14,7 +14,7 @@ namespace tanda::ocsp {
 enum class Outcome { good, revoked, unknown, unauthorized, malformed, try_later, internal_error };
 std::string_view outcome_name(Outcome outcome) noexcept;
 
-struct OcspAnswer {
+struct ResponseContent {
     std::shared_ptr<const Bytes> der;  // the OCSPResponse; never null
     Outcome outcome = Outcome::internal_error;
     std::string ca_name;  // empty when no served CA was identified (owned: CAs may be reloaded)

@@ -1,4 +1,4 @@
-#include "ocsp/ocsp_answer.hpp"
+#include "ocsp/response_content.hpp"
 
 namespace tanda::ocsp {
 
