@@ -73,11 +73,7 @@ struct ReloadFixture : test::LiveFixture {
     ~ReloadFixture() { pool->stop(); }
 
     std::shared_ptr<const ocsp::ServedAnswer> ask(const Bytes& der) {
-        std::promise<std::shared_ptr<const ocsp::ServedAnswer>> p;
-        auto f = p.get_future();
-        service->respond(der, [&p](auto served) { p.set_value(std::move(served)); });
-        REQUIRE(f.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
-        return f.get();
+        return test::ask(*service, der);
     }
     Bytes request_for(const test::IssuedCert& leaf) {
         test::RequestBuilder req;

@@ -2,8 +2,14 @@
 // few certificates recorded: the world the responder tests run in.
 #pragma once
 
+#include <chrono>
+#include <future>
+
+#include <catch2/catch.hpp>
+
 #include "ocsp/error_answers.hpp"
 #include "ocsp/ocsp_responder.hpp"
+#include "ocsp/ocsp_service.hpp"
 #include "ocsp/resolved_request.hpp"
 #include "tests/support/fake_clock.hpp"
 #include "tests/support/served_ca.hpp"
@@ -60,5 +66,15 @@ struct LiveFixture {
     }
 };
 
+
+// Asks `source` and waits for the answer, wherever it is produced (this thread or the pool's).
+inline std::shared_ptr<const ocsp::ServedAnswer> ask(const ocsp::AnswerSource& source,
+                                                     const Bytes& der) {
+    std::promise<std::shared_ptr<const ocsp::ServedAnswer>> p;
+    auto f = p.get_future();
+    source.respond(der, [&p](auto served) { p.set_value(std::move(served)); });
+    REQUIRE(f.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    return f.get();
+}
 
 }  // namespace tanda::test

@@ -29,11 +29,7 @@ struct ServiceFixture : test::LiveFixture {
     }
     // Waits for the answer, wherever it is produced.
     std::shared_ptr<const ocsp::ServedAnswer> ask(const Bytes& der) {
-        std::promise<std::shared_ptr<const ocsp::ServedAnswer>> p;
-        auto f = p.get_future();
-        service->respond(der, [&p](auto served) { p.set_value(std::move(served)); });
-        REQUIRE(f.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
-        return f.get();
+        return test::ask(*service, der);
     }
     Bytes simple_request(const test::IssuedCert& leaf, const EVP_MD* md = EVP_sha1()) {
         test::RequestBuilder req;
