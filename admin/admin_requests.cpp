@@ -112,11 +112,29 @@ bool valid_request_id(std::string_view id) {
     return true;
 }
 
-ApiResult<Serial> parse_serial(std::string_view hex, const std::string& field) {
-    auto serial = hex.find(':') == std::string_view::npos ? Serial::from_hex(hex) : std::nullopt;
+namespace {
+
+// Hex digits, or pairs of them joined by ':' as openssl x509 -text and browsers print serials.
+// Any other use of ':' ("3:007", "30::07", a trailing one) is refused rather than guessed at.
+bool serial_shape(std::string_view hex) {
+    if (hex.find(':') == std::string_view::npos) return !hex.empty();
+    if ((hex.size() + 1) % 3 != 0) return false;
+    for (std::size_t i = 2; i < hex.size(); i += 3) {
+        if (hex[i] != ':') return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+ApiResult<Serial> parse_serial(std::string_view text, const std::string& field) {
+    std::string_view hex = text;
+    if (hex.starts_with("0x") || hex.starts_with("0X")) hex.remove_prefix(2);
+    auto serial = serial_shape(hex) ? Serial::from_hex(hex) : std::nullopt;
     if (!serial) {
         return refuse(ApiErrorKind::bad_request, field,
-                      "expected the serial number in hex, at most 64 digits");
+                      "expected the serial number in hex (3007, 30:07 or 0x3007, either case), "
+                      "at most 64 digits");
     }
     return *serial;
 }
@@ -157,7 +175,8 @@ ApiResult<RevocationRequest> parse_revocation(std::string_view body, std::size_t
     auto ca = string_field(*o, "ca", 64, true);
     if (!ca) return tl::unexpected(ca.error());
     r.ca = **ca;
-    auto serial_text = string_field(*o, "serial", 2 * Serial::kMaxBytes, true);
+    // Room for "0x" or a ':' between each pair of the longest serial.
+    auto serial_text = string_field(*o, "serial", 3 * Serial::kMaxBytes + 1, true);
     if (!serial_text) return tl::unexpected(serial_text.error());
     auto serial = parse_serial(**serial_text, "serial");
     if (!serial) return tl::unexpected(serial.error());

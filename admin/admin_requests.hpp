@@ -68,7 +68,8 @@ struct UnblockRequest {
 [[nodiscard]] ApiResult<UnblockRequest> parse_unblock(std::string_view body,
                                                       std::size_t max_bytes);
 
-// Shared by the path parameters of the routes.
+// Shared by the body field and the path parameters of the routes. Accepts the forms people
+// paste: "3007", "30:07", "0x3007", upper or lower case. 400 naming `field` otherwise.
 [[nodiscard]] ApiResult<Serial> parse_serial(std::string_view hex, const std::string& field);
 bool valid_request_id(std::string_view id);
 

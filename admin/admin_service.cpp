@@ -2,6 +2,7 @@
 
 #include "admin/distinguished_name.hpp"
 #include "admin/importer.hpp"
+#include "admin/request_times.hpp"
 #include "core/base64.hpp"
 #include "core/sha256.hpp"
 #include "core/time_format.hpp"
@@ -183,10 +184,11 @@ ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const
     const Ca& c = start->ca;
     const std::string& digest = start->digest;
     const UnixSeconds now = clock_.now();
+    const TimeWindow window{c.served->issuer.not_before(), now};
     for (auto [field, t] : {std::pair{"revoked_at", req.revoked_at},
                             std::pair{"invalidity_date", req.invalidity_date},
                             std::pair{"approved_at", std::optional<UnixSeconds>(req.approved_at)}}) {
-        if (t && *t > now) return refuse(ApiErrorKind::bad_request, field, "is in the future");
+        if (auto ok = check_time(field, t, window); !ok) return tl::unexpected(ok.error());
     }
     auto stored = index_.find(c.served->issuer_id, req.serial);
     if (!stored) return storage_refusal(stored.error());
@@ -204,8 +206,11 @@ ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const
     } else {
         record = **stored;
         if (!same_dn(req.subject_dn, record.subject)) {
+            // The record's subject is not echoed: the caller must have read it from the
+            // certificate, not copied it from this answer (issue 17).
             return refuse(ApiErrorKind::conflict, "subject_dn",
-                          "does not match the certificate's subject '" + record.subject + "'");
+                          "does not match the certificate's subject (compared as names; check "
+                          "it against the certificate)");
         }
         const bool hold_to_final =
             record.on_hold() && req.reason != Reason::certificate_hold;
@@ -234,8 +239,9 @@ ApiResult<ChangeResult> AdminService::release(const ReleaseRequest& req, const C
     const Ca& c = start->ca;
     const std::string& digest = start->digest;
     const UnixSeconds now = clock_.now();
-    if (req.approved_at && *req.approved_at > now) {
-        return refuse(ApiErrorKind::bad_request, "approved_at", "is in the future");
+    const TimeWindow window{c.served->issuer.not_before(), now};
+    if (auto ok = check_time("approved_at", req.approved_at, window); !ok) {
+        return tl::unexpected(ok.error());
     }
     auto stored = index_.find(c.served->issuer_id, req.serial);
     if (!stored) return storage_refusal(stored.error());

@@ -34,6 +34,7 @@ const std::map<std::string, std::string>& type_aliases() {
         {"INITIALS", "INITIALS"}, {"2.5.4.43", "INITIALS"},
         {"DNQUALIFIER", "DNQUALIFIER"}, {"2.5.4.46", "DNQUALIFIER"},
         {"BUSINESSCATEGORY", "BUSINESSCATEGORY"}, {"2.5.4.15", "BUSINESSCATEGORY"},
+        {"DESCRIPTION", "DESCRIPTION"}, {"2.5.4.13", "DESCRIPTION"},
     };
     return aliases;
 }
@@ -125,10 +126,24 @@ std::optional<Rdn> parse_rdn(std::string_view text) {
     return rdn;
 }
 
+// "subject=C = ID, ..." (openssl x509 -subject) and "Subject: C = ID, ..." (openssl x509 -text)
+// are pasted whole; "subject" is no attribute type, so the label can only be a label.
+std::string_view drop_label(std::string_view text) {
+    for (std::string_view label : {"subject=", "subject:", "issuer=", "issuer:"}) {
+        if (text.size() >= label.size() &&
+            std::equal(label.begin(), label.end(), text.begin(), [](char a, char b) {
+                return a == std::tolower(static_cast<unsigned char>(b));
+            })) {
+            return trim(text.substr(label.size()));
+        }
+    }
+    return text;
+}
+
 }  // namespace
 
 std::optional<DistinguishedName> parse_dn(std::string_view text) {
-    text = trim(text);
+    text = drop_label(trim(text));
     if (text.empty()) return std::nullopt;
     const bool slash = text.front() == '/';
     const bool openssl_oneline = !slash && text.find(" = ") != std::string_view::npos;
@@ -147,7 +162,13 @@ std::optional<DistinguishedName> parse_dn(std::string_view text) {
 bool same_dn(std::string_view a, std::string_view b) {
     auto x = parse_dn(a);
     auto y = parse_dn(b);
-    return x && y && *x == *y;
+    if (!x || !y) return false;
+    if (*x == *y) return true;
+    // "C=ID, O=Org, CN=Name" is how many tools and letters write a name (most general first)
+    // without the OpenSSL spacing that marks that order; the same RDNs read the other way are
+    // accepted. The serial, not the name, chooses the record, so this cannot pick another one.
+    std::reverse(y->rdns.begin(), y->rdns.end());
+    return *x == *y;
 }
 
 }  // namespace tanda::admin

@@ -31,11 +31,16 @@ struct DistinguishedName {
 //   RFC 4514 / 2253      "CN=Budi Santoso,O=Tanda Demo,C=ID"   (also ';' between RDNs)
 //   OpenSSL slash form   "/C=ID/O=Tanda Demo/CN=Budi Santoso"  (X509_NAME_oneline, index.txt)
 //   OpenSSL 3 one-line   "C = ID, O = Tanda Demo, CN = Budi Santoso"  (openssl x509 -subject)
-// The two OpenSSL forms list the most general RDN first and are reversed here. nullopt when the
-// text is empty or malformed (an attribute without '=', a bad escape, an empty type).
+// The two OpenSSL forms list the most general RDN first and are reversed here. A leading
+// "subject=" / "Subject:" label (as openssl x509 -subject / -text print it) is dropped. Types are
+// matched by name, alias, dotted OID or "OID."-prefixed OID ("OID.2.5.4.13" is DESCRIPTION).
+// nullopt when the text is empty or malformed (an attribute without '=', a bad escape, an empty
+// type).
 std::optional<DistinguishedName> parse_dn(std::string_view text);
 
-// True when both parse and are the same name.
+// True when both parse and are the same name, or the same RDNs in reverse order: "C=ID, O=Org,
+// CN=Name" (most general first, as many tools and letters write it) matches "CN=Name,O=Org,C=ID".
+// Any other reordering, a missing or extra RDN or a different value does not match.
 bool same_dn(std::string_view a, std::string_view b);
 
 }  // namespace tanda::admin

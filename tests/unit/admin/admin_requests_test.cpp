@@ -147,3 +147,39 @@ TEST_CASE("unblock requests: one key as listed, or all", "[requests]") {
     CHECK(r.error().kind == ApiErrorKind::bad_request);
     CHECK(r.error().field == c.field);
 }
+
+TEST_CASE("serials in the forms people paste", "[requests]") {
+    auto text = GENERATE("3007", "30:07", "0x3007", "0X3007", "003007", "00:30:07", "0x30:07");
+    INFO(text);
+    auto s = parse_serial(text, "serial");
+    REQUIRE(s);
+    CHECK(s->to_hex() == "3007");
+    auto rel = parse_release(R"({"request_id":"r2","requested_by":"a","approved_by":"b"})",
+                             "demo", text, 65536);
+    REQUIRE(rel);
+    CHECK(rel->serial.to_hex() == "3007");
+    auto rev = parse_revocation(body("\"serial\":\"" + std::string(text) + "\"", "serial"), 65536);
+    REQUIRE(rev);
+    CHECK(rev->serial.to_hex() == "3007");
+}
+
+TEST_CASE("serials: either case, and the longest serial with colons fits the body", "[requests]") {
+    CHECK(parse_serial("7a:bc:0d", "serial")->to_hex() == "7ABC0D");
+    CHECK(parse_serial("7A:BC:0D", "serial")->to_hex() == "7ABC0D");
+    CHECK(parse_serial("0x7abc0d", "serial")->to_hex() == "7ABC0D");
+    std::string longest = "7f";
+    for (int i = 1; i < 32; ++i) longest += ":ab";
+    auto r = parse_revocation(body("\"serial\":\"0x" + longest + "\"", "serial"), 65536);
+    REQUIRE(r);
+    CHECK(r->serial.to_hex().size() == 64);
+}
+
+TEST_CASE("serials: shapes that are not a serial are refused", "[requests]") {
+    auto text = GENERATE("", "0x", "3:007", "30::07", "30:07:", ":30:07", "30-07", "30 07",
+                         "0x0x3007", "x3007", "3007h", "300G");
+    INFO(text);
+    auto s = parse_serial(text, "path serial");
+    REQUIRE_FALSE(s);
+    CHECK(s.error().field == "path serial");
+    CHECK_THAT(s.error().message, Catch::Contains("30:07"));
+}

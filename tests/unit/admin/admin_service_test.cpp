@@ -166,6 +166,7 @@ TEST_CASE("revocation refusals", "[service]") {
     expect(f.request(s, "r-g", Reason::superseded), ApiErrorKind::conflict, "serial");
     // Nothing of the refused ones was written.
     CHECK(test::must(f.index->find_request("r-a")) == std::nullopt);
+    CHECK(test::must(f.index->find_request("r-d")) == std::nullopt);
     CHECK(test::must(f.index->find_request("r-b")) == std::nullopt);
 }
 
@@ -334,4 +335,59 @@ TEST_CASE("a CA added by a swap gets its admin.cas rules, the defaults when not 
     req.ca = "plain";
     req.request_id = "req-plain";
     CHECK(f.service->revoke(req, f.op).error().field == "approved_by");
+}
+
+TEST_CASE("a DN mismatch does not tell the certificate's subject", "[service]") {
+    Fixture f;
+    Serial s = f.leaf("Budi Santoso");
+    auto wrong = f.request(s);
+    wrong.subject_dn = "CN=Someone Else,O=Tanda Test,C=ID";
+    auto out = f.service->revoke(wrong, f.op);
+    REQUIRE_FALSE(out);
+    CHECK(out.error().kind == ApiErrorKind::conflict);
+    CHECK(out.error().field == "subject_dn");
+    CHECK_THAT(out.error().message, Catch::Contains("does not match"));
+    CHECK_THAT(out.error().message, !Catch::Contains("Budi", Catch::CaseSensitive::No) &&
+                                        !Catch::Contains("Tanda Test"));
+    // The forms operators paste do match.
+    auto pasted = f.request(s, "req-pasted");
+    pasted.subject_dn = "subject=C = ID, O = Tanda Test, CN = Budi Santoso";
+    CHECK(f.service->revoke(pasted, f.op));
+}
+
+TEST_CASE("times before the CA's notBefore or after now are refused, naming the field",
+          "[service]") {
+    Fixture f;
+    Serial s = f.leaf();
+    const UnixSeconds ca_start = f.ca.cert().not_before();
+    auto expect = [&](RevocationRequest r, const std::string& field, const std::string& text) {
+        auto out = f.service->revoke(r, f.op);
+        REQUIRE_FALSE(out);
+        CHECK(out.error().kind == ApiErrorKind::bad_request);
+        CHECK(out.error().field == field);
+        CHECK_THAT(out.error().message, Catch::Contains(text));
+    };
+    auto early = f.request(s, "t-1");
+    early.revoked_at = ca_start - 1;
+    expect(early, "revoked_at", "notBefore");
+    auto early_invalid = f.request(s, "t-2");
+    early_invalid.invalidity_date = ca_start - 86400;
+    expect(early_invalid, "invalidity_date", "notBefore");
+    auto early_approval = f.request(s, "t-3");
+    early_approval.approved_at = ca_start - 1;
+    expect(early_approval, "approved_at", "notBefore");
+    auto future_approval = f.request(s, "t-4");
+    future_approval.approved_at = f.clock.now() + 1;
+    expect(future_approval, "approved_at", "in the future");
+    ReleaseRequest rel{"t-5", "demo", s, "holder", "supervisor", f.clock.now() + 60, ""};
+    auto released = f.service->release(rel, f.op);
+    REQUIRE_FALSE(released);
+    CHECK(released.error().field == "approved_at");
+    // At the bounds it is accepted.
+    auto edge = f.request(s, "t-6");
+    edge.revoked_at = ca_start;
+    edge.approved_at = f.clock.now();
+    auto done = f.service->revoke(edge, f.op);
+    REQUIRE(done);
+    CHECK(done->record.revoked_at == ca_start);
 }

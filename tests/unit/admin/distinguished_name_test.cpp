@@ -11,15 +11,24 @@ TEST_CASE("the same name in RFC 4514 and OpenSSL forms compares equal", "[dn]") 
                           "C = ID, O = Tanda Demo, CN = Budi Santoso",
                           "cn=budi  santoso, o=TANDA DEMO, c=id",
                           "commonName=Budi Santoso;organizationName=Tanda Demo;countryName=ID",
-                          "2.5.4.3=Budi Santoso,2.5.4.10=Tanda Demo,2.5.4.6=ID");
+                          "2.5.4.3=Budi Santoso,2.5.4.10=Tanda Demo,2.5.4.6=ID",
+                          // what operators paste: most general first with spaces, and openssl's
+                          // own output lines
+                          "C=ID, O=Tanda Demo, CN=Budi Santoso",
+                          "C=ID,O=Tanda Demo,CN=Budi Santoso",
+                          "subject=C = ID, O = Tanda Demo, CN = Budi Santoso",
+                          "  Subject: C = ID, O = Tanda Demo, CN = Budi Santoso",
+                          "subject=/C=ID/O=Tanda Demo/CN=Budi Santoso");
     INFO(other);
     CHECK(same_dn(rfc, other));
 }
 
 TEST_CASE("different names, orders and values do not match", "[dn]") {
     const char* rfc = "CN=Budi Santoso,O=Tanda Demo,C=ID";
-    auto other = GENERATE("CN=Budi Santosa,O=Tanda Demo,C=ID", "C=ID,O=Tanda Demo,CN=Budi Santoso",
-                          "CN=Budi Santoso,O=Tanda Demo", "/CN=Budi Santoso/O=Tanda Demo/C=ID",
+    auto other = GENERATE("CN=Budi Santosa,O=Tanda Demo,C=ID", "O=Tanda Demo,CN=Budi Santoso,C=ID",
+                          "CN=Budi Santoso,C=ID,O=Tanda Demo", "C=ID, O=Tanda Demo, CN=Budi Santosa",
+                          "CN=Budi Santoso,O=Tanda Demo", "subject=CN=Budi Santoso,O=Tanda Demo",
+                          "label=CN=Budi Santoso,O=Tanda Demo,C=ID",
                           "CN=Budi Santoso,OU=Tanda Demo,C=ID", "", "not a dn");
     INFO(other);
     CHECK_FALSE(same_dn(rfc, other));
@@ -35,4 +44,20 @@ TEST_CASE("escapes, multi-valued RDNs and hex values are parsed", "[dn]") {
     CHECK(dn->rdns.front().front().type == "EMAILADDRESS");
     CHECK_FALSE(parse_dn("CN=trailing\\"));
     CHECK_FALSE(parse_dn("CN=\"unterminated"));
+}
+
+TEST_CASE("email and description attributes in the spellings tools print", "[dn]") {
+    const char* rfc = "CN=Budi Santoso,description=Operator 7,emailAddress=budi@tanda.id,C=ID";
+    auto other = GENERATE(
+        "C=ID, EMAILADDRESS=budi@tanda.id, OID.2.5.4.13=Operator 7, CN=Budi Santoso",
+        "C = ID, emailAddress = budi@tanda.id, description = Operator 7, CN = Budi Santoso",
+        "CN=Budi Santoso,2.5.4.13=Operator 7,1.2.840.113549.1.9.1=budi@tanda.id,C=ID",
+        "CN=Budi Santoso,oid.2.5.4.13=operator 7,E=BUDI@tanda.id,C=ID",
+        "/C=ID/emailAddress=budi@tanda.id/description=Operator 7/CN=Budi Santoso");
+    INFO(other);
+    CHECK(same_dn(rfc, other));
+    CHECK_FALSE(same_dn(rfc, "CN=Budi Santoso,2.5.4.13=Operator 8,E=budi@tanda.id,C=ID"));
+    auto dn = parse_dn("OID.2.5.4.13=x");
+    REQUIRE(dn);
+    CHECK(dn->rdns.front().front().type == "DESCRIPTION");
 }
