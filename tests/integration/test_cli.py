@@ -1,6 +1,7 @@
 """The tanda command line: check-config, import and demo."""
 
 import datetime as dt
+import grp
 import os
 import re
 import shlex
@@ -167,13 +168,16 @@ class KeyPermissionsTest(CliTestCase):
 
     def loosen(self, fx):
         ecdsa_key, rsa_key = fx.pki.ecdsa.signer_key_path, fx.pki.rsa.key_path
-        os.chmod(ecdsa_key, 0o640)
+        os.chmod(ecdsa_key, 0o660)
         os.chmod(rsa_key, 0o604)
+        group = f"'{grp.getgrgid(os.getegid()).gr_name}' (gid {os.getegid()})"
         return [f"{fx.config_path}:{self.line_of(fx, 'signer_key: ' + ecdsa_key)}: CA 'ecdsa' "
-                f"signer_key '{ecdsa_key}' is accessible by group or others (mode 0640): "
-                f"chmod 600 it (or set security.insecure_key_permissions: warn)",
+                f"signer_key '{ecdsa_key}' is accessible by others or writable by group (mode "
+                f"0660): chmod 600 it, or chgrp it to tanda's group {group} and chmod 640 it "
+                f"(or set security.insecure_key_permissions: warn)",
                 f"{fx.config_path}:{self.line_of(fx, 'signer_key: ' + rsa_key)}: CA 'rsa' "
-                f"signer_key '{rsa_key}' is accessible by group or others (mode 0604)"]
+                f"signer_key '{rsa_key}' is accessible by others or writable by group (mode "
+                f"0604)"]
 
     def test_refused_by_default(self):
         fx = self.fixture()
@@ -186,18 +190,40 @@ class KeyPermissionsTest(CliTestCase):
         r = run_tanda("serve", "--config", fx.config_path, timeout=30)
         self.assertEqual(r.returncode, 78, r.stderr)
         self.assertIn('level=error msg="insecure key file"', r.stderr)
-        self.assertIn("mode 0640", r.stderr)
+        self.assertIn("mode 0660", r.stderr)
         self.assertNotIn("msg=listening", r.stderr)
         self.assertNotIn("PRIVATE KEY", r.stderr)
         r = run_tanda("crl", "generate", "--config", fx.config_path, timeout=30)
         self.assertEqual(r.returncode, 78, r.stderr)
-        # Fixed: it starts.
+        # Fixed, the two ways README and tanda(8) give: owner only, or root:tanda 0640 (the
+        # group the service runs as may read, nobody else).
         os.chmod(fx.pki.ecdsa.signer_key_path, 0o600)
-        os.chmod(fx.pki.rsa.key_path, 0o400)
+        os.chmod(fx.pki.rsa.key_path, 0o640)
+        os.chown(fx.pki.rsa.key_path, -1, os.getegid())
         r = run_tanda("check-config", fx.config_path)
         self.assertEqual(r.returncode, 0, r.stderr)
         fx.serve()
         self.assertNotIn("insecure key file", fx.server.stderr())
+
+    def test_group_read_only_for_tanda_own_group(self):
+        """0640 is the README's root:tanda rule: readable by the group tanda runs as, refused
+        when the group is any other (its members could read the key)."""
+        fx = self.fixture()
+        key = fx.pki.ecdsa.signer_key_path
+        os.chmod(key, 0o640)
+        os.chown(key, -1, os.getegid())
+        r = run_tanda("check-config", fx.config_path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("key", r.stderr)
+        if os.geteuid() != 0:
+            self.skipTest("giving the key to another group needs root")
+        other = 65534 if os.getegid() != 65534 else 65533
+        os.chown(key, -1, other)
+        r = run_tanda("check-config", fx.config_path)
+        self.assertEqual(r.returncode, 78, r.stderr)
+        self.assertIn(f"signer_key '{key}' is readable by group", r.stderr)
+        self.assertIn(f"gid {other})", r.stderr)
+        self.assertIn("(mode 0640), not tanda's own group", r.stderr)
 
     def test_warn_mode_starts_and_says_so(self):
         fx = self.fixture()

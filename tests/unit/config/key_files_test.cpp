@@ -1,5 +1,6 @@
 #include "config/key_files.hpp"
 
+#include <grp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,23 +37,49 @@ std::string config_text(const std::string& dir, const std::string& security) {
 
 }  // namespace
 
-TEST_CASE("key files: only the owner may have any permission", "[config]") {
+TEST_CASE("key files: the owner, and tanda's own group for reading (root:tanda 0640)",
+          "[config]") {
     test::TempDir dir;
     const unsigned me = static_cast<unsigned>(::geteuid());
     auto [mode, safe] = GENERATE(table<unsigned, bool>({{0600, true},
                                                         {0400, true},
                                                         {0700, true},
-                                                        {0640, false},
+                                                        {0640, true},
+                                                        {0440, true},
+                                                        {0660, false},
+                                                        {0650, false},
                                                         {0604, false},
                                                         {0620, false},
                                                         {0644, false},
                                                         {0666, false}}));
     const auto path = make_file(dir, "k.key", mode);
-    auto problem = config::key_file_problem(path, me);
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    // The file's group is the process's group here, as with chgrp tanda under systemd.
+    auto problem = config::key_file_problem(path, me, static_cast<unsigned>(st.st_gid));
     CAPTURE(mode);
     CHECK(problem.has_value() == !safe);
-    if (problem) CHECK_THAT(*problem, Catch::Contains("group or others") &&
-                                          Catch::Contains("chmod 600"));
+    if (problem) {
+        CHECK_THAT(*problem, Catch::Contains("accessible by others or writable by group") &&
+                                 Catch::Contains("chmod 600 it, or chgrp it to tanda's group") &&
+                                 Catch::Contains("chmod 640 it"));
+    }
+}
+
+TEST_CASE("key files: group read by a group other than tanda's is refused", "[config]") {
+    test::TempDir dir;
+    const auto path = make_file(dir, "k.key", 0640);
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    const unsigned other = static_cast<unsigned>(st.st_gid) + 1;
+    auto problem = config::key_file_problem(path, static_cast<unsigned>(::geteuid()), other);
+    REQUIRE(problem);
+    CHECK_THAT(*problem, Catch::Contains("is readable by group") &&
+                             Catch::Contains("gid " + std::to_string(st.st_gid)) &&
+                             Catch::Contains("(mode 0640), not tanda's own group") &&
+                             Catch::Contains("gid " + std::to_string(other)));
+    REQUIRE(::chmod(path.c_str(), 0600) == 0);
+    CHECK_FALSE(config::key_file_problem(path, static_cast<unsigned>(::geteuid()), other));
 }
 
 TEST_CASE("key files: owned by another user is refused, by root accepted", "[config]") {
@@ -63,19 +90,19 @@ TEST_CASE("key files: owned by another user is refused, by root accepted", "[con
     if (st.st_uid == 0) {
         // Running as root (CI): give the file to nobody, then run "as root" and "as nobody".
         REQUIRE(::chown(path.c_str(), 65534, static_cast<gid_t>(-1)) == 0);
-        auto problem = config::key_file_problem(path, 0);
+        auto problem = config::key_file_problem(path, 0, 0);
         REQUIRE(problem);
         CHECK_THAT(*problem, Catch::Contains("owned by uid 65534"));
-        CHECK_FALSE(config::key_file_problem(path, 65534));
+        CHECK_FALSE(config::key_file_problem(path, 65534, 0));
     } else {
         // The file is ours: a process running as someone else must refuse it.
-        auto problem = config::key_file_problem(path, st.st_uid + 1);
+        auto problem = config::key_file_problem(path, st.st_uid + 1, st.st_gid);
         REQUIRE(problem);
         CHECK_THAT(*problem, Catch::Contains("owned by uid " + std::to_string(st.st_uid)) &&
                                  Catch::Contains("chown"));
-        CHECK_FALSE(config::key_file_problem(path, st.st_uid));
+        CHECK_FALSE(config::key_file_problem(path, st.st_uid, st.st_gid));
     }
-    CHECK_FALSE(config::key_file_problem((dir.path() / "missing.key").string(), 0));
+    CHECK_FALSE(config::key_file_problem((dir.path() / "missing.key").string(), 0, 0));
 }
 
 TEST_CASE("key files: every key the config names is checked at its line", "[config]") {
@@ -91,9 +118,14 @@ TEST_CASE("key files: every key the config names is checked at its line", "[conf
     CHECK(c->key_files[1].what == "CA 'one' crl.signing_key");
     auto problems = config::check_key_files(*c);
     REQUIRE(problems.size() == 1);
+    const unsigned gid = static_cast<unsigned>(::getegid());
+    const struct group* g = ::getgrgid(gid);
+    const std::string number = "gid " + std::to_string(gid);
+    const std::string group = g ? "'" + std::string(g->gr_name) + "' (" + number + ")" : number;
     CHECK(problems[0].to_string() ==
           "/etc/tanda/tanda.yaml:6: CA 'one' signer_key '" + d +
-              "/signer.key' is accessible by group or others (mode 0644): chmod 600 it (or set "
+              "/signer.key' is accessible by others or writable by group (mode 0644): chmod 600 "
+              "it, or chgrp it to tanda's group " + group + " and chmod 640 it (or set "
               "security.insecure_key_permissions: warn)");
     REQUIRE(::chmod((d + "/signer.key").c_str(), 0600) == 0);
     CHECK(config::check_key_files(*c).empty());
