@@ -8,12 +8,12 @@
 #include <sstream>
 
 #include "admin/admin_client.hpp"
+#include "cli/admin_connection.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/help.hpp"
 #include "core/base64.hpp"
 #include "core/sha256.hpp"
-#include "core/time_format.hpp"
 #include "http/tls_client.hpp"
 
 namespace tanda::cli {
@@ -25,18 +25,25 @@ constexpr const char* kAdminHelp = R"(Usage: tanda admin <subcommand> --cert FIL
 
 Talks to the admin listener over mutual TLS (--url, default https://127.0.0.1:8443). --cert and
 --key are your client certificate and key (PEM); --cacert the CA that issued the listener's
-certificate (admin.server_certificate).
+certificate (admin.server_certificate). Each of the four may instead come from
+TANDA_ADMIN_URL, TANDA_ADMIN_CERT, TANDA_ADMIN_KEY, TANDA_ADMIN_CACERT, or from a profile
+file (--profile FILE or TANDA_ADMIN_PROFILE) of "name = value" lines: url, cert, key, cacert
+(relative paths are relative to the profile). Flags override the environment, which
+overrides the profile.
 
 Subcommands (operator role for the first five, auditor or operator for the rest):
   revoke    --request-id ID --ca NAME --serial HEX --subject-dn DN --requested-by WHO
-            --approved-by WHO (--evidence FILE | --evidence-sha256 HEX) [--reason NAME]
-            [--approved-at TIME] [--revoked-at TIME] [--invalidity-date TIME]
+            --approved-by WHO --approved-at TIME (--evidence FILE | --evidence-sha256 HEX)
+            [--reason NAME] [--revoked-at TIME] [--invalidity-date TIME]
             Applies an approved revocation request. Reasons are RFC 5280 names
             (unspecified, keyCompromise, affiliationChanged, superseded,
             cessationOfOperation, certificateHold, privilegeWithdrawn, ...). TIME is RFC 3339
-            UTC, e.g. 2024-03-01T12:00:00Z; --approved-at defaults to now. --evidence hashes
-            the signed request letter (SHA-256). Repeating a request id with the same request
-            is safe: it answers the original result.
+            UTC, e.g. 2024-03-01T12:00:00Z. --approved-at is when the superior approved, as
+            the signed letter states; --revoked-at defaults to the time Tanda applies it.
+            --evidence hashes the signed request letter (SHA-256). HEX serials may be
+            written 3007, 30:07 or 0x3007. Repeating the same command (same request id, same
+            options) is safe: it answers the original result; the CLI adds nothing that
+            changes between runs.
   release   --request-id ID --ca NAME --serial HEX --requested-by WHO --approved-by WHO
             [--evidence FILE | --evidence-sha256 HEX]     lifts a certificateHold
   register  --ca NAME --certs FILE[,FILE...]              registers issued certificates (PEM/DER)
@@ -55,7 +62,7 @@ Exit codes: 0 done, 1 refused or unreachable (the reason is printed), 2 bad usag
 const std::set<std::string> kValueOptions = {
     "url", "cert", "key", "cacert", "request-id", "ca", "serial", "reason", "subject-dn",
     "requested-by", "approved-by", "approved-at", "revoked-at", "invalidity-date", "evidence",
-    "evidence-sha256", "certs", "since", "limit", "timeout", "block"};
+    "evidence-sha256", "certs", "since", "limit", "timeout", "block", "profile"};
 
 Result<std::string> read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -111,8 +118,10 @@ Result<void> add_evidence(const Args& args, Fields& out) {
 }
 
 Result<Call> revoke_call(const Args& args) {
+    // --approved-at has no default: the approval time is a fact from the letter, and "now"
+    // would also make a retried command a different body (409) instead of a safe replay.
     if (auto ok = need(args, {"request-id", "ca", "serial", "subject-dn", "requested-by",
-                              "approved-by"}); !ok) {
+                              "approved-by", "approved-at"}); !ok) {
         return tl::unexpected(ok.error());
     }
     if (!args.get("evidence") && !args.get("evidence-sha256")) {
@@ -125,7 +134,6 @@ Result<Call> revoke_call(const Args& args) {
                               {"approved-at", "approved_at"}, {"revoked-at", "revoked_at"},
                               {"invalidity-date", "invalidity_date"},
                               {"evidence-sha256", "evidence_sha256"}});
-    if (!args.get("approved-at")) body.emplace_back("approved_at", format_rfc3339(SystemClock().now()));
     if (auto ok = add_evidence(args, body); !ok) return tl::unexpected(ok.error());
     return Call{true, "/v1/revocations", admin::json_object(body)};
 }
@@ -198,18 +206,17 @@ int admin_command(const Argv& argv) {
     const std::string sub = argv[0];
     Args args(Argv(argv.begin() + 1, argv.end()), kValueOptions, {"all"});
     if (!args.error().empty()) return usage_error(args.error(), kAdminHelp);
-    for (const char* n : {"cert", "key", "cacert"}) {
-        if (!args.get(n)) return usage_error("--" + std::string(n) + " FILE is required", kAdminHelp);
-    }
+    auto settings = admin_connection(args);
+    if (!settings) return usage_error(settings.error().message, kAdminHelp);
     auto call = build_call(sub, args);
     if (!call) return usage_error(call.error().message, kAdminHelp);
-    const std::string url = args.get("url").value_or("https://127.0.0.1:8443");
+    const std::string& url = settings->url;
     auto endpoint = admin::parse_admin_url(url);
     if (!endpoint) {
         std::fprintf(stderr, "tanda admin %s: %s\n", sub.c_str(), endpoint.error().message.c_str());
         return kExitUsage;
     }
-    auto tls = http::TlsClient::create({*args.get("cacert"), *args.get("cert"), *args.get("key")});
+    auto tls = http::TlsClient::create({settings->cacert, settings->cert, settings->key});
     if (!tls) {
         std::fprintf(stderr, "tanda admin %s: %s\n", sub.c_str(), tls.error().message.c_str());
         return kExitFailure;

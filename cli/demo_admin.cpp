@@ -4,6 +4,7 @@
 #include <tuple>
 #include <vector>
 
+#include "core/time_format.hpp"
 #include "pki/certificate_factory.hpp"
 
 namespace tanda::cli {
@@ -73,6 +74,8 @@ std::string demo_admin_yaml() {
 
 void print_admin_instructions(const fs::path& dir, unsigned port) {
     const std::string d = dir.string();
+    // The letter's approval time, fixed in the printed command so running it twice is a replay.
+    const std::string approved_at = format_rfc3339(SystemClock().now() - 60);
     const std::string tls = "--url https://127.0.0.1:" + std::to_string(port) + " --cacert " + d +
                             "/admin-ca.pem";
     std::printf(
@@ -81,10 +84,12 @@ void print_admin_instructions(const fs::path& dir, unsigned port) {
         "  tanda admin revoke %s --cert %s/operator.pem --key %s/operator.key \\\n"
         "    --request-id demo-1 --ca demo --serial 1001 --reason keyCompromise \\\n"
         "    --subject-dn \"CN=Budi Santoso,O=Tanda Demo,C=ID\" --requested-by \"Budi Santoso\" \\\n"
-        "    --approved-by \"Demo Supervisor\" --evidence %s/revocation-letter.txt\n"
+        "    --approved-by \"Demo Supervisor\" --approved-at %s \\\n"
+        "    --evidence %s/revocation-letter.txt\n"
         "then query good.pem again (now \"revoked\"), and follow the request as the auditor:\n"
         "  tanda admin request %s --cert %s/auditor.pem --key %s/auditor.key --request-id demo-1\n\n",
-        port, tls.c_str(), d.c_str(), d.c_str(), d.c_str(), tls.c_str(), d.c_str(), d.c_str());
+        port, tls.c_str(), d.c_str(), d.c_str(), approved_at.c_str(), d.c_str(), tls.c_str(),
+        d.c_str(), d.c_str());
     std::fflush(stdout);
 }
 

@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
         tanda::Logger().error("stopped by an unexpected error", {{"error", error}});
         return kExitFailure;
     }
-    std::fprintf(stderr, "tanda: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+    std::fprintf(stderr, "tanda: unknown command '%s'\nRun 'tanda --help' for usage.\n",
+                 command.c_str());
     return kExitUsage;
 }

@@ -649,5 +649,183 @@ class AdminCliTest(AdminTestCase):
         self.assertEqual(r.returncode, 2)
 
 
+def colon_hex(serial):
+    """The serial as `openssl x509 -text` and browsers print it: 7a:10:01."""
+    h = f"{serial:x}"
+    h = "0" * (len(h) % 2) + h
+    return ":".join(h[i:i + 2] for i in range(0, len(h), 2))
+
+
+class AdminOperatorExperienceTest(AdminTestCase):
+    """What operators type and paste (issue 17): retries, the forms of DNs and serials, times,
+    connection settings from the environment or a profile, short usage errors."""
+
+    cli = AdminCliTest.cli
+
+    def revoke_args(self, leaf, request_id, *extra):
+        letter = os.path.join(self.fx.tmp, "letter-ox.pdf")
+        with open(letter, "wb") as f:
+            f.write(b"signed revocation letter")
+        return ["revoke", "--request-id", request_id, "--ca", "ecdsa", "--serial",
+                f"{leaf.serial:X}", "--reason", "superseded", "--subject-dn",
+                leaf.cert.subject.rfc4514_string(), "--requested-by", "Budi",
+                "--approved-by", "Siti", "--evidence", letter, *extra]
+
+    def openssl_subject(self, leaf):
+        out = subprocess.run(["openssl", "x509", "-in", leaf.path, "-noout", "-subject"],
+                             stdout=subprocess.PIPE, text=True, check=True).stdout.strip()
+        self.assertTrue(out.startswith("subject="), out)
+        return out
+
+    def test_the_same_revoke_command_run_again_is_a_replay(self):
+        leaf = self.new_leaf("ox-retry")
+        r = self.cli(*self.revoke_args(leaf, "ox-retry"))
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("--approved-at is required", r.stderr)
+        approved = (now() - dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        command = self.revoke_args(leaf, "ox-retry", "--approved-at", approved)
+        first = self.cli(*command)
+        self.assertEqual(first.returncode, 0, first.stderr)
+        self.assertIn('"status": "revoked"', first.stdout)
+        count = self.journal_count()
+        time.sleep(1.1)  # a CLI that filled in "now" would send another body here
+        again = self.cli(*command)
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertEqual(again.stdout, first.stdout)
+        self.assertEqual(self.journal_count(), count)
+
+    def test_dn_and_serial_as_operators_paste_them(self):
+        leaf = self.new_leaf("ox-paste")
+        approved = now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        # A wrong DN: 409, and the answer must not hand out the right one to copy.
+        args = self.revoke_args(leaf, "ox-paste-1", "--approved-at", approved)
+        args[args.index("--subject-dn") + 1] = "C=ID, O=Tanda Integration, CN=Someone Else"
+        r = self.cli(*args)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("HTTP 409", r.stderr)
+        self.assertIn("[field subject_dn]", r.stderr)
+        self.assertNotIn("ox-paste", r.stderr)
+        self.assertNotIn("CN=", r.stderr)
+        # `openssl x509 -subject` output pasted whole, the serial as `openssl x509 -text`
+        # prints it.
+        args = self.revoke_args(leaf, "ox-paste-2", "--approved-at", approved)
+        args[args.index("--subject-dn") + 1] = self.openssl_subject(leaf)
+        args[args.index("--serial") + 1] = colon_hex(leaf.serial)
+        r = self.cli(*args)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('"status": "revoked"', r.stdout)
+        for serial in (colon_hex(leaf.serial).upper(), f"0x{leaf.serial:x}", f"{leaf.serial:x}"):
+            with self.subTest(serial=serial):
+                r = self.cli("show", "--ca", "ecdsa", "--serial", serial, client="auditor")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertIn(f'"serial": "{leaf.serial:X}"', r.stdout)
+                self.assertIn('"status": "revoked"', r.stdout)
+
+    def test_openssl_subject_line_and_colon_serial_in_a_revocation(self):
+        leaf = self.new_leaf("ox-openssl")
+        for i, dn in enumerate([self.openssl_subject(leaf),
+                                "C=ID, O=Tanda Integration, CN=ecdsa ox-openssl"]):
+            with self.subTest(dn=dn):
+                status, body = self.call("POST", "/v1/revocations", self.revocation(
+                    leaf, f"ox-openssl-{i}", serial=colon_hex(leaf.serial).upper(),
+                    subject_dn=dn, reason="certificateHold"))
+                self.assertEqual(status, 201, body)
+                self.assertEqual(body["serial"], f"{leaf.serial:X}")
+                status, body = self.call(
+                    "POST", f"/v1/revocations/ecdsa/0x{leaf.serial:x}/release",
+                    {"request_id": f"ox-openssl-rel-{i}", "requested_by": "Budi",
+                     "approved_by": "Siti"})
+                self.assertEqual(status, 200, body)
+                self.assertEqual(body["status"], "good")
+
+    def test_times_outside_what_can_be_true_are_400(self):
+        leaf = self.new_leaf("ox-times")
+        ca_start = self.pki.ecdsa.cert.not_valid_before_utc
+        before = (ca_start - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        future = (now() + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        cases = [(dict(revoked_at=before), "revoked_at", "notBefore"),
+                 (dict(invalidity_date=before), "invalidity_date", "notBefore"),
+                 (dict(approved_at=future), "approved_at", "in the future"),
+                 (dict(revoked_at=future), "revoked_at", "in the future")]
+        for i, (over, field, text) in enumerate(cases):
+            with self.subTest(field=field):
+                status, body = self.call("POST", "/v1/revocations",
+                                         self.revocation(leaf, f"ox-times-{i}", **over))
+                self.assertEqual(status, 400, body)
+                self.assertEqual(body["error"]["field"], field)
+                self.assertIn(text, body["error"]["message"])
+        self.assertEqual(self.ocsp_status(self.pki.ecdsa, leaf.serial).certificate_status,
+                         ocsp.OCSPCertStatus.GOOD)
+
+    def run_admin(self, *args, env=None, client="auditor"):
+        full = dict(os.environ)
+        for name in ("TANDA_ADMIN_URL", "TANDA_ADMIN_CERT", "TANDA_ADMIN_KEY",
+                     "TANDA_ADMIN_CACERT", "TANDA_ADMIN_PROFILE"):
+            full.pop(name, None)
+        full.update(env or {})
+        return run_tanda("admin", *args, env=full)
+
+    def test_connection_settings_from_environment_and_profile(self):
+        cert, key = self.admin.pair("auditor")
+        url = f"https://127.0.0.1:{self.fx.server.admin_port}"
+        env = {"TANDA_ADMIN_URL": url, "TANDA_ADMIN_CERT": cert, "TANDA_ADMIN_KEY": key,
+               "TANDA_ADMIN_CACERT": self.admin.path_server_ca}
+        r = self.run_admin("verify", env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('"ok": true', r.stdout)
+        # A profile beside the files it names, with relative paths.
+        profile = os.path.join(self.admin.dir, "auditor.profile")
+        with open(profile, "w") as f:
+            f.write(f"# the auditor\nurl = {url}\ncert = auditor.pem\nkey = auditor.key\n"
+                    f"cacert = server-ca.pem\n")
+        r = self.run_admin("verify", "--profile", profile)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.run_admin("verify", env={"TANDA_ADMIN_PROFILE": profile})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # Environment over profile: the profile's operator loses to the environment's auditor,
+        # whose role cannot generate CRLs.
+        op_profile = os.path.join(self.admin.dir, "operator.profile")
+        with open(op_profile, "w") as f:
+            f.write(f"url = {url}\ncert = operator.pem\nkey = operator.key\n"
+                    f"cacert = server-ca.pem\n")
+        r = self.run_admin("crl-generate", "--ca", "rsa", "--profile", op_profile)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.run_admin("crl-generate", "--ca", "rsa", "--profile", op_profile,
+                           env={"TANDA_ADMIN_CERT": cert, "TANDA_ADMIN_KEY": key})
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("lacks the role", r.stderr)
+        # Flags over the environment.
+        op_cert, op_key = self.admin.pair("operator")
+        r = self.run_admin("crl-generate", "--ca", "rsa", "--cert", op_cert, "--key", op_key,
+                           env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # Nothing gives the server CA: a usage error naming every way to give it.
+        r = self.run_admin("verify", "--url", url, "--cert", cert, "--key", key)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(r.stderr, "tanda: --cacert FILE is required (or TANDA_ADMIN_CACERT, or "
+                                   "'cacert = FILE' in a --profile)\n"
+                                   "Run 'tanda admin --help' for usage.\n")
+        with open(profile, "a") as f:
+            f.write("certificate = x.pem\n")
+        r = self.run_admin("verify", "--profile", profile)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn(f"{profile}:6: unknown name 'certificate'", r.stderr)
+
+    def test_admin_usage_errors_are_short(self):
+        for args, message in [((), "admin needs a subcommand"),
+                              (("show", "--bogus"), "unknown option --bogus"),
+                              (("show", "--cert", "a", "--key", "b", "--cacert", "c"),
+                               "--ca is required")]:
+            with self.subTest(args=args):
+                r = self.run_admin(*args)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertEqual(r.stderr, f"tanda: {message}\n"
+                                           "Run 'tanda admin --help' for usage.\n")
+        r = self.run_admin("--help")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("TANDA_ADMIN_PROFILE", r.stdout)
+        self.assertIn("--approved-at TIME", r.stdout)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -328,6 +328,34 @@ class ImportTest(CliTestCase):
         self.assertIn("nope", r.stderr)
 
 
+class UsageErrorTest(unittest.TestCase):
+    """A usage error is the error and one line naming the --help to read (issue 17), exit 2;
+    the help itself is printed only when asked for."""
+
+    def test_every_command_prints_the_error_and_a_pointer(self):
+        cases = [(("bogus",), "unknown command 'bogus'", "tanda"),
+                 (("serve",), "--config FILE is required", "tanda serve"),
+                 (("serve", "--config"), "--config needs a value", "tanda serve"),
+                 (("demo", "--port", "99999"), "--port must be 0-65535", "tanda demo"),
+                 (("import", "--bogus"), "unknown option --bogus", "tanda import"),
+                 (("check-config",), "check-config takes exactly one FILE", "tanda check-config"),
+                 (("crl", "list"), "the only crl subcommand is 'generate'", "tanda crl generate"),
+                 (("admin",), "admin needs a subcommand", "tanda admin")]
+        for args, message, command in cases:
+            with self.subTest(args=args):
+                r = run_tanda(*args, env=dict(os.environ, TANDA_IO_BACKEND="epoll"))
+                self.assertEqual(r.returncode, 2, r.stderr)
+                lines = [line for line in r.stderr.splitlines()
+                         if not line.startswith("level=")]
+                self.assertEqual(lines, [f"tanda: {message}",
+                                         f"Run '{command} --help' for usage."])
+                self.assertEqual(r.stdout, "")
+                # The pointer leads to the help.
+                h = run_tanda(*command.split()[1:], "--help")
+                self.assertEqual(h.returncode, 0, h.stderr)
+                self.assertIn("Usage: " + command, h.stdout)
+
+
 class ServeShutdownTest(CliTestCase):
 
     def test_sigterm_with_idle_and_partial_connections(self):
