@@ -312,7 +312,7 @@ class AdminApiTest(AdminTestCase):
                                  self.revocation(leaf, "r-hold", reason="certificateHold"))
         self.assertEqual(status, 201, body)
         self.assertEqual(body["status"], "on_hold")
-        path = f"/v1/revocations/ecdsa/{leaf.serial:X}/release"
+        path = f"/v1/revocations/ecdsa/{held.serial:X}/release"
         rel = {"request_id": "r-release", "requested_by": "Budi", "approved_by": "Siti"}
         status, body = self.call("POST", path, rel)
         self.assertEqual(status, 200, body)
@@ -756,6 +756,71 @@ class AdminOperatorExperienceTest(AdminTestCase):
                 self.assertIn(text, body["error"]["message"])
         self.assertEqual(self.ocsp_status(self.pki.ecdsa, leaf.serial).certificate_status,
                          ocsp.OCSPCertStatus.GOOD)
+
+    def readme_request_fields(self):
+        """{route: (required, optional)} from README's "Request fields" table."""
+        readme = os.path.join(os.path.dirname(__file__), "..", "..", "README.md")
+        with open(readme) as f:
+            text = f.read()
+        table = text[text.index("Request fields ("):text.index("Rules: `approved_by`")]
+        out = {}
+        for row in table.splitlines():
+            cells = [c.strip() for c in row.strip().strip("|").split("|")]
+            if len(cells) != 3 or not cells[0].startswith("`"):
+                continue
+            names = [re.findall(r"`([a-z_0-9]+)`", re.sub(r"\([^)]*\)", "", c))
+                     for c in cells[1:]]
+            out[cells[0].strip("`")] = tuple(names)
+        return out
+
+    def test_readme_request_fields_table_matches_the_api(self):
+        fields = self.readme_request_fields()
+        required, optional = fields["POST /v1/revocations"]
+        self.assertEqual(set(required) | set(optional),
+                         set(self.revocation(self.pki.ecdsa.leaves["good"], "x",
+                                             revoked_at="x", invalidity_date="x")))
+        leaf = self.new_leaf("ox-readme")
+        for name in required:
+            with self.subTest(route="revocations", required=name):
+                body = self.revocation(leaf, f"ox-readme-{name}")
+                del body[name]
+                status, answer = self.call("POST", "/v1/revocations", body)
+                self.assertEqual(status, 400, answer)
+                self.assertEqual(answer["error"]["field"], name)
+                self.assertEqual(answer["error"]["message"], "required")
+        body = self.revocation(leaf, "ox-readme-min")
+        for name in optional:
+            body.pop(name, None)
+        status, answer = self.call("POST", "/v1/revocations", body)
+        self.assertEqual(status, 201, answer)
+        self.assertEqual(answer["reason"], "unspecified")
+        held = self.new_leaf("ox-readme-held")
+        status, answer = self.call("POST", "/v1/revocations", self.revocation(
+            held, "ox-readme-hold", reason="certificateHold"))
+        self.assertEqual(status, 201, answer)
+        required, optional = fields["POST /v1/revocations/{ca}/{serial}/release"]
+        full = {"request_id": "ox-readme-rel", "requested_by": "Budi", "approved_by": "Siti",
+                "approved_at": now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "evidence_sha256": EVIDENCE}
+        self.assertEqual(set(required) | set(optional), set(full))
+        path = f"/v1/revocations/ecdsa/{held.serial:X}/release"
+        for name in required:
+            with self.subTest(route="release", required=name):
+                status, answer = self.call("POST", path,
+                                           {k: v for k, v in full.items() if k != name})
+                self.assertEqual(status, 400, answer)
+                self.assertEqual(answer["error"]["field"], name)
+        status, answer = self.call("POST", path, {k: full[k] for k in required})
+        self.assertEqual(status, 200, answer)
+        required, optional = fields["POST /v1/certificates"]
+        self.assertEqual(required, ["ca", "certificates"])
+        for name in required:
+            with self.subTest(route="certificates", required=name):
+                body = {"ca": "ecdsa", "certificates": ["x"]}
+                del body[name]
+                status, answer = self.call("POST", "/v1/certificates", body)
+                self.assertEqual(status, 400, answer)
+                self.assertEqual(answer["error"]["field"], name)
 
     def run_admin(self, *args, env=None, client="auditor"):
         full = dict(os.environ)

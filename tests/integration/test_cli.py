@@ -208,6 +208,13 @@ class KeyPermissionsTest(CliTestCase):
     def test_group_read_only_for_tanda_own_group(self):
         """0640 is the README's root:tanda rule: readable by the group tanda runs as, refused
         when the group is any other (its members could read the key)."""
+        root = os.path.join(os.path.dirname(__file__), "..", "..")
+        for doc, text in [("README.md", "chown root:tanda /etc/tanda/*.key; chmod 640"),
+                          ("README.md", "chown root:tanda KEY; chmod 640 KEY"),
+                          ("docs/tanda.8", "chown root:tanda KEY; chmod 640 KEY"),
+                          ("systemd/tanda.service", "chown root:tanda KEY; chmod 640 KEY")]:
+            with open(os.path.join(root, doc)) as f:
+                self.assertIn(text, f.read(), doc)
         fx = self.fixture()
         key = fx.pki.ecdsa.signer_key_path
         os.chmod(key, 0o640)
