@@ -312,7 +312,7 @@ class AdminApiTest(AdminTestCase):
                                  self.revocation(leaf, "r-hold", reason="certificateHold"))
         self.assertEqual(status, 201, body)
         self.assertEqual(body["status"], "on_hold")
-        path = f"/v1/revocations/ecdsa/{held.serial:X}/release"
+        path = f"/v1/revocations/ecdsa/{leaf.serial:X}/release"
         rel = {"request_id": "r-release", "requested_by": "Budi", "approved_by": "Siti"}
         status, body = self.call("POST", path, rel)
         self.assertEqual(status, 200, body)
@@ -740,7 +740,7 @@ class AdminOperatorExperienceTest(AdminTestCase):
 
     def test_times_outside_what_can_be_true_are_400(self):
         leaf = self.new_leaf("ox-times")
-        ca_start = self.pki.ecdsa.cert.not_valid_before_utc
+        ca_start = self.pki.ecdsa.not_before
         before = (ca_start - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
         future = (now() + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
         cases = [(dict(revoked_at=before), "revoked_at", "notBefore"),

@@ -152,7 +152,7 @@ class ReloadTest(unittest.TestCase):
                                                    "signer_key": key2_path}})
         failed = self.hangup_and_wait(r'msg="reload failed, keeping the running config"', 1)
         self.assertRegex(failed[0], r"tanda\.yaml:\d+: CA 'ecdsa' signer_key '[^']*ocsp2\.key' "
-                                    r"is accessible by group or others \(mode 0644\)")
+                                    r"is accessible by others or writable by group \(mode 0644\)")
         self.assert_signed_by(self.ask(), self.ca.signer, self.ca.signer_key)
         os.chmod(key2_path, 0o600)
         self.hangup_and_wait(r'msg="config reloaded"', 1)
