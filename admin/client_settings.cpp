@@ -59,7 +59,9 @@ Result<PartialClientSettings> parse_client_profile(std::string_view text,
         if (out.*(setting->member)) {
             return fail(ErrorCode::config, where + "'" + std::string(name) + "' given twice");
         }
-        if (value.empty()) return fail(ErrorCode::config, where + "'" + std::string(name) + "' is empty");
+        if (value.empty()) {
+            return fail(ErrorCode::config, where + "'" + std::string(name) + "' is empty");
+        }
         // Paths relative to the profile, so `--profile ~/tanda/op.profile` works from anywhere.
         const bool is_path = setting->member != &PartialClientSettings::url;
         out.*(setting->member) =

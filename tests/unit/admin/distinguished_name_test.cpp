@@ -26,7 +26,8 @@ TEST_CASE("the same name in RFC 4514 and OpenSSL forms compares equal", "[dn]") 
 TEST_CASE("different names, orders and values do not match", "[dn]") {
     const char* rfc = "CN=Budi Santoso,O=Tanda Demo,C=ID";
     auto other = GENERATE("CN=Budi Santosa,O=Tanda Demo,C=ID", "O=Tanda Demo,CN=Budi Santoso,C=ID",
-                          "CN=Budi Santoso,C=ID,O=Tanda Demo", "C=ID, O=Tanda Demo, CN=Budi Santosa",
+                          "CN=Budi Santoso,C=ID,O=Tanda Demo",
+                          "C=ID, O=Tanda Demo, CN=Budi Santosa",
                           "CN=Budi Santoso,O=Tanda Demo", "subject=CN=Budi Santoso,O=Tanda Demo",
                           "label=CN=Budi Santoso,O=Tanda Demo,C=ID",
                           "CN=Budi Santoso,OU=Tanda Demo,C=ID", "", "not a dn");
