@@ -454,6 +454,27 @@ class DemoTest(CliTestCase):
         self.assertRegex(self.run_printed(commands[1]), r"revoked\.pem: revoked\n")
         self.assertEqual(server.stop(), 0, server.stderr())
 
+    def test_printed_admin_commands_run_and_a_retry_is_a_replay(self):
+        """The demo's revoke command, copied and run twice (a retry after a lost answer), must
+        answer the same both times: the CLI adds nothing that changes between runs."""
+        tmp = tempfile.mkdtemp(prefix="tanda-demo-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        server = self.start_demo(os.path.join(tmp, "demo"))
+        text = server.stdout().replace("\\\n", " ")
+        printed = [shlex.split(l.strip()) for l in text.splitlines()
+                   if l.strip().startswith("tanda admin ")]
+        revoke = next(a for a in printed if a[2] == "revoke")
+        request = next(a for a in printed if a[2] == "request")
+        first = run_tanda(*revoke[1:])
+        self.assertEqual(first.returncode, 0, first.stderr)
+        time.sleep(1.1)
+        again = run_tanda(*revoke[1:])
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertEqual(again.stdout, first.stdout)
+        r = run_tanda(*request[1:])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('"request_id": "demo-1"', r.stdout)
+
     def test_serve_sigterm_exit_code(self):
         fx = self.fixture()
         fx.serve()
