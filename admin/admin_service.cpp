@@ -205,7 +205,7 @@ ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const
         record.subject = req.subject_dn;
     } else {
         record = **stored;
-        if (!same_dn(req.subject_dn, record.subject)) {
+        if (!same_dn_either_order(req.subject_dn, record.subject)) {
             // The record's subject is not echoed: the caller must have read it from the
             // certificate, not copied it from this answer (issue 17).
             return refuse(ApiErrorKind::conflict, "subject_dn",

@@ -162,6 +162,12 @@ std::optional<DistinguishedName> parse_dn(std::string_view text) {
 bool same_dn(std::string_view a, std::string_view b) {
     auto x = parse_dn(a);
     auto y = parse_dn(b);
+    return x && y && *x == *y;
+}
+
+bool same_dn_either_order(std::string_view a, std::string_view b) {
+    auto x = parse_dn(a);
+    auto y = parse_dn(b);
     if (!x || !y) return false;
     if (*x == *y) return true;
     // "C=ID, O=Org, CN=Name" is how many tools and letters write a name (most general first)

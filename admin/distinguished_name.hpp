@@ -38,9 +38,14 @@ struct DistinguishedName {
 // type).
 std::optional<DistinguishedName> parse_dn(std::string_view text);
 
-// True when both parse and are the same name, or the same RDNs in reverse order: "C=ID, O=Org,
-// CN=Name" (most general first, as many tools and letters write it) matches "CN=Name,O=Org,C=ID".
-// Any other reordering, a missing or extra RDN or a different value does not match.
+// True when both parse and are the same name. What authentication uses (admin.roles): a name
+// with its RDNs in another order is another name.
 bool same_dn(std::string_view a, std::string_view b);
+
+// same_dn, or the same RDNs in reverse order: "C=ID, O=Org, CN=Name" (most general first, as
+// many tools and letters write it) matches "CN=Name,O=Org,C=ID". For checking the DN an operator
+// typed against a record that the serial already chose; never for deciding who someone is. Any
+// other reordering, a missing or extra RDN or a different value does not match.
+bool same_dn_either_order(std::string_view a, std::string_view b);
 
 }  // namespace tanda::admin

@@ -61,6 +61,11 @@ TEST_CASE("roles by subject (as names) and by SPKI hash", "[auth]") {
           Role::auditor);
     CHECK(f.auth.authenticate(ctx_with(peer("CN=Any", true, std::string(64, 'e'))),
                               Role::operator_));
+    // The RDNs of a role's subject in reverse order are another name (the loose comparison of
+    // a pasted subject_dn is for record checks only, distinguished_name.hpp).
+    CHECK(f.auth.authenticate(ctx_with(peer("C=ID,O=T,CN=Op"), "10.0.0.9:1"), Role::operator_)
+              .error()
+              .kind == ApiErrorKind::forbidden);
 }
 
 TEST_CASE("401 without or with an unverified certificate, 403 without the role", "[auth]") {
