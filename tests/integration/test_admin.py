@@ -738,6 +738,52 @@ class AdminOperatorExperienceTest(AdminTestCase):
                 self.assertEqual(status, 200, body)
                 self.assertEqual(body["status"], "good")
 
+    def test_email_and_description_attributes_in_every_spelling(self):
+        """A subject with emailAddress and description, registered from its PEM (the record
+        holds OpenSSL's RFC 2253 text), matched by the spellings operators copy."""
+        from cryptography.x509.oid import NameOID
+        ca = self.pki.ecdsa
+        subject = x509.Name([
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Tanda Integration"),
+            x509.NameAttribute(x509.ObjectIdentifier("2.5.4.13"), "Operator 7"),
+            x509.NameAttribute(NameOID.EMAIL_ADDRESS, "budi@tanda.example"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "Budi Email")])
+        key = ec.generate_private_key(ec.SECP256R1())
+        spellings = [
+            "C=ID, O=Tanda Integration, OID.2.5.4.13=Operator 7, "
+            "EMAILADDRESS=budi@tanda.example, CN=Budi Email",
+            "CN=Budi Email,1.2.840.113549.1.9.1=budi@tanda.example,2.5.4.13=operator 7,"
+            "O=Tanda Integration,C=ID",
+            None]  # openssl x509 -subject of the certificate
+        for i, dn in enumerate(spellings):
+            with self.subTest(dn=dn):
+                cert = issue(subject, key.public_key(), ca.cert.subject, ca.key, 0x7E0000 + i,
+                             now() - dt.timedelta(days=1), now() + dt.timedelta(days=30),
+                             aki_from=ca.key.public_key())
+                pem = cert.public_bytes(serialization.Encoding.PEM).decode()
+                status, body = self.call("POST", "/v1/certificates",
+                                         {"ca": "ecdsa", "certificates": [pem]})
+                self.assertEqual(status, 200, body)
+                if dn is None:
+                    path = os.path.join(self.fx.tmp, "email-leaf.pem")
+                    with open(path, "w") as f:
+                        f.write(pem)
+                    dn = subprocess.run(["openssl", "x509", "-in", path, "-noout", "-subject"],
+                                        stdout=subprocess.PIPE, text=True,
+                                        check=True).stdout.strip()
+                    self.assertIn("emailAddress = budi@tanda.example", dn)
+                leaf = harness.Leaf("email", cert, "", "good")
+                status, body = self.call("POST", "/v1/revocations",
+                                         self.revocation(leaf, f"ox-email-{i}", subject_dn=dn))
+                self.assertEqual(status, 201, body)
+                wrong = dn.replace("Operator 7", "Operator 8").replace("operator 7", "x")
+                status, body = self.call("POST", "/v1/revocations",
+                                         self.revocation(leaf, f"ox-email-w{i}", subject_dn=wrong,
+                                                         reason="superseded"))
+                self.assertEqual(status, 409, body)
+                self.assertEqual(body["error"]["field"], "subject_dn")
+
     def test_times_outside_what_can_be_true_are_400(self):
         leaf = self.new_leaf("ox-times")
         ca_start = self.pki.ecdsa.not_before
