@@ -45,7 +45,8 @@ Subcommands (operator role for the first five, auditor or operator for the rest)
             options) is safe: it answers the original result; the CLI adds nothing that
             changes between runs.
   release   --request-id ID --ca NAME --serial HEX --requested-by WHO --approved-by WHO
-            [--evidence FILE | --evidence-sha256 HEX]     lifts a certificateHold
+            [--approved-at TIME] [--evidence FILE | --evidence-sha256 HEX]
+            lifts a certificateHold
   register  --ca NAME --certs FILE[,FILE...]              registers issued certificates (PEM/DER)
   crl-generate --ca NAME                                regenerates the CA's CRL (and delta) now
   unblock   (--block KEY | --all)                       lifts a block (429) on a client that
