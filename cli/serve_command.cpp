@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "admin/notify_metrics.hpp"
 #include "ca/ca_metrics.hpp"
 #include "ca/ca_readiness.hpp"
 #include "ca/registry_reloader.hpp"
@@ -12,6 +13,7 @@
 #include "cli/crl_publication_adapter.hpp"
 #include "cli/help.hpp"
 #include "cli/metrics_listener.hpp"
+#include "cli/notifiers.hpp"
 #include "cli/serve_metrics.hpp"
 #include "config/key_files.hpp"
 #include "config/restart_settings.hpp"
@@ -116,6 +118,7 @@ struct Serving {
     std::unique_ptr<http::Server> server;
     std::unique_ptr<http::LivenessProbe> liveness;
     std::unique_ptr<CrlPublicationAdapter> crl_publication;
+    std::vector<std::unique_ptr<admin::Notifier>> notifiers;  // one per notify target
     std::unique_ptr<AdminListener> admin;       // null when admin.enabled is false
     std::unique_ptr<MetricsListener> exporter;  // null when metrics.enabled is false
     http::SystemdNotifier systemd{logger};
@@ -210,9 +213,24 @@ Stop start_public_listener(Serving& s) {
     return std::nullopt;
 }
 
+// The webhook notifiers, before the admin API can commit: a target seen for the first time
+// starts at the journal head, and nothing committed after that may be missed.
+Stop start_notifiers(Serving& s) {
+    s.crl_publication = std::make_unique<CrlPublicationAdapter>(*s.crls);
+    auto made = make_notifiers(s.cfg, *s.index, s.crl_publication.get(),
+                               served_ca_name(s.snapshot), s.clock, s.logger);
+    if (!made) {
+        s.logger.error("cannot start webhook notifications", {{"error", made.error().message}});
+        return made.error().code == ErrorCode::config ? kExitConfig : kExitFailure;
+    }
+    s.notifiers = std::move(*made);
+    admin::add_notify_metrics(s.metrics, s.notifiers);
+    for (auto& n : s.notifiers) n->start();
+    return std::nullopt;
+}
+
 // The admin API and the metrics listener, each on its own thread, and the listener metrics.
 Stop start_admin_and_metrics_listeners(Serving& s) {
-    s.crl_publication = std::make_unique<CrlPublicationAdapter>(*s.crls);
     auto admin = AdminListener::start(s.cfg, s.snapshot, *s.index, s.clock, s.logger,
                                       s.crl_publication.get(), s.crl_publication.get(), &s.metrics);
     if (!admin) {
@@ -326,6 +344,8 @@ void shut_down(Serving& s) {
     s.signing->stop();  // before the server's I/O context goes: late answers have nowhere to go
     s.admin.reset();
     s.exporter.reset();  // its scrapes read storage and the CRLs
+    // Within one attempt's timeout; what is undelivered is sent after the next start.
+    for (auto& n : s.notifiers) n->stop();
     s.crls->stop();
     s.index.reset();
     s.logger.info("stopped");
@@ -369,6 +389,7 @@ int run_server(const config::Config& cfg, Logger& logger,
     build_ocsp(s);
     if (auto stop = start_crls(s)) return *stop;
     if (auto stop = start_public_listener(s)) return *stop;
+    if (auto stop = start_notifiers(s)) return *stop;
     if (auto stop = start_admin_and_metrics_listeners(s)) return *stop;
     start_reloader(s);
     watch_signals(s);
