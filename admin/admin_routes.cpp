@@ -88,15 +88,16 @@ public:
         if (!parsed) return tl::unexpected(parsed.error());
         auto done = service_.revoke(*parsed, who);
         if (!done) return tl::unexpected(done.error());
-        json::object body = to_json(*done);
+        Response res = json_response(req, http::Status::created, to_json(*done));
         if (tokens_ != nullptr) {
-            // Applied before the token exists: a failure here is answered 500 and a replay of
-            // the same request gets a token (StatusTokens::issue).
+            // A header, so the body stays the original answer on a replay (which gets a token
+            // of its own). Applied before the token exists: a failure here is answered 500 and
+            // a replay of the same request gets a token (StatusTokens::issue).
             auto token = tokens_->issue(done->request_id);
             if (!token) return refuse(ApiErrorKind::internal, "", token.error().message);
-            body["status_token"] = *token;
+            res.set("Tanda-Status-Token", *token);
         }
-        return json_response(req, http::Status::created, body);
+        return res;
     }
 
     ApiResult<Response> release(const Request& req, const RequestContext& ctx,

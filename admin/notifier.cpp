@@ -145,12 +145,22 @@ Result<bool> Notifier::pass_committed() {
 // publishes no CRLs, or is no longer served, gives no `success`; its events are passed over.
 Result<bool> Notifier::pass_in_crl() {
     const std::uint64_t until = committed_.load();
+    const std::uint64_t started = in_crl_.load();
+    // Saved when it moved: a success waiting for its CRL is looked at every second, and that
+    // must not cost a durable write each time.
+    auto stop_at = [&](bool result) -> Result<bool> {
+        if (in_crl_.load() != started) {
+            if (auto r = save("in_crl", in_crl_); !r) return tl::unexpected(r.error());
+        }
+        return result;
+    };
     while (in_crl_.load() < until) {
         const std::uint64_t from = in_crl_.load() + 1;
         auto page = index_.journal(from, std::min<std::uint64_t>(kBatch, until - from + 1));
         if (!page) return tl::unexpected(page.error());
         if (page->empty()) break;
         for (const auto& entry : *page) {
+            bool sent = false;
             for (const auto& ev : events_for(entry)) {
                 if (ev.stage != EventStage::in_crl) continue;
                 const std::string ca = ca_name_(ev.issuer);
@@ -158,21 +168,23 @@ Result<bool> Notifier::pass_in_crl() {
                 auto crl = crl_->published_after(ca, ev.seq);
                 if (!crl) {
                     oldest_in_crl_ = entry.time;
-                    if (auto r = save("in_crl", in_crl_); !r) return tl::unexpected(r.error());
-                    return true;  // waiting for the CRL is no failure
+                    return stop_at(true);  // waiting for the CRL is no failure
                 }
                 if (!deliver(ev, ca, crl)) {
                     oldest_in_crl_ = entry.time;
-                    if (auto r = save("in_crl", in_crl_); !r) return tl::unexpected(r.error());
-                    return false;
+                    return stop_at(false);
                 }
+                sent = true;
             }
             in_crl_ = entry.seq;
+            // As for `committed`: a restart repeats at most the events of one entry.
+            if (sent) {
+                if (auto r = save("in_crl", entry.seq); !r) return tl::unexpected(r.error());
+            }
         }
-        if (auto r = save("in_crl", in_crl_); !r) return tl::unexpected(r.error());
     }
     oldest_in_crl_ = 0;
-    return true;
+    return stop_at(true);
 }
 
 Result<bool> Notifier::pass() {
