@@ -224,12 +224,25 @@ class NotifyTest(unittest.TestCase):
         acked = lambda: {d[0] for d in self.receiver.snapshot() if d[4]}
         self.wait_for("every event", lambda: set(expected) <= acked())
 
-        # Killed again once all is delivered, and started: nothing new to send.
+        # With the receiver up: a SIGKILL right after the 201s, whatever was in flight.
+        more = [self.revoke(SERIAL_BASE + i) for i in (4, 5)]
+        self.kill()
+        self.start()
+        for request_id, seq in more:
+            expected[f"tanda-{seq}-applied"] = ("applied", request_id)
+            expected[f"tanda-{seq}-success"] = ("success", request_id)
+        requests += more
+        self.wait_for("every event after the second kill", lambda: set(expected) <= acked())
+
+        # Killed again once all is delivered, and started: acknowledged events are not resent.
         time.sleep(0.5)
+        sent_before = len(self.receiver.snapshot())
         self.kill()
         self.start()
         self.wait_for("an empty backlog", lambda: harness.metric_value(
             self.metrics(), "tanda_notify_backlog_entries", target="ra") == 0)
+        time.sleep(2.5)  # over two polls
+        self.assertEqual(len(self.receiver.snapshot()), sent_before)
 
         deliveries = self.receiver.snapshot()
         self.assertTrue(all(d[3] for d in deliveries), "a delivery with a bad signature")
