@@ -28,25 +28,30 @@ std::optional<std::uint64_t> parse_seq(std::string_view text) {
 
 Result<std::unique_ptr<Notifier>> Notifier::create(NotifyTarget target, std::string secret,
                                                    storage::RevocationIndex& index,
-                                                   const CrlPublicationSource* crl,
-                                                   CaNamer ca_name, WebhookTransport transport,
-                                                   const Clock& clock, Logger& logger) {
+                                                   const CrlPublicationSource* crl, CaNamer ca_name,
+                                                   WebhookTransport transport, const Clock& clock,
+                                                   Logger& logger) {
     auto url = parse_webhook_url(target.url);
     if (!url) return tl::unexpected(url.error());
-    std::unique_ptr<Notifier> n(new Notifier(std::move(target), std::move(*url),
-                                             std::move(secret), index, crl, std::move(ca_name),
-                                             std::move(transport), clock, logger));
+    std::unique_ptr<Notifier> n(new Notifier(std::move(target), std::move(*url), std::move(secret),
+                                             index, crl, std::move(ca_name), std::move(transport),
+                                             clock, logger));
     if (auto loaded = n->load_cursors(); !loaded) return tl::unexpected(loaded.error());
     return n;
 }
 
 Notifier::Notifier(NotifyTarget target, WebhookUrl url, std::string secret,
                    storage::RevocationIndex& index, const CrlPublicationSource* crl,
-                   CaNamer ca_name, WebhookTransport transport, const Clock& clock,
-                   Logger& logger)
-    : target_(std::move(target)), url_(std::move(url)), secret_(std::move(secret)),
-      index_(index), crl_(crl), ca_name_(std::move(ca_name)), transport_(std::move(transport)),
-      clock_(clock), logger_(logger) {}
+                   CaNamer ca_name, WebhookTransport transport, const Clock& clock, Logger& logger)
+    : target_(std::move(target)),
+      url_(std::move(url)),
+      secret_(std::move(secret)),
+      index_(index),
+      crl_(crl),
+      ca_name_(std::move(ca_name)),
+      transport_(std::move(transport)),
+      clock_(clock),
+      logger_(logger) {}
 
 Notifier::~Notifier() { stop(); }
 
@@ -120,7 +125,8 @@ Result<bool> Notifier::pass_committed() {
                 if (!deliver(ev, ca_name_(ev.issuer), std::nullopt)) {
                     oldest_committed_ = entry.time;
                     if (unsaved) {
-                        if (auto r = save("committed", committed_); !r) return tl::unexpected(r.error());
+                        if (auto r = save("committed", committed_); !r)
+                            return tl::unexpected(r.error());
                     }
                     return false;
                 }
@@ -231,17 +237,16 @@ std::function<void()> Notifier::waker() const {
 
 bool Notifier::wait(std::chrono::milliseconds period, bool wakeable) {
     std::unique_lock lock(signal_->mutex);
-    signal_->cv.wait_for(lock, period, [&] {
-        return signal_->stopping || (wakeable && signal_->woken);
-    });
+    signal_->cv.wait_for(lock, period,
+                         [&] { return signal_->stopping || (wakeable && signal_->woken); });
     if (wakeable) signal_->woken = false;
     return !signal_->stopping;
 }
 
 void Notifier::run() {
     auto backoff = kFirstBackoff;
-    const auto max_backoff = std::chrono::duration_cast<std::chrono::milliseconds>(
-        target_.max_backoff);
+    const auto max_backoff =
+        std::chrono::duration_cast<std::chrono::milliseconds>(target_.max_backoff);
     for (;;) {
         auto ok = pass();
         if (!ok) {

@@ -30,8 +30,8 @@ Result<WebhookUrl> parse_webhook_url(std::string_view url) {
         out.host = std::string(authority.substr(0, colon));
         if (colon != authority.npos) port = authority.substr(colon + 1);
     }
-    const bool digits = !port.empty() && port.size() <= 5 &&
-                        port.find_first_not_of("0123456789") == port.npos;
+    const bool digits =
+        !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == port.npos;
     if (out.host.empty() || !digits || std::stoul(std::string(port)) > 65535 ||
         out.host.find_first_of("@ \t") != std::string::npos) {
         return fail(ErrorCode::invalid_argument, "webhook URL needs https://host[:port][/path]");

@@ -1,8 +1,8 @@
 #include "pki/random_bytes.hpp"
 
-#include <climits>
-
 #include <openssl/rand.h>
+
+#include <climits>
 
 #include "pki/openssl_error.hpp"
 

@@ -1,9 +1,8 @@
 #include "admin/holder_status_route.hpp"
 
-#include <set>
-
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "tests/support/fake_clock.hpp"
 #include "tests/unit/admin/notify_test_support.hpp"
@@ -19,8 +18,9 @@ struct Fixture {
     test::FakeCrls crls;
     std::shared_ptr<const ca::CaRegistry> registry =
         std::make_shared<ca::CaRegistry>(std::vector<ca::ServedCa>{});
-    admin::AdminService service{[this] { return registry; }, *db.index, clock, logger, &crls,
-                                nullptr, admin::AdminOptions{}};
+    admin::AdminService service{
+        [this] { return registry; }, *db.index, clock, logger, &crls, nullptr,
+        admin::AdminOptions{}};
     admin::StatusTokens tokens{*db.index};
     http::Router router;
     Fixture() { admin::add_holder_status_route(router, service, tokens); }

@@ -1,9 +1,8 @@
 #include "admin/notifier.hpp"
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
-
-#include <catch2/catch.hpp>
 
 #include "tests/support/fake_clock.hpp"
 #include "tests/support/recording_logger.hpp"
@@ -45,8 +44,8 @@ TEST_CASE("a new target starts at the journal head and gets what is committed af
     REQUIRE(ok);
     CHECK(*ok);
     // No CRL reflects it yet: only "applied", and "success" waits.
-    CHECK(f.transport.ids() == std::vector<std::string>{"tanda-" + std::to_string(seq) +
-                                                        "-applied"});
+    CHECK(f.transport.ids() ==
+          std::vector<std::string>{"tanda-" + std::to_string(seq) + "-applied"});
     CHECK(n->backlog() == 0);
     CHECK(n->oldest_age_seconds() == 300);  // committed at 1700000200, now 1700000500
     f.crls.cover("demo", seq);
@@ -86,11 +85,10 @@ TEST_CASE("undelivered events survive a restart and come in journal order", "[ad
     f.crls.cover("demo", b);
     auto again = f.make();
     REQUIRE(*again->pass());
-    CHECK(f.transport.ids() ==
-          std::vector<std::string>{"tanda-" + std::to_string(a) + "-applied",
-                                   "tanda-" + std::to_string(b) + "-applied",
-                                   "tanda-" + std::to_string(a) + "-success",
-                                   "tanda-" + std::to_string(b) + "-success"});
+    CHECK(f.transport.ids() == std::vector<std::string>{"tanda-" + std::to_string(a) + "-applied",
+                                                        "tanda-" + std::to_string(b) + "-applied",
+                                                        "tanda-" + std::to_string(a) + "-success",
+                                                        "tanda-" + std::to_string(b) + "-success"});
     // Delivered means acknowledged: nothing is sent twice once the cursor moved.
     REQUIRE(*again->pass());
     CHECK(f.transport.ids().size() == 4);
@@ -113,9 +111,10 @@ TEST_CASE("a waiting success does not hold back later requests' applied events",
 
 TEST_CASE("a CA without CRLs, or no longer served, gives no success event", "[admin][notify]") {
     Fixture f;
-    auto n = admin::Notifier::create(test::notify_target(), "k", *f.db.index, nullptr,
-                                     [](storage::IssuerId) { return std::string("demo"); },
-                                     f.transport.bind(), f.clock, f.logger);
+    auto n = admin::Notifier::create(
+        test::notify_target(), "k", *f.db.index, nullptr,
+        [](storage::IssuerId) { return std::string("demo"); }, f.transport.bind(), f.clock,
+        f.logger);
     REQUIRE(n);
     f.db.revoke("0C", "req-c");
     REQUIRE(*(*n)->pass());
@@ -143,9 +142,9 @@ TEST_CASE("a bad URL is refused when the notifier is made", "[admin][notify]") {
     Fixture f;
     auto target = test::notify_target();
     target.url = "http://ra.example/";
-    auto n = admin::Notifier::create(target, "k", *f.db.index, nullptr,
-                                     [](storage::IssuerId) { return std::string(); },
-                                     f.transport.bind(), f.clock, f.logger);
+    auto n = admin::Notifier::create(
+        target, "k", *f.db.index, nullptr, [](storage::IssuerId) { return std::string(); },
+        f.transport.bind(), f.clock, f.logger);
     REQUIRE_FALSE(n);
     CHECK(n.error().code == ErrorCode::invalid_argument);
 }

@@ -44,8 +44,8 @@ TEST_CASE("an admin revocation or release gives 'applied' then 'success' once in
 TEST_CASE("imports and registrations tell nobody", "[admin][notify]") {
     auto kind = GENERATE(storage::ChangeKind::register_certificate, storage::ChangeKind::update,
                          storage::ChangeKind::revoke, storage::ChangeKind::release);
-    const bool admin_request = kind == storage::ChangeKind::register_certificate ||
-                               kind == storage::ChangeKind::update;
+    const bool admin_request =
+        kind == storage::ChangeKind::register_certificate || kind == storage::ChangeKind::update;
     // Registrations carry a request id and still give nothing; imports have none.
     CHECK(admin::events_for(entry(kind, admin_request ? "reg-1" : "")).empty());
 }

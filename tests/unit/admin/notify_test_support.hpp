@@ -2,12 +2,11 @@
 // request id, a transport that records or refuses, and a CRL source the test publishes.
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <map>
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "admin/crl_publication.hpp"
 #include "admin/notifier.hpp"
@@ -38,8 +37,8 @@ struct NotifyIndex {
         r.state = CertState::issued;
         r.not_after = 1900000000;
         r.subject = "CN=Holder";
-        storage::Change c{storage::ChangeKind::register_certificate, issuer,
-                          *Serial::from_hex(hex), r};
+        storage::Change c{storage::ChangeKind::register_certificate, issuer, *Serial::from_hex(hex),
+                          r};
         auto done = index->commit({&c, 1}, {"", "", "", "", "import:test"}, 1700000000);
         REQUIRE(done);
         return done->last_seq;

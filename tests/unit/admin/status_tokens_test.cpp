@@ -1,8 +1,7 @@
 #include "admin/status_tokens.hpp"
 
-#include <set>
-
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "core/sha256.hpp"
 #include "tests/unit/admin/notify_test_support.hpp"
@@ -46,9 +45,8 @@ TEST_CASE("anything but an issued token finds nothing", "[admin][status_token]")
     std::string upper = *t;
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     const std::string hashed = to_hex(Sha256::digest(as_bytes(*t)));
-    for (const std::string& wrong :
-         {flipped, upper, t->substr(1), *t + "0", std::string(), std::string("req-y"), hashed,
-          "status/" + hashed}) {
+    for (const std::string& wrong : {flipped, upper, t->substr(1), *t + "0", std::string(),
+                                     std::string("req-y"), hashed, "status/" + hashed}) {
         auto found = tokens.find(wrong);
         REQUIRE(found);
         CHECK_FALSE(*found);

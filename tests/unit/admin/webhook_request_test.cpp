@@ -10,12 +10,12 @@ TEST_CASE("webhook URLs give host, port and target", "[admin][notify]") {
     struct Case {
         std::string url, host, port, target;
     };
-    auto c = GENERATE(Case{"https://ra.example", "ra.example", "443", "/"},
-                      Case{"https://ra.example:8443/hooks/tanda", "ra.example", "8443",
-                           "/hooks/tanda"},
-                      Case{"https://127.0.0.1:9/a?b=c", "127.0.0.1", "9", "/a?b=c"},
-                      Case{"https://[::1]:8443/x", "::1", "8443", "/x"},
-                      Case{"https://ra.example?x=1", "ra.example", "443", "/?x=1"});
+    auto c =
+        GENERATE(Case{"https://ra.example", "ra.example", "443", "/"},
+                 Case{"https://ra.example:8443/hooks/tanda", "ra.example", "8443", "/hooks/tanda"},
+                 Case{"https://127.0.0.1:9/a?b=c", "127.0.0.1", "9", "/a?b=c"},
+                 Case{"https://[::1]:8443/x", "::1", "8443", "/x"},
+                 Case{"https://ra.example?x=1", "ra.example", "443", "/?x=1"});
     auto u = admin::parse_webhook_url(c.url);
     REQUIRE(u);
     CHECK(u->host == c.host);

@@ -28,9 +28,10 @@ TEST_CASE("without a notify section there are no webhook targets", "[config][not
 }
 
 TEST_CASE("notify targets are read with paths resolved and defaults", "[config][notify]") {
-    auto c = parse_config(kBase + "notify:\n  - name: ra\n    url: https://ra.example:8443/hooks\n"
-                                  "    ca_file: ra-ca.pem\n    secret_file: /etc/tanda/ra.secret\n"
-                                  "    timeout: 3s\n",
+    auto c = parse_config(kBase +
+                              "notify:\n  - name: ra\n    url: https://ra.example:8443/hooks\n"
+                              "    ca_file: ra-ca.pem\n    secret_file: /etc/tanda/ra.secret\n"
+                              "    timeout: 3s\n",
                           "/etc/tanda/tanda.yaml");
     REQUIRE(c);
     REQUIRE(c->notify.size() == 1);
@@ -49,20 +50,22 @@ TEST_CASE("notify targets are read with paths resolved and defaults", "[config][
 }
 
 TEST_CASE("notify problems carry their line", "[config][notify]") {
-    auto all = problems_of(kBase + "notify:\n"
-                                   "  - name: ra\n"                    // 8
-                                   "    url: http://ra.example/hook\n"  // 9
-                                   "    ca_file: ca.pem\n"
-                                   "    secret_file: s\n"
-                                   "  - name: ra\n"  // 12: duplicate, no url
-                                   "    ca_file: ca.pem\n"
-                                   "    secret_file: s\n"
-                                   "    colour: red\n");  // 15
+    auto all = problems_of(kBase +
+                           "notify:\n"
+                           "  - name: ra\n"                     // 8
+                           "    url: http://ra.example/hook\n"  // 9
+                           "    ca_file: ca.pem\n"
+                           "    secret_file: s\n"
+                           "  - name: ra\n"  // 12: duplicate, no url
+                           "    ca_file: ca.pem\n"
+                           "    secret_file: s\n"
+                           "    colour: red\n");  // 15
     CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:9: a notify target's 'url' must be"));
     CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:12: duplicate notify target name"));
     CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:12: a notify target needs 'url'"));
     CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:15:"));
-    CHECK_THAT(problems_of(kBase + "notify: yes\n"), Catch::Contains(":7: 'notify' must be a list"));
+    CHECK_THAT(problems_of(kBase + "notify: yes\n"),
+               Catch::Contains(":7: 'notify' must be a list"));
     CHECK_THAT(problems_of(kBase + "notify:\n  - name: Bad Name\n    url: https://h/\n"
                                    "    ca_file: c\n    secret_file: s\n"),
                Catch::Contains(":8: a notify target's 'name'"));

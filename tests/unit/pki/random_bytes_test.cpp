@@ -1,8 +1,7 @@
 #include "pki/random_bytes.hpp"
 
-#include <set>
-
 #include <catch2/catch.hpp>
+#include <set>
 
 TEST_CASE("random_bytes gives the length asked, different each time", "[pki][random]") {
     std::set<tanda::Bytes> seen;
