@@ -67,7 +67,8 @@ ApiResult<std::uint64_t> query_uint(std::string_view target, std::string_view ke
 
 class Handlers {
 public:
-    Handlers(AdminService& service, Authenticator& auth) : service_(service), auth_(auth) {}
+    Handlers(AdminService& service, Authenticator& auth, StatusTokens* tokens)
+        : service_(service), auth_(auth), tokens_(tokens) {}
 
     // Authenticates for `role`, then runs `body`; every refusal goes through one builder.
     template <typename Body>
@@ -87,7 +88,16 @@ public:
         if (!parsed) return tl::unexpected(parsed.error());
         auto done = service_.revoke(*parsed, who);
         if (!done) return tl::unexpected(done.error());
-        return json_response(req, http::Status::created, to_json(*done));
+        Response res = json_response(req, http::Status::created, to_json(*done));
+        if (tokens_ != nullptr) {
+            // A header, so the body stays the original answer on a replay (which gets a token
+            // of its own). Applied before the token exists: a failure here is answered 500 and
+            // a replay of the same request gets a token (StatusTokens::issue).
+            auto token = tokens_->issue(done->request_id);
+            if (!token) return refuse(ApiErrorKind::internal, "", token.error().message);
+            res.set("Tanda-Status-Token", *token);
+        }
+        return res;
     }
 
     ApiResult<Response> release(const Request& req, const RequestContext& ctx,
@@ -188,13 +198,15 @@ private:
 
     AdminService& service_;
     Authenticator& auth_;
+    StatusTokens* tokens_;  // null: revocations answer without a status token
 };
 
 }  // namespace
 
-void add_admin_routes(http::Router& router, AdminService& service, Authenticator& auth) {
+void add_admin_routes(http::Router& router, AdminService& service, Authenticator& auth,
+                      StatusTokens* tokens) {
     // Shared by every route; lives as long as the router's handlers.
-    auto h = std::make_shared<Handlers>(service, auth);
+    auto h = std::make_shared<Handlers>(service, auth, tokens);
     auto bind = [h](auto method) {
         return [h, method](const Request& req, const RequestContext& ctx, const Caller& who) {
             return ((*h).*method)(req, ctx, who);

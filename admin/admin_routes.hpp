@@ -1,7 +1,8 @@
 // The admin API's one routing table (under /v1), on the admin listener only. Each handler is
 // thin: authenticate -> parse into a request struct -> AdminService -> JSON.
 //
-//   POST /v1/revocations                         operator  201, replay 201 (same answer)
+//   POST /v1/revocations                         operator  201, replay 201 (same body; with
+//                                                          tokens, a fresh Tanda-Status-Token)
 //   POST /v1/revocations/{ca}/{serial}/release   operator  200
 //   POST /v1/certificates                        operator  200
 //   GET  /v1/certificates/{ca}/{serial}          auditor   200
@@ -14,11 +15,15 @@
 
 #include "admin/admin_service.hpp"
 #include "admin/authenticator.hpp"
+#include "admin/status_tokens.hpp"
 #include "http/router.hpp"
 
 namespace tanda::admin {
 
-// `service` and `auth` must outlive the router.
-void add_admin_routes(http::Router& router, AdminService& service, Authenticator& auth);
+// `service`, `auth` and `tokens` (may be null) must outlive the router. With `tokens`, every
+// revocation answer carries the header Tanda-Status-Token, the holder's key to
+// GET /status/<token> on the public listener (admin/holder_status_route.hpp).
+void add_admin_routes(http::Router& router, AdminService& service, Authenticator& auth,
+                      StatusTokens* tokens = nullptr);
 
 }  // namespace tanda::admin

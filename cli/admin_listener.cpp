@@ -9,7 +9,7 @@ Result<std::unique_ptr<AdminListener>> AdminListener::start(
     const config::Config& config, ca::CaSnapshot cas,
     storage::RevocationIndex& index, const Clock& clock, Logger& logger,
     const admin::CrlPublicationSource* crl, admin::CrlReissuer* reissuer,
-    metrics::Registry* metrics) {
+    metrics::Registry* metrics, admin::StatusTokens* tokens) {
     const admin::AdminOptions& o = config.admin;
     if (!o.enabled) return std::unique_ptr<AdminListener>();
     auto tls = http::make_server_tls_context({o.server_certificate, o.server_key, o.client_ca});
@@ -19,7 +19,7 @@ Result<std::unique_ptr<AdminListener>> AdminListener::start(
     l->service_ = std::make_unique<admin::AdminService>(std::move(cas), index, clock, logger,
                                                         crl, reissuer, o);
     l->auth_ = std::make_unique<admin::Authenticator>(o.roles, o.rate_limit, logger);
-    admin::add_admin_routes(l->router_, *l->service_, *l->auth_);
+    admin::add_admin_routes(l->router_, *l->service_, *l->auth_, tokens);
     if (metrics) count_admin_requests(*metrics, l->router_);
     http::ServerTls server_tls;
     server_tls.context = std::move(*tls);

@@ -18,12 +18,13 @@ public:
     // Binds and starts serving when config.admin.enabled; nullptr when it is not. The admin API
     // reads the served CAs through `cas` per request, so it follows a reload. `index`, `clock`,
     // `logger`, `crl` and `reissuer` (both may be null) must outlive the listener; so must
-    // `metrics` (may be null), which then counts requests by route and code.
+    // `metrics` (may be null), which then counts requests by route and code, and `tokens` (may
+    // be null), which then gives each revocation a holder status token.
     [[nodiscard]] static Result<std::unique_ptr<AdminListener>> start(
         const config::Config& config, ca::CaSnapshot cas,
         storage::RevocationIndex& index, const Clock& clock, Logger& logger,
         const admin::CrlPublicationSource* crl, admin::CrlReissuer* reissuer,
-        metrics::Registry* metrics = nullptr);
+        metrics::Registry* metrics = nullptr, admin::StatusTokens* tokens = nullptr);
 
     unsigned short port() const { return listener_.server().port(); }
     const http::Server& server() const { return listener_.server(); }

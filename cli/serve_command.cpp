@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "admin/holder_status_route.hpp"
+#include "admin/notify_metrics.hpp"
 #include "ca/ca_metrics.hpp"
 #include "ca/ca_readiness.hpp"
 #include "ca/registry_reloader.hpp"
@@ -12,6 +14,7 @@
 #include "cli/crl_publication_adapter.hpp"
 #include "cli/help.hpp"
 #include "cli/metrics_listener.hpp"
+#include "cli/notifiers.hpp"
 #include "cli/serve_metrics.hpp"
 #include "config/key_files.hpp"
 #include "config/restart_settings.hpp"
@@ -116,6 +119,11 @@ struct Serving {
     std::unique_ptr<http::Server> server;
     std::unique_ptr<http::LivenessProbe> liveness;
     std::unique_ptr<CrlPublicationAdapter> crl_publication;
+    std::vector<std::unique_ptr<admin::Notifier>> notifiers;  // one per notify target
+    // GET /status/<token> on the public listener, with an admin section only: a read-only
+    // AdminService of its own, since the admin listener's starts after the public routes.
+    std::unique_ptr<admin::StatusTokens> status_tokens;
+    std::unique_ptr<admin::AdminService> holder_status;
     std::unique_ptr<AdminListener> admin;       // null when admin.enabled is false
     std::unique_ptr<MetricsListener> exporter;  // null when metrics.enabled is false
     http::SystemdNotifier systemd{logger};
@@ -203,6 +211,14 @@ Stop start_public_listener(Serving& s) {
     http::add_health_routes(s.router, std::move(checks));
     ocsp::add_ocsp_routes(s.router, s.cfg.responder, *s.ocsp, s.clock, s.ocsp_metrics.get());
     crl::add_crl_routes(s.router, *s.crls, s.clock);
+    s.crl_publication = std::make_unique<CrlPublicationAdapter>(*s.crls);
+    if (s.cfg.admin.enabled) {
+        s.status_tokens = std::make_unique<admin::StatusTokens>(*s.index);
+        s.holder_status = std::make_unique<admin::AdminService>(
+            s.snapshot, *s.index, s.clock, s.logger, s.crl_publication.get(), nullptr,
+            s.cfg.admin);
+        admin::add_holder_status_route(s.router, *s.holder_status, *s.status_tokens);
+    }
     if (auto ok = s.server->listen(); !ok) {
         s.logger.error("cannot listen", {{"error", ok.error().message}});
         return kExitFailure;
@@ -210,11 +226,26 @@ Stop start_public_listener(Serving& s) {
     return std::nullopt;
 }
 
+// The webhook notifiers, before the admin API can commit: a target seen for the first time
+// starts at the journal head, and nothing committed after that may be missed.
+Stop start_notifiers(Serving& s) {
+    auto made = make_notifiers(s.cfg, *s.index, s.crl_publication.get(),
+                               served_ca_name(s.snapshot), s.clock, s.logger);
+    if (!made) {
+        s.logger.error("cannot start webhook notifications", {{"error", made.error().message}});
+        return made.error().code == ErrorCode::config ? kExitConfig : kExitFailure;
+    }
+    s.notifiers = std::move(*made);
+    admin::add_notify_metrics(s.metrics, s.notifiers);
+    for (auto& n : s.notifiers) n->start();
+    return std::nullopt;
+}
+
 // The admin API and the metrics listener, each on its own thread, and the listener metrics.
 Stop start_admin_and_metrics_listeners(Serving& s) {
-    s.crl_publication = std::make_unique<CrlPublicationAdapter>(*s.crls);
     auto admin = AdminListener::start(s.cfg, s.snapshot, *s.index, s.clock, s.logger,
-                                      s.crl_publication.get(), s.crl_publication.get(), &s.metrics);
+                                      s.crl_publication.get(), s.crl_publication.get(), &s.metrics,
+                                      s.status_tokens.get());
     if (!admin) {
         s.logger.error("cannot start the admin listener", {{"error", admin.error().message}});
         return admin.error().code == ErrorCode::config ? kExitConfig : kExitFailure;
@@ -326,6 +357,8 @@ void shut_down(Serving& s) {
     s.signing->stop();  // before the server's I/O context goes: late answers have nowhere to go
     s.admin.reset();
     s.exporter.reset();  // its scrapes read storage and the CRLs
+    // Within one attempt's timeout; what is undelivered is sent after the next start.
+    for (auto& n : s.notifiers) n->stop();
     s.crls->stop();
     s.index.reset();
     s.logger.info("stopped");
@@ -369,6 +402,7 @@ int run_server(const config::Config& cfg, Logger& logger,
     build_ocsp(s);
     if (auto stop = start_crls(s)) return *stop;
     if (auto stop = start_public_listener(s)) return *stop;
+    if (auto stop = start_notifiers(s)) return *stop;
     if (auto stop = start_admin_and_metrics_listeners(s)) return *stop;
     start_reloader(s);
     watch_signals(s);

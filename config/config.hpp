@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "admin/admin_options.hpp"
+#include "admin/notify_options.hpp"
 #include "ca/ca_options.hpp"
 #include "core/result.hpp"
 #include "http/listener_options.hpp"
@@ -50,6 +51,7 @@ struct Config {
     std::string state_dir;  // published CRLs; default <storage.path>/crl
     admin::AdminOptions admin;  // admin.enabled when the `admin:` section is present
     MetricsOptions metrics;
+    std::vector<admin::NotifyTarget> notify;  // webhook targets; empty: no notifications
     SecurityOptions security;
     std::vector<KeyFile> key_files;  // every private key path above, once each
 };

@@ -43,6 +43,20 @@ auto tie_crl(const ca::CrlOptions& c) {
 
 auto tie_role(const admin::RoleBinding& r) { return std::tie(r.role, r.subject, r.spki_sha256); }
 
+auto tie_target(const admin::NotifyTarget& t) {
+    return std::tie(t.name, t.url, t.ca_file, t.secret_file, t.timeout, t.max_backoff,
+                    t.max_response_bytes);
+}
+
+// The webhook notifiers are made once at start (cli/notifiers.hpp), with their secrets read.
+bool notify_differs(const Config& a, const Config& b) {
+    if (a.notify.size() != b.notify.size()) return true;
+    for (std::size_t i = 0; i < a.notify.size(); ++i) {
+        if (tie_target(a.notify[i]) != tie_target(b.notify[i])) return true;
+    }
+    return false;
+}
+
 void admin_section(Diff& d, const admin::AdminOptions& a, const admin::AdminOptions& b) {
     d.check("admin", a.enabled, b.enabled);
     if (!a.enabled || !b.enabled) return;
@@ -144,6 +158,7 @@ std::vector<std::string> restart_only_changes(const Config& running, const Confi
     if (running.metrics.enabled && next.metrics.enabled) {
         listen(d, "metrics.listen.", running.metrics.listen, next.metrics.listen);
     }
+    d.check("notify", notify_differs(running, next), false);
     return out;
 }
 

@@ -30,7 +30,7 @@ bool is_ip_literal(const std::string& host) {
 // Each step records what it was doing, so a failure names it.
 net::awaitable<void> exchange(Stream& stream, const std::string& host, const std::string& port,
                               BeastRequest& req, BeastResponse& res, std::string& step,
-                              std::chrono::seconds timeout) {
+                              std::chrono::seconds timeout, std::size_t max_response_bytes) {
     auto executor = co_await net::this_coro::executor;
     net::ip::tcp::resolver resolver(executor);
     step = "resolve " + host;
@@ -45,7 +45,12 @@ net::awaitable<void> exchange(Stream& stream, const std::string& host, const std
     co_await beast_http::async_write(stream, req, net::use_awaitable);
     step = "read response";
     beast::flat_buffer buffer;
-    co_await beast_http::async_read(stream, buffer, res, net::use_awaitable);
+    // A parser of our own so the body limit is ours: a peer that answers without end (a
+    // webhook receiver is anyone's server) fails the read instead of filling memory.
+    beast_http::response_parser<beast_http::string_body> parser;
+    parser.body_limit(max_response_bytes);
+    co_await beast_http::async_read(stream, buffer, parser, net::use_awaitable);
+    res = parser.release();
     step.clear();
     beast::error_code ignored;
     tcp.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
@@ -60,7 +65,8 @@ Result<TlsClient> TlsClient::create(const TlsClientFiles& files) {
 }
 
 Result<Response> TlsClient::send(const std::string& host, const std::string& port,
-                                 const Request& req, std::chrono::seconds timeout) const {
+                                 const Request& req, std::chrono::seconds timeout,
+                                 std::size_t max_response_bytes) const {
     net::io_context ioc;
     Stream stream(ioc, *ctx_);
     if (!is_ip_literal(host) &&
@@ -74,7 +80,7 @@ Result<Response> TlsClient::send(const std::string& host, const std::string& por
     BeastResponse res;
     std::string step;
     std::exception_ptr failure;
-    net::co_spawn(ioc, exchange(stream, host, port, wire, res, step, timeout),
+    net::co_spawn(ioc, exchange(stream, host, port, wire, res, step, timeout, max_response_bytes),
                   [&failure](std::exception_ptr e) { failure = e; });
     ioc.run_for(timeout + std::chrono::seconds(1));
     if (!failure && step.empty()) return take_response(std::move(res));

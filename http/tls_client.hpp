@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -19,9 +20,11 @@ public:
 
     // Connects to host:port, sends `req` (Host, Content-Length set here) and reads the answer,
     // all within `timeout`. ErrorCode::io with the step that failed (connect, TLS handshake with
-    // the verifier's reason, write, read). Thread-compatible: one call at a time per object.
+    // the verifier's reason, write, read; a response body over `max_response_bytes` fails the
+    // read). Thread-compatible: one call at a time per object.
     [[nodiscard]] Result<Response> send(const std::string& host, const std::string& port,
-                                        const Request& req, std::chrono::seconds timeout) const;
+                                        const Request& req, std::chrono::seconds timeout,
+                                        std::size_t max_response_bytes = 8 << 20) const;
 
 private:
     explicit TlsClient(std::shared_ptr<boost::asio::ssl::context> ctx) : ctx_(std::move(ctx)) {}

@@ -74,6 +74,12 @@ TEST_CASE("listener, storage, pool and state settings are named when they differ
     CHECK(changes(running, running + "metrics: {enabled: false}\n") == Names{"metrics"});
     CHECK(changes(running, running + "metrics: {listen: {port: 9103}}\n") ==
           Names{"metrics.listen.port"});
+    const std::string hook = "notify:\n  - {name: ra, url: 'https://ra.example/h', "
+                             "ca_file: ra.pem, secret_file: ra.secret";
+    CHECK(changes(running, running + hook + "}\n") == Names{"notify"});
+    CHECK(changes(running + hook + "}\n", running + hook + ", timeout: 3s}\n") ==
+          Names{"notify"});
+    CHECK(changes(running + hook + "}\n", running + hook + "}\n").empty());
 }
 
 TEST_CASE("CRL publishing keeps the CAs it started with, the admin API follows them",

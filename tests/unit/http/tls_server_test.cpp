@@ -129,6 +129,21 @@ TEST_CASE("TLS listener writes a body larger than a TLS record whole", "[tls]") 
     CHECK(res->body() == big_body());
 }
 
+TEST_CASE("TLS client fails an answer longer than its body limit", "[tls]") {
+    TlsFiles files;
+    RunningTlsServer rs(files);
+    auto c = http::TlsClient::create({files.path("server-ca.pem"), "", ""});
+    REQUIRE(c);
+    const std::string port = std::to_string(rs.server->port());
+    http::Request req{http::Verb::get, "/big", 11};
+    auto cut = c->send("127.0.0.1", port, req, std::chrono::seconds(5), big_body().size() - 1);
+    REQUIRE_FALSE(cut);
+    CHECK_THAT(cut.error().message, Catch::Contains("read response"));
+    auto whole = c->send("127.0.0.1", port, req, std::chrono::seconds(5), big_body().size());
+    REQUIRE(whole);
+    CHECK(whole->body().size() == big_body().size());
+}
+
 TEST_CASE("TLS listener completes the handshake without or with a foreign certificate",
           "[tls]") {
     TlsFiles files;

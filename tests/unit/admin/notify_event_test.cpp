@@ -1,0 +1,70 @@
+#include "admin/notify_event.hpp"
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+using namespace tanda;
+using admin::EventStage;
+
+namespace {
+
+storage::JournalEntry entry(storage::ChangeKind kind, std::string request_id) {
+    storage::JournalEntry e;
+    e.seq = 42;
+    e.time = 1700000000;
+    e.change.kind = kind;
+    e.change.issuer = 3;
+    e.change.serial = *Serial::from_hex("3007");
+    e.change.record.state =
+        kind == storage::ChangeKind::revoke ? CertState::revoked : CertState::issued;
+    e.change.record.reason = Reason::key_compromise;
+    e.provenance.request_id = std::move(request_id);
+    return e;
+}
+
+}  // namespace
+
+TEST_CASE("an admin revocation or release gives 'applied' then 'success' once in a CRL",
+          "[admin][notify]") {
+    auto kind = GENERATE(storage::ChangeKind::revoke, storage::ChangeKind::release);
+    auto events = admin::events_for(entry(kind, "req-1"));
+    REQUIRE(events.size() == 2);
+    CHECK(events[0].id == "tanda-42-applied");
+    CHECK(events[0].type == "applied");
+    CHECK(events[0].stage == EventStage::committed);
+    CHECK(events[1].id == "tanda-42-success");
+    CHECK(events[1].stage == EventStage::in_crl);
+    for (const auto& ev : events) {
+        CHECK(ev.request_id == "req-1");
+        CHECK(ev.seq == 42);
+        CHECK(ev.issuer == 3);
+    }
+}
+
+TEST_CASE("imports and registrations tell nobody", "[admin][notify]") {
+    auto kind = GENERATE(storage::ChangeKind::register_certificate, storage::ChangeKind::update,
+                         storage::ChangeKind::revoke, storage::ChangeKind::release);
+    const bool admin_request =
+        kind == storage::ChangeKind::register_certificate || kind == storage::ChangeKind::update;
+    // Registrations carry a request id and still give nothing; imports have none.
+    CHECK(admin::events_for(entry(kind, admin_request ? "reg-1" : "")).empty());
+}
+
+TEST_CASE("an event body names the request, the certificate and the CRL", "[admin][notify]") {
+    auto events = admin::events_for(entry(storage::ChangeKind::revoke, "req-9"));
+    auto applied = boost::json::parse(admin::event_body(events[0], "demo", std::nullopt));
+    CHECK(applied.at("event_id") == "tanda-42-applied");
+    CHECK(applied.at("type") == "applied");
+    CHECK(applied.at("request_id") == "req-9");
+    CHECK(applied.at("kind") == "revoke");
+    CHECK(applied.at("ca") == "demo");
+    CHECK(applied.at("serial") == "3007");
+    CHECK(applied.at("status") == "revoked");
+    CHECK(applied.at("reason") == "keyCompromise");
+    CHECK(applied.at("applied_at") == "2023-11-14T22:13:20Z");
+    CHECK(applied.at("published_in_crl").is_null());
+    auto success = boost::json::parse(
+        admin::event_body(events[1], "demo", admin::CrlPublication{12, 1700000060}));
+    CHECK(success.at("published_in_crl").at("crl_number") == 12);
+    CHECK(success.at("published_in_crl").at("published_at") == "2023-11-14T22:14:20Z");
+}
