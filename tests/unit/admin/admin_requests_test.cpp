@@ -119,6 +119,15 @@ TEST_CASE("a body with a key given twice is refused, naming it", "[requests]") {
           "ca");
 }
 
+TEST_CASE("the key \"\" given twice, even nested, is refused as given twice", "[requests]") {
+    // The fuzzer's CI crash-b0a276bf: the refusal names "" because that is the key at fault.
+    auto r = parse_revocation(R"({"ca":[{"":"1","":"2"}]})", 65536);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == ApiErrorKind::bad_request);
+    CHECK(r.error().field.empty());
+    CHECK(r.error().message == "field given more than once");
+}
+
 TEST_CASE("unblock requests: one key as listed, or all", "[requests]") {
     const std::string spki(64, 'B');
     auto one = parse_unblock(R"({"key":"spki:)" + spki + "\"}", 1024);
