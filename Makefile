@@ -9,6 +9,9 @@ SANITIZE_DIR ?= build-asan
 PREFIX ?= /usr/local
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= smoke
+# The fuzz run at the end of `make test`: quick (a quarter of smoke) on a developer's machine;
+# .ci/run sets smoke.
+TEST_FUZZ ?= quick
 FUZZ_PARALLEL ?= 2
 FUZZ_CXX ?= clang++-14
 
@@ -24,10 +27,11 @@ build: deps
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # Every test: Catch2 unit tests per library and the integration tests with real clients, then
-# a short run of each fuzz target when clang is installed (install-deps.sh installs it).
+# a short run of each fuzz target (TEST_FUZZ) when clang is installed (install-deps.sh does).
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
-	@if command -v $(FUZZ_CXX) >/dev/null; then $(MAKE) --no-print-directory fuzz-smoke; \
+	@if command -v $(FUZZ_CXX) >/dev/null; then \
+	  $(MAKE) --no-print-directory fuzz-smoke FUZZ_SECONDS=$(TEST_FUZZ); \
 	else echo "make test: $(FUZZ_CXX) not found, fuzz-smoke skipped"; fi
 
 # The same tests against an AddressSanitizer + UndefinedBehaviorSanitizer build (CI runs it too).

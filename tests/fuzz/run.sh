@@ -5,6 +5,8 @@
 #   smoke            instead of SECONDS: a fixed seed and a fixed number of executions per target
 #                    (about a minute each here): the same amount of work on every machine, and
 #                    close to repeatable (coverage of uninstrumented libraries varies a little)
+#   quick            smoke's seed and a quarter of its executions: the run `make test` does on a
+#                    developer's machine (CI runs smoke)
 #   FUZZ_SEED=N      libFuzzer's -seed (smoke mode defaults to 1; otherwise random)
 #   FUZZ_PARALLEL=N  targets run N at a time (default 1)
 #   FUZZ_NICE=N      run them under `nice -n N` (default 0)
@@ -20,10 +22,10 @@ targets=("$@")
 parallel=${FUZZ_PARALLEL:-1}
 nice_level=${FUZZ_NICE:-0}
 seed=${FUZZ_SEED:-}
-if [ "$seconds" = smoke ]; then
+if [ "$seconds" = smoke ] || [ "$seconds" = quick ]; then
     seed=${seed:-1}
 elif ! [[ "$seconds" =~ ^[0-9]+$ ]]; then
-    echo "run.sh: SECONDS must be a whole number or 'smoke', not '$seconds'" >&2
+    echo "run.sh: SECONDS must be a whole number, 'smoke' or 'quick', not '$seconds'" >&2
     exit 2
 fi
 
@@ -61,6 +63,8 @@ run_one() {
                 -artifact_prefix="$dir/artifacts/" -print_final_stats=1)
     if [ "$seconds" = smoke ]; then
         args+=(-runs="$(smoke_runs "$t")")
+    elif [ "$seconds" = quick ]; then
+        args+=(-runs="$(( $(smoke_runs "$t") / 4 ))")
     elif [ "$seconds" -gt 0 ]; then
         args+=(-max_total_time="$seconds")
     fi
