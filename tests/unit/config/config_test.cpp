@@ -7,23 +7,11 @@
 using namespace tanda;
 using config::parse_config;
 
+using tanda::test::kMinimalConfig;
 using tanda::test::problems_of;
 
-namespace {
-
-const std::string kMinimal = R"(storage:
-  path: data
-cas:
-  - name: demo
-    issuer_certificate: ca.pem
-    signer_key: ca.key
-)";
-
-
-}  // namespace
-
 TEST_CASE("a minimal config gets every default and absolute paths", "[config]") {
-    auto c = parse_config(kMinimal, "/etc/tanda/tanda.yaml");
+    auto c = parse_config(kMinimalConfig, "/etc/tanda/tanda.yaml");
     REQUIRE(c);
     CHECK(c->listen.address == "127.0.0.1");
     CHECK(c->listen.port == 8080);
@@ -132,9 +120,12 @@ cas:
     CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:2: unknown key 'prot' in listen"));
     CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:3: 'port' must be a whole number"));
     CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:7: CA 'name' must be"));
-    CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:10: 'response_validity' must be a duration"));
-    CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:11: 'policy' must be one of echo, ignore, require"));
-    CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:12: CA 'ok' needs 'issuer_certificate'"));
+    CHECK_THAT(all,
+               Catch::Contains("/etc/tanda/tanda.yaml:10: 'response_validity' must be a duration"));
+    CHECK_THAT(all, Catch::Contains(
+                        "/etc/tanda/tanda.yaml:11: 'policy' must be one of echo, ignore, require"));
+    CHECK_THAT(all,
+               Catch::Contains("/etc/tanda/tanda.yaml:12: CA 'ok' needs 'issuer_certificate'"));
 }
 
 TEST_CASE("structural problems", "[config]") {
@@ -142,7 +133,8 @@ TEST_CASE("structural problems", "[config]") {
         {"cas: [", "tanda.yaml:1: YAML syntax"},
         {"- just a list", "the config file must be a mapping"},
         {"storage: {path: d}\n", "'cas' is required"},
-        {"cas:\n  - {name: a, issuer_certificate: c, signer_key: k}\n", "'storage.path' is required"},
+        {"cas:\n  - {name: a, issuer_certificate: c, signer_key: k}\n",
+         "'storage.path' is required"},
         {"storage: {path: d}\ncas: []\n", "'cas' must be a non-empty list"},
         // A required key left empty is null in YAML, not a path (found by the config fuzzer).
         {"storage: {path: d}\ncas:\n  - {name: a, issuer_certificate: c, signer_key: }\n",
@@ -152,11 +144,14 @@ TEST_CASE("structural problems", "[config]") {
         {"storage: {path: d}\ncas:\n  - {name: a, issuer_certificate: c, signer_key: k}\n"
          "  - {name: a, issuer_certificate: c, signer_key: k}\n",
          "tanda.yaml:4: duplicate CA name 'a'"},
-        {"storage: {path: d, map_size: 1KiB}\ncas:\n  - {name: a, issuer_certificate: c, signer_key: k}\n",
+        {"storage: {path: d, map_size: 1KiB}\ncas:\n  - {name: a, issuer_certificate: c, "
+         "signer_key: k}\n",
          "'map_size' must be between"},
-        {"storage: {path: d}\nlisten: {path_prefix: ocsp/}\ncas:\n  - {name: a, issuer_certificate: c, signer_key: k}\n",
+        {"storage: {path: d}\nlisten: {path_prefix: ocsp/}\ncas:\n  - {name: a, "
+         "issuer_certificate: c, signer_key: k}\n",
          "'path_prefix' must look like /ocsp"},
-        {"storage: {path: d}\ncas:\n  - {name: a, issuer_certificate: c, signer_key: k, nonce: {min_length: 40, max_length: 20}}\n",
+        {"storage: {path: d}\ncas:\n  - {name: a, issuer_certificate: c, signer_key: k, nonce: "
+         "{min_length: 40, max_length: 20}}\n",
          "nonce min_length is greater than max_length"},
     }));
     INFO(text);

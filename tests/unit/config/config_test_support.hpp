@@ -1,13 +1,22 @@
-// Shared by the config tests: every problem parse_config reports for a text, joined for matching.
+// Shared by the config tests: the smallest valid config, and every problem parse_config reports
+// for a text, joined for matching.
 #pragma once
 
-#include <string>
-
 #include <catch2/catch.hpp>
+#include <string>
 
 #include "config/config.hpp"
 
 namespace tanda::test {
+
+// One CA and a storage path: every other setting at its default.
+inline const std::string kMinimalConfig = R"(storage:
+  path: data
+cas:
+  - name: demo
+    issuer_certificate: ca.pem
+    signer_key: ca.key
+)";
 
 inline std::string problems_of(const std::string& text) {
     auto c = config::parse_config(text, "/etc/tanda/tanda.yaml");

@@ -7,28 +7,17 @@
 
 using namespace tanda;
 using config::parse_config;
+using tanda::test::kMinimalConfig;
 using tanda::test::problems_of;
 
-namespace {
-
-const std::string kBase = R"(storage:
-  path: data
-cas:
-  - name: demo
-    issuer_certificate: ca.pem
-    signer_key: ca.key
-)";
-
-}  // namespace
-
 TEST_CASE("without a notify section there are no webhook targets", "[config][notify]") {
-    auto c = parse_config(kBase, "/etc/tanda/tanda.yaml");
+    auto c = parse_config(kMinimalConfig, "/etc/tanda/tanda.yaml");
     REQUIRE(c);
     CHECK(c->notify.empty());
 }
 
 TEST_CASE("notify targets are read with paths resolved and defaults", "[config][notify]") {
-    auto c = parse_config(kBase +
+    auto c = parse_config(kMinimalConfig +
                               "notify:\n  - name: ra\n    url: https://ra.example:8443/hooks\n"
                               "    ca_file: ra-ca.pem\n    secret_file: /etc/tanda/ra.secret\n"
                               "    timeout: 3s\n",
@@ -50,7 +39,7 @@ TEST_CASE("notify targets are read with paths resolved and defaults", "[config][
 }
 
 TEST_CASE("notify problems carry their line", "[config][notify]") {
-    auto all = problems_of(kBase +
+    auto all = problems_of(kMinimalConfig +
                            "notify:\n"
                            "  - name: ra\n"                     // 8
                            "    url: http://ra.example/hook\n"  // 9
@@ -64,9 +53,9 @@ TEST_CASE("notify problems carry their line", "[config][notify]") {
     CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:12: duplicate notify target name"));
     CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:12: a notify target needs 'url'"));
     CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:15:"));
-    CHECK_THAT(problems_of(kBase + "notify: yes\n"),
+    CHECK_THAT(problems_of(kMinimalConfig + "notify: yes\n"),
                Catch::Contains(":7: 'notify' must be a list"));
-    CHECK_THAT(problems_of(kBase + "notify:\n  - name: Bad Name\n    url: https://h/\n"
-                                   "    ca_file: c\n    secret_file: s\n"),
+    CHECK_THAT(problems_of(kMinimalConfig + "notify:\n  - name: Bad Name\n    url: https://h/\n"
+                                            "    ca_file: c\n    secret_file: s\n"),
                Catch::Contains(":8: a notify target's 'name'"));
 }
