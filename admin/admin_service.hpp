@@ -72,9 +72,14 @@ struct JournalPage {
     std::uint64_t next_since = 0;  // pass as `since` for the next page
 };
 
+// The journal's verification: its hash chain, then, when the chain is intact, the records
+// against the refold of the journal (storage::RevocationIndex::verify_records).
 struct JournalCheck {
     std::optional<std::uint64_t> first_bad_seq;
     std::uint64_t entries = 0;
+    std::optional<storage::RecordDifference> first_difference;
+    std::string difference_ca;  // the served CA of first_difference's issuer; empty if none
+    bool ok() const { return !first_bad_seq && !first_difference; }
 };
 
 class AdminService {

@@ -54,7 +54,9 @@ Subcommands (operator role for the first five, auditor or operator for the rest)
   show      --ca NAME --serial HEX                        a certificate's record
   request   --request-id ID                               a request's status
   journal   [--since SEQ] [--limit N]                     journal entries
-  verify                                                  recomputes the journal's hash chain
+  verify                                                  recomputes the journal's hash chain,
+            then refolds the journal and compares every record with it (first_difference);
+            exits 1 when either fails
   blocks                                                  clients blocked now, and for how long
 
 Exit codes: 0 done, 1 refused or unreachable (the reason is printed), 2 bad usage.
@@ -239,8 +241,9 @@ int admin_command(const Argv& argv) {
     }
     std::fputs(admin::pretty_json(reply->body).c_str(), stdout);
     if (sub == "verify" && reply->body.find("\"ok\":true") == std::string::npos) {
-        std::fprintf(stderr, "tanda admin verify: the journal's hash chain is BROKEN (see "
-                             "first_bad_seq)\n");
+        std::fprintf(stderr,
+                     "tanda admin verify: the journal's hash chain is BROKEN or a record "
+                     "differs from the journal (see first_bad_seq, first_difference)\n");
         return kExitFailure;
     }
     return kExitOk;
