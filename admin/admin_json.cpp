@@ -120,6 +120,7 @@ json::object to_json(const JournalPage& page, const AdminService& service) {
     json::object out;
     out["entries"] = std::move(entries);
     out["next_since"] = page.next_since;
+    out["at_end"] = page.at_end;
     return out;
 }
 
