@@ -120,15 +120,26 @@ json::object to_json(const JournalPage& page, const AdminService& service) {
     json::object out;
     out["entries"] = std::move(entries);
     out["next_since"] = page.next_since;
+    out["at_end"] = page.at_end;
     return out;
 }
 
 json::object to_json(const JournalCheck& check) {
     json::object o;
-    o["ok"] = !check.first_bad_seq.has_value();
+    o["ok"] = check.ok();
     o["first_bad_seq"] = check.first_bad_seq ? json::value(*check.first_bad_seq)
                                              : json::value(nullptr);
     o["entries"] = check.entries;
+    o["records_checked"] = !check.first_bad_seq.has_value();
+    json::value diff = nullptr;
+    if (const auto& d = check.first_difference) {
+        diff = json::object{{"ca", check.difference_ca},
+                            {"issuer_id", d->issuer},
+                            {"serial", d->serial.to_hex()},
+                            {"field", d->field},
+                            {"journal_seq", d->journal_seq}};
+    }
+    o["first_difference"] = std::move(diff);
     return o;
 }
 

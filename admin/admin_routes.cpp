@@ -147,7 +147,9 @@ public:
         if (!since) return tl::unexpected(since.error());
         auto limit = query_uint(target, "limit", kDefaultJournalLimit, 1, kMaxJournalLimit);
         if (!limit) return tl::unexpected(limit.error());
-        auto page = service_.journal(*since, *limit);
+        auto filter = parse_journal_filter(target);
+        if (!filter) return tl::unexpected(filter.error());
+        auto page = service_.journal(*since, *limit, *filter);
         if (!page) return tl::unexpected(page.error());
         return json_response(req, http::Status::ok, to_json(*page, service_));
     }

@@ -7,7 +7,8 @@
 //   POST /v1/certificates                        operator  200
 //   GET  /v1/certificates/{ca}/{serial}          auditor   200
 //   GET  /v1/requests/{request_id}               auditor   200
-//   GET  /v1/journal?since=SEQ&limit=N           auditor   200 (limit 1..1000, default 100)
+//   GET  /v1/journal?since=SEQ&limit=N           auditor   200 (limit 1..1000, default 100;
+//        [&ca=&serial=&request_id=&from=&to=]            400 for a bad filter value)
 //   GET  /v1/journal/verify                      auditor   200
 //   POST /v1/crls/{ca}/generate                  operator  201 (404 without CRLs, 503 failed)
 //   anything else                                auditor   404 (after authentication)

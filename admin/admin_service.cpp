@@ -10,6 +10,10 @@
 namespace tanda::admin {
 namespace {
 
+// GET /v1/journal reads entries in chunks and scans at most kMaxJournalScan per call.
+constexpr std::size_t kJournalScanChunk = 1000;
+constexpr std::size_t kMaxJournalScan = 100000;
+
 // The one translation of storage errors into API refusals.
 tl::unexpected<ApiError> storage_refusal(const Error& e) {
     if (e.code == ErrorCode::invalid_argument) {
@@ -358,12 +362,33 @@ ApiResult<RequestStatus> AdminService::request(std::string_view request_id) cons
     return s;
 }
 
-ApiResult<JournalPage> AdminService::journal(std::uint64_t since, std::size_t limit) const {
-    auto entries = index_.journal(since, limit);
-    if (!entries) return storage_refusal(entries.error());
+ApiResult<JournalPage> AdminService::journal(std::uint64_t since, std::size_t limit,
+                                             const JournalFilter& filter) const {
+    storage::IssuerId issuer = 0;
+    if (filter.ca) {
+        auto ca = find_ca(*filter.ca);
+        if (!ca) return tl::unexpected(ca.error());
+        issuer = ca->served->issuer_id;
+    }
     JournalPage page;
-    page.next_since = entries->empty() ? since : entries->back().seq + 1;
-    page.entries = std::move(*entries);
+    page.next_since = since;
+    // Bounded per call so that a filter matching little still answers quickly.
+    for (std::size_t scanned = 0; scanned < kMaxJournalScan && page.entries.size() < limit;) {
+        auto chunk = index_.journal(page.next_since, kJournalScanChunk);
+        if (!chunk) return storage_refusal(chunk.error());
+        std::size_t used = 0;
+        for (auto& entry : *chunk) {
+            if (page.entries.size() == limit) break;
+            ++used;
+            page.next_since = entry.seq + 1;
+            if (matches(filter, issuer, entry)) page.entries.push_back(std::move(entry));
+        }
+        scanned += used;
+        if (chunk->size() < kJournalScanChunk && used == chunk->size()) {
+            page.at_end = true;
+            break;
+        }
+    }
     return page;
 }
 
@@ -395,7 +420,13 @@ ApiResult<JournalCheck> AdminService::verify_journal() const {
     if (!bad) return storage_refusal(bad.error());
     auto stats = index_.stats();
     if (!stats) return storage_refusal(stats.error());
-    return JournalCheck{*bad, stats->journal_entries};
+    JournalCheck check{*bad, stats->journal_entries, std::nullopt, ""};
+    if (check.first_bad_seq) return check;  // the refold trusts the entries' content
+    auto diff = index_.verify_records();
+    if (!diff) return storage_refusal(diff.error());
+    check.first_difference = *diff;
+    if (check.first_difference) check.difference_ca = ca_name(check.first_difference->issuer);
+    return check;
 }
 
 }  // namespace tanda::admin

@@ -19,6 +19,7 @@
 #include "admin/api_error.hpp"
 #include "admin/caller.hpp"
 #include "admin/crl_publication.hpp"
+#include "admin/journal_filter.hpp"
 #include "ca/ca_registry_holder.hpp"
 #include "core/logger.hpp"
 #include "storage/revocation_index.hpp"
@@ -70,11 +71,17 @@ struct RequestStatus {
 struct JournalPage {
     std::vector<storage::JournalEntry> entries;
     std::uint64_t next_since = 0;  // pass as `since` for the next page
+    bool at_end = false;           // the scan reached the newest entry
 };
 
+// The journal's verification: its hash chain, then, when the chain is intact, the records
+// against the refold of the journal (storage::RevocationIndex::verify_records).
 struct JournalCheck {
     std::optional<std::uint64_t> first_bad_seq;
     std::uint64_t entries = 0;
+    std::optional<storage::RecordDifference> first_difference;
+    std::string difference_ca;  // the served CA of first_difference's issuer; empty if none
+    bool ok() const { return !first_bad_seq && !first_difference; }
 };
 
 class AdminService {
@@ -97,7 +104,11 @@ public:
     [[nodiscard]] ApiResult<CertificateView> certificate(std::string_view ca,
                                                          const Serial& serial) const;
     [[nodiscard]] ApiResult<RequestStatus> request(std::string_view request_id) const;
-    [[nodiscard]] ApiResult<JournalPage> journal(std::uint64_t since, std::size_t limit) const;
+    // Up to `limit` entries from seq `since` on that meet `filter` (404 for a CA not served).
+    // A call scans a bounded number of entries, so a page may hold fewer than `limit` while
+    // more match later: continue from next_since until at_end.
+    [[nodiscard]] ApiResult<JournalPage> journal(std::uint64_t since, std::size_t limit,
+                                                 const JournalFilter& filter = {}) const;
     [[nodiscard]] ApiResult<JournalCheck> verify_journal() const;
     // Regenerates the CA's CRL now: 404 for an unknown CA or one without CRL publishing, 503
     // when generation fails. Logged with the caller; not journaled (no record changes).

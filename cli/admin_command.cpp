@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "admin/admin_client.hpp"
+#include "admin/journal_filter.hpp"
 #include "cli/admin_connection.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
@@ -53,8 +54,13 @@ Subcommands (operator role for the first five, auditor or operator for the rest)
             failed authentication too often; KEY as `blocks` lists it (spki:HEX or ip:ADDRESS)
   show      --ca NAME --serial HEX                        a certificate's record
   request   --request-id ID                               a request's status
-  journal   [--since SEQ] [--limit N]                     journal entries
-  verify                                                  recomputes the journal's hash chain
+  journal   [--since SEQ] [--limit N] [--ca NAME] [--serial HEX] [--request-id ID]
+            [--from TIME] [--to TIME]                   journal entries (from seq 1, 100 at
+            most) that meet every filter given; TIME is RFC 3339, both ends inclusive. A page
+            scans a bounded number of entries: go on with --since next_since until at_end
+  verify                                                  recomputes the journal's hash chain,
+            then refolds the journal and compares every record with it (first_difference);
+            exits 1 when either fails
   blocks                                                  clients blocked now, and for how long
 
 Exit codes: 0 done, 1 refused or unreachable (the reason is printed), 2 bad usage.
@@ -63,7 +69,7 @@ Exit codes: 0 done, 1 refused or unreachable (the reason is printed), 2 bad usag
 const std::set<std::string> kValueOptions = {
     "url", "cert", "key", "cacert", "request-id", "ca", "serial", "reason", "subject-dn",
     "requested-by", "approved-by", "approved-at", "revoked-at", "invalidity-date", "evidence",
-    "evidence-sha256", "certs", "since", "limit", "timeout", "block", "profile"};
+    "evidence-sha256", "certs", "since", "limit", "timeout", "block", "profile", "from", "to"};
 
 Result<std::string> read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -178,9 +184,10 @@ Result<Call> read_call(const std::string& sub, const Args& args) {
         return Call{false, "/v1/requests/" + *args.get("request-id"), ""};
     }
     if (sub == "journal") {
-        return Call{false, "/v1/journal?since=" + args.get("since").value_or("1") +
-                               "&limit=" + args.get("limit").value_or("100"),
-                    ""};
+        auto query = fields(args, {{"since", "since"}, {"limit", "limit"}, {"ca", "ca"},
+                                   {"serial", "serial"}, {"request-id", "request_id"},
+                                   {"from", "from"}, {"to", "to"}});
+        return Call{false, admin::journal_target(query), ""};
     }
     if (sub == "verify") return Call{false, "/v1/journal/verify", ""};
     if (sub == "blocks") return Call{false, "/v1/blocks", ""};
@@ -239,8 +246,9 @@ int admin_command(const Argv& argv) {
     }
     std::fputs(admin::pretty_json(reply->body).c_str(), stdout);
     if (sub == "verify" && reply->body.find("\"ok\":true") == std::string::npos) {
-        std::fprintf(stderr, "tanda admin verify: the journal's hash chain is BROKEN (see "
-                             "first_bad_seq)\n");
+        std::fprintf(stderr,
+                     "tanda admin verify: the journal's hash chain is BROKEN or a record "
+                     "differs from the journal (see first_bad_seq, first_difference)\n");
         return kExitFailure;
     }
     return kExitOk;

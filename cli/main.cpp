@@ -25,6 +25,7 @@ Commands:
   check-config  validate a configuration file and the files it names
   crl           generate CRLs now      (tanda crl generate --config FILE [--ca NAME])
   admin         revoke, release, register, crl-generate, show, request, journal, verify (admin API)
+  verify        prove offline that the index is the fold of its journal (tanda verify --config FILE)
 
 'tanda <command> --help' describes each command.
 )";
@@ -79,6 +80,7 @@ int main(int argc, char** argv) {
         if (command == "check-config") return check_config_command(args);
         if (command == "crl") return crl_command(args);
         if (command == "admin") return admin_command(args);
+        if (command == "verify") return verify_command(args);
     } catch (const std::exception& e) {
         // Say what failed before the server's threads start (for example an io_uring ring the
         // kernel refused after the probe passed) rather than abort.

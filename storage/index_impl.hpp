@@ -27,7 +27,9 @@ struct Databases {
 
 // Opens (or, for an empty environment, creates) the named databases and checks the schema
 // version; an environment that is not ours or of another version is ErrorCode::incompatible.
-Result<Databases> open_databases(const lmdb::Env& env, std::uint32_t schema_version);
+// With `read_only`, an empty environment is incompatible too and nothing is created.
+Result<Databases> open_databases(const lmdb::Env& env, std::uint32_t schema_version,
+                                 bool read_only);
 
 // LMDB must not be opened twice by one process (its POSIX locks would break): this registry
 // refuses a second open of the same directory while the first is alive.

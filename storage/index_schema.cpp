@@ -76,7 +76,8 @@ std::set<std::string> open_paths;
 
 }  // namespace
 
-Result<Databases> open_databases(const lmdb::Env& env, std::uint32_t schema_version) {
+Result<Databases> open_databases(const lmdb::Env& env, std::uint32_t schema_version,
+                                 bool read_only) {
     bool empty = false;
     {
         auto txn = lmdb::Txn::begin_read(env);
@@ -85,7 +86,7 @@ Result<Databases> open_databases(const lmdb::Env& env, std::uint32_t schema_vers
         if (!r) return tl::unexpected(r.error());
         empty = *r;
     }
-    if (empty) {
+    if (empty && !read_only) {
         auto created = create_new(env, schema_version);
         if (created || created.error().code != ErrorCode::conflict) return created;
     }

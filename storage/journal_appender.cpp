@@ -5,6 +5,7 @@
 #include <string>
 
 #include "storage/record_codec.hpp"
+#include "storage/record_fold.hpp"
 
 namespace tanda::storage {
 
@@ -41,7 +42,8 @@ Result<bool> JournalAppender::apply(const Change& change, const Provenance& prov
         return tl::unexpected(
             r.error().with_context("append journal entry " + std::to_string(seq)));
     }
-    encode_record(change.record, seq, record_);
+    // The same fold the refold verification replays (record_fold.hpp).
+    fold_change(seq, change, key_, record_);
     if (auto r = txn_.put(dbs_.records, key_, record_); !r) return tl::unexpected(r.error());
     head_ = JournalHead{seq, hash};
     return true;

@@ -39,7 +39,8 @@ Result<Env> Env::open(const EnvOptions& options) {
     if (rc != 0) return tl::unexpected(error(rc, "configure LMDB environment"));
     // MDB_NOTLS: read transactions are not bound to threads, so many threads may each hold one.
     // No MDB_NOSYNC/MDB_NOMETASYNC: a commit returns only once durable.
-    rc = mdb_env_open(raw, options.path.c_str(), MDB_NOTLS, 0600);
+    const unsigned flags = MDB_NOTLS | (options.read_only ? MDB_RDONLY : 0u);
+    rc = mdb_env_open(raw, options.path.c_str(), flags, 0600);
     if (rc != 0) return tl::unexpected(error(rc, "open LMDB environment " + options.path));
     return env;
 }

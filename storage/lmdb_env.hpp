@@ -32,6 +32,7 @@ struct EnvOptions {
     std::size_t map_size = 0;
     unsigned max_readers = 0;
     unsigned max_dbs = 0;
+    bool read_only = false;  // MDB_RDONLY: no write transaction can begin
 };
 
 // Owns an MDB_env opened with MDB_NOTLS and durable commits.

@@ -36,6 +36,22 @@ Result<std::string> prepare_directory(const std::string& path) {
     return canonical.string();
 }
 
+// The canonical path of an existing directory; never creates one (read-only opens).
+Result<std::string> existing_directory(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    auto canonical = fs::canonical(path, ec);
+    if (ec) return fail(ErrorCode::io, "no index at " + path + ": " + ec.message());
+    if (!fs::is_directory(canonical, ec)) {
+        return fail(ErrorCode::invalid_argument, "storage path " + path + " is not a directory");
+    }
+    // LMDB would create lock.mdb before finding data.mdb missing.
+    if (!fs::exists(canonical / "data.mdb", ec)) {
+        return fail(ErrorCode::io, "no index at " + path + ": no data.mdb");
+    }
+    return canonical.string();
+}
+
 Result<IssuerId> next_issuer_id(const lmdb::Txn& txn, const Databases& dbs) {
     auto cursor = lmdb::Cursor::open(txn, dbs.issuer_ids);
     if (!cursor) return tl::unexpected(cursor.error());
@@ -61,16 +77,25 @@ RevocationIndex::RevocationIndex(std::unique_ptr<Impl> impl) : impl_(std::move(i
 RevocationIndex::~RevocationIndex() = default;
 
 Result<std::unique_ptr<RevocationIndex>> RevocationIndex::open(const Options& options) {
+    return open_with(options, false);
+}
+
+Result<std::unique_ptr<RevocationIndex>> RevocationIndex::open_read_only(const Options& options) {
+    return open_with(options, true);
+}
+
+Result<std::unique_ptr<RevocationIndex>> RevocationIndex::open_with(const Options& options,
+                                                                    bool read_only) {
     auto context = "open index " + options.path;
     if (auto r = validate_options(options); !r) return tl::unexpected(r.error());
-    auto dir = prepare_directory(options.path);
+    auto dir = read_only ? existing_directory(options.path) : prepare_directory(options.path);
     if (!dir) return tl::unexpected(dir.error());
     auto guard = OpenPathGuard::acquire(*dir);
     if (!guard) return tl::unexpected(guard.error());
     std::size_t map_size = (options.map_size + kMapGranule - 1) / kMapGranule * kMapGranule;
-    auto env = lmdb::Env::open({*dir, map_size, options.max_readers, kMaxDatabases});
+    auto env = lmdb::Env::open({*dir, map_size, options.max_readers, kMaxDatabases, read_only});
     if (!env) return tl::unexpected(env.error());
-    auto dbs = open_databases(*env, kSchemaVersion);
+    auto dbs = open_databases(*env, kSchemaVersion, read_only);
     if (!dbs) return tl::unexpected(dbs.error().with_context(context));
     MDB_env* raw = env->get();  // Env's move leaves the moved-from one empty
     auto impl = std::unique_ptr<Impl>(new Impl{std::move(*guard),
