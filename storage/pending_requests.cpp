@@ -135,6 +135,7 @@ Result<std::uint64_t> RevocationIndex::close_pending(std::string_view id, Pendin
     auto seq = append_in(*txn, dbs, audit, provenance, now);
     if (!seq) return seq;
     request->state = outcome;
+    request->provenance.note = provenance.note;  // why it was closed, for its status
     request->closed_seq = *seq;
     request->closed_at = now;
     if (auto r = write_pending(*txn, dbs, *request); !r) return tl::unexpected(r.error());

@@ -187,8 +187,8 @@ public:
     [[nodiscard]] Result<CommitResult> approve(std::string_view id, const Change& change,
                                                const Provenance& provenance, UnixSeconds now);
     // Closes the pending request `id` as rejected or expired: appends that audit entry (with
-    // `provenance`, whose note says why) and keeps the request with its new state, so its id
-    // stays used. ErrorCode::not_found when `id` is not pending.
+    // `provenance`, whose note says why) and keeps the request with its new state and that
+    // note, so its id stays used. ErrorCode::not_found when `id` is not pending.
     [[nodiscard]] Result<std::uint64_t> close_pending(std::string_view id, PendingState outcome,
                                                       const Provenance& provenance,
                                                       UnixSeconds now);

@@ -148,6 +148,7 @@ TEST_CASE("close_pending journals rejected or expired and keeps the id used", "[
     CHECK(closed->state == outcome);
     CHECK(closed->closed_seq == *seq);
     CHECK(closed->closed_at == kNow + 5);
+    CHECK(closed->provenance.note == "letter not signed");
     CHECK(f.index->close_pending("r1", outcome, why, kNow).error().code == ErrorCode::not_found);
     CHECK(f.index->approve("r1", f.request("r1").change, why, kNow).error().code ==
           ErrorCode::not_found);
