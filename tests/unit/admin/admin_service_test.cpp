@@ -593,3 +593,25 @@ TEST_CASE("requested_by and approved_by naming one person in other spelling is r
     REQUIRE_FALSE(refused);
     CHECK(refused.error().field == "approved_by");
 }
+
+TEST_CASE("a release under dual control waits, and its approval re-checks the hold",
+          "[service][dual]") {
+    Fixture f(dual_policy());
+    Serial s = f.leaf();
+    REQUIRE(f.service->revoke(f.request(s, "hold", Reason::certificate_hold), f.op));
+    REQUIRE(f.service->approve("hold", {"CN=Budi Santoso,O=Tanda Test,C=ID"}, kSecond));
+    ReleaseRequest rel{"rel", "demo", s, "holder", "supervisor", f.clock.now() - 10, ""};
+    auto pending = f.service->release(rel, f.op);
+    REQUIRE(pending);
+    CHECK(pending->pending);
+    CHECK(pending->kind == "release");
+    CHECK(ok(f.service->certificate("demo", s)).record.on_hold());
+    auto done = f.service->approve("rel", {"CN=Budi Santoso,O=Tanda Test,C=ID"}, kSecond);
+    REQUIRE(done);
+    CHECK(done->record.state == CertState::issued);
+    CHECK(last_entry(f).provenance.mode == storage::ApprovalMode::dual);
+    // A second release submitted now finds no hold: refused and journaled at submission.
+    ReleaseRequest again{"rel-2", "demo", s, "holder", "supervisor", f.clock.now() - 10, ""};
+    CHECK(f.service->release(again, f.op).error().kind == ApiErrorKind::conflict);
+    CHECK(last_entry(f).change.kind == storage::ChangeKind::refused);
+}
