@@ -35,8 +35,33 @@ std::string_view kind_text(storage::ChangeKind k) {
         case storage::ChangeKind::revoke: return "revoke";
         case storage::ChangeKind::release: return "release";
         case storage::ChangeKind::update: return "update";
+        case storage::ChangeKind::submitted:
+            return "submitted";
+        case storage::ChangeKind::rejected:
+            return "rejected";
+        case storage::ChangeKind::expired:
+            return "expired";
+        case storage::ChangeKind::refused:
+            return "refused";
     }
     return "update";
+}
+
+std::string_view mode_text(storage::ApprovalMode m) {
+    switch (m) {
+        case storage::ApprovalMode::single:
+            return "single";
+        case storage::ApprovalMode::dual:
+            return "dual";
+        case storage::ApprovalMode::none:
+            break;
+    }
+    return "";
+}
+
+json::value text_or_null(const std::string& s) {
+    if (s.empty()) return nullptr;
+    return json::value(s);
 }
 
 }  // namespace
@@ -46,6 +71,15 @@ json::object to_json(const ChangeResult& r) {
     o["request_id"] = r.request_id;
     o["ca"] = r.ca;
     o["serial"] = r.serial.to_hex();
+    if (r.pending) {
+        // Nothing changed yet: the answer says so instead of showing the asked-for record.
+        o["kind"] = r.kind;
+        o["status"] = "pending";
+        o["seq"] = r.seq;
+        o["submitted_at"] = format_rfc3339(r.applied_at);
+        o["expires_at"] = format_rfc3339(r.expires_at);
+        return o;
+    }
     put_record(o, r.record);
     o["seq"] = r.seq;
     o["applied_at"] = format_rfc3339(r.applied_at);
@@ -74,6 +108,36 @@ json::object to_json(const RegistrationResult& r) {
     return o;
 }
 
+json::object to_json(const PendingView& v) {
+    const auto& p = v.request;
+    json::object o;
+    o["request_id"] = p.request_id;
+    o["kind"] = v.kind;
+    o["ca"] = v.ca;
+    o["serial"] = p.change.serial.to_hex();
+    o["status"] = v.state;
+    o["reason"] = p.change.kind == storage::ChangeKind::revoke
+                      ? json::value(reason_name(p.change.record.reason))
+                      : json::value(nullptr);
+    o["requested_by"] = p.provenance.requested_by;
+    o["approved_by"] = p.provenance.approved_by;
+    o["evidence_sha256"] = p.provenance.evidence_sha256;
+    o["submitted_by"] = p.provenance.submitted_by_identity;
+    o["submitted_at"] = format_rfc3339(p.submitted_at);
+    o["expires_at"] = format_rfc3339(p.expires_at);
+    o["seq"] = p.seq;
+    o["closed_seq"] = p.closed_seq ? json::value(p.closed_seq) : json::value(nullptr);
+    o["closed_at"] = time_or_null(p.closed_at ? std::optional(p.closed_at) : std::nullopt);
+    o["note"] = text_or_null(p.provenance.note);
+    return o;
+}
+
+json::object to_json(const std::vector<PendingView>& list) {
+    json::array items;
+    for (const auto& v : list) items.push_back(to_json(v));
+    return json::object{{"requests", std::move(items)}};
+}
+
 json::object to_json(const RequestStatus& s) {
     json::object o;
     o["request_id"] = s.request_id;
@@ -82,6 +146,13 @@ json::object to_json(const RequestStatus& s) {
     o["serial"] = s.serial.to_hex();
     o["seq"] = s.seq;
     o["received_at"] = time_or_null(s.received_at);
+    if (s.state == "pending" || s.state == "rejected" || s.state == "expired") {
+        o["status"] = s.state;  // nothing applied: OCSP and CRLs are unchanged
+        o["expires_at"] = time_or_null(s.expires_at);
+        o["closed_at"] = time_or_null(s.closed_at);
+        o["reason"] = text_or_null(s.note);
+        return o;
+    }
     o["applied_at"] = format_rfc3339(s.applied_at);
     o["visible_in_ocsp_at"] = format_rfc3339(s.ocsp_visible_at);
     if (s.crl) {
@@ -93,7 +164,7 @@ json::object to_json(const RequestStatus& s) {
         o["published_in_crl"] = nullptr;
     }
     o["crl_publisher"] = s.crl_publisher;
-    o["status"] = s.success() ? "success" : "applied";
+    o["status"] = s.state;
     return o;
 }
 
@@ -113,6 +184,10 @@ json::object to_json(const JournalPage& page, const AdminService& service) {
         o["approved_by"] = e.provenance.approved_by;
         o["evidence_sha256"] = e.provenance.evidence_sha256;
         o["source"] = e.provenance.source;
+        o["mode"] = text_or_null(std::string(mode_text(e.provenance.mode)));
+        o["submitted_by"] = text_or_null(e.provenance.submitted_by_identity);
+        o["approved_by_operator"] = text_or_null(e.provenance.approved_by_identity);
+        o["note"] = text_or_null(e.provenance.note);
         o["prev_hash"] = to_hex(e.prev_hash);
         o["hash"] = to_hex(e.hash);
         entries.push_back(std::move(o));

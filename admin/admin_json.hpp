@@ -13,6 +13,9 @@ boost::json::object to_json(const ChangeResult& r);
 boost::json::object to_json(const CertificateView& v);
 boost::json::object to_json(const RegistrationResult& r);
 boost::json::object to_json(const RequestStatus& s);
+boost::json::object to_json(const PendingView& v);
+// GET /v1/requests: {"requests": [...]}.
+boost::json::object to_json(const std::vector<PendingView>& list);
 boost::json::object to_json(const JournalPage& page, const AdminService& service);
 boost::json::object to_json(const JournalCheck& check);
 boost::json::object to_json(const CrlGeneration& g);

@@ -32,11 +32,20 @@ struct RateLimitOptions {
     std::chrono::seconds block{300};
 };
 
+// Pending requests expire after this unless a CA sets its own: three days cover a weekend,
+// so a request submitted on Friday can still be approved on Monday.
+inline constexpr std::chrono::seconds kDefaultPendingTtl{72 * 3600};
+
 // Per-CA rules of the revocation process (the `cas[]` entries of the config).
 struct CaPolicy {
     std::string name;
     bool allow_single_approver = false;  // approved_by may equal requested_by
     bool allow_unregistered = false;     // serials never registered may be revoked
+    // 2: a revocation or release waits as a pending request until a second operator (another
+    // client certificate) approves it; 1: applied at once, for RAs that approved upstream.
+    // 2 by default, so a single operator key can never change a status alone (issue 17).
+    unsigned approvals = 2;
+    std::chrono::seconds pending_ttl{0};  // 0: AdminOptions::pending_ttl
 };
 
 inline http::ListenerOptions admin_listener_defaults() {
@@ -67,6 +76,7 @@ struct AdminOptions {
     std::vector<RoleBinding> roles;
     RateLimitOptions rate_limit;
     std::vector<CaPolicy> cas;  // one per configured CA, defaults when not set
+    std::chrono::seconds pending_ttl = kDefaultPendingTtl;  // for CAs without their own
 };
 
 }  // namespace tanda::admin

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "admin/json_keys.hpp"
+#include "admin/person_name.hpp"
 #include "core/time_format.hpp"
 #include "storage/revocation_index.hpp"
 
@@ -86,6 +87,15 @@ ApiResult<std::string> request_id_field(const json::object& o) {
                       "use 1-128 of A-Z a-z 0-9 . _ : @ -");
     }
     return **id;
+}
+
+// requested_by / approved_by: required, normalised (admin/person_name.hpp), never blank.
+ApiResult<std::string> person_field(const json::object& o, std::string_view key) {
+    auto text = string_field(o, key, storage::kMaxProvenanceFieldBytes, true);
+    if (!text) return tl::unexpected(text.error());
+    auto name = normalise_name(**text);
+    if (!name) return refuse(ApiErrorKind::bad_request, std::string(key), "must not be blank");
+    return *name;
 }
 
 // Appends "<length>:<text>;" so no two field lists share a canonical text.
@@ -202,13 +212,14 @@ ApiResult<RevocationRequest> parse_revocation(std::string_view body, std::size_t
         if (!t) return tl::unexpected(t.error());
         *out = *t;
     }
-    for (auto [key, out, max] :
-         {std::tuple{"subject_dn", &r.subject_dn, storage::kMaxSubjectBytes},
-          std::tuple{"requested_by", &r.requested_by, storage::kMaxProvenanceFieldBytes},
-          std::tuple{"approved_by", &r.approved_by, storage::kMaxProvenanceFieldBytes}}) {
-        auto s = string_field(*o, key, max, true);
-        if (!s) return tl::unexpected(s.error());
-        *out = **s;
+    auto subject = string_field(*o, "subject_dn", storage::kMaxSubjectBytes, true);
+    if (!subject) return tl::unexpected(subject.error());
+    r.subject_dn = **subject;
+    for (auto [key, out] :
+         {std::pair{"requested_by", &r.requested_by}, std::pair{"approved_by", &r.approved_by}}) {
+        auto name = person_field(*o, key);
+        if (!name) return tl::unexpected(name.error());
+        *out = *name;
     }
     auto approved_at = time_field(*o, "approved_at", true);
     if (!approved_at) return tl::unexpected(approved_at.error());
@@ -234,9 +245,9 @@ ApiResult<ReleaseRequest> parse_release(std::string_view body, std::string_view 
     r.request_id = *id;
     for (auto [key, out] : {std::pair{"requested_by", &r.requested_by},
                             std::pair{"approved_by", &r.approved_by}}) {
-        auto s = string_field(*o, key, storage::kMaxProvenanceFieldBytes, true);
-        if (!s) return tl::unexpected(s.error());
-        *out = **s;
+        auto name = person_field(*o, key);
+        if (!name) return tl::unexpected(name.error());
+        *out = *name;
     }
     auto approved_at = time_field(*o, "approved_at", false);
     if (!approved_at) return tl::unexpected(approved_at.error());
@@ -245,6 +256,24 @@ ApiResult<ReleaseRequest> parse_release(std::string_view body, std::string_view 
     if (!evidence) return tl::unexpected(evidence.error());
     r.evidence_sha256 = *evidence;
     return r;
+}
+
+ApiResult<ApproveRequest> parse_approve(std::string_view body, std::size_t max_bytes) {
+    auto o = parse_object(body, max_bytes, {"subject_dn"});
+    if (!o) return tl::unexpected(o.error());
+    auto subject = string_field(*o, "subject_dn", storage::kMaxSubjectBytes, true);
+    if (!subject) return tl::unexpected(subject.error());
+    return ApproveRequest{**subject};
+}
+
+ApiResult<RejectRequest> parse_reject(std::string_view body, std::size_t max_bytes) {
+    auto o = parse_object(body, max_bytes, {"reason"});
+    if (!o) return tl::unexpected(o.error());
+    auto reason = string_field(*o, "reason", storage::kMaxProvenanceFieldBytes, true);
+    if (!reason) return tl::unexpected(reason.error());
+    auto text = normalise_name(**reason);  // one line, as the journal and the holder see it
+    if (!text) return refuse(ApiErrorKind::bad_request, "reason", "must not be blank");
+    return RejectRequest{*text};
 }
 
 ApiResult<RegistrationRequest> parse_registration(std::string_view body,

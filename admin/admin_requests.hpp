@@ -23,8 +23,8 @@ struct RevocationRequest {
     std::optional<UnixSeconds> revoked_at;       // default: now (a hold's time when finalising)
     std::optional<UnixSeconds> invalidity_date;
     std::string subject_dn;  // the DN the operator checked
-    std::string requested_by;
-    std::string approved_by;
+    std::string requested_by;  // normalised (admin/person_name.hpp), never blank
+    std::string approved_by;   // likewise
     UnixSeconds approved_at = 0;
     std::string evidence_sha256;  // lower-case, 64 hex digits
 
@@ -42,6 +42,16 @@ struct ReleaseRequest {
     std::string evidence_sha256;  // optional: empty or 64 hex digits
 
     std::string canonical() const;
+};
+
+// POST /v1/requests/{id}/approve: the approver's own check of the certificate's subject.
+struct ApproveRequest {
+    std::string subject_dn;
+};
+
+// POST /v1/requests/{id}/reject: why, for the journal and the holder.
+struct RejectRequest {
+    std::string reason;  // whitespace normalised, never blank
 };
 
 struct RegistrationRequest {
@@ -62,6 +72,8 @@ struct UnblockRequest {
 [[nodiscard]] ApiResult<ReleaseRequest> parse_release(std::string_view body, std::string_view ca,
                                                       std::string_view serial_hex,
                                                       std::size_t max_bytes);
+[[nodiscard]] ApiResult<ApproveRequest> parse_approve(std::string_view body, std::size_t max_bytes);
+[[nodiscard]] ApiResult<RejectRequest> parse_reject(std::string_view body, std::size_t max_bytes);
 [[nodiscard]] ApiResult<RegistrationRequest> parse_registration(std::string_view body,
                                                                 std::size_t max_certificates);
 // {"key": "..."} or {"all": true}, exactly one.

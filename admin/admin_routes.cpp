@@ -65,6 +65,26 @@ ApiResult<std::uint64_t> query_uint(std::string_view target, std::string_view ke
     return fallback;
 }
 
+// ?status=pending (the default) | rejected | expired | all.
+ApiResult<std::optional<storage::PendingState>> query_state(std::string_view target) {
+    auto q = target.find("?status=");
+    if (q == std::string_view::npos) q = target.find("&status=");
+    if (q == std::string_view::npos) return storage::PendingState::pending;
+    std::string_view value = target.substr(q + 8);
+    value = value.substr(0, value.find('&'));
+    if (value == "pending") return storage::PendingState::pending;
+    if (value == "rejected") return storage::PendingState::rejected;
+    if (value == "expired") return storage::PendingState::expired;
+    if (value == "all") return std::optional<storage::PendingState>{};
+    return refuse(ApiErrorKind::bad_request, "status",
+                  "expected pending, rejected, expired or all");
+}
+
+// 202 for a request that waits for a second operator, `done` otherwise.
+http::Status change_status(const ChangeResult& r, http::Status done) {
+    return r.pending ? http::Status::accepted : done;
+}
+
 class Handlers {
 public:
     Handlers(AdminService& service, Authenticator& auth, StatusTokens* tokens)
@@ -88,7 +108,8 @@ public:
         if (!parsed) return tl::unexpected(parsed.error());
         auto done = service_.revoke(*parsed, who);
         if (!done) return tl::unexpected(done.error());
-        Response res = json_response(req, http::Status::created, to_json(*done));
+        Response res =
+            json_response(req, change_status(*done, http::Status::created), to_json(*done));
         if (tokens_ != nullptr) {
             // A header, so the body stays the original answer on a replay (which gets a token
             // of its own). Applied before the token exists: a failure here is answered 500 and
@@ -109,7 +130,7 @@ public:
         if (!parsed) return tl::unexpected(parsed.error());
         auto done = service_.release(*parsed, who);
         if (!done) return tl::unexpected(done.error());
-        return json_response(req, http::Status::ok, to_json(*done));
+        return json_response(req, change_status(*done, http::Status::ok), to_json(*done));
     }
 
     ApiResult<Response> register_certs(const Request& req, const RequestContext&,
@@ -139,6 +160,37 @@ public:
         auto status = service_.request(parts[0]);
         if (!status) return tl::unexpected(status.error());
         return json_response(req, http::Status::ok, to_json(*status));
+    }
+
+    ApiResult<Response> list_requests(const Request& req, const RequestContext&, const Caller&) {
+        std::string_view target(req.target().data(), req.target().size());
+        auto state = query_state(target);
+        if (!state) return tl::unexpected(state.error());
+        auto list = service_.requests(*state);
+        if (!list) return tl::unexpected(list.error());
+        return json_response(req, http::Status::ok, to_json(*list));
+    }
+
+    // POST /v1/requests/{id}/approve | /reject
+    ApiResult<Response> decide(const Request& req, const RequestContext& ctx, const Caller& who) {
+        auto parts = segments(ctx.path, "/v1/requests/");
+        if (parts.size() != 2 || parts[0].empty()) return not_found(ctx);
+        const std::size_t max = service_.options().max_json_bytes;
+        if (parts[1] == "approve") {
+            auto parsed = parse_approve(req.body(), max);
+            if (!parsed) return tl::unexpected(parsed.error());
+            auto done = service_.approve(parts[0], *parsed, who);
+            if (!done) return tl::unexpected(done.error());
+            return json_response(req, http::Status::ok, to_json(*done));
+        }
+        if (parts[1] == "reject") {
+            auto parsed = parse_reject(req.body(), max);
+            if (!parsed) return tl::unexpected(parsed.error());
+            auto done = service_.reject(parts[0], *parsed, who);
+            if (!done) return tl::unexpected(done.error());
+            return json_response(req, http::Status::ok, to_json(*done));
+        }
+        return not_found(ctx);
     }
 
     ApiResult<Response> journal(const Request& req, const RequestContext&, const Caller&) {
@@ -222,8 +274,14 @@ void add_admin_routes(http::Router& router, AdminService& service, Authenticator
                  h->guarded(Role::operator_, bind(&Handlers::register_certs)));
     router.prefix("/v1/certificates/", get,
                   h->guarded(Role::auditor, bind(&Handlers::certificate)));
-    router.prefix("/v1/requests/", get,
-                  h->guarded(Role::auditor, bind(&Handlers::request_status)));
+    // One prefix, two roles: reading a request is an auditor's, deciding one an operator's.
+    router.prefix("/v1/requests/", {Verb::get, Verb::post},
+                  [status = h->guarded(Role::auditor, bind(&Handlers::request_status)),
+                   decide = h->guarded(Role::operator_, bind(&Handlers::decide))](
+                      const Request& req, const RequestContext& ctx) {
+                      return req.method() == Verb::post ? decide(req, ctx) : status(req, ctx);
+                  });
+    router.exact("/v1/requests", get, h->guarded(Role::auditor, bind(&Handlers::list_requests)));
     router.exact("/v1/journal", get, h->guarded(Role::auditor, bind(&Handlers::journal)));
     router.exact("/v1/journal/verify", get, h->guarded(Role::auditor, bind(&Handlers::verify)));
     router.prefix("/v1/crls/", post,

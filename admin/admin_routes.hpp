@@ -2,8 +2,12 @@
 // thin: authenticate -> parse into a request struct -> AdminService -> JSON.
 //
 //   POST /v1/revocations                         operator  201, replay 201 (same body; with
-//                                                          tokens, a fresh Tanda-Status-Token)
-//   POST /v1/revocations/{ca}/{serial}/release   operator  200
+//                                                          tokens, a fresh Tanda-Status-Token);
+//                                                          202 pending for a CA with approvals 2
+//   POST /v1/revocations/{ca}/{serial}/release   operator  200; 202 pending with approvals 2
+//   GET  /v1/requests?status=pending|rejected|expired|all   auditor  200 (default pending)
+//   POST /v1/requests/{request_id}/approve       operator  200 applied (another operator)
+//   POST /v1/requests/{request_id}/reject        operator  200 rejected (another operator)
 //   POST /v1/certificates                        operator  200
 //   GET  /v1/certificates/{ca}/{serial}          auditor   200
 //   GET  /v1/requests/{request_id}               auditor   200

@@ -2,6 +2,9 @@
 
 #include "admin/distinguished_name.hpp"
 #include "admin/importer.hpp"
+#include "admin/operator_identity.hpp"
+#include "admin/person_name.hpp"
+#include "admin/record_transitions.hpp"
 #include "admin/request_times.hpp"
 #include "core/base64.hpp"
 #include "core/sha256.hpp"
@@ -42,6 +45,14 @@ std::string kind_name(storage::ChangeKind kind) {
         case storage::ChangeKind::revoke: return "revoke";
         case storage::ChangeKind::release: return "release";
         case storage::ChangeKind::update: return "update";
+        case storage::ChangeKind::submitted:
+            return "submitted";
+        case storage::ChangeKind::rejected:
+            return "rejected";
+        case storage::ChangeKind::expired:
+            return "expired";
+        case storage::ChangeKind::refused:
+            return "refused";
     }
     return "update";
 }
@@ -104,7 +115,8 @@ std::string AdminService::ca_name(const ca::CaRegistry& cas, storage::IssuerId i
 }
 
 ApiResult<AdminService::Ca> AdminService::find_ca(std::string_view name) const {
-    Ca found{cas_(), nullptr, {std::string(name), false, false}};
+    Ca found{cas_(), nullptr, CaPolicy{}};
+    found.policy.name = std::string(name);
     found.served = found.registry->find_by_name(name);
     if (found.served == nullptr) {
         return refuse(ApiErrorKind::not_found, "ca", "no CA named '" + std::string(name) + "'");
@@ -120,7 +132,7 @@ ApiResult<std::optional<ChangeResult>> AdminService::replay(const ca::CaRegistry
                                                             const std::string& digest) const {
     auto seq = index_.find_request(request_id);
     if (!seq) return storage_refusal(seq.error());
-    if (!*seq) return std::optional<ChangeResult>{};
+    if (!*seq) return replay_pending(cas, request_id, digest);
     auto entries = index_.journal(**seq, 1);
     if (!entries) return storage_refusal(entries.error());
     if (entries->empty() || entries->front().provenance.request_id != request_id) {
@@ -136,6 +148,7 @@ ApiResult<std::optional<ChangeResult>> AdminService::replay(const ca::CaRegistry
     }
     ChangeResult r{request_id, ca_name(cas, e.change.issuer), e.change.serial, e.change.record,
                    e.seq,      e.time,                        true};
+    r.kind = kind_name(e.change.kind);
     return std::optional<ChangeResult>(std::move(r));
 }
 
@@ -159,8 +172,10 @@ ApiResult<ChangeResult> AdminService::apply(const Ca& ca, const storage::Change&
     UnixSeconds applied_at = entries && !entries->empty() ? entries->front().time : clock_.now();
     CertRecord record = change.record;
     record.last_seq = committed->last_seq;
-    return ChangeResult{why.request_id, ca.name(), change.serial, record, committed->last_seq,
-                        applied_at, false};
+    ChangeResult result{why.request_id,      ca.name(),  change.serial, record,
+                        committed->last_seq, applied_at, false};
+    result.kind = kind_name(change.kind);
+    return result;
 }
 
 template <typename Request>
@@ -172,7 +187,7 @@ ApiResult<AdminService::ChangeStart> AdminService::start_change(const Request& r
     auto earlier = replay(*start.ca.registry, req.request_id, start.digest);
     if (!earlier) return tl::unexpected(earlier.error());
     start.earlier = std::move(*earlier);
-    if (!start.earlier && req.approved_by == req.requested_by &&
+    if (!start.earlier && same_name(req.approved_by, req.requested_by) &&
         !start.ca.policy.allow_single_approver) {
         return refuse(ApiErrorKind::bad_request, "approved_by",
                       "must differ from requested_by: CA '" + start.ca.name() +
@@ -196,44 +211,26 @@ ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const
     }
     auto stored = index_.find(c.served->issuer_id, req.serial);
     if (!stored) return storage_refusal(stored.error());
-    CertRecord record;
-    if (!*stored) {
-        if (!c.policy.allow_unregistered) {
-            return refuse(ApiErrorKind::not_found, "serial",
-                          "serial " + req.serial.to_hex() + " is not registered for CA '" +
-                              c.name() + "'");
-        }
-        if (!parse_dn(req.subject_dn)) {
-            return refuse(ApiErrorKind::bad_request, "subject_dn", "not a distinguished name");
-        }
-        record.subject = req.subject_dn;
-    } else {
-        record = **stored;
-        if (!same_dn_either_order(req.subject_dn, record.subject)) {
-            // The record's subject is not echoed: the caller must have read it from the
-            // certificate, not copied it from this answer (issue 17).
-            return refuse(ApiErrorKind::conflict, "subject_dn",
-                          "does not match the certificate's subject (compared as names; check "
-                          "it against the certificate)");
-        }
-        const bool hold_to_final =
-            record.on_hold() && req.reason != Reason::certificate_hold;
-        if (record.state == CertState::revoked && !hold_to_final) {
-            return refuse(ApiErrorKind::conflict, "serial",
-                          "already revoked (" + std::string(reason_name(record.reason)) + ", " +
-                              format_rfc3339(record.revoked_at) + ")");
-        }
+    if (!*stored && !c.policy.allow_unregistered) {
+        return refuse(
+            ApiErrorKind::not_found, "serial",
+            "serial " + req.serial.to_hex() + " is not registered for CA '" + c.name() + "'");
     }
-    const bool was_on_hold = record.on_hold();
-    record.state = CertState::revoked;
-    record.revoked_at = req.revoked_at.value_or(was_on_hold ? record.revoked_at : now);
-    record.reason = req.reason;
-    record.invalidity_date = req.invalidity_date;
-    storage::Change change{storage::ChangeKind::revoke, c.served->issuer_id, req.serial, record};
+    storage::Change change{storage::ChangeKind::revoke, c.served->issuer_id, req.serial, {}};
     storage::Provenance why{req.request_id, req.requested_by, req.approved_by,
                             req.evidence_sha256,
                             source_text("revoke", now, req.approved_at, digest, who)};
-    return apply(c, change, why, digest);
+    auto record = revoked_record(*stored, req.subject_dn,
+                                 {req.reason, req.revoked_at, req.invalidity_date}, now);
+    if (!record) {
+        if (!*stored) return tl::unexpected(record.error());
+        // What was asked, for the audit entry: the record as it is, with the asked reason.
+        change.record = **stored;
+        change.record.reason = req.reason;
+        return refused(change, why, who, tl::unexpected(record.error()));
+    }
+    change.record = *record;
+    return submit_or_apply(c, change, std::move(why), digest, who);
 }
 
 ApiResult<ChangeResult> AdminService::release(const ReleaseRequest& req, const Caller& who) {
@@ -254,20 +251,14 @@ ApiResult<ChangeResult> AdminService::release(const ReleaseRequest& req, const C
                       "serial " + req.serial.to_hex() + " is not registered for CA '" + c.name() +
                           "'");
     }
-    if (!(*stored)->on_hold()) {
-        return refuse(ApiErrorKind::conflict, "serial",
-                      "not on hold (certificateHold): only a hold can be released");
-    }
-    CertRecord record = **stored;
-    record.state = CertState::issued;
-    record.reason = Reason::unspecified;
-    record.revoked_at = 0;
-    record.invalidity_date.reset();
-    storage::Change change{storage::ChangeKind::release, c.served->issuer_id, req.serial, record};
+    storage::Change change{storage::ChangeKind::release, c.served->issuer_id, req.serial, **stored};
     storage::Provenance why{req.request_id, req.requested_by, req.approved_by,
                             req.evidence_sha256,
                             source_text("release", now, req.approved_at, digest, who)};
-    return apply(c, change, why, digest);
+    auto record = released_record(**stored, std::nullopt);
+    if (!record) return refused(change, why, who, tl::unexpected(record.error()));
+    change.record = *record;
+    return submit_or_apply(c, change, std::move(why), digest, who);
 }
 
 ApiResult<RegistrationResult> AdminService::register_certificates(const RegistrationRequest& req,
@@ -341,6 +332,9 @@ ApiResult<RequestStatus> AdminService::request(std::string_view request_id) cons
     }
     auto seq = index_.find_request(request_id);
     if (!seq) return storage_refusal(seq.error());
+    if (!*seq) {
+        if (auto waiting = pending_status(request_id)) return std::move(*waiting);
+    }
     auto entries = *seq ? index_.journal(**seq, 1) : Result<std::vector<storage::JournalEntry>>{};
     if (!entries) return storage_refusal(entries.error());
     if (!*seq || entries->empty() || entries->front().provenance.request_id != request_id) {
@@ -359,6 +353,7 @@ ApiResult<RequestStatus> AdminService::request(std::string_view request_id) cons
     s.ocsp_visible_at = e.time;
     s.crl_publisher = crl_ != nullptr && crl_->publishes(s.ca);
     if (crl_ != nullptr) s.crl = crl_->published_after(s.ca, e.seq);
+    s.state = s.success() ? "success" : "applied";
     return s;
 }
 

@@ -26,7 +26,9 @@
 
 namespace tanda::admin {
 
-// The answer to a revocation or release (and, identically, to its replay).
+// The answer to a revocation or release (and, identically, to its replay). Under dual control
+// (a CA with approvals: 2) a submission is `pending`: `record` is what approval would write,
+// `seq` the submitted journal entry, `applied_at` the submission time.
 struct ChangeResult {
     std::string request_id;
     std::string ca;
@@ -35,6 +37,17 @@ struct ChangeResult {
     std::uint64_t seq = 0;
     UnixSeconds applied_at = 0;
     bool replayed = false;
+    bool pending = false;
+    UnixSeconds expires_at = 0;  // when pending
+    std::string kind;            // "revoke", "release"
+};
+
+// A request under dual control as GET /v1/requests lists it.
+struct PendingView {
+    storage::PendingRequest request;
+    std::string ca;
+    std::string kind;   // "revoke", "release"
+    std::string state;  // "pending", "rejected", "expired"
 };
 
 struct CertificateView {
@@ -53,6 +66,12 @@ struct RegistrationResult {
 };
 
 struct RequestStatus {
+    // "pending", "rejected", "expired" (dual control, nothing applied), else "applied" or
+    // "success" (success()).
+    std::string state = "applied";
+    std::optional<UnixSeconds> expires_at;  // pending
+    std::optional<UnixSeconds> closed_at;   // rejected, expired
+    std::string note;                       // a rejection's reason
     std::string request_id;
     std::string kind;  // "revoke", "release"
     std::string ca;
@@ -98,6 +117,23 @@ public:
 
     [[nodiscard]] ApiResult<ChangeResult> revoke(const RevocationRequest& req, const Caller& who);
     [[nodiscard]] ApiResult<ChangeResult> release(const ReleaseRequest& req, const Caller& who);
+    // Dual control (admin/dual_control.cpp). `who` must be another operator than the submitter
+    // (admin/operator_identity.hpp), else 403 and a `refused` journal entry. approve re-checks
+    // req.subject_dn and the record's state (409 and `refused` when they no longer fit) and
+    // applies the change, journaled with mode dual and both identities. 404 for an id that
+    // was never submitted, 409 for one no longer pending (applied, rejected, expired).
+    [[nodiscard]] ApiResult<ChangeResult> approve(std::string_view id, const ApproveRequest& req,
+                                                  const Caller& who);
+    [[nodiscard]] ApiResult<PendingView> reject(std::string_view id, const RejectRequest& req,
+                                                const Caller& who);
+    // Requests under dual control in `state` (all states when nullopt), oldest first; expired
+    // ones are closed (journaled) first.
+    [[nodiscard]] ApiResult<std::vector<PendingView>> requests(
+        std::optional<storage::PendingState> state);
+    // Closes every pending request past its expiry with an `expired` journal entry; returns
+    // how many. Called periodically and before every dual-control call.
+    [[nodiscard]] ApiResult<std::size_t> expire_pending();
+
     [[nodiscard]] ApiResult<RegistrationResult> register_certificates(
         const RegistrationRequest& req, const Caller& who);
 
@@ -151,6 +187,27 @@ private:
                                                   const std::string& body_sha256) const;
     ApiResult<ChangeResult> apply(const Ca& ca, const storage::Change& change,
                                   const storage::Provenance& why, const std::string& body_sha256);
+    // approvals 1: apply() now, journaled as mode single; approvals 2: a pending request.
+    ApiResult<ChangeResult> submit_or_apply(const Ca& ca, const storage::Change& change,
+                                            storage::Provenance why, const std::string& digest,
+                                            const Caller& who);
+    ApiResult<ChangeResult> submit(const Ca& ca, const storage::Change& change,
+                                   const storage::Provenance& why, const std::string& digest);
+    // Journals a refusal (an audit entry that changes no record) and returns `refusal`: who
+    // asked (`why`, `who`), what (`change`) and why (the refusal's message).
+    tl::unexpected<ApiError> refused(const storage::Change& change, storage::Provenance why,
+                                     const Caller& who, tl::unexpected<ApiError> refusal);
+    // The earlier answer to a request id submitted for dual control, when it is one.
+    ApiResult<std::optional<ChangeResult>> replay_pending(const ca::CaRegistry& cas,
+                                                          const std::string& request_id,
+                                                          const std::string& digest) const;
+    ApiResult<std::size_t> expire_pending_locked(UnixSeconds now);
+    // The request `id` while pending: 404 never submitted, 409 applied, rejected or expired.
+    ApiResult<storage::PendingRequest> open_pending(std::string_view id);
+    ApiResult<Ca> find_ca_by_issuer(storage::IssuerId issuer) const;
+    std::chrono::seconds pending_ttl(const CaPolicy& policy) const;
+    PendingView view(const ca::CaRegistry& cas, storage::PendingRequest request) const;
+    std::optional<RequestStatus> pending_status(std::string_view request_id) const;
 
     ca::CaSnapshot cas_;
     storage::RevocationIndex& index_;

@@ -22,11 +22,14 @@ NotifyEvent event_of(const storage::JournalEntry& e, std::string type, EventStag
     ev.issuer = e.change.issuer;
     ev.serial = e.change.serial;
     ev.record = e.change.record;
+    ev.note = e.provenance.note;
     return ev;
 }
 
-std::string_view kind_text(storage::ChangeKind k) {
-    return k == storage::ChangeKind::release ? "release" : "revoke";
+// Audit entries carry the asked-for record: revoked for a revocation, issued for a release.
+std::string_view kind_text(storage::ChangeKind k, const CertRecord& r) {
+    if (storage::changes_record(k)) return k == storage::ChangeKind::release ? "release" : "revoke";
+    return r.state == CertState::revoked ? "revoke" : "release";
 }
 
 std::string_view status_text(const CertRecord& r) {
@@ -36,18 +39,34 @@ std::string_view status_text(const CertRecord& r) {
 
 }  // namespace
 
-// The one place that says which journal entry tells a holder what. Kinds added to the journal
-// (the dual-control audit entries: pending, rejected, expired, refused) become a case here
-// giving a `committed` event of their name; an applied request's `success` follows its CRL.
+// The one place that says which journal entry tells a holder what: the dual-control audit
+// entries give a `committed` event of their state; an applied request gives `approved` when a
+// second operator approved it, then `applied`, and its `success` follows its CRL.
 std::vector<NotifyEvent> events_for(const storage::JournalEntry& entry) {
     std::vector<NotifyEvent> events;
+    // Imports have no request id: nobody asked, nobody is waiting to be told.
+    const bool requested = !entry.provenance.request_id.empty();
     switch (entry.change.kind) {
         case storage::ChangeKind::revoke:
         case storage::ChangeKind::release:
-            // Imports have no request id: nobody asked, nobody is waiting to be told.
-            if (entry.provenance.request_id.empty()) break;
+            if (!requested) break;
+            if (entry.provenance.mode == storage::ApprovalMode::dual) {
+                events.push_back(event_of(entry, "approved", EventStage::committed));
+            }
             events.push_back(event_of(entry, "applied", EventStage::committed));
             events.push_back(event_of(entry, "success", EventStage::in_crl));
+            break;
+        case storage::ChangeKind::submitted:
+            if (requested) events.push_back(event_of(entry, "pending", EventStage::committed));
+            break;
+        case storage::ChangeKind::rejected:
+            if (requested) events.push_back(event_of(entry, "rejected", EventStage::committed));
+            break;
+        case storage::ChangeKind::expired:
+            if (requested) events.push_back(event_of(entry, "expired", EventStage::committed));
+            break;
+        case storage::ChangeKind::refused:
+            if (requested) events.push_back(event_of(entry, "refused", EventStage::committed));
             break;
         case storage::ChangeKind::register_certificate:
         case storage::ChangeKind::update:
@@ -62,12 +81,16 @@ std::string event_body(const NotifyEvent& event, std::string_view ca,
     o["event_id"] = event.id;
     o["type"] = event.type;
     o["request_id"] = event.request_id;
-    o["kind"] = kind_text(event.kind);
+    o["kind"] = kind_text(event.kind, event.record);
     o["ca"] = ca;
     o["serial"] = event.serial.to_hex();
     o["seq"] = event.seq;
-    o["applied_at"] = format_rfc3339(event.time);
-    o["status"] = status_text(event.record);
+    const bool applied = storage::changes_record(event.kind);
+    o["time"] = format_rfc3339(event.time);
+    o["applied_at"] = applied ? json::value(format_rfc3339(event.time)) : json::value(nullptr);
+    o["note"] = event.note.empty() ? json::value(nullptr) : json::value(event.note);
+    // An audit event changed nothing: its status is the request's, not the certificate's.
+    o["status"] = applied ? status_text(event.record) : std::string_view(event.type);
     const bool revoked = event.record.state == CertState::revoked;
     o["reason"] = revoked ? json::value(reason_name(event.record.reason)) : json::value(nullptr);
     if (crl) {

@@ -25,7 +25,8 @@ struct NotifyEvent {
     // "tanda-<seq>-<type>": the same on every retry, every restart and every cluster node
     // (seqs are the replicated journal's), so receivers drop duplicates by it.
     std::string id;
-    std::string type;  // "applied", "success"
+    // "pending", "approved", "applied", "success", "rejected", "expired", "refused"
+    std::string type;
     EventStage stage = EventStage::committed;
     std::uint64_t seq = 0;  // the journal entry it derives from
     UnixSeconds time = 0;   // when that entry was committed
@@ -33,7 +34,8 @@ struct NotifyEvent {
     storage::ChangeKind kind = storage::ChangeKind::revoke;
     storage::IssuerId issuer = 0;
     Serial serial;
-    CertRecord record;  // the certificate's record as the entry left it
+    CertRecord record;  // the certificate's record as the entry left it (audit: as asked)
+    std::string note;   // why, for rejected, expired and refused
 };
 
 // The events one journal entry gives, in the order they must reach a receiver (an entry's

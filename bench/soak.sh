@@ -31,7 +31,9 @@ export TANDA_BIN=$build/cli/tanda
 work=$(mktemp -d /tmp/tanda-soak.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # A bench CA of 10000 certificates with the demo's admin listener and operator, and revocations
-# of serials the index has never seen (allow_unregistered), so each second's is a new one.
+# of serials the index has never seen (allow_unregistered), so each second's is a new one; the
+# bench CA takes approvals: 1 (an RA that approved upstream), so each acknowledged revocation is
+# applied at once and its OCSP check means what it did before dual control.
 "$build/bench/tanda-bench-fixtures" --dir "$work/f" --key ec --count 10000 >/dev/null
 unshare -n bash -c 'ip link set lo up; "$1" demo --dir "$2" --port 0 >/dev/null 2>"$2.log" & pid=$!
   for _ in $(seq 300); do grep -q "msg=listening" "$2.log" && break; sleep 0.1; done
@@ -39,7 +41,7 @@ unshare -n bash -c 'ip link set lo up; "$1" demo --dir "$2" --port 0 >/dev/null 
 cp "$work"/demo/{admin-ca.pem,admin-server.pem,admin-server.key,operator.pem,operator.key} "$work/f/"
 echo "Soak revocation request (bench/soak.sh)." >"$work/f/letter.txt"
 sed -i '/max_connections: 20000/d' "$work/f/tanda.yaml"
-{ echo "    allow_unregistered: true"; sed -n '/^admin:/,$p' "$work/demo/tanda.yaml"; } >>"$work/f/tanda.yaml"
+{ printf '    allow_unregistered: true\n    approvals: 1\n'; sed -n '/^admin:/,$p' "$work/demo/tanda.yaml"; } >>"$work/f/tanda.yaml"
 sed -i 's/^    port: 8443$/    port: 18443/' "$work/f/tanda.yaml"
 "$TANDA_BIN" import --config "$work/f/tanda.yaml" --ca bench --index "$work/f/index.txt" >/dev/null 2>&1
 "$TANDA_BIN" check-config "$work/f/tanda.yaml" >/dev/null

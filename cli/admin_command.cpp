@@ -1,5 +1,5 @@
-// `tanda admin revoke|release|register|crl-generate|unblock|show|request|journal|verify|blocks`:
-// the admin API
+// `tanda admin revoke|release|approve|reject|register|crl-generate|unblock|show|request|pending|
+// journal|verify|blocks`: the admin API
 // over mutual TLS, so operators need no curl. Prints the JSON answer; a refusal is one clear line
 // and exit 1.
 #include <chrono>
@@ -22,7 +22,8 @@ namespace {
 
 constexpr std::chrono::seconds kAdminTimeout{30};  // for the whole exchange, TLS included
 
-constexpr const char* kAdminHelp = R"(Usage: tanda admin <subcommand> --cert FILE --key FILE --cacert FILE [--url URL] ...
+constexpr const char* kAdminHelp =
+    R"(Usage: tanda admin <subcommand> --cert FILE --key FILE --cacert FILE [--url URL] ...
 
 Talks to the admin listener over mutual TLS (--url, default https://127.0.0.1:8443). --cert and
 --key are your client certificate and key (PEM); --cacert the CA that issued the listener's
@@ -32,11 +33,13 @@ file (--profile FILE or TANDA_ADMIN_PROFILE) of "name = value" lines: url, cert,
 (relative paths are relative to the profile). Flags override the environment, which
 overrides the profile.
 
-Subcommands (operator role for the first five, auditor or operator for the rest):
+Subcommands (operator role for the first seven, auditor or operator for the rest):
   revoke    --request-id ID --ca NAME --serial HEX --subject-dn DN --requested-by WHO
             --approved-by WHO --approved-at TIME (--evidence FILE | --evidence-sha256 HEX)
             [--reason NAME] [--revoked-at TIME] [--invalidity-date TIME]
-            Applies an approved revocation request. Reasons are RFC 5280 names
+            Submits an approved revocation request. For a CA with approvals: 2 (the default)
+            it waits as a pending request (HTTP 202) until another operator approves it; with
+            approvals: 1 it is applied at once. Reasons are RFC 5280 names
             (unspecified, keyCompromise, affiliationChanged, superseded,
             cessationOfOperation, certificateHold, privilegeWithdrawn, ...). TIME is RFC 3339
             UTC, e.g. 2024-03-01T12:00:00Z. --approved-at is when the superior approved, as
@@ -47,13 +50,19 @@ Subcommands (operator role for the first five, auditor or operator for the rest)
             changes between runs.
   release   --request-id ID --ca NAME --serial HEX --requested-by WHO --approved-by WHO
             [--approved-at TIME] [--evidence FILE | --evidence-sha256 HEX]
-            lifts a certificateHold
+            lifts a certificateHold (pending first with approvals: 2, like revoke)
+  approve   ID --subject-dn DN                    approves a pending request as the second
+            operator: your client certificate must be another than the submitter's (subject
+            and key); --subject-dn is your own check of the certificate's subject. Applies it.
+  reject    ID --reason TEXT                      rejects a pending request (another operator)
   register  --ca NAME --certs FILE[,FILE...]              registers issued certificates (PEM/DER)
   crl-generate --ca NAME                                regenerates the CA's CRL (and delta) now
   unblock   (--block KEY | --all)                       lifts a block (429) on a client that
             failed authentication too often; KEY as `blocks` lists it (spki:HEX or ip:ADDRESS)
   show      --ca NAME --serial HEX                        a certificate's record
   request   --request-id ID                               a request's status
+  pending   [--status pending|rejected|expired|all]      requests under dual control
+            (default: those waiting for approval)
   journal   [--since SEQ] [--limit N] [--ca NAME] [--serial HEX] [--request-id ID]
             [--from TIME] [--to TIME]                   journal entries (from seq 1, 100 at
             most) that meet every filter given; TIME is RFC 3339, both ends inclusive. A page
@@ -69,7 +78,8 @@ Exit codes: 0 done, 1 refused or unreachable (the reason is printed), 2 bad usag
 const std::set<std::string> kValueOptions = {
     "url", "cert", "key", "cacert", "request-id", "ca", "serial", "reason", "subject-dn",
     "requested-by", "approved-by", "approved-at", "revoked-at", "invalidity-date", "evidence",
-    "evidence-sha256", "certs", "since", "limit", "timeout", "block", "profile", "from", "to"};
+    "evidence-sha256", "certs", "since", "limit", "timeout", "block", "profile", "from", "to",
+    "status"};
 
 Result<std::string> read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -157,6 +167,18 @@ Result<Call> release_call(const Args& args) {
                 admin::json_object(body)};
 }
 
+// approve / reject: the request id is the first argument (or --request-id).
+Result<Call> decide_call(const std::string& sub, const Args& args) {
+    const char* field = sub == "approve" ? "subject-dn" : "reason";
+    if (auto ok = need(args, {"request-id", field}); !ok) {
+        return fail(ErrorCode::invalid_argument,
+                    "usage: tanda admin " + sub + " ID --" + field + " ...: " + ok.error().message);
+    }
+    auto body = sub == "approve" ? admin::json_object({{"subject_dn", *args.get("subject-dn")}})
+                                 : admin::json_object({{"reason", *args.get("reason")}});
+    return Call{true, "/v1/requests/" + *args.get("request-id") + "/" + sub, body};
+}
+
 Result<Call> register_call(const Args& args) {
     if (auto ok = need(args, {"ca", "certs"}); !ok) return tl::unexpected(ok.error());
     std::vector<std::string> certs;
@@ -189,6 +211,9 @@ Result<Call> read_call(const std::string& sub, const Args& args) {
                                    {"from", "from"}, {"to", "to"}});
         return Call{false, admin::journal_target(query), ""};
     }
+    if (sub == "pending") {
+        return Call{false, "/v1/requests?status=" + args.get("status").value_or("pending"), ""};
+    }
     if (sub == "verify") return Call{false, "/v1/journal/verify", ""};
     if (sub == "blocks") return Call{false, "/v1/blocks", ""};
     return fail(ErrorCode::invalid_argument, "unknown admin subcommand '" + sub + "'");
@@ -197,6 +222,7 @@ Result<Call> read_call(const std::string& sub, const Args& args) {
 Result<Call> build_call(const std::string& sub, const Args& args) {
     if (sub == "revoke") return revoke_call(args);
     if (sub == "release") return release_call(args);
+    if (sub == "approve" || sub == "reject") return decide_call(sub, args);
     if (sub == "register") return register_call(args);
     if (sub == "crl-generate") {
         if (auto ok = need(args, {"ca"}); !ok) return tl::unexpected(ok.error());
@@ -212,7 +238,13 @@ int admin_command(const Argv& argv) {
     if (argv.empty()) return usage_error("admin needs a subcommand", kAdminHelp);
     if (wants_help(argv, kAdminHelp)) return kExitOk;
     const std::string sub = argv[0];
-    Args args(Argv(argv.begin() + 1, argv.end()), kValueOptions, {"all"});
+    Argv rest(argv.begin() + 1, argv.end());
+    // `approve ID` / `reject ID`: the id as the first argument reads like the task it is.
+    if ((sub == "approve" || sub == "reject") && !rest.empty() && !rest[0].starts_with("--")) {
+        rest.erase(rest.begin(), rest.begin() + 1);
+        rest.insert(rest.begin(), {std::string("--request-id"), argv[1]});
+    }
+    Args args(rest, kValueOptions, {"all"});
     if (!args.error().empty()) return usage_error(args.error(), kAdminHelp);
     auto settings = admin_connection(args);
     if (!settings) return usage_error(settings.error().message, kAdminHelp);

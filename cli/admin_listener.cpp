@@ -4,6 +4,21 @@
 #include "http/tls_context.hpp"
 
 namespace tanda::cli {
+namespace {
+
+// Pending requests live for hours or days; a few seconds late is fine, and the sweep is one
+// read of the small `pending` table when nothing is due.
+constexpr std::chrono::seconds kSweepPeriod{2};
+
+}  // namespace
+
+void AdminListener::sweep(std::stop_token stop) {
+    std::unique_lock lock(sweep_mutex_);
+    while (!sweep_wake_.wait_for(lock, stop, kSweepPeriod, [] { return false; })) {
+        if (stop.stop_requested()) return;
+        (void)service_->expire_pending();  // logs its own failures
+    }
+}
 
 Result<std::unique_ptr<AdminListener>> AdminListener::start(
     const config::Config& config, ca::CaSnapshot cas,
@@ -37,6 +52,7 @@ Result<std::unique_ptr<AdminListener>> AdminListener::start(
         return tl::unexpected(ok.error());
     }
     if (metrics) add_admin_block_metrics(*metrics, *l->auth_, l->listener_.server());
+    l->sweeper_ = std::jthread([raw = l.get()](std::stop_token stop) { raw->sweep(stop); });
     return l;
 }
 

@@ -2,14 +2,17 @@
 // service, authenticator, routes and server, run on their own thread.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "admin/admin_routes.hpp"
+#include "ca/ca_registry_holder.hpp"
 #include "config/config.hpp"
 #include "core/metrics.hpp"
 #include "http/background_listener.hpp"
 #include "http/server.hpp"
-#include "ca/ca_registry_holder.hpp"
 
 namespace tanda::cli {
 
@@ -32,7 +35,13 @@ public:
 
 private:
     AdminListener() = default;
+    // Closes expired pending requests every kSweepPeriod, so their `expired` journal entry
+    // (and the holder's webhook event) comes even when nobody calls the API.
+    void sweep(std::stop_token stop);
     std::unique_ptr<admin::AdminService> service_;
+    std::mutex sweep_mutex_;
+    std::condition_variable_any sweep_wake_;
+    std::jthread sweeper_;  // after service_: stopped and joined before it goes
     std::unique_ptr<admin::Authenticator> auth_;
     http::Router router_;
     http::BackgroundListener listener_;  // declared last: stopped and joined first

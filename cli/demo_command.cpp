@@ -67,7 +67,9 @@ std::string demo_yaml(unsigned port) {
     y << "# Written by `tanda demo`; see config/tanda.example.yaml for every key.\n"
          "listen:\n"
          "  address: 127.0.0.1\n"
-         "  port: " << port << "\n"
+         "  port: "
+      << port
+      << "\n"
          "storage:\n"
          "  path: data\n"
          "  map_size: 64MiB\n"
@@ -78,6 +80,7 @@ std::string demo_yaml(unsigned port) {
          "    signer_key: ocsp.key\n"
          "    response_validity: 1d\n"
          "    backdate: 5m\n"
+         "    approvals: 2          # one operator submits, another approves (the default)\n"
          "    nonce:\n"
          "      policy: echo\n"
          "    crl:\n"

@@ -10,6 +10,9 @@ namespace {
 
 using std::chrono::seconds;
 
+// A request waiting longer than a month is no longer the request anyone checked.
+constexpr seconds kMaxPendingTtl{30 * 24 * 3600};
+
 void read_admin_listen(YamlReader& r, const YAML::Node& node, admin::AdminOptions& a) {
     if (!r.expect_map(node, "admin.listen",
                       {"address", "port", "threads", "max_connections", "max_body_bytes",
@@ -96,10 +99,11 @@ void read_handshake_caps(YamlReader& r, const YAML::Node& node, admin::AdminOpti
 
 void read_admin(YamlReader& r, const YAML::Node& node, Config& c) {
     auto& a = c.admin;
-    if (!r.expect_map(node, "admin",
-                      {"listen", "server_certificate", "server_key", "client_ca",
-                       "handshake_timeout", "max_handshakes", "max_handshakes_per_source",
-                       "max_json_bytes", "max_certificates", "roles", "rate_limit"})) {
+    if (!r.expect_map(
+            node, "admin",
+            {"listen", "server_certificate", "server_key", "client_ca", "handshake_timeout",
+             "max_handshakes", "max_handshakes_per_source", "max_json_bytes", "max_certificates",
+             "roles", "rate_limit", "pending_ttl"})) {
         return;
     }
     a.enabled = true;
@@ -109,6 +113,7 @@ void read_admin(YamlReader& r, const YAML::Node& node, Config& c) {
     r.read_path(node, "server_key", a.server_key);
     r.read_path(node, "client_ca", a.client_ca);
     r.read_duration(node, "handshake_timeout", seconds(1), seconds(300), a.handshake_timeout);
+    r.read_duration(node, "pending_ttl", seconds(1), kMaxPendingTtl, a.pending_ttl);
     read_handshake_caps(r, node, a);
     std::uint64_t json_bytes = a.max_json_bytes, certs = a.max_certificates;
     r.read_size(node, "max_json_bytes", 1024, 16 << 20, json_bytes);
@@ -132,6 +137,10 @@ void read_admin_ca_policy(YamlReader& r, const YAML::Node& node, const std::stri
     if (node.IsMap()) {
         r.read_bool(node, "allow_single_approver", policy.allow_single_approver);
         r.read_bool(node, "allow_unregistered", policy.allow_unregistered);
+        std::uint64_t approvals = policy.approvals;
+        r.read_uint(node, "approvals", 1, 2, approvals);
+        policy.approvals = static_cast<unsigned>(approvals);
+        r.read_duration(node, "pending_ttl", seconds(1), kMaxPendingTtl, policy.pending_ttl);
     }
     c.admin.cas.push_back(std::move(policy));
 }

@@ -1,5 +1,5 @@
 // Reading the `admin:` section and the per-CA admin keys (allow_single_approver,
-// allow_unregistered) into admin::AdminOptions. Internal to config/.
+// allow_unregistered, approvals, pending_ttl) into admin::AdminOptions. Internal to config/.
 #pragma once
 
 #include "config/yaml_reader.hpp"
@@ -7,7 +7,8 @@
 namespace tanda::config {
 
 // Keys a CA entry may carry for the admin API (added to the CA entry's allowed keys).
-inline constexpr const char* kAdminCaKeys[] = {"allow_single_approver", "allow_unregistered"};
+inline constexpr const char* kAdminCaKeys[] = {"allow_single_approver", "allow_unregistered",
+                                               "approvals", "pending_ttl"};
 
 void read_admin(YamlReader& r, const YAML::Node& node, Config& c);
 // Records the admin policy of the CA entry `node` named `name`.

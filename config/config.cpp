@@ -112,10 +112,11 @@ void read_expired(YamlReader& r, const YAML::Node& node, ca::CaOptions& ca) {
 ca::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
     ca::CaOptions ca;
     ca.location = r.location(node);
-    if (!r.expect_map(node, "a CA entry",
-                      {"name", "issuer_certificate", "signer_certificate", "signer_key",
-                       "response_validity", "backdate", "max_certids", "nonce",
-                       "unknown_serials", "expired", "presign", "crl", kAdminCaKeys[0], kAdminCaKeys[1]})) {
+    if (!r.expect_map(
+            node, "a CA entry",
+            {"name", "issuer_certificate", "signer_certificate", "signer_key", "response_validity",
+             "backdate", "max_certids", "nonce", "unknown_serials", "expired", "presign", "crl",
+             kAdminCaKeys[0], kAdminCaKeys[1], kAdminCaKeys[2], kAdminCaKeys[3]})) {
         return ca;
     }
     r.read_string(node, "name", ca.name);

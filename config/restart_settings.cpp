@@ -70,6 +70,7 @@ void admin_section(Diff& d, const admin::AdminOptions& a, const admin::AdminOpti
             b.max_handshakes_per_source);
     d.check("admin.max_json_bytes", a.max_json_bytes, b.max_json_bytes);
     d.check("admin.max_certificates", a.max_certificates, b.max_certificates);
+    d.check("admin.pending_ttl", a.pending_ttl, b.pending_ttl);
     bool roles = a.roles.size() == b.roles.size();
     for (std::size_t i = 0; roles && i < a.roles.size(); ++i) {
         roles = tie_role(a.roles[i]) == tie_role(b.roles[i]);
@@ -105,8 +106,9 @@ bool admin_cas_differ(const Config& a, const Config& b) {
         const auto* pb = find_policy(b.admin, ca.name);
         if (pa == nullptr) pa = &defaults;
         if (pb == nullptr) pb = &defaults;
-        if (std::tie(pa->allow_single_approver, pa->allow_unregistered) !=
-            std::tie(pb->allow_single_approver, pb->allow_unregistered)) {
+        if (std::tie(pa->allow_single_approver, pa->allow_unregistered, pa->approvals,
+                     pa->pending_ttl) != std::tie(pb->allow_single_approver, pb->allow_unregistered,
+                                                  pb->approvals, pb->pending_ttl)) {
             return true;
         }
     }

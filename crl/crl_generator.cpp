@@ -111,7 +111,8 @@ Result<GeneratedCrl> generate_delta_crl(const ca::ServedCa& ca, const storage::R
     };
     std::map<Serial, Latest> changed;
     auto walked = walk_journal(index, base.seq, *head, [&](const storage::JournalEntry& e) {
-        if (e.change.issuer != ca.issuer_id) return;
+        // Audit entries (dual control) carry an asked-for record that was never applied.
+        if (e.change.issuer != ca.issuer_id || !storage::changes_record(e)) return;
         Latest& l = changed[e.change.serial];
         l.record = e.change.record;
         if (e.change.kind == storage::ChangeKind::release) {

@@ -60,6 +60,8 @@ std::string_view reason(Status status) noexcept {
             return "OK";
         case Status::created:
             return "Created";
+        case Status::accepted:
+            return "Accepted";
         case Status::not_modified:
             return "Not Modified";
         case Status::bad_request:

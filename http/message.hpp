@@ -24,6 +24,7 @@ std::string_view to_string(Verb verb) noexcept;
 enum class Status : unsigned {
     ok = 200,
     created = 201,
+    accepted = 202,
     not_modified = 304,
     bad_request = 400,
     unauthorized = 401,

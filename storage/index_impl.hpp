@@ -23,6 +23,7 @@ struct Databases {
     MDB_dbi records = 0;     // issuer id || serial -> record
     MDB_dbi journal = 0;     // seq -> entry
     MDB_dbi requests = 0;    // request id -> seq
+    MDB_dbi pending = 0;     // request id -> pending request (schema 2)
 };
 
 // Opens (or, for an empty environment, creates) the named databases and checks the schema
@@ -54,7 +55,20 @@ struct JournalHead {
 Result<JournalHead> read_journal_head(const lmdb::Txn& txn, const Databases& dbs);
 Result<void> write_journal_head(lmdb::Txn& txn, const Databases& dbs, const JournalHead& head);
 
+// Appends and applies `changes` in `txn` (JournalAppender), advances the head and maps a
+// non-empty request id (which must be unused: ErrorCode::conflict). The caller commits.
+struct AppliedChanges {
+    CommitResult result;
+    std::vector<CommittedChange> committed;
+};
+Result<AppliedChanges> apply_changes(lmdb::Txn& txn, const Databases& dbs,
+                                     std::span<const Change> changes, const Provenance& provenance,
+                                     UnixSeconds now);
+
 struct RevocationIndex::Impl {
+    // Runs the commit observers for a durable commit that changed records.
+    void notify(std::span<const CommittedChange> committed);
+
     OpenPathGuard guard;  // declared first: released after the environment is closed
     lmdb::Env env;
     Databases dbs;

@@ -11,8 +11,10 @@
 namespace tanda::storage {
 namespace {
 
-constexpr const char* kDatabaseNames[] = {"meta",    "issuers", "issuer_ids",
-                                          "records", "journal", "requests"};
+// In schema order: version 1 has the first six, version 2 adds `pending` (FORMAT.md).
+constexpr const char* kDatabaseNames[] = {"meta",    "issuers",  "issuer_ids", "records",
+                                          "journal", "requests", "pending"};
+constexpr std::size_t kVersion1Databases = 6;
 
 Result<Databases> open_all(const lmdb::Txn& txn, bool create) {
     MDB_dbi handles[std::size(kDatabaseNames)];
@@ -21,7 +23,40 @@ Result<Databases> open_all(const lmdb::Txn& txn, bool create) {
         if (!dbi) return tl::unexpected(dbi.error());
         handles[i] = *dbi;
     }
-    return Databases{handles[0], handles[1], handles[2], handles[3], handles[4], handles[5]};
+    return Databases{handles[0], handles[1], handles[2], handles[3],
+                     handles[4], handles[5], handles[6]};
+}
+
+// The stored schema version text; ErrorCode::incompatible when there is none.
+Result<std::string> stored_version(const lmdb::Env& env) {
+    auto txn = lmdb::Txn::begin_read(env);
+    if (!txn) return tl::unexpected(txn.error());
+    auto meta = lmdb::open_dbi(*txn, kDatabaseNames[0], false);
+    if (!meta) return tl::unexpected(meta.error());
+    MDB_val v;
+    auto found = txn->get(*meta, as_bytes(kSchemaVersionKey), v);
+    if (!found) return tl::unexpected(found.error());
+    if (!*found) return fail(ErrorCode::incompatible, "no schema version: not a Tanda index");
+    return std::string(as_chars(lmdb::view(v)));
+}
+
+// Version 1 -> 2: adds the empty `pending` database. Nothing else changes on disk: format 1
+// journal entries stay valid (their hashes cover their own bytes) and records keep format 1.
+// One write transaction, so a crash leaves either version, never a mix.
+Result<void> migrate_from_v1(const lmdb::Env& env) {
+    auto txn = lmdb::Txn::begin_write(env);
+    if (!txn) return tl::unexpected(txn.error());
+    for (std::size_t i = 0; i < kVersion1Databases; ++i) {
+        if (auto dbi = lmdb::open_dbi(*txn, kDatabaseNames[i], false); !dbi) {
+            return tl::unexpected(dbi.error().with_context("migrate schema 1 to 2"));
+        }
+    }
+    auto dbs = open_all(*txn, true);
+    if (!dbs) return tl::unexpected(dbs.error());
+    if (auto r = txn->put(dbs->meta, as_bytes(kSchemaVersionKey), as_bytes(std::string("2"))); !r) {
+        return r;
+    }
+    return txn->commit();
 }
 
 // Named databases are keys of the main database, so an empty main database is a new env.
@@ -35,21 +70,22 @@ Result<bool> is_empty(const lmdb::Txn& txn) {
 }
 
 Result<Databases> open_existing(const lmdb::Env& env, std::uint32_t schema_version) {
+    auto stored = stored_version(env);
+    if (!stored) return tl::unexpected(stored.error());
+    if (*stored == "1" && schema_version == 2) {
+        if (auto r = migrate_from_v1(env); !r) return tl::unexpected(r.error());
+        *stored = "2";
+    }
+    if (*stored != std::to_string(schema_version)) {
+        return fail(ErrorCode::incompatible,
+                    "index schema version " + *stored + ", this build reads version " +
+                        std::to_string(schema_version) +
+                        ": run the matching tanda version or migrate the index");
+    }
     auto txn = lmdb::Txn::begin_read(env);
     if (!txn) return tl::unexpected(txn.error());
     auto dbs = open_all(*txn, false);
     if (!dbs) return dbs;
-    MDB_val v;
-    auto found = txn->get(dbs->meta, as_bytes(kSchemaVersionKey), v);
-    if (!found) return tl::unexpected(found.error());
-    if (!*found) return fail(ErrorCode::incompatible, "no schema version: not a Tanda index");
-    std::string stored(as_chars(lmdb::view(v)));
-    if (stored != std::to_string(schema_version)) {
-        return fail(ErrorCode::incompatible,
-                    "index schema version " + stored + ", this build reads version " +
-                        std::to_string(schema_version) +
-                        ": run the matching tanda version or migrate the index");
-    }
     if (auto r = txn->commit(); !r) return tl::unexpected(r.error());  // keeps the handles
     return dbs;
 }

@@ -43,7 +43,7 @@ Result<void> validate_issuer(ByteView identity, std::string_view name) {
 
 Result<void> validate_change(const Change& change) {
     const auto kind = static_cast<unsigned>(change.kind);
-    if (kind < 1 || kind > 4) {
+    if (kind < 1 || kind > 8) {
         return fail(ErrorCode::invalid_argument, "unknown change kind " + std::to_string(kind));
     }
     if (change.serial.bytes().empty()) return fail(ErrorCode::invalid_argument, "serial is empty");
@@ -76,6 +76,14 @@ Result<void> validate_provenance(const Provenance& p) {
         return r;
     }
     if (auto r = check_length("source", p.source.size(), kMaxProvenanceFieldBytes); !r) return r;
+    for (auto [field, text] :
+         {std::pair{"submitted_by_identity", &p.submitted_by_identity},
+          std::pair{"approved_by_identity", &p.approved_by_identity}, std::pair{"note", &p.note}}) {
+        if (auto r = check_length(field, text->size(), kMaxProvenanceFieldBytes); !r) return r;
+    }
+    if (static_cast<unsigned>(p.mode) > 2) {
+        return fail(ErrorCode::invalid_argument, "unknown approval mode");
+    }
     if (!p.evidence_sha256.empty() &&
         (p.evidence_sha256.size() != 64 || !is_hex(p.evidence_sha256))) {
         return fail(ErrorCode::invalid_argument, "evidence_sha256 must be 64 hex digits or empty");

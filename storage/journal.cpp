@@ -46,52 +46,67 @@ bool entry_intact(ByteView key, ByteView value, std::uint64_t expected, const Sh
 
 }  // namespace
 
-Result<CommitResult> RevocationIndex::commit(std::span<const Change> changes,
-                                             const Provenance& provenance, UnixSeconds now) {
-    if (auto r = validate_all(changes, provenance); !r) return tl::unexpected(r.error());
-    auto txn = lmdb::Txn::begin_write(impl_->env);
-    if (!txn) return tl::unexpected(txn.error());
-    const Databases& dbs = impl_->dbs;
+Result<AppliedChanges> apply_changes(lmdb::Txn& txn, const Databases& dbs,
+                                     std::span<const Change> changes, const Provenance& provenance,
+                                     UnixSeconds now) {
     if (!provenance.request_id.empty()) {
-        if (auto r = check_request_unused(*txn, dbs, provenance.request_id); !r) {
+        if (auto r = check_request_unused(txn, dbs, provenance.request_id); !r) {
             return tl::unexpected(r.error());
         }
     }
-    auto head = read_journal_head(*txn, dbs);
+    auto head = read_journal_head(txn, dbs);
     if (!head) return tl::unexpected(head.error());
 
-    JournalAppender appender(*txn, dbs, *head);
-    CommitResult result;
-    std::vector<CommittedChange> committed;
+    JournalAppender appender(txn, dbs, *head);
+    AppliedChanges out;
     for (const Change& change : changes) {
         auto applied = appender.apply(change, provenance, now);
         if (!applied) return tl::unexpected(applied.error());
-        ++(*applied ? result.applied : result.unchanged);
+        ++(*applied ? out.result.applied : out.result.unchanged);
         if (*applied) {
-            committed.push_back({change.issuer, change.serial, appender.head().seq, change.kind,
-                                 change.record.state, change.record.reason});
+            out.committed.push_back({change.issuer, change.serial, appender.head().seq, change.kind,
+                                     change.record.state, change.record.reason});
         }
     }
-    result.last_seq = appender.head().seq;
-    if (result.applied > 0) {
-        if (auto r = write_journal_head(*txn, dbs, appender.head()); !r) {
+    out.result.last_seq = appender.head().seq;
+    if (out.result.applied > 0) {
+        if (auto r = write_journal_head(txn, dbs, appender.head()); !r) {
             return tl::unexpected(r.error());
         }
     }
     if (!provenance.request_id.empty()) {
         // Mapped to the journal head even when every change was unchanged, so a retry of the
         // request is recognised (FORMAT.md, "requests").
-        auto seq = encode_u64(result.last_seq);
-        if (auto r = txn->put(dbs.requests, as_bytes(provenance.request_id), seq); !r) {
+        auto seq = encode_u64(out.result.last_seq);
+        if (auto r = txn.put(dbs.requests, as_bytes(provenance.request_id), seq); !r) {
             return tl::unexpected(r.error());
         }
     }
-    if (auto r = txn->commit(); !r) return tl::unexpected(r.error());
-    if (!committed.empty()) {
-        std::lock_guard lock(impl_->observers_mutex);
-        for (const auto& observer : impl_->observers) observer(committed);
+    return out;
+}
+
+void RevocationIndex::Impl::notify(std::span<const CommittedChange> committed) {
+    if (committed.empty()) return;
+    std::lock_guard lock(observers_mutex);
+    for (const auto& observer : observers) observer(committed);
+}
+
+Result<CommitResult> RevocationIndex::commit(std::span<const Change> changes,
+                                             const Provenance& provenance, UnixSeconds now) {
+    if (auto r = validate_all(changes, provenance); !r) return tl::unexpected(r.error());
+    // Audit entries go through submit/close_pending/append_audit, which never map request ids.
+    for (const Change& change : changes) {
+        if (!changes_record(change)) {
+            return fail(ErrorCode::invalid_argument, "commit() takes record changes only");
+        }
     }
-    return result;
+    auto txn = lmdb::Txn::begin_write(impl_->env);
+    if (!txn) return tl::unexpected(txn.error());
+    auto applied = apply_changes(*txn, impl_->dbs, changes, provenance, now);
+    if (!applied) return tl::unexpected(applied.error());
+    if (auto r = txn->commit(); !r) return tl::unexpected(r.error());
+    impl_->notify(applied->committed);
+    return applied->result;
 }
 
 void RevocationIndex::add_commit_observer(CommitObserver observer) {

@@ -24,6 +24,11 @@ Result<void> JournalAppender::check_issuer(IssuerId issuer) {
 Result<bool> JournalAppender::apply(const Change& change, const Provenance& provenance,
                                     UnixSeconds now) {
     if (auto r = check_issuer(change.issuer); !r) return tl::unexpected(r.error());
+    // Audit entries are history only: never compared with, nor written to, a record.
+    if (!changes_record(change)) {
+        if (auto r = append_entry(change, provenance, now); !r) return tl::unexpected(r.error());
+        return true;
+    }
     encode_record_key(change.issuer, change.serial, key_);
     MDB_val v;
     auto found = txn_.get(dbs_.records, key_, v);
@@ -35,6 +40,15 @@ Result<bool> JournalAppender::apply(const Change& change, const Provenance& prov
         }
         if (stored_.same_content(change.record)) return false;
     }
+    if (auto r = append_entry(change, provenance, now); !r) return tl::unexpected(r.error());
+    // The same fold the refold verification replays (record_fold.hpp).
+    fold_change(head_.seq, change, key_, record_);
+    if (auto r = txn_.put(dbs_.records, key_, record_); !r) return tl::unexpected(r.error());
+    return true;
+}
+
+Result<void> JournalAppender::append_entry(const Change& change, const Provenance& provenance,
+                                           UnixSeconds now) {
     const std::uint64_t seq = head_.seq + 1;
     Sha256Digest hash = encode_entry(seq, now, change, provenance, head_.hash, entry_);
     // Keys are big-endian seqs, always above the last one: MDB_APPEND skips the tree search.
@@ -42,11 +56,8 @@ Result<bool> JournalAppender::apply(const Change& change, const Provenance& prov
         return tl::unexpected(
             r.error().with_context("append journal entry " + std::to_string(seq)));
     }
-    // The same fold the refold verification replays (record_fold.hpp).
-    fold_change(seq, change, key_, record_);
-    if (auto r = txn_.put(dbs_.records, key_, record_); !r) return tl::unexpected(r.error());
     head_ = JournalHead{seq, hash};
-    return true;
+    return {};
 }
 
 }  // namespace tanda::storage

@@ -15,11 +15,13 @@ public:
         : txn_(txn), dbs_(dbs), head_(head) {}
 
     // True when an entry was appended, false when the stored record has the same content.
+    // A change that is an audit entry (!changes_record) is appended and touches no record.
     Result<bool> apply(const Change& change, const Provenance& provenance, UnixSeconds now);
     const JournalHead& head() const { return head_; }
 
 private:
     Result<void> check_issuer(IssuerId issuer);
+    Result<void> append_entry(const Change& change, const Provenance& provenance, UnixSeconds now);
 
     lmdb::Txn& txn_;
     const Databases& dbs_;

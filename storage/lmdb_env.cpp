@@ -130,6 +130,14 @@ Result<void> Txn::put(MDB_dbi dbi, ByteView key, ByteView value, unsigned flags)
     return {};
 }
 
+Result<void> Txn::del(MDB_dbi dbi, ByteView key) {
+    MDB_val k = to_val(key);
+    if (int rc = mdb_del(txn_, dbi, &k, nullptr); rc != 0 && rc != MDB_NOTFOUND) {
+        return tl::unexpected(error(rc, "delete"));
+    }
+    return {};
+}
+
 Result<Cursor> Cursor::open(const Txn& txn, MDB_dbi dbi) {
     MDB_cursor* cursor = nullptr;
     if (int rc = mdb_cursor_open(txn.get(), dbi, &cursor); rc != 0) {

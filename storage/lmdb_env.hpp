@@ -71,6 +71,8 @@ public:
     // Thin checked calls; `found` is false for MDB_NOTFOUND.
     Result<bool> get(MDB_dbi dbi, ByteView key, MDB_val& value) const;
     Result<void> put(MDB_dbi dbi, ByteView key, ByteView value, unsigned flags = 0);
+    // Deletes `key`; an absent key is not an error.
+    Result<void> del(MDB_dbi dbi, ByteView key);
 
 private:
     friend class ReadTxnPool;

@@ -125,6 +125,10 @@ Sha256Digest encode_entry(std::uint64_t seq, UnixSeconds time, const Change& cha
     w.str16(provenance.approved_by);
     w.str16(provenance.evidence_sha256);
     w.str16(provenance.source);
+    w.u8(static_cast<std::uint8_t>(provenance.mode));
+    w.str16(provenance.submitted_by_identity);
+    w.str16(provenance.approved_by_identity);
+    w.str16(provenance.note);
     Sha256Digest hash = Sha256::digest(out);
     w.raw(hash);
     return hash;
@@ -135,7 +139,9 @@ bool decode_entry(ByteView value, JournalEntry& out) {
     ByteReader r(value.first(value.size() - kHashBytes));
     std::ranges::copy(r.raw(kHashBytes), out.prev_hash.begin());
     std::ranges::copy(value.last(kHashBytes), out.hash.begin());
-    if (r.u8() != kEntryFormat) return false;
+    // Format 1 entries (schema 1) stay readable: their hashes cover their own bytes.
+    const std::uint8_t format = r.u8();
+    if (format != 1 && format != kEntryFormat) return false;
     out.seq = r.u64();
     out.time = r.i64();
     std::uint8_t kind = r.u8();
@@ -147,12 +153,23 @@ bool decode_entry(ByteView value, JournalEntry& out) {
     r.str16(out.provenance.approved_by);
     r.str16(out.provenance.evidence_sha256);
     r.str16(out.provenance.source);
-    if (!r.ok() || !r.at_end() || kind < 1 || kind > 4 || serial.empty() ||
+    std::uint8_t mode = 0;
+    out.provenance.submitted_by_identity.clear();
+    out.provenance.approved_by_identity.clear();
+    out.provenance.note.clear();
+    if (format == kEntryFormat) {
+        mode = r.u8();
+        r.str16(out.provenance.submitted_by_identity);
+        r.str16(out.provenance.approved_by_identity);
+        r.str16(out.provenance.note);
+    }
+    if (!r.ok() || !r.at_end() || kind < 1 || kind > 8 || mode > 2 || serial.empty() ||
         serial.size() > Serial::kMaxBytes ||
         (serial.size() > 1 && serial.front() == std::byte{0})) {
         return false;
     }
     out.change.kind = static_cast<ChangeKind>(kind);
+    out.provenance.mode = static_cast<ApprovalMode>(mode);
     out.change.serial = Serial::from_magnitude(serial);
     out.change.record.last_seq = out.seq;
     return true;
@@ -160,6 +177,58 @@ bool decode_entry(ByteView value, JournalEntry& out) {
 
 Sha256Digest recompute_entry_hash(ByteView value) {
     return Sha256::digest(value.first(value.size() - kHashBytes));
+}
+
+void encode_pending(const PendingRequest& p, Bytes& out) {
+    out.clear();
+    ByteWriter w(out);
+    w.u8(kPendingFormat);
+    w.u8(static_cast<std::uint8_t>(p.state));
+    w.u8(static_cast<std::uint8_t>(p.change.kind));
+    w.u32(p.change.issuer);
+    w.bytes8(p.change.serial.bytes());
+    write_content(w, p.change.record);
+    for (const std::string* s :
+         {&p.provenance.request_id, &p.provenance.requested_by, &p.provenance.approved_by,
+          &p.provenance.evidence_sha256, &p.provenance.source, &p.provenance.submitted_by_identity,
+          &p.provenance.note}) {
+        w.str16(*s);
+    }
+    w.i64(p.submitted_at);
+    w.i64(p.expires_at);
+    w.u64(p.seq);
+    w.u64(p.closed_seq);
+    w.i64(p.closed_at);
+}
+
+bool decode_pending(ByteView value, PendingRequest& out) {
+    ByteReader r(value);
+    if (r.u8() != kPendingFormat) return false;
+    const std::uint8_t state = r.u8();
+    const std::uint8_t kind = r.u8();
+    out.change.issuer = r.u32();
+    ByteView serial = r.bytes8();
+    if (!read_content(r, out.change.record)) return false;
+    for (std::string* s :
+         {&out.provenance.request_id, &out.provenance.requested_by, &out.provenance.approved_by,
+          &out.provenance.evidence_sha256, &out.provenance.source,
+          &out.provenance.submitted_by_identity, &out.provenance.note}) {
+        r.str16(*s);
+    }
+    out.submitted_at = r.i64();
+    out.expires_at = r.i64();
+    out.seq = r.u64();
+    out.closed_seq = r.u64();
+    out.closed_at = r.i64();
+    if (!r.ok() || !r.at_end() || state < 1 || state > 3 || !changes_record(ChangeKind{kind}) ||
+        serial.empty() || serial.size() > Serial::kMaxBytes) {
+        return false;
+    }
+    out.state = static_cast<PendingState>(state);
+    out.change.kind = static_cast<ChangeKind>(kind);
+    out.change.serial = Serial::from_magnitude(serial);
+    out.request_id = out.provenance.request_id;
+    return true;
 }
 
 void encode_issuer(ByteView identity, std::string_view name, Bytes& out) {

@@ -12,7 +12,8 @@
 namespace tanda::storage {
 
 inline constexpr std::uint8_t kRecordFormat = 1;
-inline constexpr std::uint8_t kEntryFormat = 1;
+inline constexpr std::uint8_t kEntryFormat = 2;  // 1: schema 1, without mode and identities
+inline constexpr std::uint8_t kPendingFormat = 1;
 inline constexpr std::uint8_t kIssuerFormat = 1;
 inline constexpr std::size_t kHashBytes = 32;
 
@@ -38,6 +39,10 @@ Sha256Digest encode_entry(std::uint64_t seq, UnixSeconds time, const Change& cha
 bool decode_entry(ByteView value, JournalEntry& out);
 // SHA-256 over everything but the stored hash; `value` must be at least kHashBytes long.
 Sha256Digest recompute_entry_hash(ByteView value);
+
+// A `pending` value (FORMAT.md); the key is the request id, repeated in the value.
+void encode_pending(const PendingRequest& request, Bytes& out);
+bool decode_pending(ByteView value, PendingRequest& out);
 
 void encode_issuer(ByteView identity, std::string_view name, Bytes& out);
 bool decode_issuer(ByteView value, IssuerInfo& out);

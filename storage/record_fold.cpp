@@ -6,8 +6,6 @@
 
 namespace tanda::storage {
 
-bool changes_record(const JournalEntry&) { return true; }
-
 void fold_change(std::uint64_t seq, const Change& change, Bytes& key, Bytes& record) {
     encode_record_key(change.issuer, change.serial, key);
     encode_record(change.record, seq, record);

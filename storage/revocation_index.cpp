@@ -15,7 +15,7 @@
 namespace tanda::storage {
 namespace {
 
-constexpr unsigned kMaxDatabases = 8;  // six used (FORMAT.md), room for one more version
+constexpr unsigned kMaxDatabases = 8;  // seven used (FORMAT.md), room for one more version
 // LMDB wants the map size to be a multiple of the OS page size; 64 KiB covers all of them.
 constexpr std::size_t kMapGranule = std::size_t{64} * 1024;
 

@@ -45,7 +45,23 @@ enum class ChangeKind : std::uint8_t {
     revoke = 2,                // revoked or put on hold
     release = 3,               // hold lifted: back to issued (removeFromCRL in delta CRLs)
     update = 4,                // any other change of a record's content (import of a new state)
+    // Audit entries of dual control (FORMAT.md, "Audit entries"): chained like every entry,
+    // they change no record. `record` carries the content the request asked for.
+    submitted = 5,  // a request waits for a second operator (pending)
+    rejected = 6,   // a pending request was rejected
+    expired = 7,    // a pending request outlived its pending_ttl
+    refused = 8,    // a request or an approval was refused (provenance.note says why)
 };
+
+// The one predicate of "this entry writes a record": the apply path and any refold of the
+// journal must use it, so an audit entry can never change a record.
+constexpr bool changes_record(ChangeKind kind) {
+    return kind >= ChangeKind::register_certificate && kind <= ChangeKind::update;
+}
+
+// How an applied change was approved: by the caller alone (an RA that approved upstream), or
+// by a second authenticated operator. `none` for imports and registrations.
+enum class ApprovalMode : std::uint8_t { none = 0, single = 1, dual = 2 };
 
 // Who asked for a change and on what grounds; stored in the journal entry as given.
 struct Provenance {
@@ -54,6 +70,13 @@ struct Provenance {
     std::string approved_by;
     std::string evidence_sha256;  // 64 hex digits (any case), or empty
     std::string source;           // e.g. "import:index.txt", "admin"
+    // Entry format 2 (empty/none in format 1 entries): the client certificate identities
+    // ("<subject DN>;spki=<hex>") of the submitting and the approving operator, and why an
+    // audit entry was written (a refusal's or a rejection's reason).
+    ApprovalMode mode = ApprovalMode::none;
+    std::string submitted_by_identity;
+    std::string approved_by_identity;
+    std::string note;
 };
 
 struct Change {
@@ -70,6 +93,24 @@ struct JournalEntry {
     Provenance provenance;
     Sha256Digest prev_hash{};  // hash of entry seq-1; zeros for seq 1
     Sha256Digest hash{};       // SHA-256(prev_hash || encoded entry), see FORMAT.md
+};
+
+inline bool changes_record(const Change& change) { return changes_record(change.kind); }
+inline bool changes_record(const JournalEntry& entry) { return changes_record(entry.change); }
+
+// A request that waits for a second operator, or one closed without being applied.
+enum class PendingState : std::uint8_t { pending = 1, rejected = 2, expired = 3 };
+
+struct PendingRequest {
+    std::string request_id;
+    Change change;          // what an approval applies (revoke or release, the new record)
+    Provenance provenance;  // as submitted; submitted_by_identity is the submitter
+    UnixSeconds submitted_at = 0;
+    UnixSeconds expires_at = 0;
+    PendingState state = PendingState::pending;
+    std::uint64_t seq = 0;         // the `submitted` entry
+    std::uint64_t closed_seq = 0;  // the `rejected`/`expired` entry; 0 while pending
+    UnixSeconds closed_at = 0;
 };
 
 struct IssuerInfo {
@@ -116,7 +157,7 @@ struct Stats {
 
 class RevocationIndex {
 public:
-    static constexpr std::uint32_t kSchemaVersion = 1;
+    static constexpr std::uint32_t kSchemaVersion = 2;
 
     // Opens or creates the environment. A newer/older schema or a file that is not an LMDB
     // environment of ours is ErrorCode::incompatible; nothing is modified in that case. LMDB
@@ -152,6 +193,31 @@ public:
     // On any error nothing is written. Bulk imports: up to ~100k changes per call.
     [[nodiscard]] Result<CommitResult> commit(std::span<const Change> changes,
                                               const Provenance& provenance, UnixSeconds now);
+
+    // Dual control (FORMAT.md, "pending"). submit() appends a `submitted` audit entry and stores
+    // `request` as pending in one durable write transaction; an id already applied or already
+    // in `pending` (in any state) is ErrorCode::conflict. Returns the entry's seq.
+    [[nodiscard]] Result<std::uint64_t> submit(const PendingRequest& request, UnixSeconds now);
+    // Applies the pending request `id`'s change with `provenance` (whose request_id must be
+    // `id`), maps the id like commit() and removes it from `pending`, in one transaction.
+    // ErrorCode::not_found when `id` is not pending. A change identical to the stored record
+    // is ErrorCode::conflict (nothing to apply) and nothing is written.
+    [[nodiscard]] Result<CommitResult> approve(std::string_view id, const Change& change,
+                                               const Provenance& provenance, UnixSeconds now);
+    // Closes the pending request `id` as rejected or expired: appends that audit entry (with
+    // `provenance`, whose note says why) and keeps the request with its new state and that
+    // note, so its id stays used. ErrorCode::not_found when `id` is not pending.
+    [[nodiscard]] Result<std::uint64_t> close_pending(std::string_view id, PendingState outcome,
+                                                      const Provenance& provenance,
+                                                      UnixSeconds now);
+    // Appends one audit entry (`change.kind` must not change a record) on its own; the
+    // request id map is not touched. Returns its seq.
+    [[nodiscard]] Result<std::uint64_t> append_audit(const Change& change,
+                                                     const Provenance& provenance, UnixSeconds now);
+    // The request `id` in `pending` (any state), copied out; nullopt when absent.
+    [[nodiscard]] Result<std::optional<PendingRequest>> find_pending(std::string_view id) const;
+    // Every request in `pending` (any state), in id order.
+    [[nodiscard]] Result<std::vector<PendingRequest>> pending_requests() const;
 
     // Registers `observer`, called after every commit that changed at least one record: on the
     // committing thread, after the commit is durable and before commit() returns, so whatever

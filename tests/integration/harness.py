@@ -410,6 +410,9 @@ def make_config(pki, storage_dir, listen=None, ca_options=None, extra=None):
         entry["signer_key"] = ca.signer_key_path
         entry["response_validity"] = "1d"
         entry["backdate"] = "5m"
+        # One approval, as an RA that approved upstream: the suites written before dual
+        # control apply revocations directly. test_dual_control sets approvals: 2.
+        entry["approvals"] = 1
         cas.append(merge(entry, ca_options.get(name)))
     return {
         "listen": merge({"address": "127.0.0.1", "port": 0, "threads": 2}, listen),

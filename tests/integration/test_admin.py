@@ -556,7 +556,9 @@ class AdminReloadTest(AdminTestCase):
         self.pki.cas = {"rsa": self.pki.rsa, "other": other}
         self.fx.write_config(ca_options={"rsa": {"allow_single_approver": True,
                                                  "allow_unregistered": True},
-                                         "other": {"crl": {"enabled": False}}})
+                                         # A CA added by reload has the running API's
+                                         # default rules: two approvals.
+                                         "other": {"crl": {"enabled": False}, "approvals": 2}})
         self.fx.server.proc.send_signal(signal.SIGHUP)
         deadline = time.monotonic() + 20
         while 'msg="config reloaded"' not in self.fx.server.stderr():
@@ -569,8 +571,12 @@ class AdminReloadTest(AdminTestCase):
         leaf = other.leaves["reload-fresh-registered"]
         status, body = self.call("POST", "/v1/revocations",
                                  self.revocation(leaf, "rl-2", ca="other"))
-        self.assertEqual(status, 201, body)
+        self.assertEqual(status, 202, body)
         self.assertEqual(body["ca"], "other")
+        status, body = self.call("POST", "/v1/requests/rl-2/approve",
+                                 {"subject_dn": leaf.cert.subject.rfc4514_string()},
+                                 client="operator2")
+        self.assertEqual(status, 200, body)
         resp = self.ocsp_status(other, leaf.serial)
         self.assertEqual(resp.certificate_status, ocsp.OCSPCertStatus.REVOKED)
         # The removed CA is refused as unknown.

@@ -455,23 +455,33 @@ class DemoTest(CliTestCase):
         self.assertEqual(server.stop(), 0, server.stderr())
 
     def test_printed_admin_commands_run_and_a_retry_is_a_replay(self):
-        """The demo's revoke command, copied and run twice (a retry after a lost answer), must
-        answer the same both times: the CLI adds nothing that changes between runs."""
+        """The demo's two-step flow, copied: the revoke command run twice (a retry after a lost
+        answer) answers the same pending request both times; the auditor lists it; the second
+        operator's approve applies it. Every command names the tanda binary by absolute path."""
         tmp = tempfile.mkdtemp(prefix="tanda-demo-")
         self.addCleanup(shutil.rmtree, tmp, True)
         server = self.start_demo(os.path.join(tmp, "demo"))
         text = server.stdout().replace("\\\n", " ")
         printed = [shlex.split(l.strip()) for l in text.splitlines()
-                   if l.strip().startswith("tanda admin ")]
-        revoke = next(a for a in printed if a[2] == "revoke")
-        request = next(a for a in printed if a[2] == "request")
-        first = run_tanda(*revoke[1:])
+                   if l.strip().split(" ")[1:2] == ["admin"]]
+        for args in printed:
+            self.assertTrue(os.path.isabs(args[0]), args)
+            self.assertTrue(os.access(args[0], os.X_OK), args)
+        step = {a[2]: a for a in printed}
+        first = run_tanda(*step["revoke"][1:])
         self.assertEqual(first.returncode, 0, first.stderr)
+        self.assertIn('"status": "pending"', first.stdout)
         time.sleep(1.1)
-        again = run_tanda(*revoke[1:])
+        again = run_tanda(*step["revoke"][1:])
         self.assertEqual(again.returncode, 0, again.stderr)
         self.assertEqual(again.stdout, first.stdout)
-        r = run_tanda(*request[1:])
+        r = run_tanda(*step["pending"][1:])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('"request_id": "demo-1"', r.stdout)
+        r = run_tanda(*step["approve"][1:])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('"status": "revoked"', r.stdout)
+        r = run_tanda(*step["request"][1:])
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn('"request_id": "demo-1"', r.stdout)
 

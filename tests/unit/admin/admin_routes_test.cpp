@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include "core/time_format.hpp"
 #include "tests/support/fake_clock.hpp"
 #include "tests/support/served_ca.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -15,6 +16,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* kOperator = "CN=Operator,O=Tanda Test,C=ID";
+constexpr const char* kOperator2 = "CN=Second Operator,O=Tanda Test,C=ID";
 constexpr const char* kAuditor = "CN=Auditor,O=Tanda Test,C=ID";
 
 struct FakeCrl : CrlPublicationSource, CrlReissuer {
@@ -46,20 +48,25 @@ struct Fixture {
         test::must(storage::RevocationIndex::open({(dir / "db").string(), 1 << 26, 126}));
     FakeCrl crl;
     std::unique_ptr<AdminService> service;
-    Authenticator auth{{{Role::operator_, kOperator, "", ""}, {Role::auditor, kAuditor, "", ""}},
+    Authenticator auth{{{Role::operator_, kOperator, "", ""},
+                        {Role::operator_, kOperator2, "", ""},
+                        {Role::auditor, kAuditor, "", ""}},
                        RateLimitOptions{100, std::chrono::seconds(60), std::chrono::seconds(1)},
                        logger};
     http::Router router;
     Caller op{kOperator, "", Role::operator_};
 
-    Fixture() {
+    // approvals 1 unless a test is about dual control.
+    explicit Fixture(unsigned approvals = 1) {
+        AdminOptions options;
+        options.cas = {{"demo", false, false, approvals}, {"plain", false, false, approvals}};
         // "plain" is served but publishes no CRLs (the reissuer answers nullopt).
         auto registry = std::make_shared<ca::CaRegistry>(
             test::load_registry({test::write_ca_files(dir, "demo", ca, std::nullopt),
                                  test::write_ca_files(dir, "plain", other, std::nullopt)}));
         test::must(ca::bind_storage(*registry, *index, clock.now()));
         service = std::make_unique<AdminService>([registry] { return registry; }, *index, clock,
-                                                 logger, &crl, &crl, AdminOptions{});
+                                                 logger, &crl, &crl, options);
         add_admin_routes(router, *service, auth);
     }
 
@@ -205,4 +212,55 @@ TEST_CASE("GET /v1/blocks lists blocked keys, POST /v1/blocks/unblock lifts them
     CHECK(json::serialize(body_of(post(kOperator, R"({"all":true})"))) == R"({"unblocked":[]})");
     CHECK(body_of(f.call(http::Verb::get, "/v1/blocks", kAuditor)).at("blocks").as_array().empty());
     CHECK(f.auth.counters().unblocks == 1);
+}
+
+TEST_CASE("dual control routes: 202 pending, list, approve by another operator, reject",
+          "[routes][dual]") {
+    Fixture f(2);
+    std::vector<Serial> serials;
+    for (const char* cn : {"Budi Santoso", "Siti Rahma"}) {
+        auto issued = f.ca.issue(std::string("CN=") + cn + ",O=Tanda Test,C=ID");
+        REQUIRE(f.service->register_certificates({"demo", {issued.cert.pem()}}, f.op));
+        serials.push_back(issued.cert.serial());
+    }
+    for (int i = 0; i < 2; ++i) {
+        const std::string body =
+            R"({"request_id":"dual-)" + std::to_string(i) + R"(","ca":"demo","serial":")" +
+            serials[i].to_hex() + R"(","subject_dn":"CN=x","requested_by":"holder",)" +
+            R"("approved_by":"supervisor","approved_at":")" + format_rfc3339(f.clock.now() - 60) +
+            R"(",)" + R"("evidence_sha256":")" + std::string(64, 'a') + R"("})";
+        auto res = f.call(http::Verb::post, "/v1/revocations", kOperator, body);
+        // A subject_dn that does not match is refused at submission already.
+        CHECK(res.result() == http::Status::conflict);
+    }
+    const std::string good =
+        R"({"request_id":"dual-a","ca":"demo","serial":")" + serials[0].to_hex() +
+        R"(","subject_dn":"CN=Budi Santoso,O=Tanda Test,C=ID","requested_by":"holder",)" +
+        R"("approved_by":"supervisor","approved_at":")" + format_rfc3339(f.clock.now() - 60) +
+        R"(",)" + R"("evidence_sha256":")" + std::string(64, 'a') + R"("})";
+    auto submitted = f.call(http::Verb::post, "/v1/revocations", kOperator, good);
+    REQUIRE(submitted.result() == http::Status::accepted);
+    CHECK(body_of(submitted).at("status").as_string() == "pending");
+
+    auto listed = body_of(f.call(http::Verb::get, "/v1/requests?status=pending", kAuditor));
+    REQUIRE(listed.at("requests").as_array().size() == 1);
+    CHECK(listed.at("requests").as_array()[0].at("request_id").as_string() == "dual-a");
+    CHECK(f.call(http::Verb::get, "/v1/requests?status=nope", kAuditor).result() ==
+          http::Status::bad_request);
+
+    const std::string dn = R"({"subject_dn":"CN=Budi Santoso,O=Tanda Test,C=ID"})";
+    CHECK(f.call(http::Verb::post, "/v1/requests/dual-a/approve", kAuditor, dn).result() ==
+          http::Status::forbidden);  // the auditor role may not
+    CHECK(f.call(http::Verb::post, "/v1/requests/dual-a/approve", kOperator, dn).result() ==
+          http::Status::forbidden);  // the submitter may not
+    CHECK(f.call(http::Verb::post, "/v1/requests/dual-a/frobnicate", kOperator2, dn).result() ==
+          http::Status::not_found);
+    auto approved = f.call(http::Verb::post, "/v1/requests/dual-a/approve", kOperator2, dn);
+    REQUIRE(approved.result() == http::Status::ok);
+    CHECK(body_of(approved).at("status").as_string() == "revoked");
+    CHECK(body_of(f.call(http::Verb::get, "/v1/requests/dual-a", kAuditor))
+              .at("status")
+              .as_string() == "applied");
+    CHECK(f.call(http::Verb::post, "/v1/requests/dual-a/reject", kOperator2, R"({"reason":"late"})")
+              .result() == http::Status::conflict);
 }

@@ -53,7 +53,7 @@ struct Fixture {
     std::unique_ptr<AdminService> service;
     Caller op{"CN=Operator,O=Tanda Test,C=ID", "", Role::operator_};
 
-    explicit Fixture(CaPolicy policy = {"demo", false, false}) {
+    explicit Fixture(CaPolicy policy = {"demo", false, false, 1}) {
         cas = std::make_shared<ca::CaRegistryHolder>(registry({{"demo", &ca}}));
         AdminOptions options;
         options.cas = {policy};
@@ -171,7 +171,7 @@ TEST_CASE("revocation refusals", "[service]") {
 }
 
 TEST_CASE("per-CA policy: one person and unregistered serials", "[service]") {
-    Fixture f({"demo", true, true});
+    Fixture f({"demo", true, true, 1});
     auto r = f.request(*Serial::from_hex("ABCDEF"));
     r.approved_by = r.requested_by;
     auto done = f.service->revoke(r, f.op);
@@ -297,6 +297,10 @@ TEST_CASE("CRL generation without a reissuer is 404", "[service]") {
 TEST_CASE("a registry swap (SIGHUP reload) reaches the admin API: added CA in, removed CA out",
           "[service][reload]") {
     Fixture f;
+    AdminOptions one_approval;  // the reload test is about CAs, not dual control
+    one_approval.cas = {{"demo", false, false, 1}, {"added", false, false, 1}};
+    f.service = std::make_unique<AdminService>(f.snapshot(), *f.index, f.clock, f.logger, &f.crl,
+                                               &f.reissuer, one_approval);
     Serial kept = f.leaf();
     test::TestCa added(pki::KeyType::ec_p256, "CN=Added CA,O=Tanda Test,C=ID");
     f.cas->swap(f.registry({{"added", &added}}));  // "demo" removed, "added" new
@@ -328,7 +332,7 @@ TEST_CASE("a registry swap (SIGHUP reload) reaches the admin API: added CA in, r
 
 TEST_CASE("a CA added by a swap gets its admin.cas rules, the defaults when not listed",
           "[service][reload]") {
-    Fixture f({"later", true, true});  // rules for a CA not served yet
+    Fixture f({"later", true, true, 1});  // rules for a CA not served yet
     test::TestCa later(pki::KeyType::ec_p256, "CN=Later CA,O=Tanda Test,C=ID");
     test::TestCa plain(pki::KeyType::ec_p256, "CN=Plain CA,O=Tanda Test,C=ID");
     f.cas->swap(f.registry({{"demo", &f.ca}, {"later", &later}, {"plain", &plain}}));
@@ -394,4 +398,224 @@ TEST_CASE("times before the CA's notBefore or after now are refused, naming the 
     auto done = f.service->revoke(edge, f.op);
     REQUIRE(done);
     CHECK(done->record.revoked_at == ca_start);
+}
+
+// ---- dual control (admin/dual_control.cpp) ----------------------------------------------------
+
+namespace {
+
+const Caller kSecond{"CN=Second Operator,O=Tanda Test,C=ID", "bb", Role::operator_};
+
+template <typename T>
+T ok(ApiResult<T> r) {
+    if (!r) FAIL("refused: " << r.error().message);
+    return std::move(*r);
+}
+
+CaPolicy dual_policy() {
+    CaPolicy p{"demo", false, false, 2};
+    p.pending_ttl = std::chrono::seconds(3600);
+    return p;
+}
+
+storage::JournalEntry last_entry(Fixture& f) {
+    auto head = test::must(f.index->stats()).journal_entries;
+    return test::must(f.index->journal(head, 1)).front();
+}
+
+CertState state_of(Fixture& f, const Serial& s) {
+    return ok(f.service->certificate("demo", s)).record.state;
+}
+
+}  // namespace
+
+TEST_CASE("approvals 2: a revocation waits as a pending request, nothing changes",
+          "[service][dual]") {
+    Fixture f(dual_policy());
+    Serial s = f.leaf();
+    auto r = f.service->revoke(f.request(s), f.op);
+    REQUIRE(r);
+    CHECK(r->pending);
+    CHECK(r->expires_at == f.clock.now() + 3600);
+    CHECK(state_of(f, s) == CertState::issued);
+    auto entry = last_entry(f);
+    CHECK(entry.change.kind == storage::ChangeKind::submitted);
+    CHECK(entry.provenance.submitted_by_identity == "CN=Operator,O=Tanda Test,C=ID;spki=");
+    auto listed = ok(f.service->requests(storage::PendingState::pending));
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0].request.request_id == "req-1");
+    CHECK(ok(f.service->request("req-1")).state == "pending");
+    // The same request again is a replay of the pending answer, not a second submission.
+    auto again = f.service->revoke(f.request(s), f.op);
+    REQUIRE(again);
+    CHECK(again->pending);
+    CHECK(again->replayed);
+    CHECK(last_entry(f).seq == entry.seq);
+}
+
+TEST_CASE("approve by another operator applies it, journaled as dual with both identities",
+          "[service][dual]") {
+    Fixture f(dual_policy());
+    Serial s = f.leaf();
+    const auto req = f.request(s);
+    REQUIRE(f.service->revoke(req, f.op));
+    f.clock.advance(60);
+    auto done = f.service->approve("req-1", {"CN=Budi Santoso,O=Tanda Test,C=ID"}, kSecond);
+    REQUIRE(done);
+    CHECK_FALSE(done->pending);
+    CHECK(done->record.state == CertState::revoked);
+    CHECK(state_of(f, s) == CertState::revoked);
+    auto entry = last_entry(f);
+    CHECK(entry.change.kind == storage::ChangeKind::revoke);
+    CHECK(entry.provenance.mode == storage::ApprovalMode::dual);
+    CHECK(entry.provenance.submitted_by_identity == "CN=Operator,O=Tanda Test,C=ID;spki=");
+    CHECK(entry.provenance.approved_by_identity == "CN=Second Operator,O=Tanda Test,C=ID;spki=bb");
+    CHECK(ok(f.service->request("req-1")).state == "applied");
+    // The submitter's retry now answers the applied change.
+    auto replay = f.service->revoke(req, f.op);
+    REQUIRE(replay);
+    CHECK_FALSE(replay->pending);
+    CHECK(replay->seq == entry.seq);
+    auto twice = f.service->approve("req-1", {"CN=Budi Santoso,O=Tanda Test,C=ID"}, kSecond);
+    CHECK(twice.error().kind == ApiErrorKind::conflict);
+}
+
+TEST_CASE("the submitter's own certificate, by subject or by key, cannot approve",
+          "[service][dual]") {
+    Fixture f(dual_policy());
+    f.op.spki_sha256 = "aa";
+    Serial s = f.leaf();
+    REQUIRE(f.service->revoke(f.request(s), f.op));
+    auto approver = GENERATE(Caller{"CN=Operator,O=Tanda Test,C=ID", "aa", Role::operator_},
+                             Caller{"/C=ID/O=Tanda Test/CN=Operator", "cc", Role::operator_},
+                             Caller{"CN=Renamed,O=Tanda Test,C=ID", "aa", Role::operator_});
+    auto refused = f.service->approve("req-1", {"CN=Budi Santoso,O=Tanda Test,C=ID"}, approver);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().kind == ApiErrorKind::forbidden);
+    CHECK(state_of(f, s) == CertState::issued);
+    auto entry = last_entry(f);
+    CHECK(entry.change.kind == storage::ChangeKind::refused);
+    CHECK(entry.provenance.note.find("another operator") != std::string::npos);
+    CHECK(ok(f.service->request("req-1")).state == "pending");
+}
+
+TEST_CASE("approve re-checks the subject DN and the record, refusals are journaled",
+          "[service][dual]") {
+    Fixture f(dual_policy());
+    Serial s = f.leaf();
+    REQUIRE(f.service->revoke(f.request(s), f.op));
+    auto wrong = f.service->approve("req-1", {"CN=Someone Else,O=Tanda Test,C=ID"}, kSecond);
+    REQUIRE_FALSE(wrong);
+    CHECK(wrong.error().kind == ApiErrorKind::conflict);
+    CHECK(wrong.error().field == "subject_dn");
+    CHECK(wrong.error().message.find("Budi") == std::string::npos);  // never echoed
+    CHECK(last_entry(f).change.kind == storage::ChangeKind::refused);
+    CHECK(state_of(f, s) == CertState::issued);
+    CHECK(f.service->approve("nope", {"CN=X"}, kSecond).error().kind == ApiErrorKind::not_found);
+}
+
+TEST_CASE("reject closes a pending request with its reason; it cannot be approved after",
+          "[service][dual]") {
+    Fixture f(dual_policy());
+    Serial s = f.leaf();
+    REQUIRE(f.service->revoke(f.request(s), f.op));
+    CHECK(f.service->reject("req-1", {"letter unsigned"}, f.op).error().kind ==
+          ApiErrorKind::forbidden);
+    auto rejected = f.service->reject("req-1", {"letter unsigned"}, kSecond);
+    REQUIRE(rejected);
+    CHECK(rejected->state == "rejected");
+    auto entry = last_entry(f);
+    CHECK(entry.change.kind == storage::ChangeKind::rejected);
+    CHECK(entry.provenance.note == "letter unsigned");
+    auto status = ok(f.service->request("req-1"));
+    CHECK(status.state == "rejected");
+    CHECK(status.note == "letter unsigned");
+    CHECK(
+        f.service->approve("req-1", {"CN=Budi Santoso,O=Tanda Test,C=ID"}, kSecond).error().kind ==
+        ApiErrorKind::conflict);
+    CHECK(f.service->revoke(f.request(s), f.op).error().kind == ApiErrorKind::conflict);
+    CHECK(state_of(f, s) == CertState::issued);
+}
+
+TEST_CASE("pending requests expire after pending_ttl, journaled once", "[service][dual]") {
+    Fixture f(dual_policy());
+    Serial s = f.leaf();
+    REQUIRE(f.service->revoke(f.request(s), f.op));
+    f.clock.advance(3599);
+    CHECK(ok(f.service->expire_pending()) == 0);
+    f.clock.advance(1);
+    CHECK(ok(f.service->request("req-1")).state == "expired");  // read, not swept
+    CHECK(ok(f.service->expire_pending()) == 1);
+    CHECK(last_entry(f).change.kind == storage::ChangeKind::expired);
+    CHECK(ok(f.service->expire_pending()) == 0);
+    CHECK(ok(f.service->requests(storage::PendingState::expired)).size() == 1);
+    CHECK(
+        f.service->approve("req-1", {"CN=Budi Santoso,O=Tanda Test,C=ID"}, kSecond).error().kind ==
+        ApiErrorKind::conflict);
+    CHECK(state_of(f, s) == CertState::issued);
+}
+
+TEST_CASE("approvals 1 applies at once, journaled as single", "[service][dual]") {
+    Fixture f;
+    Serial s = f.leaf();
+    auto r = f.service->revoke(f.request(s), f.op);
+    REQUIRE(r);
+    CHECK_FALSE(r->pending);
+    auto entry = last_entry(f);
+    CHECK(entry.provenance.mode == storage::ApprovalMode::single);
+    CHECK(entry.provenance.approved_by_identity == entry.provenance.submitted_by_identity);
+}
+
+TEST_CASE("a refused revocation leaves an audit entry saying who, what and why",
+          "[service][dual]") {
+    Fixture f;
+    Serial s = f.leaf();
+    auto req = f.request(s);
+    req.subject_dn = "CN=Someone Else,O=Tanda Test,C=ID";
+    auto refused = f.service->revoke(req, f.op);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().kind == ApiErrorKind::conflict);
+    auto entry = last_entry(f);
+    CHECK(entry.change.kind == storage::ChangeKind::refused);
+    CHECK(entry.change.serial == s);
+    CHECK(entry.provenance.request_id == "req-1");
+    CHECK(entry.provenance.submitted_by_identity.starts_with("CN=Operator"));
+    CHECK(entry.provenance.note.starts_with("revoke refused: subject_dn:"));
+    CHECK(state_of(f, s) == CertState::issued);
+    // The id stays free for the corrected request.
+    CHECK(f.service->revoke(f.request(s), f.op));
+}
+
+TEST_CASE("requested_by and approved_by naming one person in other spelling is refused",
+          "[service][dual]") {
+    Fixture f;
+    Serial s = f.leaf();
+    auto req = f.request(s);
+    req.requested_by = "Operator A";
+    req.approved_by = "operator  a ";
+    auto refused = f.service->revoke(req, f.op);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().field == "approved_by");
+}
+
+TEST_CASE("a release under dual control waits, and its approval re-checks the hold",
+          "[service][dual]") {
+    Fixture f(dual_policy());
+    Serial s = f.leaf();
+    REQUIRE(f.service->revoke(f.request(s, "hold", Reason::certificate_hold), f.op));
+    REQUIRE(f.service->approve("hold", {"CN=Budi Santoso,O=Tanda Test,C=ID"}, kSecond));
+    ReleaseRequest rel{"rel", "demo", s, "holder", "supervisor", f.clock.now() - 10, ""};
+    auto pending = f.service->release(rel, f.op);
+    REQUIRE(pending);
+    CHECK(pending->pending);
+    CHECK(pending->kind == "release");
+    CHECK(ok(f.service->certificate("demo", s)).record.on_hold());
+    auto done = f.service->approve("rel", {"CN=Budi Santoso,O=Tanda Test,C=ID"}, kSecond);
+    REQUIRE(done);
+    CHECK(done->record.state == CertState::issued);
+    CHECK(last_entry(f).provenance.mode == storage::ApprovalMode::dual);
+    // A second release submitted now finds no hold: refused and journaled at submission.
+    ReleaseRequest again{"rel-2", "demo", s, "holder", "supervisor", f.clock.now() - 10, ""};
+    CHECK(f.service->release(again, f.op).error().kind == ApiErrorKind::conflict);
+    CHECK(last_entry(f).change.kind == storage::ChangeKind::refused);
 }

@@ -68,3 +68,37 @@ TEST_CASE("an event body names the request, the certificate and the CRL", "[admi
     CHECK(success.at("published_in_crl").at("crl_number") == 12);
     CHECK(success.at("published_in_crl").at("published_at") == "2023-11-14T22:14:20Z");
 }
+
+TEST_CASE("dual-control audit entries give one committed event of their state",
+          "[admin][notify][dual]") {
+    auto [kind, type] = GENERATE(table<storage::ChangeKind, std::string>({
+        {storage::ChangeKind::submitted, "pending"},
+        {storage::ChangeKind::rejected, "rejected"},
+        {storage::ChangeKind::expired, "expired"},
+        {storage::ChangeKind::refused, "refused"},
+    }));
+    auto e = entry(kind, "req-1");
+    e.change.record.state = CertState::revoked;  // a revocation was asked for
+    e.provenance.note = "why";
+    auto events = admin::events_for(e);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].id == "tanda-42-" + type);
+    CHECK(events[0].stage == EventStage::committed);
+    auto body = boost::json::parse(admin::event_body(events[0], "demo", std::nullopt));
+    CHECK(body.at("status") == boost::json::value(type));  // nothing was applied
+    CHECK(body.at("kind") == "revoke");
+    CHECK(body.at("applied_at").is_null());
+    CHECK(body.at("note") == "why");
+    CHECK(admin::events_for(entry(kind, "")).empty());
+}
+
+TEST_CASE("a change approved by a second operator gives 'approved' before 'applied'",
+          "[admin][notify][dual]") {
+    auto e = entry(storage::ChangeKind::revoke, "req-1");
+    e.provenance.mode = storage::ApprovalMode::dual;
+    auto events = admin::events_for(e);
+    REQUIRE(events.size() == 3);
+    CHECK(events[0].type == "approved");
+    CHECK(events[1].type == "applied");
+    CHECK(events[2].type == "success");
+}

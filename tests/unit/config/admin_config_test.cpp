@@ -124,3 +124,42 @@ TEST_CASE("handshake caps: bounded, below max_connections, defaults that fit", "
     CHECK(small->admin.max_handshakes == 5);
     CHECK(small->admin.max_handshakes_per_source == 5);
 }
+
+TEST_CASE("dual control: approvals 2 and 72h pending_ttl by default, set per CA",
+          "[config][admin]") {
+    auto defaults = parse_config(kBase, "/etc/tanda/tanda.yaml");
+    REQUIRE(defaults);
+    CHECK(defaults->admin.cas[0].approvals == 2);
+    CHECK(defaults->admin.cas[0].pending_ttl == std::chrono::seconds(0));  // the global one
+    CHECK(defaults->admin.pending_ttl == std::chrono::hours(72));
+
+    std::string text = kBase;
+    text.replace(text.find("    allow_single_approver: true\n"),
+                 std::string("    allow_single_approver: true\n").size(),
+                 "    approvals: 1\n    pending_ttl: 3s\n");
+    auto c = parse_config(text + R"(admin:
+  server_certificate: admin.pem
+  server_key: admin.key
+  client_ca: clients.pem
+  pending_ttl: 1d
+  roles:
+    - {role: operator, subject: "CN=Op,O=X,C=ID"}
+)",
+                          "/etc/tanda/tanda.yaml");
+    REQUIRE(c);
+    CHECK(c->admin.cas[0].approvals == 1);
+    CHECK(c->admin.cas[0].pending_ttl == std::chrono::seconds(3));
+    CHECK(c->admin.cas[1].approvals == 2);
+    CHECK(c->admin.pending_ttl == std::chrono::hours(24));
+}
+
+TEST_CASE("approvals other than 1 or 2 is refused with file and line", "[config][admin]") {
+    auto value = GENERATE(std::string("0"), std::string("3"), std::string("two"));
+    std::string text = kBase;
+    text.replace(text.find("    allow_single_approver: true\n"),
+                 std::string("    allow_single_approver: true\n").size(),
+                 "    approvals: " + value + "\n");
+    auto all = problems_of(text);
+    CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:7"));
+    CHECK_THAT(all, Catch::Contains("'approvals'"));
+}

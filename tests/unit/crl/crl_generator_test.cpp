@@ -73,6 +73,32 @@ TEST_CASE("a delta lists exactly the changes after its base, removeFromCRL for r
     CHECK(empty.entries == 0);
 }
 
+TEST_CASE("a delta leaves out what dual control only asked for (audit entries)", "[crl]") {
+    test::CrlFixture f([](ca::CrlOptions& o) {
+        o.delta.enabled = true;
+        o.delta.url = "http://x/ca-delta.crl";
+    });
+    f.issue("01");
+    f.issue("02");
+    auto base = test::must(crl::generate_full_crl(f.served(), *f.index, 10, f.clock.now(), 0));
+    // A pending revocation of 01 (submitted, then refused on approval): never applied.
+    CertRecord asked;
+    asked.state = CertState::revoked;
+    asked.reason = Reason::key_compromise;
+    asked.revoked_at = f.clock.now() - 60;
+    asked.subject = "CN=x";
+    for (auto kind : {ChangeKind::submitted, ChangeKind::refused}) {
+        storage::Change c{kind, f.served().issuer_id, *Serial::from_hex("01"), asked};
+        storage::Provenance why;
+        why.request_id = "r1";
+        REQUIRE(f.index->append_audit(c, why, f.clock.now()));
+    }
+    f.revoke("02", Reason::superseded);
+    auto delta =
+        test::must(crl::generate_delta_crl(f.served(), *f.index, 11, f.clock.now(), base.base));
+    CHECK(test::read_crl_der(delta.der, f.ca.cert()).entries == Entries{{"02", 4}});
+}
+
 TEST_CASE("the base round-trips through its metadata text", "[crl]") {
     crl::CrlBase b{5, 99, 1'790'000'000, 1'780'000'000};
     auto back = crl::decode_crl_base(crl::encode_crl_base(b));
