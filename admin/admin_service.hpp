@@ -39,7 +39,7 @@ struct ChangeResult {
     bool replayed = false;
     bool pending = false;
     UnixSeconds expires_at = 0;  // when pending
-    std::string kind;            // "revoke", "release"
+    std::string kind{};          // "revoke", "release"
 };
 
 // A request under dual control as GET /v1/requests lists it.

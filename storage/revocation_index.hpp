@@ -74,9 +74,9 @@ struct Provenance {
     // ("<subject DN>;spki=<hex>") of the submitting and the approving operator, and why an
     // audit entry was written (a refusal's or a rejection's reason).
     ApprovalMode mode = ApprovalMode::none;
-    std::string submitted_by_identity;
-    std::string approved_by_identity;
-    std::string note;
+    std::string submitted_by_identity{};  // {}: format 1 callers leave these three out
+    std::string approved_by_identity{};
+    std::string note{};
 };
 
 struct Change {
