@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "admin/status_token_header.hpp"
+
 namespace tanda::admin {
 namespace {
 
@@ -75,7 +77,7 @@ Result<ClientReply> AdminClient::call(bool post, const std::string& target,
     }
     auto res = transport_(req);
     if (!res) return tl::unexpected(res.error());
-    return ClientReply{res->result_int(), res->body()};
+    return ClientReply{res->result_int(), res->body(), std::string((*res)[kStatusTokenHeader])};
 }
 
 std::string json_object(const std::vector<std::pair<std::string, std::string>>& fields,

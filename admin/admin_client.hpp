@@ -27,7 +27,8 @@ using AdminTransport = std::function<Result<http::Response>(const http::Request&
 
 struct ClientReply {
     unsigned status = 0;
-    std::string body;  // JSON
+    std::string body;          // JSON
+    std::string status_token;  // a revocation's Tanda-Status-Token header, else empty
 };
 
 class AdminClient {

@@ -6,6 +6,7 @@
 
 #include "admin/admin_json.hpp"
 #include "admin/api_error_response.hpp"
+#include "admin/status_token_header.hpp"
 
 namespace tanda::admin {
 namespace {
@@ -116,7 +117,7 @@ public:
             // a replay of the same request gets a token (StatusTokens::issue).
             auto token = tokens_->issue(done->request_id);
             if (!token) return refuse(ApiErrorKind::internal, "", token.error().message);
-            res.set("Tanda-Status-Token", *token);
+            res.set(kStatusTokenHeader, *token);
         }
         return res;
     }

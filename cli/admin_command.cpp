@@ -47,7 +47,8 @@ Subcommands (operator role for the first seven, auditor or operator for the rest
             --evidence hashes the signed request letter (SHA-256). HEX serials may be
             written 3007, 30:07 or 0x3007. Repeating the same command (same request id, same
             options) is safe: it answers the original result; the CLI adds nothing that
-            changes between runs.
+            changes between runs. Prints the holder's status token on stderr (each run a
+            new one; earlier ones stay valid): the holder reads GET /status/<token>.
   release   --request-id ID --ca NAME --serial HEX --requested-by WHO --approved-by WHO
             [--approved-at TIME] [--evidence FILE | --evidence-sha256 HEX]
             lifts a certificateHold (pending first with approvals: 2, like revoke)
@@ -277,6 +278,11 @@ int admin_command(const Argv& argv) {
         return kExitFailure;
     }
     std::fputs(admin::pretty_json(reply->body).c_str(), stdout);
+    if (!reply->status_token.empty()) {
+        // On stderr, so stdout stays the JSON answer; the holder reads GET /status/<token>.
+        std::fprintf(stderr, "holder status token (give it to the holder): %s\n",
+                     reply->status_token.c_str());
+    }
     if (sub == "verify" && reply->body.find("\"ok\":true") == std::string::npos) {
         std::fprintf(stderr,
                      "tanda admin verify: the journal's hash chain is BROKEN or a record "

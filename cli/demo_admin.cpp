@@ -113,8 +113,8 @@ void print_admin_instructions(const fs::path& dir, unsigned port) {
         "  %s admin approve demo-1 --subject-dn \"CN=Budi Santoso,O=Tanda Demo,C=ID\" %s\n"
         "then query good.pem again (now \"revoked\"), and follow the request as the auditor:\n"
         "  %s admin request %s --request-id demo-1\n"
-        "The holder's status URL is http://127.0.0.1:<port>/status/<token>, with the token\n"
-        "from the Tanda-Status-Token header of step 1's answer.\n\n",
+        "The holder's status URL is http://127.0.0.1:<port>/status/<token>, with the\n"
+        "holder status token step 1 printed.\n\n",
         port, tanda.c_str(), as("operator").c_str(), approved_at.c_str(), d.c_str(), tanda.c_str(),
         as("auditor").c_str(), tanda.c_str(), as("operator2").c_str(), tanda.c_str(),
         as("auditor").c_str());

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import grp
+import json
 import os
 import re
 import shlex
@@ -12,6 +13,7 @@ import subprocess
 import tempfile
 import time
 import unittest
+import urllib.request
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509 import ocsp
@@ -454,6 +456,11 @@ class DemoTest(CliTestCase):
         self.assertRegex(self.run_printed(commands[1]), r"revoked\.pem: revoked\n")
         self.assertEqual(server.stop(), 0, server.stderr())
 
+    @staticmethod
+    def holder_status(url):
+        with urllib.request.urlopen(url, timeout=10) as res:
+            return json.loads(res.read())
+
     def test_printed_admin_commands_run_and_a_retry_is_a_replay(self):
         """The demo's two-step flow, copied: the revoke command run twice (a retry after a lost
         answer) answers the same pending request both times; the auditor lists it; the second
@@ -471,6 +478,12 @@ class DemoTest(CliTestCase):
         first = run_tanda(*step["revoke"][1:])
         self.assertEqual(first.returncode, 0, first.stderr)
         self.assertIn('"status": "pending"', first.stdout)
+        # The holder's token, printed on stderr so stdout stays JSON; it reads the status.
+        token = re.search(r"holder status token \(give it to the holder\): ([0-9a-f]{64})\n",
+                          first.stderr)
+        self.assertIsNotNone(token, first.stderr)
+        status_url = f"http://127.0.0.1:{server.port}/status/{token.group(1)}"
+        self.assertEqual(self.holder_status(status_url)["status"], "pending")
         time.sleep(1.1)
         again = run_tanda(*step["revoke"][1:])
         self.assertEqual(again.returncode, 0, again.stderr)
@@ -481,6 +494,7 @@ class DemoTest(CliTestCase):
         r = run_tanda(*step["approve"][1:])
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn('"status": "revoked"', r.stdout)
+        self.assertIn(self.holder_status(status_url)["status"], ("applied", "success"))
         r = run_tanda(*step["request"][1:])
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn('"request_id": "demo-1"', r.stdout)
