@@ -236,6 +236,20 @@ bool prepare_demo_dir(const fs::path& dir, unsigned port, UnixSeconds now) {
         std::fprintf(stderr, "tanda: cannot create %s: %s\n", dir.c_str(), ec.message().c_str());
         return false;
     }
+    if (fs::exists(dir / "tanda.yaml") && !fs::exists(dir / "operator2.pem")) {
+        // Made before dual control: its config has one operator, so the printed approve step
+        // could never work. Kept aside, not deleted, and a fresh demo made in its place.
+        const fs::path old = dir.string() + ".old-" + std::to_string(now);
+        fs::rename(dir, old, ec);
+        if (ec) {
+            std::fprintf(stderr, "tanda: cannot move the old demo %s aside: %s\n", dir.c_str(),
+                         ec.message().c_str());
+            return false;
+        }
+        std::fprintf(stderr, "the demo in %s predates dual control (one operator); moved to %s\n",
+                     dir.c_str(), old.c_str());
+        fs::create_directories(dir, ec);
+    }
     if (fs::exists(dir / "tanda.yaml")) {
         std::fprintf(stderr, "reusing demo CA in %s\n", dir.c_str());
         return true;

@@ -456,6 +456,19 @@ class DemoTest(CliTestCase):
         self.assertRegex(self.run_printed(commands[1]), r"revoked\.pem: revoked\n")
         self.assertEqual(server.stop(), 0, server.stderr())
 
+        # A demo made before dual control (one operator) is moved aside, not reused: its
+        # printed approve step could not work.
+        os.remove(os.path.join(d, "operator2.pem"))
+        server = self.start_demo(d)
+        self.assertIn("predates dual control", server.stderr())
+        self.assertIn("creating demo CA", server.stderr())
+        self.assertTrue(os.path.exists(os.path.join(d, "operator2.pem")))
+        kept = [n for n in os.listdir(tmp) if n.startswith("demo.old-")]
+        self.assertEqual(len(kept), 1, os.listdir(tmp))
+        with open(os.path.join(tmp, kept[0], "ca.pem"), "rb") as f:
+            self.assertEqual(f.read(), ca_before)
+        self.assertEqual(server.stop(), 0, server.stderr())
+
     @staticmethod
     def holder_status(url):
         with urllib.request.urlopen(url, timeout=10) as res:
