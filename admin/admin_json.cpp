@@ -29,24 +29,6 @@ void put_record(json::object& o, const CertRecord& r) {
     o["not_after"] = time_or_null(r.not_after ? std::optional(r.not_after) : std::nullopt);
 }
 
-std::string_view kind_text(storage::ChangeKind k) {
-    switch (k) {
-        case storage::ChangeKind::register_certificate: return "register";
-        case storage::ChangeKind::revoke: return "revoke";
-        case storage::ChangeKind::release: return "release";
-        case storage::ChangeKind::update: return "update";
-        case storage::ChangeKind::submitted:
-            return "submitted";
-        case storage::ChangeKind::rejected:
-            return "rejected";
-        case storage::ChangeKind::expired:
-            return "expired";
-        case storage::ChangeKind::refused:
-            return "refused";
-    }
-    return "update";
-}
-
 std::string_view mode_text(storage::ApprovalMode m) {
     switch (m) {
         case storage::ApprovalMode::single:
@@ -174,7 +156,7 @@ json::object to_json(const JournalPage& page, const AdminService& service) {
         json::object o;
         o["seq"] = e.seq;
         o["time"] = format_rfc3339(e.time);
-        o["kind"] = kind_text(e.change.kind);
+        o["kind"] = kind_name(e.change.kind);
         o["issuer_id"] = e.change.issuer;
         o["ca"] = service.ca_name(e.change.issuer);
         o["serial"] = e.change.serial.to_hex();
@@ -202,8 +184,8 @@ json::object to_json(const JournalPage& page, const AdminService& service) {
 json::object to_json(const JournalCheck& check) {
     json::object o;
     o["ok"] = check.ok();
-    o["first_bad_seq"] = check.first_bad_seq ? json::value(*check.first_bad_seq)
-                                             : json::value(nullptr);
+    o["first_bad_seq"] =
+        check.first_bad_seq ? json::value(*check.first_bad_seq) : json::value(nullptr);
     o["entries"] = check.entries;
     o["records_checked"] = !check.first_bad_seq.has_value();
     json::value diff = nullptr;

@@ -39,7 +39,21 @@ std::string source_text(std::string_view kind, UnixSeconds received,
     return s;
 }
 
-std::string kind_name(storage::ChangeKind kind) {
+// Certificates of one registration entry: PEM (one or more) or base64 DER.
+Result<std::vector<pki::Certificate>> decode_certificates(const std::string& text) {
+    if (text.find("-----BEGIN") != std::string::npos) {
+        return pki::Certificate::parse_all(as_bytes(text));
+    }
+    auto der = base64_decode(text);
+    if (!der) return fail(ErrorCode::invalid_argument, "neither PEM nor base64 DER");
+    auto cert = pki::Certificate::from_der(*der);
+    if (!cert) return tl::unexpected(cert.error());
+    return std::vector<pki::Certificate>{*cert};
+}
+
+}  // namespace
+
+std::string_view kind_name(storage::ChangeKind kind) {
     switch (kind) {
         case storage::ChangeKind::register_certificate: return "register";
         case storage::ChangeKind::revoke: return "revoke";
@@ -56,20 +70,6 @@ std::string kind_name(storage::ChangeKind kind) {
     }
     return "update";
 }
-
-// Certificates of one registration entry: PEM (one or more) or base64 DER.
-Result<std::vector<pki::Certificate>> decode_certificates(const std::string& text) {
-    if (text.find("-----BEGIN") != std::string::npos) {
-        return pki::Certificate::parse_all(as_bytes(text));
-    }
-    auto der = base64_decode(text);
-    if (!der) return fail(ErrorCode::invalid_argument, "neither PEM nor base64 DER");
-    auto cert = pki::Certificate::from_der(*der);
-    if (!cert) return tl::unexpected(cert.error());
-    return std::vector<pki::Certificate>{*cert};
-}
-
-}  // namespace
 
 std::optional<AdminSource> parse_admin_source(std::string_view source) {
     if (!source.starts_with("admin;")) return std::nullopt;
@@ -163,7 +163,7 @@ ApiResult<ChangeResult> AdminService::apply(const Ca& ca, const storage::Change&
         if (*again) return std::move(**again);
     }
     if (!committed) return storage_refusal(committed.error());
-    logger_.info("admin change applied", {{"kind", kind_name(change.kind)},
+    logger_.info("admin change applied", {{"kind", std::string(kind_name(change.kind))},
                                           {"ca", ca.name()},
                                           {"serial", change.serial.to_hex()},
                                           {"request_id", why.request_id},

@@ -12,6 +12,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "admin/admin_options.hpp"
@@ -25,6 +27,9 @@
 #include "storage/revocation_index.hpp"
 
 namespace tanda::admin {
+
+// The journal's name of a change kind ("revoke", "submitted", ...), as the API and logs show it.
+std::string_view kind_name(storage::ChangeKind kind);
 
 // The answer to a revocation or release (and, identically, to its replay). Under dual control
 // (a CA with approvals: 2) a submission is `pending`: `record` is what approval would write,
@@ -204,6 +209,13 @@ private:
     ApiResult<std::size_t> expire_pending_locked(UnixSeconds now);
     // The request `id` while pending: 404 never submitted, 409 applied, rejected or expired.
     ApiResult<storage::PendingRequest> open_pending(std::string_view id);
+    // The pending request `id` for `who` to approve or reject, with the provenance the decision
+    // journals (`mode` set when given): lapsed requests are expired first, and the submitter
+    // deciding their own request is refused (403, journaled with `self_refusal`).
+    using Decision = ApiResult<std::pair<storage::PendingRequest, storage::Provenance>>;
+    Decision open_for_decision(std::string_view id, const Caller& who, UnixSeconds now,
+                               std::optional<storage::ApprovalMode> mode,
+                               std::string_view self_refusal);
     ApiResult<Ca> find_ca_by_issuer(storage::IssuerId issuer) const;
     std::chrono::seconds pending_ttl(const CaPolicy& policy) const;
     PendingView view(const ca::CaRegistry& cas, storage::PendingRequest request) const;

@@ -205,36 +205,46 @@ ApiResult<storage::PendingRequest> AdminService::open_pending(std::string_view i
                   "no pending request '" + std::string(id) + "'");
 }
 
+AdminService::Decision AdminService::open_for_decision(std::string_view id, const Caller& who,
+                                                       UnixSeconds now,
+                                                       std::optional<storage::ApprovalMode> mode,
+                                                       std::string_view self_refusal) {
+    if (auto r = expire_pending_locked(now); !r) return tl::unexpected(r.error());
+    auto p = open_pending(id);
+    if (!p) return tl::unexpected(p.error());
+    storage::Provenance why = p->provenance;
+    if (mode) why.mode = *mode;
+    why.approved_by_identity = identity_text(who);
+    if (same_operator(who, p->provenance.submitted_by_identity)) {
+        return refused(p->change, why, who,
+                       refuse(ApiErrorKind::forbidden, "", std::string(self_refusal)));
+    }
+    return std::pair(std::move(*p), std::move(why));
+}
+
 ApiResult<ChangeResult> AdminService::approve(std::string_view id, const ApproveRequest& req,
                                               const Caller& who) {
     std::unique_lock lock(write_mutex_);
     const UnixSeconds now = clock_.now();
-    if (auto r = expire_pending_locked(now); !r) return tl::unexpected(r.error());
-    auto p = open_pending(id);
-    if (!p) return tl::unexpected(p.error());
-    auto ca = find_ca_by_issuer(p->change.issuer);
+    auto opened = open_for_decision(id, who, now, storage::ApprovalMode::dual,
+                                    "the approver must be another operator than the submitter "
+                                    "(another client certificate subject and key)");
+    if (!opened) return tl::unexpected(opened.error());
+    auto& [p, why] = *opened;
+    auto ca = find_ca_by_issuer(p.change.issuer);
     if (!ca) return tl::unexpected(ca.error());
-    storage::Provenance why = p->provenance;
-    why.mode = storage::ApprovalMode::dual;
-    why.approved_by_identity = identity_text(who);
-    if (same_operator(who, p->provenance.submitted_by_identity)) {
-        return refused(p->change, why, who,
-                       refuse(ApiErrorKind::forbidden, "",
-                              "the approver must be another operator than the submitter "
-                              "(another client certificate subject and key)"));
-    }
-    auto stored = index_.find(p->change.issuer, p->change.serial);
+    auto stored = index_.find(p.change.issuer, p.change.serial);
     if (!stored) return storage_refusal(stored.error());
     // Re-checked against the record as it is now, with the approver's own subject_dn.
-    auto record = p->change.kind == storage::ChangeKind::release
+    auto record = p.change.kind == storage::ChangeKind::release
                       ? (*stored ? released_record(**stored, req.subject_dn)
                                  : refuse(ApiErrorKind::not_found, "serial", "not registered"))
                       : revoked_record(*stored, req.subject_dn,
-                                       {p->change.record.reason, p->change.record.revoked_at,
-                                        p->change.record.invalidity_date},
+                                       {p.change.record.reason, p.change.record.revoked_at,
+                                        p.change.record.invalidity_date},
                                        now);
-    if (!record) return refused(p->change, why, who, tl::unexpected(record.error()));
-    storage::Change change{p->change.kind, p->change.issuer, p->change.serial, *record};
+    if (!record) return refused(p.change, why, who, tl::unexpected(record.error()));
+    storage::Change change{p.change.kind, p.change.issuer, p.change.serial, *record};
     auto done = index_.approve(id, change, why, now);
     if (!done) return storage_refusal(done.error());
     logger_.info("admin request approved and applied",
@@ -249,26 +259,20 @@ ApiResult<PendingView> AdminService::reject(std::string_view id, const RejectReq
                                             const Caller& who) {
     std::unique_lock lock(write_mutex_);
     const UnixSeconds now = clock_.now();
-    if (auto r = expire_pending_locked(now); !r) return tl::unexpected(r.error());
-    auto p = open_pending(id);
-    if (!p) return tl::unexpected(p.error());
-    storage::Provenance why = p->provenance;
-    why.approved_by_identity = identity_text(who);
-    if (same_operator(who, p->provenance.submitted_by_identity)) {
-        return refused(p->change, why, who,
-                       refuse(ApiErrorKind::forbidden, "",
-                              "the rejecting operator must be another than the submitter"));
-    }
+    auto opened = open_for_decision(id, who, now, std::nullopt,
+                                    "the rejecting operator must be another than the submitter");
+    if (!opened) return tl::unexpected(opened.error());
+    auto& [p, why] = *opened;
     why.note = req.reason;
     auto seq = index_.close_pending(id, storage::PendingState::rejected, why, now);
     if (!seq) return storage_refusal(seq.error());
     logger_.info("admin request rejected",
                  {{"request_id", std::string(id)}, {"seq", std::to_string(*seq)}});
-    p->state = storage::PendingState::rejected;
-    p->closed_seq = *seq;
-    p->closed_at = now;
-    p->provenance = why;
-    return view(*cas_(), std::move(*p));
+    p.state = storage::PendingState::rejected;
+    p.closed_seq = *seq;
+    p.closed_at = now;
+    p.provenance = why;
+    return view(*cas_(), std::move(p));
 }
 
 ApiResult<std::vector<PendingView>> AdminService::requests(
