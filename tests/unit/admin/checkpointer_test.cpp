@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "pki/certificate_factory.hpp"
 #include "pki/cms_signed_data.hpp"
@@ -90,4 +91,24 @@ TEST_CASE("a key that is not the certificate's is refused at start", "[admin][ch
     auto c = admin::Checkpointer::create(f.options, *f.db.index, f.clock, f.logger);
     REQUIRE_FALSE(c);
     CHECK(c.error().code == ErrorCode::config);
+}
+
+// Real time, with generous bounds: the timer is the thing under test.
+TEST_CASE("the timer checkpoints a moved journal once and skips an unmoved one",
+          "[admin][checkpoint]") {
+    Fixture f;
+    f.options.interval = std::chrono::seconds(1);
+    const auto seq = f.db.revoke("01", "r1");
+    auto c = f.make();
+    c->start();
+    for (int i = 0; i < 100 && !c->latest(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE(c->latest());
+    CHECK(c->latest()->checkpoint.seq == seq);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // two more ticks
+    const std::string log = f.logger.text();
+    const auto first = log.find("journal checkpoint written");
+    REQUIRE(first != std::string::npos);
+    CHECK(log.find("journal checkpoint written", first + 1) == std::string::npos);
 }
