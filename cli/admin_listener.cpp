@@ -7,10 +7,10 @@
 namespace tanda::cli {
 
 Result<std::unique_ptr<AdminListener>> AdminListener::start(
-    const config::Config& config, ca::CaSnapshot cas,
-    storage::RevocationIndex& index, const Clock& clock, Logger& logger,
-    const admin::CrlPublicationSource* crl, admin::CrlReissuer* reissuer,
-    metrics::Registry* metrics, admin::StatusTokens* tokens, admin::Checkpointer* checkpoints) {
+    const config::Config& config, ca::CaSnapshot cas, storage::RevocationIndex& index,
+    const Clock& clock, Logger& logger, const admin::CrlPublicationSource* crl,
+    admin::CrlReissuer* reissuer, metrics::Registry* metrics, admin::StatusTokens* tokens,
+    admin::Checkpointer* checkpoints) {
     const admin::AdminOptions& o = config.admin;
     if (!o.enabled) return std::unique_ptr<AdminListener>();
     auto tls = http::make_server_tls_context({o.server_certificate, o.server_key, o.client_ca});

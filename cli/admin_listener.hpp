@@ -23,11 +23,10 @@ public:
     // be null), which then gives each revocation a holder status token, and `checkpoints` (may
     // be null), which then serves /v1/checkpoints.
     [[nodiscard]] static Result<std::unique_ptr<AdminListener>> start(
-        const config::Config& config, ca::CaSnapshot cas,
-        storage::RevocationIndex& index, const Clock& clock, Logger& logger,
-        const admin::CrlPublicationSource* crl, admin::CrlReissuer* reissuer,
-        metrics::Registry* metrics = nullptr, admin::StatusTokens* tokens = nullptr,
-        admin::Checkpointer* checkpoints = nullptr);
+        const config::Config& config, ca::CaSnapshot cas, storage::RevocationIndex& index,
+        const Clock& clock, Logger& logger, const admin::CrlPublicationSource* crl,
+        admin::CrlReissuer* reissuer, metrics::Registry* metrics = nullptr,
+        admin::StatusTokens* tokens = nullptr, admin::Checkpointer* checkpoints = nullptr);
 
     unsigned short port() const { return listener_.server().port(); }
     const http::Server& server() const { return listener_.server(); }

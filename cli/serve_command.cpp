@@ -125,7 +125,8 @@ struct Serving {
     // AdminService of its own, since the admin listener's starts after the public routes.
     std::unique_ptr<admin::StatusTokens> status_tokens;
     std::unique_ptr<admin::AdminService> holder_status;
-    std::unique_ptr<admin::Checkpointer> checkpoints;  // null without a checkpoint section
+    // Null without a checkpoint section.
+    std::unique_ptr<admin::Checkpointer> checkpoints;
     std::unique_ptr<AdminListener> admin;       // null when admin.enabled is false
     std::unique_ptr<MetricsListener> exporter;  // null when metrics.enabled is false
     http::SystemdNotifier systemd{logger};

@@ -13,7 +13,8 @@
 namespace tanda::cli {
 namespace {
 
-constexpr const char* kVerifyHelp = R"(Usage: tanda verify --config FILE [--checkpoint FILE [--checkpoint-cert PEM]]
+constexpr const char* kVerifyHelp =
+    R"(Usage: tanda verify --config FILE [--checkpoint FILE [--checkpoint-cert PEM]]
 
 Opens the index at FILE's storage.path READ-ONLY and proves that it is the fold of its
 journal: first the hash chain from seq 1 to the recorded head, then the refold, which replays

@@ -5,9 +5,9 @@
 #include <sstream>
 
 #include "config/admin_config.hpp"
+#include "config/checkpoint_config.hpp"
 #include "config/crl_config.hpp"
 #include "config/metrics_config.hpp"
-#include "config/checkpoint_config.hpp"
 #include "config/notify_config.hpp"
 #include "config/text_rules.hpp"
 #include "config/yaml_reader.hpp"

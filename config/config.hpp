@@ -53,7 +53,8 @@ struct Config {
     admin::AdminOptions admin;  // admin.enabled when the `admin:` section is present
     MetricsOptions metrics;
     std::vector<admin::NotifyTarget> notify;  // webhook targets; empty: no notifications
-    admin::CheckpointOptions checkpoint;  // checkpoint.enabled when the section is present
+    // checkpoint.enabled when the `checkpoint:` section is present.
+    admin::CheckpointOptions checkpoint;
     SecurityOptions security;
     std::vector<KeyFile> key_files;  // every private key path above, once each
 };
