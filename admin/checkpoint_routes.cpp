@@ -31,15 +31,15 @@ Response checkpoint_response(const Request& req, http::Status status, const Sign
     return res;
 }
 
-ApiResult<Response> make(Checkpointer& checkpointer, const Request& req) {
-    auto made = checkpointer.make();
+ApiResult<Response> make(Checkpointer& checkpointer, const Request& req, const Caller& who) {
+    auto made = checkpointer.make(who.subject);
     if (made) return checkpoint_response(req, http::Status::created, *made);
     const bool empty = made.error().code == ErrorCode::conflict;
     return refuse(empty ? ApiErrorKind::conflict : ApiErrorKind::internal, "",
                   made.error().message);
 }
 
-ApiResult<Response> latest(const Checkpointer& checkpointer, const Request& req) {
+ApiResult<Response> latest(const Checkpointer& checkpointer, const Request& req, const Caller&) {
     auto last = checkpointer.latest();
     if (!last) return refuse(ApiErrorKind::not_found, "", "no checkpoint has been made yet");
     return checkpoint_response(req, http::Status::ok, *last);
@@ -51,7 +51,7 @@ http::Handler guarded(Authenticator& auth, Role role, Body body) {
     return [&auth, role, body](const Request& req, const RequestContext& ctx) -> Response {
         auto caller = auth.authenticate(ctx, role);
         if (!caller) return api_error_response(req, caller.error(), auth.retry_after(ctx));
-        ApiResult<Response> res = body(req);
+        ApiResult<Response> res = body(req, *caller);
         return res ? std::move(*res) : api_error_response(req, res.error());
     };
 }
@@ -59,13 +59,16 @@ http::Handler guarded(Authenticator& auth, Role role, Body body) {
 }  // namespace
 
 void add_checkpoint_routes(http::Router& router, Checkpointer& checkpointer, Authenticator& auth) {
-    router.exact("/v1/checkpoints", {http::Verb::post},
-                 guarded(auth, Role::operator_,
-                         [&checkpointer](const Request& req) { return make(checkpointer, req); }));
-    router.exact("/v1/checkpoints/latest", {http::Verb::get},
-                 guarded(auth, Role::auditor, [&checkpointer](const Request& req) {
-                     return latest(checkpointer, req);
-                 }));
+    router.exact(
+        "/v1/checkpoints", {http::Verb::post},
+        guarded(auth, Role::operator_, [&checkpointer](const Request& req, const Caller& who) {
+            return make(checkpointer, req, who);
+        }));
+    router.exact(
+        "/v1/checkpoints/latest", {http::Verb::get},
+        guarded(auth, Role::auditor, [&checkpointer](const Request& req, const Caller& who) {
+            return latest(checkpointer, req, who);
+        }));
 }
 
 }  // namespace tanda::admin

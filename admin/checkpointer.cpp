@@ -58,7 +58,7 @@ void Checkpointer::load_newest() {
     latest_ = SignedCheckpoint{*parsed, std::move((*newest)->signed_data), (*newest)->path};
 }
 
-Result<SignedCheckpoint> Checkpointer::make() {
+Result<SignedCheckpoint> Checkpointer::make(std::string_view requested_by) {
     std::lock_guard lock(make_mutex_);
     auto head = index_.journal_head();
     if (!head) return tl::unexpected(head.error());
@@ -69,8 +69,9 @@ Result<SignedCheckpoint> Checkpointer::make() {
     auto path = write_checkpoint_file(options_.directory, checkpoint.seq, *signed_data);
     if (!path) return tl::unexpected(path.error());
     SignedCheckpoint made{checkpoint, std::move(*signed_data), std::move(*path)};
-    logger_.info("journal checkpoint written",
-                 {{"seq", std::to_string(checkpoint.seq)}, {"path", made.path}});
+    logger_.info("journal checkpoint written", {{"seq", std::to_string(checkpoint.seq)},
+                                                {"path", made.path},
+                                                {"requested_by", requested_by}});
     std::lock_guard latest_lock(latest_mutex_);
     latest_ = made;
     return made;

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "admin/checkpoint_options.hpp"
@@ -36,9 +37,10 @@ public:
     Checkpointer(const Checkpointer&) = delete;
     Checkpointer& operator=(const Checkpointer&) = delete;
 
-    // Signs the journal head now and writes the file. ErrorCode::conflict for an empty journal.
-    // Thread-safe; calls are serialised.
-    [[nodiscard]] Result<SignedCheckpoint> make();
+    // Signs the journal head now and writes the file; logged with `requested_by` (the caller's
+    // subject, or "timer"). ErrorCode::conflict for an empty journal. Thread-safe; calls are
+    // serialised.
+    [[nodiscard]] Result<SignedCheckpoint> make(std::string_view requested_by = "timer");
     // The last checkpoint made or found at start; nullopt when none.
     std::optional<SignedCheckpoint> latest() const;
     // Starts the timer thread when the interval is non-zero.

@@ -62,8 +62,9 @@ TEST_CASE("a checkpoint signs the journal head into its file", "[admin][checkpoi
     CHECK(empty.error().code == ErrorCode::conflict);
 
     const auto seq = f.db.revoke("01", "r1");
-    auto made = c->make();
+    auto made = c->make("CN=Operator One");
     REQUIRE(made);
+    CHECK(f.logger.text().find("CN=Operator One") != std::string::npos);  // who asked
     auto head = f.db.index->journal_head();
     REQUIRE(head);
     CHECK(made->checkpoint == Checkpoint{seq, head->hash, 1700000500});
