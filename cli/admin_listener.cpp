@@ -1,5 +1,6 @@
 #include "cli/admin_listener.hpp"
 
+#include "admin/checkpoint_routes.hpp"
 #include "cli/serve_metrics.hpp"
 #include "http/tls_context.hpp"
 
@@ -21,10 +22,10 @@ void AdminListener::sweep(std::stop_token stop) {
 }
 
 Result<std::unique_ptr<AdminListener>> AdminListener::start(
-    const config::Config& config, ca::CaSnapshot cas,
-    storage::RevocationIndex& index, const Clock& clock, Logger& logger,
-    const admin::CrlPublicationSource* crl, admin::CrlReissuer* reissuer,
-    metrics::Registry* metrics, admin::StatusTokens* tokens) {
+    const config::Config& config, ca::CaSnapshot cas, storage::RevocationIndex& index,
+    const Clock& clock, Logger& logger, const admin::CrlPublicationSource* crl,
+    admin::CrlReissuer* reissuer, metrics::Registry* metrics, admin::StatusTokens* tokens,
+    admin::Checkpointer* checkpoints) {
     const admin::AdminOptions& o = config.admin;
     if (!o.enabled) return std::unique_ptr<AdminListener>();
     auto tls = http::make_server_tls_context({o.server_certificate, o.server_key, o.client_ca});
@@ -35,6 +36,7 @@ Result<std::unique_ptr<AdminListener>> AdminListener::start(
                                                         crl, reissuer, o);
     l->auth_ = std::make_unique<admin::Authenticator>(o.roles, o.rate_limit, logger);
     admin::add_admin_routes(l->router_, *l->service_, *l->auth_, tokens);
+    if (checkpoints) admin::add_checkpoint_routes(l->router_, *checkpoints, *l->auth_);
     if (metrics) count_admin_requests(*metrics, l->router_);
     http::ServerTls server_tls;
     server_tls.context = std::move(*tls);

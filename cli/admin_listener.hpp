@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "admin/admin_routes.hpp"
+#include "admin/checkpointer.hpp"
 #include "ca/ca_registry_holder.hpp"
 #include "config/config.hpp"
 #include "core/metrics.hpp"
@@ -22,12 +23,13 @@ public:
     // reads the served CAs through `cas` per request, so it follows a reload. `index`, `clock`,
     // `logger`, `crl` and `reissuer` (both may be null) must outlive the listener; so must
     // `metrics` (may be null), which then counts requests by route and code, and `tokens` (may
-    // be null), which then gives each revocation a holder status token.
+    // be null), which then gives each revocation a holder status token, and `checkpoints` (may
+    // be null), which then serves /v1/checkpoints.
     [[nodiscard]] static Result<std::unique_ptr<AdminListener>> start(
-        const config::Config& config, ca::CaSnapshot cas,
-        storage::RevocationIndex& index, const Clock& clock, Logger& logger,
-        const admin::CrlPublicationSource* crl, admin::CrlReissuer* reissuer,
-        metrics::Registry* metrics = nullptr, admin::StatusTokens* tokens = nullptr);
+        const config::Config& config, ca::CaSnapshot cas, storage::RevocationIndex& index,
+        const Clock& clock, Logger& logger, const admin::CrlPublicationSource* crl,
+        admin::CrlReissuer* reissuer, metrics::Registry* metrics = nullptr,
+        admin::StatusTokens* tokens = nullptr, admin::Checkpointer* checkpoints = nullptr);
 
     unsigned short port() const { return listener_.server().port(); }
     const http::Server& server() const { return listener_.server(); }

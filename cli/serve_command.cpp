@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "admin/holder_status_route.hpp"
+#include "admin/checkpoint_metrics.hpp"
 #include "admin/notify_metrics.hpp"
 #include "ca/ca_metrics.hpp"
 #include "ca/ca_readiness.hpp"
@@ -124,6 +125,8 @@ struct Serving {
     // AdminService of its own, since the admin listener's starts after the public routes.
     std::unique_ptr<admin::StatusTokens> status_tokens;
     std::unique_ptr<admin::AdminService> holder_status;
+    // Null without a checkpoint section.
+    std::unique_ptr<admin::Checkpointer> checkpoints;
     std::unique_ptr<AdminListener> admin;       // null when admin.enabled is false
     std::unique_ptr<MetricsListener> exporter;  // null when metrics.enabled is false
     http::SystemdNotifier systemd{logger};
@@ -241,11 +244,25 @@ Stop start_notifiers(Serving& s) {
     return std::nullopt;
 }
 
+// Signed journal checkpoints, with their metrics and timer, before the admin API serves them.
+Stop start_checkpoints(Serving& s) {
+    if (!s.cfg.checkpoint.enabled) return std::nullopt;
+    auto made = admin::Checkpointer::create(s.cfg.checkpoint, *s.index, s.clock, s.logger);
+    if (!made) {
+        s.logger.error("cannot start journal checkpoints", {{"error", made.error().message}});
+        return made.error().code == ErrorCode::io ? kExitFailure : kExitConfig;
+    }
+    s.checkpoints = std::move(*made);
+    admin::add_checkpoint_metrics(s.metrics, *s.checkpoints);
+    s.checkpoints->start();
+    return std::nullopt;
+}
+
 // The admin API and the metrics listener, each on its own thread, and the listener metrics.
 Stop start_admin_and_metrics_listeners(Serving& s) {
     auto admin = AdminListener::start(s.cfg, s.snapshot, *s.index, s.clock, s.logger,
                                       s.crl_publication.get(), s.crl_publication.get(), &s.metrics,
-                                      s.status_tokens.get());
+                                      s.status_tokens.get(), s.checkpoints.get());
     if (!admin) {
         s.logger.error("cannot start the admin listener", {{"error", admin.error().message}});
         return admin.error().code == ErrorCode::config ? kExitConfig : kExitFailure;
@@ -403,6 +420,7 @@ int run_server(const config::Config& cfg, Logger& logger,
     if (auto stop = start_crls(s)) return *stop;
     if (auto stop = start_public_listener(s)) return *stop;
     if (auto stop = start_notifiers(s)) return *stop;
+    if (auto stop = start_checkpoints(s)) return *stop;
     if (auto stop = start_admin_and_metrics_listeners(s)) return *stop;
     start_reloader(s);
     watch_signals(s);

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "config/admin_config.hpp"
+#include "config/checkpoint_config.hpp"
 #include "config/crl_config.hpp"
 #include "config/metrics_config.hpp"
 #include "config/notify_config.hpp"
@@ -176,6 +177,9 @@ void collect_key_files(YamlReader& r, const YAML::Node& root, Config& c) {
     if (c.admin.enabled) {
         add_key_file(r, root["admin"], "server_key", c.admin.server_key, "admin server_key", c);
     }
+    if (c.checkpoint.enabled) {
+        add_key_file(r, root["checkpoint"], "key", c.checkpoint.key, "checkpoint key", c);
+    }
     // A webhook secret is a key like the others: whoever reads it can forge events.
     const YAML::Node notify = root["notify"];
     for (std::size_t i = 0; notify.IsSequence() && i < notify.size() && i < c.notify.size(); ++i) {
@@ -218,8 +222,9 @@ tl::expected<Config, std::vector<ConfigProblem>> parse_config(const std::string&
     }
     Config c;
     c.path = path;
-    if (!r.expect_map(root, "the config file", {"listen", "storage", "state_dir", "responder", "cas", "admin",
-                                                   "metrics", "security", "notify"})) {
+    if (!r.expect_map(root, "the config file",
+                      {"listen", "storage", "state_dir", "responder", "cas", "admin", "metrics",
+                       "security", "notify", "checkpoint"})) {
         return tl::unexpected(r.problems());
     }
     if (root["listen"].IsDefined()) read_listen(r, root["listen"], c);
@@ -228,6 +233,12 @@ tl::expected<Config, std::vector<ConfigProblem>> parse_config(const std::string&
     if (root["metrics"].IsDefined()) read_metrics(r, root["metrics"], c);
     if (root["security"].IsDefined()) read_security(r, root["security"], c);
     if (root["notify"].IsDefined()) read_notify(r, root["notify"], c);
+    if (root["checkpoint"].IsDefined()) {
+        read_checkpoint(r, root["checkpoint"], c);
+        if (!c.admin.enabled) {
+            r.problem(root["checkpoint"], "'checkpoint' needs the 'admin' section");
+        }
+    }
     if (root["storage"].IsDefined()) {
         read_storage(r, root["storage"], c);
     }

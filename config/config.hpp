@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "admin/admin_options.hpp"
+#include "admin/checkpoint_options.hpp"
 #include "admin/notify_options.hpp"
 #include "ca/ca_options.hpp"
 #include "core/result.hpp"
@@ -52,6 +53,8 @@ struct Config {
     admin::AdminOptions admin;  // admin.enabled when the `admin:` section is present
     MetricsOptions metrics;
     std::vector<admin::NotifyTarget> notify;  // webhook targets; empty: no notifications
+    // checkpoint.enabled when the `checkpoint:` section is present.
+    admin::CheckpointOptions checkpoint;
     SecurityOptions security;
     std::vector<KeyFile> key_files;  // every private key path above, once each
 };

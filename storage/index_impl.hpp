@@ -47,11 +47,6 @@ private:
     std::string path_;
 };
 
-// The journal head: seq and hash of the last entry (0 and zeros for an empty journal).
-struct JournalHead {
-    std::uint64_t seq = 0;
-    Sha256Digest hash{};
-};
 Result<JournalHead> read_journal_head(const lmdb::Txn& txn, const Databases& dbs);
 Result<void> write_journal_head(lmdb::Txn& txn, const Databases& dbs, const JournalHead& head);
 

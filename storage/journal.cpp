@@ -140,6 +140,12 @@ Result<std::vector<JournalEntry>> RevocationIndex::journal(std::uint64_t since,
     return out;
 }
 
+Result<JournalHead> RevocationIndex::journal_head() const {
+    auto txn = lmdb::Txn::begin_read(impl_->env);
+    if (!txn) return tl::unexpected(txn.error());
+    return read_journal_head(*txn, impl_->dbs);
+}
+
 Result<std::optional<std::uint64_t>> RevocationIndex::verify_journal() const {
     std::uint64_t expected = 1;
     Sha256Digest prev{};

@@ -95,6 +95,12 @@ struct JournalEntry {
     Sha256Digest hash{};       // SHA-256(prev_hash || encoded entry), see FORMAT.md
 };
 
+// The journal head: seq and hash of the last entry (0 and zeros for an empty journal).
+struct JournalHead {
+    std::uint64_t seq = 0;
+    Sha256Digest hash{};
+};
+
 inline bool changes_record(const Change& change) { return changes_record(change.kind); }
 inline bool changes_record(const JournalEntry& entry) { return changes_record(entry.change); }
 
@@ -228,6 +234,8 @@ public:
     // Journal entries with seq >= since, at most `limit`, in order.
     [[nodiscard]] Result<std::vector<JournalEntry>> journal(std::uint64_t since,
                                                             std::size_t limit) const;
+    // The head as recorded with the last commit (what a checkpoint signs); not re-verified.
+    [[nodiscard]] Result<JournalHead> journal_head() const;
     // Recomputes the hash chain; nullopt when intact, else the seq of the first bad entry
     // (altered, missing or out of order).
     [[nodiscard]] Result<std::optional<std::uint64_t>> verify_journal() const;
