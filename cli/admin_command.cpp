@@ -1,5 +1,5 @@
-// `tanda admin revoke|release|approve|reject|register|crl-generate|unblock|show|request|pending|
-// journal|verify|blocks`: the admin API
+// `tanda admin revoke|release|approve|reject|register|crl-generate|unblock|checkpoint|show|
+// request|pending|journal|verify|blocks`: the admin API
 // over mutual TLS, so operators need no curl. Prints the JSON answer; a refusal is one clear line
 // and exit 1.
 #include <chrono>
@@ -33,7 +33,7 @@ file (--profile FILE or TANDA_ADMIN_PROFILE) of "name = value" lines: url, cert,
 (relative paths are relative to the profile). Flags override the environment, which
 overrides the profile.
 
-Subcommands (operator role for the first seven, auditor or operator for the rest):
+Subcommands (operator role for the first eight, auditor or operator for the rest):
   revoke    --request-id ID --ca NAME --serial HEX --subject-dn DN --requested-by WHO
             --approved-by WHO --approved-at TIME (--evidence FILE | --evidence-sha256 HEX)
             [--reason NAME] [--revoked-at TIME] [--invalidity-date TIME]
@@ -60,6 +60,9 @@ Subcommands (operator role for the first seven, auditor or operator for the rest
   crl-generate --ca NAME                                regenerates the CA's CRL (and delta) now
   unblock   (--block KEY | --all)                       lifts a block (429) on a client that
             failed authentication too often; KEY as `blocks` lists it (spki:HEX or ip:ADDRESS)
+  checkpoint                                              signs a journal checkpoint now
+            (seq, head hash, time; written to checkpoint.directory): its fields and the
+            signed file in base64. With --latest (auditor): the last one written
   show      --ca NAME --serial HEX                        a certificate's record
   request   --request-id ID                               a request's status
   pending   [--status pending|rejected|expired|all]      requests under dual control
@@ -230,6 +233,10 @@ Result<Call> build_call(const std::string& sub, const Args& args) {
         return Call{true, "/v1/crls/" + *args.get("ca") + "/generate", ""};
     }
     if (sub == "unblock") return unblock_call(args);
+    if (sub == "checkpoint") {
+        return args.has("latest") ? Call{false, "/v1/checkpoints/latest", ""}
+                                  : Call{true, "/v1/checkpoints", ""};
+    }
     return read_call(sub, args);
 }
 
@@ -245,7 +252,7 @@ int admin_command(const Argv& argv) {
         rest.erase(rest.begin(), rest.begin() + 1);
         rest.insert(rest.begin(), {std::string("--request-id"), argv[1]});
     }
-    Args args(rest, kValueOptions, {"all"});
+    Args args(rest, kValueOptions, {"all", "latest"});
     if (!args.error().empty()) return usage_error(args.error(), kAdminHelp);
     auto settings = admin_connection(args);
     if (!settings) return usage_error(settings.error().message, kAdminHelp);

@@ -5,6 +5,7 @@ hash chain passes the plain `tanda verify` and fails against the checkpoint."""
 
 import base64
 import hashlib
+import json
 import os
 import struct
 import subprocess
@@ -90,6 +91,13 @@ class CheckpointTest(AdminTestCase):
     def verify(self, *extra):
         return run_tanda("verify", "--config", self.fx.config_path, *extra)
 
+    def admin_cli(self, role, *args):
+        cert, key = self.admin.pair(role)
+        r = run_tanda("admin", *args, "--url", f"https://127.0.0.1:{self.fx.server.admin_port}",
+                      "--cert", cert, "--key", key, "--cacert", self.admin.path_server_ca)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        return r.stdout
+
     def openssl_verify(self, path):
         return subprocess.run(["openssl", "cms", "-verify", "-inform", "DER", "-in", path,
                                "-CAfile", self.cert, "-binary"], capture_output=True)
@@ -124,6 +132,11 @@ class CheckpointTest(AdminTestCase):
         self.assertEqual(r.stdout.decode(),
                          f"tanda-checkpoint 1\nseq: {revoke_seq}\nhead: {made['head']}\n"
                          f"time: {made['time']}\n")
+
+        # The CLI wraps both routes: --latest as the auditor, a new checkpoint as the operator.
+        self.assertEqual(json.loads(self.admin_cli("auditor", "checkpoint", "--latest")), made)
+        again = json.loads(self.admin_cli("operator", "checkpoint"))
+        self.assertEqual((again["seq"], again["head"]), (made["seq"], made["head"]))
 
         # History moves on after the checkpoint; the checkpoint still holds.
         later = self.new_leaf("checkpoint-2")
