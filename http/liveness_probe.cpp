@@ -1,11 +1,10 @@
 #include "http/liveness_probe.hpp"
 
 #include <array>
-#include <functional>
-#include <vector>
-
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <functional>
+#include <vector>
 
 namespace tanda::http {
 
@@ -138,7 +137,9 @@ LivenessProbe::~LivenessProbe() {
 }
 
 void LivenessProbe::start() {
-    net::post(server_.context(), [this] { start_round(); });
+    net::post(server_.context(), [this, alive = std::weak_ptr(alive_)] {
+        if (!alive.expired()) start_round();
+    });
 }
 
 void LivenessProbe::start_round() {
@@ -162,8 +163,8 @@ void LivenessProbe::finish_round(const std::string& failure) {
         last_failure_ = failure;
     }
     next_.expires_after(options_.every);
-    next_.async_wait([this](boost::system::error_code ec) {
-        if (!ec) start_round();
+    next_.async_wait([this, alive = std::weak_ptr(alive_)](boost::system::error_code ec) {
+        if (!ec && !alive.expired()) start_round();
     });
 }
 

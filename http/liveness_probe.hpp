@@ -5,13 +5,12 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-
-#include <boost/asio/steady_timer.hpp>
 
 #include "core/logger.hpp"
 #include "http/server.hpp"
@@ -19,7 +18,7 @@
 namespace tanda::http {
 
 struct LivenessOptions {
-    std::chrono::milliseconds every{1000};    // a round starts this long after the last ended
+    std::chrono::milliseconds every{1000};     // a round starts this long after the last ended
     std::chrono::milliseconds deadline{3000};  // for every thread's answer in a round
 };
 
@@ -54,6 +53,10 @@ private:
     mutable std::mutex mutex_;
     std::string last_failure_;  // "" after a pass
     bool reported_ = false;     // the current failure was logged
+    // Handlers on server.context() outlive the probe when its timer fired but the loop stopped
+    // before running them: ~Server drains them later (a SIGSEGV at stop, 1 run in ~40). They
+    // hold this weakly and do nothing once it is gone. Both run on the control loop's thread.
+    std::shared_ptr<const bool> alive_ = std::make_shared<const bool>(true);
 };
 
 }  // namespace tanda::http
