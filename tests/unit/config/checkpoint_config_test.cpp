@@ -11,13 +11,7 @@ using tanda::test::problems_of;
 
 namespace {
 
-const std::string kBase = R"(storage:
-  path: data
-cas:
-  - name: demo
-    issuer_certificate: ca.pem
-    signer_key: ca.key
-admin:
+const std::string kBase = tanda::test::kMinimalConfig + R"(admin:
   server_certificate: admin.pem
   server_key: admin.key
   client_ca: clients.pem
