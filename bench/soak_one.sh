@@ -13,7 +13,8 @@
 # Prints notes ("# ...") and one line (SOAK BACKEND died=PHASE exit_status=N ... when tanda
 # did not survive):
 #   SOAK backend answered=A/T share=S p99_ms=get/post/nonce try_later=N wedges=W outage_s=O
-#        fds=B->E public_conns=B->E admin_conns=B->E rss_mib=B->E rss_cold_mib=C
+#        fds=B->E public_conns=B->E admin_conns=B->E rss_mib=B->E file_mib=B->E rss_cold_mib=C
+#   (rss_mib: RssAnon, the heap; file_mib: RssFile, LMDB's map and the libraries)
 #        revocations=acked/visible
 set -euo pipefail
 backend=$1 dir=$2 duration=$3
@@ -58,7 +59,9 @@ metric() {  # metric REGEX: the sum of the samples whose name{labels} match, -1 
 }
 public='^tanda_http_open_connections[{]listener="public"[}]$'
 admin='^tanda_http_open_connections[{]listener="admin"[}]$'
-state() {  # file descriptors, public and admin connection gauges, RSS in KiB. The liveness
+state() {  # file descriptors, public and admin connection gauges, then RssAnon and RssFile in
+  # KiB: the heap is what a leak grows; the file pages are LMDB's map and the libraries, which
+  # grow with the revocations written and are page cache the kernel can take back. The liveness
   # probe holds a loopback connection (two descriptors) for a moment every second: the least
   # of five samples is the resting count.
   for _ in 1 2 3 4 5; do
@@ -66,7 +69,7 @@ state() {  # file descriptors, public and admin connection gauges, RSS in KiB. T
     sleep 0.2
   done | sort -n | awk 'NR == 1 || $1 < f { f = $1 } NR == 1 || $2 < p { p = $2 }
                         NR == 1 || $3 < a { a = $3 } END { printf "%d %d %d ", f, p, a }'
-  awk '/^VmRSS/ {print $2}' "/proc/$server/status"
+  awk '/^RssAnon/ { a = $2 } /^RssFile/ { f = $2 } END { print a, f }' "/proc/$server/status"
 }
 settle() {  # until no client connection is left open (at most 20 s): keep-alive ends, floods close
   for _ in $(seq 200); do
@@ -106,7 +109,8 @@ mix() {
     if timeout 10 "$tanda" admin revoke --url "https://127.0.0.1:$admin_port" --cacert "$dir/admin-ca.pem" \
          --cert "$dir/operator.pem" --key "$dir/operator.key" --request-id "soak-$i" --ca bench \
          --serial "$serial" --reason keyCompromise --subject-dn "CN=Soak $i,O=Tanda Bench" \
-         --requested-by "Soak Holder" --approved-by "Soak Supervisor" --evidence "$dir/letter.txt" \
+         --requested-by "Soak Holder" --approved-by "Soak Supervisor" \
+         --approved-at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --evidence "$dir/letter.txt" \
          >/dev/null 2>>"$work/revoke.err"; then
       echo "$serial" >>"$work/acked.txt"
     fi
@@ -129,13 +133,13 @@ mix() {
 # Warm-up: the same mix for 30 s, so that the heap's first growth to its working size (buffers
 # of thousands of connections at once) is not taken for drift. Start is read after it.
 settle
-rss_cold=$(awk '/^VmRSS/ {print $2}' "/proc/$server/status")
+rss_cold=$(awk '/^RssAnon/ {print $2}' "/proc/$server/status")
 mix 30 warm-up
-read -r fd0 pub0 adm0 rss0 <<<"$(state)"
+read -r fd0 pub0 adm0 rss0 file0 <<<"$(state)"
 tl0=$(metric '^tanda_ocsp_requests_total[{].*outcome="try_later"')
 mix "$duration" soak
 try_later=$(( $(metric '^tanda_ocsp_requests_total[{].*outcome="try_later"') - tl0 ))
-read -r fd1 pub1 adm1 rss1 <<<"$(state)"
+read -r fd1 pub1 adm1 rss1 file1 <<<"$(state)"
 
 visible=0
 while read -r serial; do
@@ -158,10 +162,11 @@ for f in "$work"/attack-*.out "$work/probes.out"; do echo "# $(tail -n 1 "$f")";
 awk -v be="$backend" -v tl="$try_later" -v probes="$(tail -n 1 "$work/probes.out")" \
     -v st="fds=$fd0->$fd1 public_conns=$pub0->$pub1 admin_conns=$adm0->$adm1" \
     -v rss="$(awk -v a="$rss0" -v b="$rss1" 'BEGIN { printf "%.1f->%.1f", a / 1024, b / 1024 }')" \
+    -v file="$(awk -v a="$file0" -v b="$file1" 'BEGIN { printf "%.1f->%.1f", a / 1024, b / 1024 }')" \
     -v cold="$(awk -v c="$rss_cold" 'BEGIN { printf "%.1f", c / 1024 }')" \
     -v rev="$(wc -l <"$work/acked.txt")/$visible" -v peaks="${peak[get]}/${peak[post]}/${peak[nonce]}" '
   { good += $2; n += $3; p99 = p99 (NR > 1 ? "/" : "") $4 }
   END {
     split(probes, p, " "); w = p[4]; o = p[5]; sub("wedges=", "", w); sub("longest_outage_s=", "", o)
-    printf "SOAK %s answered=%d/%d share=%.5f p99_ms=%s peak_rps=%s try_later=%d wedges=%s outage_s=%s %s rss_mib=%s rss_cold_mib=%s revocations=%s\n",
-           be, good, n, (n ? good / n : 0), p99, peaks, tl, w, o, st, rss, cold, rev }' "$work/honest.txt"
+    printf "SOAK %s answered=%d/%d share=%.5f p99_ms=%s peak_rps=%s try_later=%d wedges=%s outage_s=%s %s rss_mib=%s file_mib=%s rss_cold_mib=%s revocations=%s\n",
+           be, good, n, (n ? good / n : 0), p99, peaks, tl, w, o, st, rss, file, cold, rev }' "$work/honest.txt"
