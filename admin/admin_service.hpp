@@ -229,6 +229,10 @@ private:
     CrlReissuer* reissuer_;
     AdminOptions options_;
     std::mutex write_mutex_;
+    // The earliest expires_at among open pending requests (UnixSeconds max: none), nullopt until
+    // the first sweep: the sweep every 2 s then reads `pending`, which keeps every closed request
+    // too, only once a request can have lapsed. submit() lowers it; guarded by write_mutex_.
+    std::optional<UnixSeconds> next_expiry_;
 };
 
 // The journal entry `source` of admin writes:

@@ -3,6 +3,7 @@
 // certificate the authenticator verified, approves it; rejections, expiries and refusals are
 // journal entries that change no record.
 #include <algorithm>
+#include <limits>
 
 #include "admin/admin_service.hpp"
 #include "admin/operator_identity.hpp"
@@ -92,6 +93,7 @@ ApiResult<ChangeResult> AdminService::submit(const Ca& ca, const storage::Change
         if (*again) return std::move(**again);
     }
     if (!seq) return storage_refusal(seq.error());
+    if (next_expiry_) next_expiry_ = std::min(*next_expiry_, p.expires_at);
     logger_.info("admin request pending approval", {{"kind", std::string(change_name(change.kind))},
                                                     {"ca", ca.name()},
                                                     {"serial", change.serial.to_hex()},
@@ -170,11 +172,18 @@ ApiResult<std::size_t> AdminService::expire_pending() {
 }
 
 ApiResult<std::size_t> AdminService::expire_pending_locked(UnixSeconds now) {
+    if (next_expiry_ && now < *next_expiry_) return 0;
+    next_expiry_.reset();  // unknown until this sweep has closed every lapsed request
     auto all = index_.pending_requests();
     if (!all) return storage_refusal(all.error());
     std::size_t expired = 0;
+    UnixSeconds next = std::numeric_limits<UnixSeconds>::max();
     for (const auto& p : *all) {
-        if (p.state != storage::PendingState::pending || now < p.expires_at) continue;
+        if (p.state != storage::PendingState::pending) continue;
+        if (now < p.expires_at) {
+            next = std::min(next, p.expires_at);
+            continue;
+        }
         storage::Provenance why = p.provenance;
         why.note = "not approved within its pending_ttl";
         auto seq = index_.close_pending(p.request_id, storage::PendingState::expired, why, now);
@@ -183,6 +192,7 @@ ApiResult<std::size_t> AdminService::expire_pending_locked(UnixSeconds now) {
                      {{"request_id", p.request_id}, {"seq", std::to_string(*seq)}});
         ++expired;
     }
+    next_expiry_ = next;
     return expired;
 }
 

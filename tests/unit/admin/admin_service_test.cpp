@@ -555,6 +555,28 @@ TEST_CASE("pending requests expire after pending_ttl, journaled once", "[service
     CHECK(state_of(f, s) == CertState::issued);
 }
 
+TEST_CASE("a request submitted after a sweep expires at its own time, not before",
+          "[service][dual]") {
+    Fixture f(dual_policy());
+    Serial first = f.leaf();
+    Serial second = f.leaf();
+    REQUIRE(f.service->revoke(f.request(first, "req-1"), f.op));
+    f.clock.advance(10);
+    CHECK(ok(f.service->expire_pending()) == 0);  // the sweep learns the earliest expiry
+    f.clock.advance(10);
+    REQUIRE(f.service->revoke(f.request(second, "req-2"), f.op));
+    f.clock.advance(3580);  // req-1's pending_ttl has run out, req-2's has 20 s left
+    CHECK(ok(f.service->expire_pending()) == 1);
+    CHECK(ok(f.service->request("req-1")).state == "expired");
+    CHECK(ok(f.service->request("req-2")).state == "pending");
+    f.clock.advance(19);
+    CHECK(ok(f.service->expire_pending()) == 0);
+    f.clock.advance(1);
+    CHECK(ok(f.service->expire_pending()) == 1);
+    CHECK(ok(f.service->requests(storage::PendingState::expired)).size() == 2);
+    CHECK(ok(f.service->requests(storage::PendingState::pending)).empty());
+}
+
 TEST_CASE("approvals 1 applies at once, journaled as single", "[service][dual]") {
     Fixture f;
     Serial s = f.leaf();
