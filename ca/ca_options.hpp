@@ -42,6 +42,8 @@ struct CaOptions {
     // archiveCutoff = producedAt - retention; nullopt ("forever"): the CA certificate's notBefore.
     std::optional<std::chrono::seconds> archive_retention;
     bool presign = false;  // sign answers for every registered certificate ahead of requests
+    // rsa_padding: pss. RSASSA-PSS for an RSA signer or CRL key (RSA-PSS keys always use it).
+    bool rsa_pss = false;
     CrlOptions crl;  // CRL publishing (ca/crl_options.hpp)
 
     std::string location;  // "file:line" of this CA in the config, for error messages

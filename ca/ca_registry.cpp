@@ -8,6 +8,15 @@ namespace {
 
 bool equal(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
 
+// The key at `path`, signing with RSASSA-PSS when the CA's rsa_padding asks for it.
+Result<pki::PrivateKey> load_signing_key(const std::string& path, bool rsa_pss) {
+    auto key = pki::PrivateKey::load_file(path);
+    if (!key || !rsa_pss) return key;
+    auto pss = key->with_pss();
+    if (!pss) return tl::unexpected(pss.error().with_context("rsa_padding: pss"));
+    return pss;
+}
+
 tl::expected<ServedCa, std::string> load_ca(const CaOptions& o) {
     auto where = [&](const std::string& msg) { return o.location + ": CA '" + o.name + "': " + msg; };
     auto issuer = pki::Certificate::load_file(o.issuer_certificate);
@@ -16,7 +25,7 @@ tl::expected<ServedCa, std::string> load_ca(const CaOptions& o) {
     if (!signer_cert) {
         return tl::unexpected(where("signer_certificate: " + signer_cert.error().message));
     }
-    auto key = pki::PrivateKey::load_file(o.signer_key);
+    auto key = load_signing_key(o.signer_key, o.rsa_pss);
     if (!key) return tl::unexpected(where("signer_key: " + key.error().message));
     if (!issuer->is_ca()) {
         return tl::unexpected(where("issuer_certificate " + o.issuer_certificate +
@@ -27,7 +36,7 @@ tl::expected<ServedCa, std::string> load_ca(const CaOptions& o) {
     ServedCa ca{o, *issuer, std::move(*signer), 0, {}, std::nullopt};
     if (o.crl.enabled) {
         // RFC 5280 5.1.1.2: CRLs are signed by the CA itself, even with a delegated OCSP signer.
-        auto crl_key = pki::PrivateKey::load_file(o.crl.signing_key);
+        auto crl_key = load_signing_key(o.crl.signing_key, o.rsa_pss);
         if (!crl_key) return tl::unexpected(where("crl.signing_key: " + crl_key.error().message));
         auto crl_signer = pki::CrlSigner::create(*issuer, *crl_key);
         if (!crl_signer) return tl::unexpected(where("crl: " + crl_signer.error().message));

@@ -117,6 +117,7 @@ ca::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
             node, "a CA entry",
             {"name", "issuer_certificate", "signer_certificate", "signer_key", "response_validity",
              "backdate", "max_certids", "nonce", "unknown_serials", "expired", "presign", "crl",
+             "rsa_padding",
              kAdminCaKeys[0], kAdminCaKeys[1], kAdminCaKeys[2], kAdminCaKeys[3]})) {
         return ca;
     }
@@ -142,6 +143,7 @@ ca::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
     if (node["nonce"].IsDefined()) read_nonce(r, node["nonce"], ca);
     if (node["expired"].IsDefined()) read_expired(r, node["expired"], ca);
     r.read_bool(node, "presign", ca.presign);
+    if (auto i = r.read_choice(node, "rsa_padding", {"pkcs1", "pss"})) ca.rsa_pss = *i == 1;
     read_crl(r, node, ca);
     return ca;
 }

@@ -242,7 +242,18 @@ bool Certificate::issued_by(const Certificate& issuer) const {
     return ok;
 }
 
-PrivateKey::PrivateKey(std::shared_ptr<const KeyHandle> handle) : handle_(std::move(handle)) {}
+PrivateKey::PrivateKey(std::shared_ptr<const KeyHandle> handle)
+    : handle_(std::move(handle)), pss_(EVP_PKEY_get_base_id(handle_->get()) == EVP_PKEY_RSA_PSS) {}
+
+Result<PrivateKey> PrivateKey::with_pss() const {
+    const int id = EVP_PKEY_get_base_id(handle_->get());
+    if (id != EVP_PKEY_RSA && id != EVP_PKEY_RSA_PSS) {
+        return fail(ErrorCode::config, "RSASSA-PSS needs an RSA key, not " + algorithm());
+    }
+    PrivateKey key = *this;
+    key.pss_ = true;
+    return key;
+}
 
 Result<PrivateKey> PrivateKey::load_file(const std::string& path) {
     std::string text;

@@ -72,12 +72,18 @@ public:
     // (0.6 ms), Ed448 (0.15 ms) and RSA-2048 (0.7 ms) are slower by an order of magnitude.
     bool signs_quickly() const;
     std::string pem() const;                      // PKCS#8 PEM, for writing demo files
+    // RSASSA-PSS (SHA-256, MGF1-SHA-256, 32-byte salt; RFC 4055) instead of PKCS#1 v1.5: always
+    // for an RSA-PSS key, and for an RSA key whose CA asks for it (with_pss).
+    bool signs_with_pss() const { return pss_; }
+    // This key signing with RSASSA-PSS; ErrorCode::config for a key that is not RSA.
+    [[nodiscard]] Result<PrivateKey> with_pss() const;
 
     const KeyHandle& handle() const { return *handle_; }
     explicit PrivateKey(std::shared_ptr<const KeyHandle> handle);
 
 private:
     std::shared_ptr<const KeyHandle> handle_;
+    bool pss_ = false;
 };
 
 // Writes `text` to `path` atomically (temp file, fsync, rename) with the given mode.

@@ -100,7 +100,9 @@ Result<Bytes> CrlSigner::sign(ByteView tbs) const {
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     std::size_t len = 0;
     const auto* data = reinterpret_cast<const unsigned char*>(tbs.data());
-    if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, *md, nullptr, key_.handle().get()) != 1 ||
+    EVP_PKEY_CTX* pctx = nullptr;
+    if (!ctx || EVP_DigestSignInit(ctx.get(), &pctx, *md, nullptr, key_.handle().get()) != 1 ||
+        !set_signature_padding(pctx, key_.signs_with_pss()) ||
         EVP_DigestSign(ctx.get(), nullptr, &len, data, tbs.size()) != 1) {
         return crypto_fail("CRL signature");
     }
@@ -120,9 +122,11 @@ bool CrlSigner::verify(ByteView tbs, ByteView algorithm_der, ByteView signature)
     }
     auto md = signing_digest(key_);
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    EVP_PKEY_CTX* pctx = nullptr;
     bool ok = md && ctx &&
-              EVP_DigestVerifyInit(ctx.get(), nullptr, *md, nullptr,
+              EVP_DigestVerifyInit(ctx.get(), &pctx, *md, nullptr,
                                    X509_get0_pubkey(ca_.handle().get())) == 1 &&
+              set_signature_padding(pctx, key_.signs_with_pss()) &&
               EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
                                signature.size(),
                                reinterpret_cast<const unsigned char*>(tbs.data()),

@@ -5,24 +5,29 @@
 
 #include "core/sha256.hpp"
 #include "pki/openssl_error.hpp"
+#include "pki/signing_digest.hpp"
 
 namespace tanda::pki {
 namespace {
 
-EvpPkeyCtxPtr new_context(EVP_PKEY* key, const EVP_MD* md) {
+EvpPkeyCtxPtr new_context(EVP_PKEY* key, const EVP_MD* md, bool pss) {
     EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
-    // The digest is named so that RSA wraps it in a DigestInfo and ECDSA checks its length.
+    // The digest is named so that RSA wraps it in a DigestInfo (or PSS-encodes it) and ECDSA
+    // checks its length.
     if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 ||
-        EVP_PKEY_CTX_set_signature_md(ctx.get(), md) != 1) {
+        EVP_PKEY_CTX_set_signature_md(ctx.get(), md) != 1 ||
+        !set_signature_padding(ctx.get(), pss)) {
         return nullptr;
     }
     return ctx;
 }
 
 // Whether `signature` over `data` verifies the way a verifier of EVP_DigestSign output checks it.
-bool verifies(EVP_PKEY* key, const EVP_MD* md, ByteView data, ByteView signature) {
+bool verifies(EVP_PKEY* key, const EVP_MD* md, bool pss, ByteView data, ByteView signature) {
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-    return ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) == 1 &&
+    EVP_PKEY_CTX* pctx = nullptr;
+    return ctx && EVP_DigestVerifyInit(ctx.get(), &pctx, md, nullptr, key) == 1 &&
+           set_signature_padding(pctx, pss) &&
            EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
                             signature.size(), reinterpret_cast<const unsigned char*>(data.data()),
                             data.size()) == 1;
@@ -30,26 +35,30 @@ bool verifies(EVP_PKEY* key, const EVP_MD* md, ByteView data, ByteView signature
 
 }  // namespace
 
-DigestSigningPool::DigestSigningPool(EvpPkeyPtr key, EvpMdPtr md, EvpPkeyCtxPtr first)
-    : key_(std::move(key)), md_(std::move(md)), sha256_(EVP_MD_is_a(md_.get(), "SHA2-256") == 1) {
+DigestSigningPool::DigestSigningPool(EvpPkeyPtr key, EvpMdPtr md, bool pss, EvpPkeyCtxPtr first)
+    : key_(std::move(key)),
+      md_(std::move(md)),
+      sha256_(EVP_MD_is_a(md_.get(), "SHA2-256") == 1),
+      pss_(pss) {
     idle_.push_back(std::move(first));
 }
 
-std::unique_ptr<DigestSigningPool> DigestSigningPool::create(EVP_PKEY* key, const EVP_MD* md) {
+std::unique_ptr<DigestSigningPool> DigestSigningPool::create(EVP_PKEY* key, const EVP_MD* md,
+                                                             bool pss) {
     if (key == nullptr || md == nullptr) return nullptr;
     EvpMdPtr fetched(EVP_MD_fetch(nullptr, EVP_MD_get0_name(md), nullptr));
-    EvpPkeyCtxPtr first = fetched ? new_context(key, fetched.get()) : nullptr;
+    EvpPkeyCtxPtr first = fetched ? new_context(key, fetched.get(), pss) : nullptr;
     if (!first || EVP_PKEY_up_ref(key) != 1) {
         discard_openssl_errors();
         return nullptr;
     }
     EvpPkeyPtr shared(key);  // owns the reference just taken
     std::unique_ptr<DigestSigningPool> pool(
-        new DigestSigningPool(std::move(shared), std::move(fetched), std::move(first)));
+        new DigestSigningPool(std::move(shared), std::move(fetched), pss, std::move(first)));
     static constexpr std::array<std::byte, 3> kProbe = {std::byte{'t'}, std::byte{'n'},
                                                         std::byte{'d'}};
     Bytes signature;
-    bool ok = pool->sign(kProbe, signature) && verifies(key, md, kProbe, signature);
+    bool ok = pool->sign(kProbe, signature) && verifies(key, md, pss, kProbe, signature);
     discard_openssl_errors();
     return ok ? std::move(pool) : nullptr;
 }
@@ -89,7 +98,7 @@ EvpPkeyCtxPtr DigestSigningPool::take() const {
             return ctx;
         }
     }
-    return new_context(key_.get(), md_.get());
+    return new_context(key_.get(), md_.get(), pss_);
 }
 
 void DigestSigningPool::give(EvpPkeyCtxPtr ctx) const {

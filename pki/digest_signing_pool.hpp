@@ -20,15 +20,17 @@ class DigestSigningPool {
 public:
     // Null when `key` cannot sign a digest it is given (Ed25519 and Ed448 sign the message
     // itself: `md` is null for them) or when a test signature made this way does not verify as
-    // an EVP_DigestSign signature with `md` would: callers then keep EVP_DigestSign.
-    static std::unique_ptr<DigestSigningPool> create(EVP_PKEY* key, const EVP_MD* md);
+    // an EVP_DigestSign signature with `md` would: callers then keep EVP_DigestSign. `pss`:
+    // RSASSA-PSS instead of PKCS#1 v1.5 (set_signature_padding).
+    static std::unique_ptr<DigestSigningPool> create(EVP_PKEY* key, const EVP_MD* md,
+                                                     bool pss = false);
 
     // The signature of `data` into `signature` (resized to fit); false on failure. Thread-safe:
     // each call takes an idle context, or makes one, and puts it back.
     [[nodiscard]] bool sign(ByteView data, Bytes& signature) const;
 
 private:
-    DigestSigningPool(EvpPkeyPtr key, EvpMdPtr md, EvpPkeyCtxPtr first);
+    DigestSigningPool(EvpPkeyPtr key, EvpMdPtr md, bool pss, EvpPkeyCtxPtr first);
     // The digest of `data` into `out` (EVP_MAX_MD_SIZE bytes); its length, 0 on failure.
     unsigned digest(ByteView data, unsigned char* out) const;
     EvpPkeyCtxPtr take() const;
@@ -37,6 +39,7 @@ private:
     EvpPkeyPtr key_;
     EvpMdPtr md_;  // fetched once: a digest by EVP_sha256() is looked up on every use
     bool sha256_;  // md_ is SHA-256
+    bool pss_;
     mutable std::mutex mutex_;
     mutable std::vector<EvpPkeyCtxPtr> idle_;  // as many as signatures were ever made at once
 };

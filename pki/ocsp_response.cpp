@@ -77,12 +77,17 @@ Result<std::shared_ptr<const OcspSigner::Prepared>> prepare(const Certificate& c
     auto prepared = std::make_shared<OcspSigner::Prepared>();
     prepared->parts = std::move(*parts);
     auto digest = signing_digest(key);
-    if (digest) prepared->pool = DigestSigningPool::create(key.handle().get(), *digest);
+    if (digest) {
+        prepared->pool =
+            DigestSigningPool::create(key.handle().get(), *digest, key.signs_with_pss());
+    }
     if (prepared->pool) return std::shared_ptr<const OcspSigner::Prepared>(std::move(prepared));
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     EvpMdCtxPtr probe(EVP_MD_CTX_new());
+    EVP_PKEY_CTX* pctx = nullptr;
     if (digest && ctx && probe &&
-        EVP_DigestSignInit(ctx.get(), nullptr, *digest, nullptr, key.handle().get()) == 1 &&
+        EVP_DigestSignInit(ctx.get(), &pctx, *digest, nullptr, key.handle().get()) == 1 &&
+        set_signature_padding(pctx, key.signs_with_pss()) &&
         EVP_MD_CTX_copy_ex(probe.get(), ctx.get()) == 1) {
         prepared->ctx = std::move(ctx);
     }
@@ -143,8 +148,10 @@ Result<Bytes> OcspSigner::sign(std::span<const SingleStatus> statuses, const Res
         ready = EVP_MD_CTX_copy_ex(ctx.get(), prepared_->ctx.get()) == 1;
     } else if (ctx) {
         auto digest = signing_digest(key_);
-        ready = digest && EVP_DigestSignInit(ctx.get(), nullptr, *digest, nullptr,
-                                             key_.handle().get()) == 1;
+        EVP_PKEY_CTX* pctx = nullptr;
+        ready = digest &&
+                EVP_DigestSignInit(ctx.get(), &pctx, *digest, nullptr, key_.handle().get()) == 1 &&
+                set_signature_padding(pctx, key_.signs_with_pss());
     }
     if (!ready) return crypto_fail("OCSP signing context");
     Bytes signature(static_cast<std::size_t>(EVP_PKEY_get_size(key_.handle().get())));

@@ -14,5 +14,9 @@ namespace tanda::pki {
 // The DER AlgorithmIdentifier of the signatures this key makes with signing_digest(), as OCSP
 // responses and CRLs carry it.
 [[nodiscard]] Result<Bytes> signature_algorithm_der(const PrivateKey& key);
+// Sets RSASSA-PSS (MGF1 with SHA-256, a 32-byte salt) on a signing or verifying context of an
+// RSA key when `pss`; does nothing otherwise. False when OpenSSL refuses the parameters (an
+// RSA-PSS key whose own parameters forbid them).
+[[nodiscard]] bool set_signature_padding(EVP_PKEY_CTX* ctx, bool pss);
 
 }  // namespace tanda::pki

@@ -29,6 +29,7 @@ TEST_CASE("a minimal config gets every default and absolute paths", "[config]") 
     CHECK(ca.unknown_serials == ca::UnknownSerialPolicy::unknown);
     CHECK(ca.expired == ca::ExpiredPolicy::archive);
     CHECK_FALSE(ca.archive_retention);
+    CHECK_FALSE(ca.rsa_pss);  // PKCS#1 v1.5 unless asked (or an RSA-PSS key)
     CHECK(ca.location == "/etc/tanda/tanda.yaml:4");
 }
 
@@ -71,6 +72,7 @@ cas:
     unknown_serials: revoked
     nonce: {policy: require, min_length: 16, max_length: 32}
     expired: {policy: archive, retention: 10y}
+    rsa_padding: pss
 )",
                           "/x/t.yaml");
     REQUIRE(c);
@@ -100,6 +102,7 @@ cas:
     CHECK(ca.nonce_min_length == 16);
     CHECK(ca.nonce_max_length == 32);
     CHECK(ca.archive_retention == std::chrono::seconds(10LL * 365 * 86400));
+    CHECK(ca.rsa_pss);
 }
 
 TEST_CASE("problems are reported with file and line, all of them", "[config]") {
