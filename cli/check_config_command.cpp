@@ -39,10 +39,11 @@ int check_config_command(const Argv& argv) {
     }
     if (!keys_ok) return kExitConfig;
     for (const auto& ca : cas->cas()) {
-        std::printf("CA %s: issuer \"%s\", signed by %s (%s)\n", ca.options.name.c_str(),
+        std::printf("CA %s: issuer \"%s\", signed by %s (%s)%s\n", ca.options.name.c_str(),
                     ca.issuer.subject().c_str(),
                     ca.signer.delegated() ? "a delegated OCSP signer" : "the CA key",
-                    ca.signer.certificate().subject().c_str());
+                    ca.signer.certificate().subject().c_str(),
+                    ca.signer.key_on_token() ? ", key on a PKCS#11 token" : "");
     }
     std::printf("%s: OK\n", argv[0].c_str());
     return kExitOk;

@@ -41,7 +41,8 @@ Result<std::string> read_pin(std::string_view pin_source) {
     if (!pin.empty() && pin.back() == '\n') pin.pop_back();
     if (!pin.empty() && pin.back() == '\r') pin.pop_back();
     if (pin.empty()) {
-        return fail(ErrorCode::config, "pin-source " + std::string(pin_source) + ": the PIN is empty");
+        return fail(ErrorCode::config,
+                    "pin-source " + std::string(pin_source) + ": the PIN is empty");
     }
     return pin;
 }

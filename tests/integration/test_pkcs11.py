@@ -212,7 +212,9 @@ class Pkcs11Test(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn(": OK", r.stdout)
         for name in TOKEN_CAS:
-            self.assertIn(f"CA {name}: issuer", r.stdout)
+            self.assertRegex(r.stdout, rf"CA {name}: issuer .*, key on a PKCS#11 token\n")
+        self.assertRegex(r.stdout, r"CA deleg: issuer .*a delegated OCSP signer .*, key on a "
+                                   r"PKCS#11 token\n")
 
     def test_openssl_ocsp_verifies_each_token_key(self):
         for name, ca in self.cas.items():

@@ -15,14 +15,15 @@ const std::string kUri = "pkcs11:token=tanda;object=ocsp-signer;type=private";
 
 std::string with_key(const std::string& key, const std::string& rest = "") {
     return "storage:\n  path: data\ncas:\n  - name: demo\n    issuer_certificate: ca.pem\n"
-           "    signer_key: \"" + key + "\"\n" + rest;
+           "    signer_key: \"" +
+           key + "\"\n" + rest;
 }
 
 }  // namespace
 
 TEST_CASE("a PKCS#11 URI key is kept as written, not made a path", "[config][pkcs11]") {
-    auto c = parse_config(with_key(kUri + "?pin-source=file:/etc/tanda/pin"),
-                          "/etc/tanda/tanda.yaml");
+    auto c =
+        parse_config(with_key(kUri + "?pin-source=file:/etc/tanda/pin"), "/etc/tanda/tanda.yaml");
     REQUIRE(c);
     CHECK(c->cas[0].signer_key == kUri + "?pin-source=file:/etc/tanda/pin");
     // The CA signs its own responses, so its CRLs use the same token key.
@@ -34,8 +35,8 @@ TEST_CASE("a PKCS#11 URI key is kept as written, not made a path", "[config][pkc
 }
 
 TEST_CASE("a systemd credential PIN leaves no file to check", "[config][pkcs11]") {
-    auto c = parse_config(with_key(kUri + "?pin-source=credential:tanda-pin"),
-                          "/etc/tanda/tanda.yaml");
+    auto c =
+        parse_config(with_key(kUri + "?pin-source=credential:tanda-pin"), "/etc/tanda/tanda.yaml");
     REQUIRE(c);
     CHECK(c->key_files.empty());
 }
@@ -51,8 +52,10 @@ TEST_CASE("pkcs11.module is added to the URIs that name no module", "[config][pk
     const std::string own = "pkcs11:object=ca?module-path=/opt/hsm/lib.so";
     auto c = parse_config(with_key(kUri + "?pin-source=file:/p",
                                    "    signer_certificate: ocsp.pem\n"
-                                   "    crl:\n      signing_key: \"" + own + "\"\n"
-                                   "pkcs11:\n  module: /usr/lib/softhsm/libsofthsm2.so\n"),
+                                   "    crl:\n      signing_key: \"" +
+                                       own +
+                                       "\"\n"
+                                       "pkcs11:\n  module: /usr/lib/softhsm/libsofthsm2.so\n"),
                           "/etc/tanda/tanda.yaml");
     REQUIRE(c);
     CHECK(c->cas[0].signer_key ==
