@@ -11,7 +11,8 @@ namespace {
 constexpr const char* kCheckHelp = R"(Usage: tanda check-config FILE
 
 Validates FILE: YAML syntax, known keys, value types and ranges, then for each CA that its
-certificate and key files are readable, the key matches the signer certificate, and the signer
+certificate and key files are readable (a PKCS#11 key: the token opens, the PIN from its
+pin-source logs in and the key is found), the key matches the signer certificate, and the signer
 may sign OCSP responses for the issuer (the CA itself, or a certificate the CA issued with
 extended key usage OCSPSigning), and that no private key file (signer_key, crl.signing_key,
 admin server_key) is accessible by group or others or owned by another user than the one
@@ -38,10 +39,11 @@ int check_config_command(const Argv& argv) {
     }
     if (!keys_ok) return kExitConfig;
     for (const auto& ca : cas->cas()) {
-        std::printf("CA %s: issuer \"%s\", signed by %s (%s)\n", ca.options.name.c_str(),
+        std::printf("CA %s: issuer \"%s\", signed by %s (%s)%s\n", ca.options.name.c_str(),
                     ca.issuer.subject().c_str(),
                     ca.signer.delegated() ? "a delegated OCSP signer" : "the CA key",
-                    ca.signer.certificate().subject().c_str());
+                    ca.signer.certificate().subject().c_str(),
+                    ca.signer.key_on_token() ? ", key on a PKCS#11 token" : "");
     }
     std::printf("%s: OK\n", argv[0].c_str());
     return kExitOk;

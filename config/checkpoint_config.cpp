@@ -9,7 +9,7 @@ void read_checkpoint(YamlReader& r, const YAML::Node& node, Config& c) {
     o.enabled = true;
     r.require(node, {"certificate", "key", "directory"}, "'checkpoint'");
     r.read_path(node, "certificate", o.certificate);
-    r.read_path(node, "key", o.key);
+    r.read_key(node, "key", o.key);
     r.read_path(node, "directory", o.directory);
     r.read_duration(node, "interval", std::chrono::seconds(0), std::chrono::hours(24 * 7),
                     o.interval);

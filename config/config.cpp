@@ -9,6 +9,7 @@
 #include "config/crl_config.hpp"
 #include "config/metrics_config.hpp"
 #include "config/notify_config.hpp"
+#include "config/pkcs11_config.hpp"
 #include "config/text_rules.hpp"
 #include "config/yaml_reader.hpp"
 
@@ -130,7 +131,7 @@ ca::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
     r.require(node, {"issuer_certificate", "signer_key"}, "CA '" + ca.name + "'");
     r.read_path(node, "issuer_certificate", ca.issuer_certificate);
     r.read_path(node, "signer_certificate", ca.signer_certificate);
-    r.read_path(node, "signer_key", ca.signer_key);
+    r.read_key(node, "signer_key", ca.signer_key);
     if (ca.signer_certificate.empty()) ca.signer_certificate = ca.issuer_certificate;
     r.read_duration(node, "response_validity", seconds(60), kTenYears, ca.response_validity);
     r.read_duration(node, "backdate", seconds(0), seconds(86400), ca.backdate);
@@ -155,9 +156,12 @@ void read_security(YamlReader& r, const YAML::Node& node, Config& c) {
     }
 }
 
-// Records `path` (read from map[key]) as a private key file, once per path.
+// Records `setting` (read from map[key]) as a private key file, once per path; for a PKCS#11
+// URI, the PIN file it names instead.
 void add_key_file(YamlReader& r, const YAML::Node& map, const std::string& key,
-                  const std::string& path, std::string what, Config& c) {
+                  const std::string& setting, std::string what, Config& c) {
+    const std::string path = secret_file_of(setting);
+    if (path != setting) what += " PIN file";
     if (path.empty() || !map.IsDefined() || !map.IsMap() || !map[key].IsDefined()) return;
     for (const auto& k : c.key_files) {
         if (k.path == path) return;
@@ -226,7 +230,7 @@ tl::expected<Config, std::vector<ConfigProblem>> parse_config(const std::string&
     c.path = path;
     if (!r.expect_map(root, "the config file",
                       {"listen", "storage", "state_dir", "responder", "cas", "admin", "metrics",
-                       "security", "notify", "checkpoint"})) {
+                       "security", "notify", "checkpoint", "pkcs11"})) {
         return tl::unexpected(r.problems());
     }
     if (root["listen"].IsDefined()) read_listen(r, root["listen"], c);
@@ -252,6 +256,7 @@ tl::expected<Config, std::vector<ConfigProblem>> parse_config(const std::string&
     } else {
         r.problem(0, "'cas' is required: list the CAs this responder serves");
     }
+    if (root["pkcs11"].IsDefined()) apply_pkcs11_module(r, root["pkcs11"], c);
     if (!r.problems().empty()) return tl::unexpected(r.problems());
     collect_key_files(r, root, c);
     return c;

@@ -62,7 +62,7 @@ void read_crl(YamlReader& r, const YAML::Node& ca_node, ca::CaOptions& ca) {
             r.read_bool(node, "enabled", e);
             enabled = e;
         }
-        r.read_path(node, "signing_key", crl.signing_key);
+        r.read_key(node, "signing_key", crl.signing_key);
         read_schedule(r, node, crl.validity, crl.regenerate_before, "crl.");
         r.read_duration(node, "debounce", seconds(0), seconds(3600), crl.debounce);
         r.read_bool(node, "keep_expired", crl.keep_expired);

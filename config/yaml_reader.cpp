@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "config/units.hpp"
+#include "pki/pkcs11_uri.hpp"
 
 namespace tanda::config {
 
@@ -133,6 +134,19 @@ void YamlReader::read_path(const YAML::Node& map, const std::string& key, std::s
     std::filesystem::path p(*text);
     if (p.is_relative()) p = std::filesystem::absolute(file_).parent_path() / p;
     out = p.lexically_normal().string();
+}
+
+void YamlReader::read_key(const YAML::Node& map, const std::string& key, std::string& out) {
+    auto text = scalar(map, key);
+    if (!text || !pki::is_pkcs11_uri(*text)) {
+        read_path(map, key, out);
+        return;
+    }
+    if (auto uri = pki::parse_pkcs11_uri(*text); !uri) {
+        problem(map[key], "'" + key + "': " + uri.error().message);
+        return;
+    }
+    out = *text;
 }
 
 }  // namespace tanda::config

@@ -58,6 +58,9 @@ public:
                                            const std::vector<std::string>& choices);
     // A path, made absolute against the config file's directory.
     void read_path(const YAML::Node& map, const std::string& key, std::string& out);
+    // A private key: a path as above, or an RFC 7512 PKCS#11 URI ("pkcs11:...") kept as written
+    // once it parses (pki/pkcs11_uri.hpp); a URI holding a PIN is refused.
+    void read_key(const YAML::Node& map, const std::string& key, std::string& out);
 
     std::string location(const YAML::Node& node) const {
         return file_ + ":" + std::to_string(line_of(node));

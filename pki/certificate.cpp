@@ -17,6 +17,8 @@
 
 #include "pki/openssl_error.hpp"
 #include "pki/openssl_handles.hpp"
+#include "pki/pkcs11_key.hpp"
+#include "pki/secret_file.hpp"
 
 namespace tanda::pki {
 namespace {
@@ -34,46 +36,6 @@ Result<std::string> read_file(const std::string& path) {
         return fail(ErrorCode::io, path + ": read failed");
     }
     return text.str();
-}
-
-// Wipes a buffer that held key material when it goes out of scope.
-class Cleanse {
-public:
-    explicit Cleanse(std::string& text) : text_(text) {}
-    ~Cleanse() { OPENSSL_cleanse(text_.data(), text_.size()); }
-    Cleanse(const Cleanse&) = delete;
-    Cleanse& operator=(const Cleanse&) = delete;
-
-private:
-    std::string& text_;
-};
-
-// A key file read straight into one buffer the caller cleanses (no stream buffers or
-// reallocations leave copies of the key behind on the heap).
-Result<void> read_secret_file(const std::string& path, std::string& out) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        int err = errno;
-        return fail(err == ENOENT ? ErrorCode::not_found : ErrorCode::io,
-                    path + ": " + std::strerror(err));
-    }
-    struct stat st {};
-    constexpr off_t kMaxKeyFile = 1 << 20;  // a PEM key is a few KiB
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > kMaxKeyFile) {
-        ::close(fd);
-        return fail(ErrorCode::io, path + ": not a regular file of at most 1 MiB");
-    }
-    out.assign(static_cast<std::size_t>(st.st_size), '\0');
-    std::size_t got = 0;
-    while (got < out.size()) {
-        ssize_t n = ::read(fd, out.data() + got, out.size() - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        got += static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-    if (got != out.size()) return fail(ErrorCode::io, path + ": read failed");
-    return {};
 }
 
 bool looks_like_pem(std::string_view text) {
@@ -256,6 +218,11 @@ Result<PrivateKey> PrivateKey::with_pss() const {
 }
 
 Result<PrivateKey> PrivateKey::load_file(const std::string& path) {
+    if (is_pkcs11_uri(path)) {
+        auto uri = parse_pkcs11_uri(path);
+        if (!uri) return tl::unexpected(uri.error());
+        return load_pkcs11_key(*uri);
+    }
     std::string text;
     Cleanse wipe(text);  // OpenSSL wipes its own decoding buffers; this is ours
     if (auto read = read_secret_file(path, text); !read) {
@@ -284,6 +251,7 @@ bool PrivateKey::matches(const Certificate& cert) const {
 }
 
 bool PrivateKey::signs_quickly() const {
+    if (handle_->on_token) return false;  // a round trip to the token, however fast its curve
     // Only P-256 has OpenSSL 3.0's fast constant-time code; P-384 is generic.
     const std::string name = algorithm();
     return name == "EC-P-256" || name == "ED25519";
@@ -315,7 +283,10 @@ std::string PrivateKey::algorithm() const {
     }
 }
 
+bool PrivateKey::on_token() const { return handle_->on_token; }
+
 std::string PrivateKey::pem() const {
+    if (handle_->on_token) return {};  // never extractable
     BioPtr bio(BIO_new(BIO_s_mem()));
     if (!bio || PEM_write_bio_PKCS8PrivateKey(bio.get(), handle_->get(), nullptr, nullptr, 0,
                                               nullptr, nullptr) != 1) {

@@ -64,14 +64,16 @@ private:
 
 class PrivateKey {
 public:
-    // PEM (PKCS#8 or traditional) or DER; unencrypted only for now.
+    // PEM (PKCS#8 or traditional) or DER, unencrypted; or, when `path` starts with "pkcs11:",
+    // the key an RFC 7512 URI names on a PKCS#11 token (pki/pkcs11_uri.hpp, pki/pkcs11_key.hpp).
     [[nodiscard]] static Result<PrivateKey> load_file(const std::string& path);
     bool matches(const Certificate& cert) const;  // the certificate's public key is ours
     std::string algorithm() const;                // "RSA-2048", "EC-P-256", "ED25519", ...
     // ECDSA P-256 and Ed25519 sign in 20-30 us here (`openssl speed`, OpenSSL 3.0); P-384
     // (0.6 ms), Ed448 (0.15 ms) and RSA-2048 (0.7 ms) are slower by an order of magnitude.
     bool signs_quickly() const;
-    std::string pem() const;                      // PKCS#8 PEM, for writing demo files
+    std::string pem() const;  // PKCS#8 PEM, for writing demo files; empty for a token key
+    bool on_token() const;    // loaded from a PKCS#11 token
     // RSASSA-PSS (SHA-256, MGF1-SHA-256, 32-byte salt; RFC 4055) instead of PKCS#1 v1.5: always
     // for an RSA-PSS key, and for an RSA key whose CA asks for it (with_pss).
     bool signs_with_pss() const { return pss_; }

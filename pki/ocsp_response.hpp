@@ -62,6 +62,7 @@ public:
     bool delegated() const { return delegated_; }
     const std::string& algorithm() const { return algorithm_; }  // the key's: "EC-P-256", ...
     bool signs_quickly() const { return quick_; }                // PrivateKey::signs_quickly
+    bool key_on_token() const { return key_.on_token(); }        // a PKCS#11 key
 
     struct Prepared;  // encoded responder parts and an initialised signing context
 

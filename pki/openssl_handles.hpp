@@ -53,6 +53,7 @@ struct CertificateHandle {
 
 struct KeyHandle {
     EvpPkeyPtr pkey;  // never null; used read-only once shared
+    bool on_token = false;  // a PKCS#11 key (pki/pkcs11_key.hpp): each signature is a token call
     EVP_PKEY* get() const { return pkey.get(); }
 };
 

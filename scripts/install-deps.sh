@@ -19,6 +19,9 @@ packages=(
   # packaging tests: systemd-analyze/sysusers/tmpfiles, dpkg-shlibdeps for cpack, groff for the
   # man page
   systemd dpkg-dev groff-base
+  # PKCS#11 keys: libp11's OpenSSL engine loads token keys; the tests make a throwaway SoftHSM2
+  # token and generate keys on it with opensc's pkcs11-tool
+  libengine-pkcs11-openssl softhsm2 opensc
   # fuzzing (make fuzz-smoke): clang with libFuzzer and the sanitizer runtimes
   clang-14 libclang-rt-14-dev
 )

@@ -1,0 +1,333 @@
+"""Keys on a PKCS#11 token: a throwaway SoftHSM2 token in a temp dir, ECDSA P-256, P-384 and
+RSA-2048 keys generated on it (never extractable), `tanda check-config` and `tanda serve`
+signing OCSP responses and CRLs through it, checked by openssl and Python cryptography; live
+signing from many threads at once; a wrong PIN named by URI without the PIN; a systemd
+credential PIN; SIGHUP rotation to another key on the token."""
+
+import concurrent.futures
+import datetime as dt
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.request
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509 import ocsp
+from cryptography.x509.oid import ExtendedKeyUsageOID
+
+from harness import (Server, _name, _write_key, _write_pem, asn1_time, issue, now, openssl,
+                     run_tanda, single_request, to_yaml, verify_signature, REVOKED_AT)
+
+MODULE = "/usr/lib/softhsm/libsofthsm2.so"
+PIN = "731904"        # digits no serial, port or time in the output is likely to contain
+WRONG_PIN = "582640"
+# label -> pkcs11-tool key type; each key is a served CA's own key (OCSP and CRLs).
+TOKEN_CAS = {"p256": "EC:prime256v1", "p384": "EC:secp384r1", "rsa2048": "RSA:2048"}
+
+
+def have_tools():
+    return (os.path.exists(MODULE) and shutil.which("softhsm2-util")
+            and shutil.which("pkcs11-tool"))
+
+
+class Token:
+    """A SoftHSM2 token labelled 'tanda' in `directory`, its PIN in a 0600 file."""
+
+    def __init__(self, directory):
+        self.dir = directory
+        os.makedirs(os.path.join(directory, "tokens"))
+        self.conf = os.path.join(directory, "softhsm2.conf")
+        with open(self.conf, "w") as f:
+            f.write(f"directories.tokendir = {directory}/tokens\n"
+                    "objectstore.backend = file\nlog.level = ERROR\n")
+        self.env = dict(os.environ, SOFTHSM2_CONF=self.conf)
+        self.run("softhsm2-util", "--init-token", "--free", "--label", "tanda",
+                 "--pin", PIN, "--so-pin", "5678")
+        self.pin_file = self.write_pin("pin", PIN)
+
+    def run(self, *args):
+        r = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           env=self.env, timeout=120)
+        if r.returncode != 0:
+            raise AssertionError(f"{args[0]} failed ({r.returncode}):\n{r.stdout}")
+        return r.stdout
+
+    def write_pin(self, name, pin):
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            f.write(pin + "\n")
+        os.chmod(path, 0o600)
+        return path
+
+    def keygen(self, label, key_id, key_type):
+        """A key pair made on the token (private part sensitive, never extractable); returns
+        its public key, read back through libp11 as the tests' own view of the token."""
+        self.run("pkcs11-tool", "--module", MODULE, "--login", "--pin", PIN, "--keypairgen",
+                 "--key-type", key_type, "--label", label, "--id", key_id)
+        pem = os.path.join(self.dir, f"{label}.pub.pem")
+        r = openssl("pkey", "-engine", "pkcs11", "-inform", "engine", "-pubin", "-in",
+                    f"pkcs11:token=tanda;object={label};type=public", "-pubout", "-out", pem,
+                    env=self.env)
+        assert r.returncode == 0, r.stderr
+        with open(pem, "rb") as f:
+            return serialization.load_pem_public_key(f.read())
+
+    def uri(self, label, pin_file=None):
+        return (f"pkcs11:token=tanda;object={label};type=private"
+                f"?pin-source=file:{pin_file or self.pin_file}&module-path={MODULE}")
+
+
+class TokenCa:
+    """A CA whose key is `label` on the token, issued by a file root CA, with two leaves."""
+
+    def __init__(self, name, directory, root, root_key, public_key, serial_base):
+        self.name, self.dir, self.public_key = name, directory, public_key
+        os.makedirs(directory)
+        t = now()
+        self.cert = issue(_name(f"Tanda Token {name} CA"), public_key, root.subject, root_key,
+                          serial_base, t - dt.timedelta(days=1), t + dt.timedelta(days=3650),
+                          ca=True, aki_from=root_key.public_key())
+        self.cert_path = os.path.join(directory, "ca.pem")
+        _write_pem(self.cert_path, self.cert)
+        self.good, self.revoked = serial_base + 0x10, serial_base + 0x11
+        na = asn1_time(t + dt.timedelta(days=365))
+        self.index_path = os.path.join(directory, "index.txt")
+        with open(self.index_path, "w") as f:
+            f.write(f"V\t{na}\t\t{self.good:X}\tunknown\t/CN=good\n"
+                    f"R\t{na}\t{asn1_time(REVOKED_AT)},keyCompromise\t{self.revoked:X}\t"
+                    f"unknown\t/CN=revoked\n")
+
+
+@unittest.skipUnless(have_tools(), "softhsm2 and opensc (pkcs11-tool) are needed")
+class Pkcs11Test(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="tanda-p11-")
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, True)
+        cls.token = Token(os.path.join(cls.tmp, "token"))
+        t = now()
+        cls.root_key = ec.generate_private_key(ec.SECP256R1())
+        cls.root = issue(_name("Tanda Token Root"), cls.root_key.public_key(),
+                         _name("Tanda Token Root"), cls.root_key, 1, t - dt.timedelta(days=1),
+                         t + dt.timedelta(days=3650), ca=True)
+        cls.cas = {}
+        for i, (name, key_type) in enumerate(TOKEN_CAS.items()):
+            public_key = cls.token.keygen(name, f"{i + 1:02x}", key_type)
+            cls.cas[name] = TokenCa(name, os.path.join(cls.tmp, name), cls.root, cls.root_key,
+                                    public_key, 0x1000 * (i + 1))
+        # A file CA with a delegated OCSP signer on the token, for rotation.
+        cls.deleg_key = ec.generate_private_key(ec.SECP256R1())
+        subject = _name("Tanda Token deleg CA")
+        cls.deleg = issue(subject, cls.deleg_key.public_key(), subject, cls.deleg_key, 0x9000,
+                          t - dt.timedelta(days=1), t + dt.timedelta(days=3650), ca=True)
+        cls.deleg_dir = os.path.join(cls.tmp, "deleg")
+        os.makedirs(cls.deleg_dir)
+        cls.deleg_path = os.path.join(cls.deleg_dir, "ca.pem")
+        _write_pem(cls.deleg_path, cls.deleg)
+        cls.deleg_key_path = os.path.join(cls.deleg_dir, "ca.key")
+        _write_key(cls.deleg_key_path, cls.deleg_key)
+        cls.signers = {label: cls.new_signer(label, f"{0x20 + n:02x}", 0x9100 + n)
+                       for n, label in enumerate(("ocsp-a", "ocsp-b"))}
+        cls.config_path = os.path.join(cls.tmp, "tanda.yaml")
+        cls.config()
+        for name, ca in cls.cas.items():
+            r = run_tanda("import", "--config", cls.config_path, "--ca", name, "--index",
+                          ca.index_path, env=cls.token.env)
+            assert r.returncode == 0, f"import {name}: {r.stdout}{r.stderr}"
+        cls.server = Server(["serve", "--config", cls.config_path], cls.tmp,
+                            env=cls.token.env)
+        cls.server.start()
+        cls.addClassCleanup(cls.server.stop)
+
+    @classmethod
+    def new_signer(cls, label, key_id, serial):
+        public_key = cls.token.keygen(label, key_id, "EC:prime256v1")
+        t = now()
+        cert = issue(_name(f"Tanda Token {label}"), public_key, cls.deleg.subject,
+                     cls.deleg_key, serial, t - dt.timedelta(days=1), t + dt.timedelta(days=90),
+                     eku=[ExtendedKeyUsageOID.OCSP_SIGNING],
+                     aki_from=cls.deleg_key.public_key())
+        path = os.path.join(cls.deleg_dir, f"{label}.pem")
+        _write_pem(path, cert)
+        return cert, public_key, path
+
+    @classmethod
+    def config(cls, signer="ocsp-a", pin_file=None, path=None):
+        cas = [{"name": name, "issuer_certificate": ca.cert_path,
+                "signer_key": cls.token.uri(name, pin_file), "approvals": 1}
+               for name, ca in cls.cas.items()]
+        cas.append({"name": "deleg", "issuer_certificate": cls.deleg_path,
+                    "signer_certificate": cls.signers[signer][2],
+                    "signer_key": cls.token.uri(signer, pin_file),
+                    "crl": {"signing_key": cls.deleg_key_path}, "approvals": 1})
+        text = to_yaml({"listen": {"address": "127.0.0.1", "port": 0, "threads": 2},
+                        "storage": {"path": os.path.join(cls.tmp, "data"), "map_size": "64MiB"},
+                        "cas": cas, "metrics": {"listen": {"port": 0}}})
+        path = path or cls.config_path
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def post(self, der, server=None):
+        req = urllib.request.Request((server or self.server).url + "/", data=der, method="POST",
+                                     headers={"Content-Type": "application/ocsp-request"})
+        with urllib.request.urlopen(req, timeout=20) as r:
+            self.assertEqual(r.status, 200)
+            return ocsp.load_der_ocsp_response(r.read())
+
+    def ask(self, issuer, serial, nonce=True):
+        return self.post(single_request(issuer, serial, nonce=os.urandom(16) if nonce else None))
+
+    def fetch_crl(self, name):
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.server.url}/crl/{name}.crl", timeout=10) as r:
+                    return r.read()
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+    # -- tests --------------------------------------------------------------------------------
+
+    def test_keys_on_the_token_are_never_extractable(self):
+        out = self.token.run("pkcs11-tool", "--module", MODULE, "--login", "--pin", PIN,
+                             "--list-objects", "--type", "privkey")
+        blocks = out.split("Private Key Object")[1:]
+        self.assertEqual(len(blocks), len(TOKEN_CAS) + 2, out)
+        for b in blocks:
+            self.assertIn("never extractable", b)
+
+    def test_check_config_opens_the_token(self):
+        r = run_tanda("check-config", self.config_path, env=self.token.env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(": OK", r.stdout)
+        for name in TOKEN_CAS:
+            self.assertRegex(r.stdout, rf"CA {name}: issuer .*, key on a PKCS#11 token\n")
+        self.assertRegex(r.stdout, r"CA deleg: issuer .*a delegated OCSP signer .*, key on a "
+                                   r"PKCS#11 token\n")
+
+    def test_openssl_ocsp_verifies_each_token_key(self):
+        for name, ca in self.cas.items():
+            for serial, status in ((ca.good, "good"), (ca.revoked, "revoked")):
+                with self.subTest(ca=name, status=status):
+                    # openssl sends a nonce: a fresh signature through the token every time.
+                    r = openssl("ocsp", "-issuer", ca.cert_path, "-serial", hex(serial),
+                                "-url", self.server.url, "-VAfile", ca.cert_path)
+                    self.assertEqual(r.returncode, 0, r.stderr)
+                    self.assertIn("Response verify OK", r.stderr)
+                    self.assertIn(f"{hex(serial)}: {status}".lower(), r.stdout.lower())
+
+    def test_python_cryptography_verifies_each_token_key(self):
+        for name, ca in self.cas.items():
+            for nonce in (True, False):
+                with self.subTest(ca=name, nonce=nonce):
+                    resp = self.ask(ca.cert, ca.revoked, nonce)
+                    self.assertEqual(resp.response_status, ocsp.OCSPResponseStatus.SUCCESSFUL)
+                    self.assertEqual(resp.certificate_status, ocsp.OCSPCertStatus.REVOKED)
+                    verify_signature(resp, ca.public_key)  # raises InvalidSignature
+
+    def test_crls_signed_through_the_token(self):
+        for name, ca in self.cas.items():
+            with self.subTest(ca=name):
+                der = self.fetch_crl(name)
+                path = os.path.join(self.tmp, f"{name}.crl")
+                with open(path, "wb") as f:
+                    f.write(der)
+                r = openssl("crl", "-inform", "DER", "-in", path, "-CAfile", ca.cert_path,
+                            "-noout", "-verify")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertIn("verify OK", r.stdout + r.stderr)
+                crl = x509.load_der_x509_crl(der)
+                self.assertTrue(crl.is_signature_valid(ca.public_key))
+                self.assertEqual([e.serial_number for e in crl], [ca.revoked])
+
+    def test_live_signing_from_many_threads(self):
+        # Nonce requests are signed on the signing pool's threads at once, all through libp11.
+        jobs = [(ca, serial) for ca in self.cas.values() for serial in (ca.good, ca.revoked)] * 12
+        with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+            answers = list(pool.map(lambda j: (j[0], self.ask(j[0].cert, j[1])), jobs))
+        for ca, resp in answers:
+            self.assertEqual(resp.response_status, ocsp.OCSPResponseStatus.SUCCESSFUL)
+            verify_signature(resp, ca.public_key)
+        self.assertIsNone(self.server.proc.poll())
+
+    def test_wrong_pin_names_the_uri_not_the_pin(self):
+        bad = self.token.write_pin("wrong-pin", WRONG_PIN)
+        path = self.config(pin_file=bad, path=os.path.join(self.tmp, "wrong-pin.yaml"))
+        for args in (("check-config", path), ("serve", "--config", path)):
+            with self.subTest(command=args[0]):
+                r = run_tanda(*args, env=self.token.env)
+                self.assertEqual(r.returncode, 78, r.stdout + r.stderr)
+                out = r.stdout + r.stderr
+                self.assertIn(f"pkcs11:token=tanda;object=p256;type=private?pin-source=file:{bad}",
+                              out)
+                self.assertIn("PIN incorrect", out)
+                self.assertNotIn(WRONG_PIN, out)
+                self.assertNotIn(PIN, out)
+
+    def test_missing_pin_file_is_named(self):
+        missing = os.path.join(self.tmp, "no-such-pin")
+        path = self.config(pin_file=missing, path=os.path.join(self.tmp, "no-pin.yaml"))
+        r = run_tanda("check-config", path, env=self.token.env)
+        self.assertEqual(r.returncode, 78, r.stdout + r.stderr)
+        self.assertIn(f"{missing}: No such file or directory", r.stderr)
+
+    def test_pin_from_a_systemd_credential(self):
+        creds = os.path.join(self.tmp, "credentials")
+        os.makedirs(creds, exist_ok=True)
+        with open(os.path.join(creds, "tanda-pin"), "w") as f:
+            f.write(PIN)
+        path = os.path.join(self.tmp, "credential.yaml")
+        with open(self.config(path=path)) as f:
+            text = f.read().replace(f"pin-source=file:{self.token.pin_file}",
+                                    "pin-source=credential:tanda-pin")
+        with open(path, "w") as f:
+            f.write(text)
+        r = run_tanda("check-config", path, env=self.token.env)
+        self.assertEqual(r.returncode, 78)
+        self.assertIn("CREDENTIALS_DIRECTORY", r.stderr)
+        r = run_tanda("check-config", path, env=dict(self.token.env, CREDENTIALS_DIRECTORY=creds))
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_sighup_rotates_to_another_key_on_the_token(self):
+        # Runs on its own server: rotation must not race the other tests' deleg answers.
+        path = os.path.join(self.tmp, "rotate.yaml")
+        self.config(path=path)
+        workdir = tempfile.mkdtemp(dir=self.tmp)
+        with open(path) as f:
+            text = f.read().replace(os.path.join(self.tmp, "data"),
+                                    os.path.join(workdir, "data"))
+        with open(path, "w") as f:
+            f.write(text)
+        server = Server(["serve", "--config", path], workdir, env=self.token.env)
+        server.start()
+        self.addCleanup(server.stop)
+        first = self.post(single_request(self.deleg, 0x9999, nonce=os.urandom(8)), server)
+        verify_signature(first, self.signers["ocsp-a"][1])
+        self.assertEqual(first.certificates, [self.signers["ocsp-a"][0]])
+        with open(path, "w") as f:
+            f.write(text.replace("ocsp-a", "ocsp-b"))
+        server.proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 20
+        while 'msg="config reloaded"' not in server.stderr():
+            self.assertLess(time.monotonic(), deadline, server.stderr())
+            time.sleep(0.05)
+        self.assertRegex(server.stderr(), r'msg="reload: CA" ca=deleg change="signer rotated"')
+        rotated = self.post(single_request(self.deleg, 0x9999, nonce=os.urandom(8)), server)
+        verify_signature(rotated, self.signers["ocsp-b"][1])
+        self.assertEqual(rotated.certificates, [self.signers["ocsp-b"][0]])
+        self.assertEqual(server.stop(), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
