@@ -108,28 +108,27 @@ class RsaPssTest(ResponderTestCase):
         self.assertIn("Verified", out)
         self.assertNotIn("Not verified", out)
 
-    def test_pss_for_an_ecdsa_key_is_a_config_error_with_file_and_line(self):
-        path = os.path.join(self.fx.tmp, "ecdsa-pss.yaml")
+    def check_config(self, name, ca_options):
+        """(path, output) of `tanda check-config` on the fixture's CAs with `ca_options`,
+        which must be refused."""
+        path = os.path.join(self.fx.tmp, name)
         config = harness.make_config(self.pki, os.path.join(self.fx.tmp, "data"),
-                                     ca_options={"ecdsa": {"rsa_padding": "pss"}})
+                                     ca_options=ca_options)
         with open(path, "w") as f:
             f.write(harness.to_yaml(config))
         r = run_tanda("check-config", path)
         out = r.stdout + r.stderr
         self.assertNotEqual(r.returncode, 0, out)
+        return path, out
+
+    def test_pss_for_an_ecdsa_key_is_a_config_error_with_file_and_line(self):
+        path, out = self.check_config("ecdsa-pss.yaml", {"ecdsa": {"rsa_padding": "pss"}})
         self.assertIn("rsa_padding: pss", out)
         self.assertIn("RSASSA-PSS needs an RSA key", out)
         self.assertRegex(out, re.escape(path) + r":\d+")
 
     def test_an_unknown_padding_is_refused(self):
-        path = os.path.join(self.fx.tmp, "bad-padding.yaml")
-        config = harness.make_config(self.pki, os.path.join(self.fx.tmp, "data"),
-                                     ca_options={"rsa": {"rsa_padding": "oaep"}})
-        with open(path, "w") as f:
-            f.write(harness.to_yaml(config))
-        r = run_tanda("check-config", path)
-        out = r.stdout + r.stderr
-        self.assertNotEqual(r.returncode, 0, out)
+        path, out = self.check_config("bad-padding.yaml", {"rsa": {"rsa_padding": "oaep"}})
         self.assertIn("rsa_padding", out)
         self.assertRegex(out, re.escape(path) + r":\d+")
 
