@@ -110,6 +110,17 @@ void read_expired(YamlReader& r, const YAML::Node& node, ca::CaOptions& ca) {
     }
 }
 
+void read_requests(YamlReader& r, const YAML::Node& node, ca::CaOptions& ca) {
+    if (!r.expect_map(node, "requests", {"signature", "trusted_requestors"})) return;
+    if (auto i = r.read_choice(node, "signature", {"optional", "required"})) {
+        ca.requests.signature = static_cast<ca::RequestSignaturePolicy>(*i);
+    }
+    r.read_path(node, "trusted_requestors", ca.requests.trusted_requestors);
+    if (node["trusted_requestors"].IsDefined()) {
+        ca.requests.trusted_requestors_location = r.location(node["trusted_requestors"]);
+    }
+}
+
 ca::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
     ca::CaOptions ca;
     ca.location = r.location(node);
@@ -117,7 +128,7 @@ ca::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
             node, "a CA entry",
             {"name", "issuer_certificate", "signer_certificate", "signer_key", "response_validity",
              "backdate", "max_certids", "nonce", "unknown_serials", "expired", "presign", "crl",
-             kAdminCaKeys[0], kAdminCaKeys[1], kAdminCaKeys[2], kAdminCaKeys[3]})) {
+             "requests", kAdminCaKeys[0], kAdminCaKeys[1], kAdminCaKeys[2], kAdminCaKeys[3]})) {
         return ca;
     }
     r.read_string(node, "name", ca.name);
@@ -141,6 +152,7 @@ ca::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
     }
     if (node["nonce"].IsDefined()) read_nonce(r, node["nonce"], ca);
     if (node["expired"].IsDefined()) read_expired(r, node["expired"], ca);
+    if (node["requests"].IsDefined()) read_requests(r, node["requests"], ca);
     r.read_bool(node, "presign", ca.presign);
     read_crl(r, node, ca);
     return ca;
