@@ -26,7 +26,8 @@ tl::expected<std::uint64_t, std::string> from_option(const std::string& name,
         std::uint64_t n = 0;
         auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
         if (value.empty() || ec != std::errc() || end != value.data() + value.size()) {
-            return tl::unexpected(std::string("--crl-number must be a decimal number up to 2^64-1"));
+            return tl::unexpected(
+                std::string("--crl-number must be a decimal number up to 2^64-1"));
         }
         return n;
     }

@@ -110,8 +110,8 @@ TEST_CASE("signed requests: optional by default, required answers sigRequired", 
     REQUIRE(c);  // without a bundle the signature only has to verify with its certificate
     CHECK(c->shareable());
 
-    const Bytes forged = test::tampered(
-        signed_der, test::cert_id_der(test::cert_id(EVP_sha1(), f.ec_good.cert, f.ec.cert()).get()));
+    auto id = test::cert_id(EVP_sha1(), f.ec_good.cert, f.ec.cert());
+    const Bytes forged = test::tampered(signed_der, test::cert_id_der(id.get()));
     auto d = ocsp::resolve_request(forged, f.registry);
     if (required) {
         CHECK(d.error() == ocsp::Outcome::unauthorized);
@@ -153,5 +153,6 @@ TEST_CASE("a trusted-requestor file that cannot be loaded names its config line"
     f.options[0].requests.trusted_requestors_location = "tanda.yaml:42";
     auto loaded = ca::load_cas(f.options);
     REQUIRE_FALSE(loaded);
-    CHECK(loaded.error().front().starts_with("tanda.yaml:42: CA 'ec': requests.trusted_requestors"));
+    CHECK(loaded.error().front().starts_with(
+        "tanda.yaml:42: CA 'ec': requests.trusted_requestors"));
 }

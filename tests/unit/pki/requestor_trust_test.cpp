@@ -30,7 +30,10 @@ struct Fixture {
     }
     Bytes request() const { return RequestBuilder().add(EVP_sha1(), leaf.cert, ca.cert()).der(); }
     Bytes signed_request(const PrivateKey& key) const {
-        return RequestBuilder().add(EVP_sha1(), leaf.cert, ca.cert()).sign(requestor.cert, key).der();
+        return RequestBuilder()
+            .add(EVP_sha1(), leaf.cert, ca.cert())
+            .sign(requestor.cert, key)
+            .der();
     }
 };
 
