@@ -26,6 +26,20 @@ enum class ExpiredPolicy {
     unknown,  // answer unknown once notAfter has passed
 };
 
+enum class RequestSignaturePolicy {
+    optional,  // signed and unsigned requests are answered alike (RFC 6960 4.1.2)
+    required,  // an unsigned request is answered sigRequired
+};
+
+// Signed OCSP requests (the `requests` section of a CA).
+struct RequestOptions {
+    RequestSignaturePolicy signature = RequestSignaturePolicy::optional;
+    // PEM bundle of trusted requestor certificates (or their CAs); empty: no trust check, a
+    // signature is only checked against the certificate the client sent when required.
+    std::string trusted_requestors;
+    std::string trusted_requestors_location;  // "file:line" of the key, for error messages
+};
+
 struct CaOptions {
     std::string name;                 // [a-z0-9_-]+, used in URLs, metrics and the CLI
     std::string issuer_certificate;   // path of the CA certificate (PEM or DER)
@@ -45,6 +59,7 @@ struct CaOptions {
     // rsa_padding: pss. RSASSA-PSS for an RSA signer or CRL key (RSA-PSS keys always use it).
     bool rsa_pss = false;
     CrlOptions crl;  // CRL publishing (ca/crl_options.hpp)
+    RequestOptions requests;
 
     std::string location;  // "file:line" of this CA in the config, for error messages
 };

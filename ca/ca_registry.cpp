@@ -33,7 +33,7 @@ tl::expected<ServedCa, std::string> load_ca(const CaOptions& o) {
     }
     auto signer = pki::OcspSigner::create(*issuer, *signer_cert, *key);
     if (!signer) return tl::unexpected(where(signer.error().message));
-    ServedCa ca{o, *issuer, std::move(*signer), 0, {}, std::nullopt};
+    ServedCa ca{o, *issuer, std::move(*signer), 0, {}, std::nullopt, std::nullopt};
     if (o.crl.enabled) {
         // RFC 5280 5.1.1.2: CRLs are signed by the CA itself, even with a delegated OCSP signer.
         auto crl_key = load_signing_key(o.crl.signing_key, o.rsa_pss);
@@ -41,6 +41,14 @@ tl::expected<ServedCa, std::string> load_ca(const CaOptions& o) {
         auto crl_signer = pki::CrlSigner::create(*issuer, *crl_key);
         if (!crl_signer) return tl::unexpected(where("crl: " + crl_signer.error().message));
         ca.crl_signer = std::move(*crl_signer);
+    }
+    if (!o.requests.trusted_requestors.empty()) {
+        auto trust = pki::RequestorTrust::load_file(o.requests.trusted_requestors);
+        if (!trust) {
+            return tl::unexpected(o.requests.trusted_requestors_location + ": CA '" + o.name +
+                                  "': requests.trusted_requestors: " + trust.error().message);
+        }
+        ca.requestors = std::move(*trust);
     }
     for (auto alg : pki::kAllHashAlgorithms) {
         ca.hashes.push_back({alg, issuer->name_hash(alg), issuer->key_hash(alg)});

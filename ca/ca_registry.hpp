@@ -13,6 +13,7 @@
 #include "pki/certificate.hpp"
 #include "pki/crl_builder.hpp"
 #include "pki/ocsp_response.hpp"
+#include "pki/requestor_trust.hpp"
 #include "storage/revocation_index.hpp"
 
 namespace tanda::ca {
@@ -30,6 +31,8 @@ struct ServedCa {
     };
     std::vector<Hashes> hashes;  // one per accepted CertID hash algorithm
     std::optional<pki::CrlSigner> crl_signer;  // the CA key, when options.crl.enabled
+    // Who may sign requests, when options.requests.trusted_requestors is set.
+    std::optional<pki::RequestorTrust> requestors;
 };
 
 class CaRegistry {

@@ -1,4 +1,5 @@
-// `tanda import`: registers a CA's certificates from an OpenSSL index.txt and/or files.
+// `tanda import`: registers a CA's certificates from an OpenSSL index.txt and/or files, and
+// the last CRL number it used.
 #include <cstdio>
 #include <fstream>
 
@@ -6,11 +7,14 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/help.hpp"
+#include "cli/import_crl_number.hpp"
+#include "crl/crl_continuity.hpp"
 
 namespace tanda::cli {
 namespace {
 
 constexpr const char* kImportHelp = R"(Usage: tanda import --config FILE --ca NAME [--index INDEX.TXT] [--certs DIR]
+                    [--crl-number N | --crlnumber-file FILE | --last-crl FILE]
 
 Registers the certificates of CA NAME in the revocation index, so OCSP can answer for them:
   --index INDEX.TXT  an OpenSSL CA database (V, R and E lines; revocation time and reason)
@@ -18,6 +22,13 @@ Registers the certificates of CA NAME in the revocation index, so OCSP can answe
 Every line and file is validated first; if anything is wrong, each problem is printed with its
 line number and nothing is imported. Importing the same data again changes nothing, and an
 import never undoes a revocation recorded in Tanda. Each change is a journal entry.
+
+A CA that published CRLs before Tanda tells it the last CRL number it used; Tanda's next CRL
+gets a greater number (RFC 5280 5.2.3). Numbers already above it are kept.
+  --crl-number N         the last CRL number the CA used (decimal)
+  --crlnumber-file FILE  OpenSSL's crlnumber file: the NEXT number, in hex (03E9 means 1001
+                         would have been next, so 1000 was the last used)
+  --last-crl FILE        the CA's last CRL (PEM or DER); its signature is checked
 
 Exit codes: 0 imported, 1 rejected input or storage failure, 2 bad usage, 78 bad config.
 )";
@@ -58,9 +69,25 @@ void collect_certs(const std::string& dir, const pki::Certificate& issuer, Colle
     out.source += (out.source.empty() ? "import:" : ",") + dir;
 }
 
-// Registers the issuer and commits the entries (admin/importer.hpp), printing the outcome.
+// Raises the CA's CRL number counter above `last_used`, printing the outcome.
+int import_crl_number(storage::RevocationIndex& index, storage::IssuerId issuer,
+                      const ca::CaOptions& ca, std::uint64_t last_used) {
+    auto counter = crl::continue_crl_numbers_above(index, issuer, last_used);
+    if (!counter) {
+        std::fprintf(stderr, "tanda: %s\n", counter.error().message.c_str());
+        return kExitFailure;
+    }
+    std::printf("CA %s: last CRL number used %llu; the next CRL is numbered above %llu\n",
+                ca.name.c_str(), static_cast<unsigned long long>(last_used),
+                static_cast<unsigned long long>(*counter));
+    return kExitOk;
+}
+
+// Registers the issuer and commits the entries (admin/importer.hpp) and the CRL number,
+// printing the outcome.
 int import_into_storage(const config::Config& cfg, const ca::CaOptions& ca,
-                        const pki::Certificate& issuer, Collected collected) {
+                        const pki::Certificate& issuer, Collected collected,
+                        std::optional<std::uint64_t> last_crl_number) {
     auto index = storage::RevocationIndex::open(cfg.storage);
     if (!index) {
         std::fprintf(stderr, "tanda: %s\n", index.error().message.c_str());
@@ -71,6 +98,12 @@ int import_into_storage(const config::Config& cfg, const ca::CaOptions& ca,
         std::fprintf(stderr, "tanda: %s\n", issuer_id.error().message.c_str());
         return kExitFailure;
     }
+    if (last_crl_number) {
+        if (int rc = import_crl_number(**index, *issuer_id, ca, *last_crl_number); rc != 0) {
+            return rc;
+        }
+    }
+    if (collected.source.empty()) return kExitOk;  // only the CRL number
     storage::Provenance provenance;
     provenance.source = collected.source;
     provenance.requested_by = "tanda import";
@@ -94,10 +127,16 @@ int import_into_storage(const config::Config& cfg, const ca::CaOptions& ca,
 
 int import_command(const Argv& argv) {
     if (wants_help(argv, kImportHelp)) return kExitOk;
-    Args args(argv, {"config", "ca", "index", "certs"}, {});
+    Args args(argv,
+              {"config", "ca", "index", "certs", "crl-number", "crlnumber-file", "last-crl"}, {});
     if (!args.error().empty()) return usage_error(args.error(), kImportHelp);
-    if (!args.get("config") || !args.get("ca") || (!args.get("index") && !args.get("certs"))) {
-        return usage_error("--config, --ca and --index or --certs are required", kImportHelp);
+    const bool crl_number = args.has("crl-number") || args.has("crlnumber-file") ||
+                            args.has("last-crl");
+    if (!args.get("config") || !args.get("ca") ||
+        (!args.get("index") && !args.get("certs") && !crl_number)) {
+        return usage_error(
+            "--config, --ca and --index, --certs or a CRL number option are required",
+            kImportHelp);
     }
     auto cfg = load_config_or_report(*args.get("config"));
     if (!cfg) return kExitConfig;
@@ -115,6 +154,11 @@ int import_command(const Argv& argv) {
         std::fprintf(stderr, "%s: %s\n", ca->location.c_str(), issuer.error().message.c_str());
         return kExitConfig;
     }
+    auto last_crl = last_crl_number(args, *issuer);
+    if (!last_crl) {
+        std::fprintf(stderr, "tanda: %s; nothing was imported\n", last_crl.error().c_str());
+        return kExitFailure;
+    }
     Collected collected;
     if (auto path = args.get("index"); path && !collect_index(*path, collected)) {
         return kExitFailure;
@@ -124,7 +168,7 @@ int import_command(const Argv& argv) {
         std::fprintf(stderr, "tanda: %zu problem(s); nothing was imported\n", collected.problems);
         return kExitFailure;
     }
-    return import_into_storage(*cfg, *ca, *issuer, std::move(collected));
+    return import_into_storage(*cfg, *ca, *issuer, std::move(collected), *last_crl);
 }
 
 }  // namespace tanda::cli

@@ -111,6 +111,17 @@ void read_expired(YamlReader& r, const YAML::Node& node, ca::CaOptions& ca) {
     }
 }
 
+void read_requests(YamlReader& r, const YAML::Node& node, ca::CaOptions& ca) {
+    if (!r.expect_map(node, "requests", {"signature", "trusted_requestors"})) return;
+    if (auto i = r.read_choice(node, "signature", {"optional", "required"})) {
+        ca.requests.signature = static_cast<ca::RequestSignaturePolicy>(*i);
+    }
+    r.read_path(node, "trusted_requestors", ca.requests.trusted_requestors);
+    if (node["trusted_requestors"].IsDefined()) {
+        ca.requests.trusted_requestors_location = r.location(node["trusted_requestors"]);
+    }
+}
+
 ca::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
     ca::CaOptions ca;
     ca.location = r.location(node);
@@ -118,7 +129,7 @@ ca::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
             node, "a CA entry",
             {"name", "issuer_certificate", "signer_certificate", "signer_key", "response_validity",
              "backdate", "max_certids", "nonce", "unknown_serials", "expired", "presign", "crl",
-             "rsa_padding",
+             "rsa_padding", "requests",
              kAdminCaKeys[0], kAdminCaKeys[1], kAdminCaKeys[2], kAdminCaKeys[3]})) {
         return ca;
     }
@@ -143,6 +154,7 @@ ca::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
     }
     if (node["nonce"].IsDefined()) read_nonce(r, node["nonce"], ca);
     if (node["expired"].IsDefined()) read_expired(r, node["expired"], ca);
+    if (node["requests"].IsDefined()) read_requests(r, node["requests"], ca);
     r.read_bool(node, "presign", ca.presign);
     if (auto i = r.read_choice(node, "rsa_padding", {"pkcs1", "pss"})) ca.rsa_pss = *i == 1;
     read_crl(r, node, ca);

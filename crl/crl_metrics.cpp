@@ -39,6 +39,14 @@ void add_crl_metrics(metrics::Registry& registry, ca::CaSnapshot cas, const CrlS
                [](const PublishedCrl& c) { return c.this_update; });
         family("tanda_crl_next_update_timestamp_seconds", "nextUpdate of the CRL being served.",
                [](const PublishedCrl& c) { return c.next_update; });
+        out.family("tanda_crl_number_refusals_total", "counter",
+                   "CRLs not published because their number was not above every number known.");
+        for (const auto& ca : cas()->cas()) {
+            if (const CrlPublisher* p = crls.publisher(ca.options.name)) {
+                out.sample("tanda_crl_number_refusals_total", {{"ca", ca.options.name}},
+                           static_cast<double>(p->refused_numbers()));
+            }
+        }
     });
 }
 

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "crl/crl_continuity.hpp"
 #include "pki/crl_reader.hpp"
 
 namespace tanda::crl {
@@ -46,7 +47,7 @@ CrlPublisher::CrlPublisher(const ca::ServedCa& ca, storage::RevocationIndex& ind
       directory_(std::move(directory)),
       clock_(clock),
       logger_(logger),
-      number_key_("crl/" + std::to_string(ca.issuer_id) + "/number"),
+      number_key_(crl_number_key(ca.issuer_id)),
       base_key_("crl/" + std::to_string(ca.issuer_id) + "/base") {}
 
 std::string CrlPublisher::full_path() const { return directory_ + "/" + ca_.options.name + ".crl"; }
@@ -142,10 +143,33 @@ Result<void> CrlPublisher::recall() {
     return {};
 }
 
+Result<std::uint64_t> CrlPublisher::next_number() {
+    auto number = index_.next_meta_counter(number_key_, min_number_);
+    if (!number) return number;
+    // RFC 5280 5.2.3: numbers only increase. The counter gives that by construction; this
+    // catches the CRLs on disk or in service being ahead of it (storage restored from an old
+    // backup while the counter was raised elsewhere) before a CRL with a reused number exists.
+    std::uint64_t known = min_number_ - 1;
+    {
+        std::lock_guard state(state_mutex_);
+        if (full_) known = std::max(known, full_->number);
+        if (delta_) known = std::max(known, delta_->number);
+    }
+    if (*number > known) return number;
+    ++refused_numbers_;
+    logger_.error("CRL number refused: not above every number known",
+                  {{"ca", ca_.options.name},
+                   {"number", std::to_string(*number)},
+                   {"known", std::to_string(known)}});
+    return fail(ErrorCode::invalid_argument,
+                "CRL number " + std::to_string(*number) + " of CA " + ca_.options.name +
+                    " is not above " + std::to_string(known) + ", a number already used");
+}
+
 Result<void> CrlPublisher::publish_full_locked() {
     const auto& o = ca_.options.crl;
     if (auto r = recall(); !r) return r;
-    auto number = index_.next_meta_counter(number_key_, min_number_);
+    auto number = next_number();
     if (!number) return tl::unexpected(number.error());
     const UnixSeconds now = clock_.now();
     // RFC 5280 5.3: an expired certificate stays until one CRL issued after its expiry.
@@ -179,7 +203,7 @@ Result<void> CrlPublisher::publish_delta_locked() {
     if (!base_) return fail(ErrorCode::internal, "delta CRL without a complete CRL");
     auto head = journal_head(index_);
     if (!head) return tl::unexpected(head.error());
-    auto number = index_.next_meta_counter(number_key_, min_number_);
+    auto number = next_number();
     if (!number) return tl::unexpected(number.error());
     const UnixSeconds now = clock_.now();
     auto delta = generate_delta_crl(ca_, index_, *number, now, *base_);
@@ -252,6 +276,11 @@ UnixSeconds CrlPublisher::run_due() {
     std::lock_guard state(state_mutex_);
     if (dirty_since_) next = std::min(next, std::max(change_due, *dirty_since_ + o.debounce.count()));
     return next;
+}
+
+std::uint64_t CrlPublisher::refused_numbers() const {
+    std::lock_guard state(state_mutex_);
+    return refused_numbers_;
 }
 
 std::shared_ptr<const PublishedCrl> CrlPublisher::full() const {

@@ -50,6 +50,8 @@ public:
     std::shared_ptr<const PublishedCrl> full() const;
     std::shared_ptr<const PublishedCrl> delta() const;  // null unless delta CRLs are enabled
     std::uint64_t generations() const;                  // CRLs generated (full and delta)
+    // Numbers the counter gave that were not above every number known (nothing published).
+    std::uint64_t refused_numbers() const;
     const ca::ServedCa& ca() const { return ca_; }
     std::string full_path() const;
     std::string delta_path() const;
@@ -58,6 +60,9 @@ private:
     std::optional<PublishedCrl> load(const std::string& path, bool delta);
     // Before the first CRL without start(): numbers on disk and the stored base.
     Result<void> recall();
+    // The next number from storage's counter, refused (logged, counted) unless it is above
+    // every number on disk and in service (RFC 5280 5.2.3).
+    Result<std::uint64_t> next_number();
     Result<void> publish_full_locked();
     Result<void> publish_delta_locked();
     // Writes the file, then serves it; `crl.der` is moved into the snapshot.
@@ -83,6 +88,7 @@ private:
     std::uint64_t dirty_seq_ = 0;    // the newest change noted
     std::optional<UnixSeconds> dirty_since_;  // first change not yet covered
     std::uint64_t generations_ = 0;
+    std::uint64_t refused_numbers_ = 0;
 };
 
 }  // namespace tanda::crl

@@ -8,6 +8,8 @@
 //    algorithm, issuer name hash, issuer key hash, serial, CertID bytes and nonce, and
 //    to_request() makes the parser's request of it. The fast path answers from the cache, and
 //    signs nonce answers, on the scanner's reading: any disagreement is a wrong OCSP answer.
+//  - the scanner never accepts a signed request (the fast path skips the signature policy), and
+//    verify_request_signature() on a signed one returns with nothing left on the error queue.
 #include <algorithm>
 
 #include <openssl/err.h>
@@ -15,6 +17,7 @@
 #include "fuzz/fuzz_check.hpp"
 #include "pki/ocsp_request.hpp"
 #include "pki/ocsp_request_scan.hpp"
+#include "pki/requestor_trust.hpp"
 
 using tanda::fuzz::check;
 
@@ -34,11 +37,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check(!parsed->certs.empty(), "accepted a request without CertIDs");
         check(parsed->certs.size() <= tanda::pki::RequestLimits{}.max_certs,
               "accepted more CertIDs than the limit");
+        if (parsed->is_signed) {
+            (void)tanda::pki::verify_request_signature(der, nullptr);
+            check(ERR_peek_error() == 0, "verify_request_signature left an error on the queue");
+        }
     }
 
     auto scanned = tanda::pki::scan_simple_ocsp_request(der);
     if (!scanned) return 0;
     check(parsed.has_value(), "scanner accepted what the strict parser rejects");
+    check(!parsed->is_signed, "scanner accepted a signed request");
     check(parsed->certs.size() == 1, "scanner accepted a request the parser reads as several");
     check(parsed->nonce.has_value() == scanned->nonce.has_value(), "nonce presence differs");
     if (parsed->nonce) check(same(*parsed->nonce, *scanned->nonce), "nonce differs");

@@ -19,12 +19,15 @@ std::shared_ptr<const ServedAnswer> error_answer(Outcome outcome) {
     static const auto kMalformed = make_error(Outcome::malformed, pki::OcspError::malformed_request);
     static const auto kUnauthorized = make_error(Outcome::unauthorized, pki::OcspError::unauthorized);
     static const auto kTryLater = make_error(Outcome::try_later, pki::OcspError::try_later);
+    static const auto kSigRequired =
+        make_error(Outcome::sig_required, pki::OcspError::sig_required);
     static const auto kInternal =
         make_error(Outcome::internal_error, pki::OcspError::internal_error);
     switch (outcome) {
         case Outcome::malformed: return kMalformed;
         case Outcome::unauthorized: return kUnauthorized;
         case Outcome::try_later: return kTryLater;
+        case Outcome::sig_required: return kSigRequired;
         default: return kInternal;
     }
 }

@@ -2,6 +2,7 @@
 
 #include "pki/ocsp_request.hpp"
 #include "pki/ocsp_request_scan.hpp"
+#include "pki/requestor_trust.hpp"
 
 namespace tanda::ocsp {
 namespace {
@@ -27,6 +28,23 @@ Resolved apply_policy(ResolvedRequest r, std::optional<ByteView> nonce) {
     return r;
 }
 
+// RFC 6960 4.1.2 and 4.2.1: the CA's policy for signed requests. Runs before any cache lookup,
+// so a cached answer is never served to a request this would refuse.
+std::optional<Outcome> refuse_by_signature(const ca::ServedCa& ca, ByteView der, bool is_signed) {
+    const ca::RequestOptions& policy = ca.options.requests;
+    const bool required = policy.signature == ca::RequestSignaturePolicy::required;
+    if (!is_signed) {
+        if (required) return Outcome::sig_required;
+        return std::nullopt;
+    }
+    // A signature nobody asked for is not checked: the request is answered as if unsigned.
+    if (!required && !ca.requestors) return std::nullopt;
+    const pki::RequestorTrust* trust = ca.requestors ? &*ca.requestors : nullptr;
+    // Decoded a second time, by OpenSSL's verifier: only signed requests pay for it.
+    if (!pki::verify_request_signature(der, trust)) return Outcome::unauthorized;
+    return std::nullopt;
+}
+
 Resolved resolve_parsed(ByteView der, std::shared_ptr<const ca::CaRegistry> cas) {
     auto parsed = pki::parse_ocsp_request(der, {cas->max_certids()});
     if (!parsed) return tl::unexpected(Outcome::malformed);
@@ -39,6 +57,9 @@ Resolved resolve_parsed(ByteView der, std::shared_ptr<const ca::CaRegistry> cas)
         if (!match || (r.ca && match != r.ca)) return tl::unexpected(Outcome::unauthorized);
         r.ca = match;
         r.certs.push_back({cert.serial.bytes(), cert.cert_id_der});
+    }
+    if (auto refused = refuse_by_signature(*r.ca, der, request->is_signed)) {
+        return tl::unexpected(*refused);
     }
     std::optional<ByteView> nonce;
     if (request->nonce) nonce = ByteView(*request->nonce);
@@ -57,6 +78,8 @@ Resolved resolve_request(ByteView der, std::shared_ptr<const ca::CaRegistry> cas
     ResolvedRequest r;
     r.ca = cas->find(view->hash, view->name_hash, view->key_hash);
     if (r.ca == nullptr) return tl::unexpected(Outcome::unauthorized);
+    // The scanner accepts only unsigned requests.
+    if (auto refused = refuse_by_signature(*r.ca, der, false)) return tl::unexpected(*refused);
     r.certs.push_back({view->serial, view->cert_id_der});
     r.cas = std::move(cas);
     return apply_policy(std::move(r), view->nonce);

@@ -41,8 +41,10 @@ struct ResolvedRequest {
 
 // Resolves `der` against `cas`. The error is the answer's outcome: malformed (not one OCSP
 // request, a CertID hash we do not accept, more CertIDs than the CA allows, a nonce outside its
-// accepted lengths, no nonce where the CA requires one) or unauthorized (a CA we do not serve,
-// or CertIDs of two CAs: one response has one signer, RFC 6960 4.2.2.2). Views point into `der`.
+// accepted lengths, no nonce where the CA requires one), sig_required (an unsigned request where
+// the CA requires signed ones) or unauthorized (a CA we do not serve, CertIDs of two CAs: one
+// response has one signer, RFC 6960 4.2.2.2; a request signature the CA checks and refuses:
+// it does not verify or its signer is not a trusted requestor). Views point into `der`.
 tl::expected<ResolvedRequest, Outcome> resolve_request(ByteView der,
                                                        std::shared_ptr<const ca::CaRegistry> cas);
 

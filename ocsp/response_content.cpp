@@ -11,6 +11,7 @@ std::string_view outcome_name(Outcome outcome) noexcept {
         case Outcome::malformed: return "malformed";
         case Outcome::try_later: return "try_later";
         case Outcome::internal_error: return "internal_error";
+        case Outcome::sig_required: return "sig_required";
     }
     return "internal_error";
 }

@@ -11,7 +11,16 @@
 
 namespace tanda::ocsp {
 
-enum class Outcome { good, revoked, unknown, unauthorized, malformed, try_later, internal_error };
+enum class Outcome {
+    good,
+    revoked,
+    unknown,
+    unauthorized,
+    malformed,
+    try_later,
+    internal_error,
+    sig_required,
+};
 std::string_view outcome_name(Outcome outcome) noexcept;
 
 struct ResponseContent {

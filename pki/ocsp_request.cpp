@@ -133,6 +133,7 @@ tl::expected<OcspRequest, RequestError> parse_ocsp_request(ByteView der,
         !read_nonce(req.get(), out.nonce)) {
         return malformed();
     }
+    out.is_signed = OCSP_request_is_signed(req.get()) == 1;
     return out;
 }
 

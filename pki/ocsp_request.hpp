@@ -25,6 +25,8 @@ struct OcspRequest {
     std::vector<RequestedCert> certs;  // at least one
     // RFC 9654: the Nonce extension's value (the octets inside its OCTET STRING), if present.
     std::optional<Bytes> nonce;
+    // RFC 6960 4.1.2 optionalSignature present; verify_request_signature() checks it.
+    bool is_signed = false;
     friend bool operator==(const OcspRequest&, const OcspRequest&) = default;
 };
 
@@ -37,8 +39,8 @@ struct RequestLimits {
     std::size_t max_certs = 16;
 };
 
-// Decodes `der`. Signed requests are accepted and the signature ignored (RFC 6960 4.1.2 leaves
-// it optional and Tanda does not require signed requests).
+// Decodes `der`. A signed request is decoded like an unsigned one and marked is_signed; its
+// signature is not checked here (that is the CA's policy: pki/requestor_trust.hpp).
 [[nodiscard]] tl::expected<OcspRequest, RequestError> parse_ocsp_request(
     ByteView der, const RequestLimits& limits);
 

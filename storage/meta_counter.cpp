@@ -1,20 +1,25 @@
-// RevocationIndex::next_meta_counter: read-increment-write inside one LMDB write transaction,
-// which LMDB serialises across threads and processes.
+// RevocationIndex::next_meta_counter and raise_meta_counter: read-modify-write inside one LMDB
+// write transaction, which LMDB serialises across threads and processes.
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 #include "storage/index_impl.hpp"
 #include "storage/input_validation.hpp"
 
 namespace tanda::storage {
 
-Result<std::uint64_t> RevocationIndex::next_meta_counter(std::string_view key,
-                                                         std::uint64_t at_least) {
+namespace {
+
+// The counter at `key` (0 when absent) replaced by `update(stored)`, in one write transaction.
+// (Impl is deduced: the type is RevocationIndex's private business.)
+template <typename Impl, typename Update>
+Result<std::uint64_t> update_counter(Impl& impl, std::string_view key, Update update) {
     if (auto r = validate_meta_key(key); !r) return tl::unexpected(r.error());
-    auto txn = lmdb::Txn::begin_write(impl_->env);
+    auto txn = lmdb::Txn::begin_write(impl.env);
     if (!txn) return tl::unexpected(txn.error());
     MDB_val v;
-    auto found = txn->get(impl_->dbs.meta, as_bytes(key), v);
+    auto found = txn->get(impl.dbs.meta, as_bytes(key), v);
     if (!found) return tl::unexpected(found.error());
     std::uint64_t stored = 0;
     if (*found) {
@@ -25,13 +30,34 @@ Result<std::uint64_t> RevocationIndex::next_meta_counter(std::string_view key,
                         "meta " + std::string(key) + " is not a decimal counter");
         }
     }
-    std::uint64_t next = std::max(stored + 1, at_least);
-    std::string text = std::to_string(next);
-    if (auto r = txn->put(impl_->dbs.meta, as_bytes(key), as_bytes(text)); !r) {
+    Result<std::uint64_t> next = update(stored);
+    if (!next) return next;
+    std::string text = std::to_string(*next);
+    if (auto r = txn->put(impl.dbs.meta, as_bytes(key), as_bytes(text)); !r) {
         return tl::unexpected(r.error());
     }
     if (auto r = txn->commit(); !r) return tl::unexpected(r.error());
     return next;
+}
+
+}  // namespace
+
+Result<std::uint64_t> RevocationIndex::next_meta_counter(std::string_view key,
+                                                         std::uint64_t at_least) {
+    return update_counter(*impl_, key, [&](std::uint64_t stored) -> Result<std::uint64_t> {
+        if (stored == std::numeric_limits<std::uint64_t>::max()) {
+            return fail(ErrorCode::invalid_argument,
+                        "meta " + std::string(key) + " is at its largest value");
+        }
+        return std::max(stored + 1, at_least);
+    });
+}
+
+Result<std::uint64_t> RevocationIndex::raise_meta_counter(std::string_view key,
+                                                          std::uint64_t value) {
+    return update_counter(*impl_, key, [&](std::uint64_t stored) -> Result<std::uint64_t> {
+        return std::max(stored, value);
+    });
 }
 
 }  // namespace tanda::storage

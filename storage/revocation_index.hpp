@@ -262,9 +262,15 @@ public:
     [[nodiscard]] Result<void> put_meta(std::string_view key, std::string_view value);
     // Sets the decimal counter at `key` to max(stored + 1, at_least) (absent counts as 0) in one
     // write transaction and returns it, so no two callers, in any process, get the same value
-    // (CRL numbers). A stored value that is not a decimal u64 is ErrorCode::incompatible.
+    // (CRL numbers). A stored value that is not a decimal u64 is ErrorCode::incompatible; a
+    // counter already at 2^64-1 is ErrorCode::invalid_argument (it would wrap to 0).
     [[nodiscard]] Result<std::uint64_t> next_meta_counter(std::string_view key,
                                                           std::uint64_t at_least = 0);
+    // Sets the decimal counter at `key` to max(stored, value) in one write transaction and
+    // returns it: a floor the next next_meta_counter() continues above (a migrated CA's last
+    // CRL number). Never lowers a counter.
+    [[nodiscard]] Result<std::uint64_t> raise_meta_counter(std::string_view key,
+                                                           std::uint64_t value);
 
     [[nodiscard]] Result<Stats> stats() const;
 

@@ -166,3 +166,39 @@ TEST_CASE("an unreadable file is a problem of the whole file", "[config]") {
     REQUIRE_FALSE(c);
     CHECK(c.error().at(0).to_string() == "/nonexistent/tanda.yaml: cannot be read");
 }
+
+TEST_CASE("a CA's requests section: signature policy and trusted requestors", "[config]") {
+    auto plain = parse_config(kMinimalConfig, "/etc/tanda/tanda.yaml");
+    REQUIRE(plain);
+    CHECK(plain->cas[0].requests.signature == ca::RequestSignaturePolicy::optional);
+    CHECK(plain->cas[0].requests.trusted_requestors.empty());
+
+    auto c = parse_config(R"(storage: {path: d}
+cas:
+  - name: a
+    issuer_certificate: c
+    signer_key: k
+    requests:
+      signature: required
+      trusted_requestors: ra/requestors.pem
+)",
+                          "/etc/tanda/tanda.yaml");
+    REQUIRE(c);
+    const auto& r = c->cas[0].requests;
+    CHECK(r.signature == ca::RequestSignaturePolicy::required);
+    CHECK(r.trusted_requestors == "/etc/tanda/ra/requestors.pem");
+    CHECK(r.trusted_requestors_location == "/etc/tanda/tanda.yaml:8");
+
+    std::string bad = problems_of(R"(storage: {path: d}
+cas:
+  - name: a
+    issuer_certificate: c
+    signer_key: k
+    requests:
+      signature: sometimes
+      trusted: x.pem
+)");
+    CHECK_THAT(bad, Catch::Contains(
+                        "/etc/tanda/tanda.yaml:7: 'signature' must be one of optional, required"));
+    CHECK_THAT(bad, Catch::Contains("/etc/tanda/tanda.yaml:8: unknown key 'trusted' in requests"));
+}

@@ -3,6 +3,7 @@
 
 #include <openssl/err.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "core/bytes.hpp"
@@ -71,6 +72,15 @@ public:
         }
         return *this;
     }
+    // Signs as `openssl ocsp -signer cert -signkey key` does: requestorName = the signer's
+    // subject, the signer's certificate included.
+    RequestBuilder& sign(const pki::Certificate& cert, const pki::PrivateKey& key) {
+        if (OCSP_request_sign(req_.get(), cert.handle().get(), key.handle().get(), EVP_sha256(),
+                              nullptr, 0) != 1) {
+            throw std::runtime_error("OCSP_request_sign failed");
+        }
+        return *this;
+    }
     OCSP_REQUEST* get() const { return req_.get(); }
     Bytes der() const {
         unsigned char* der = nullptr;
@@ -81,5 +91,14 @@ public:
 private:
     pki::OcspRequestPtr req_;
 };
+
+// `der` with the last byte of `part` (found in it) flipped: after signing, a signature that no
+// longer verifies (OpenSSL refuses to sign with a key that does not match the certificate).
+inline Bytes tampered(Bytes der, ByteView part) {
+    auto at = std::search(der.begin(), der.end(), part.begin(), part.end());
+    if (at == der.end()) throw std::runtime_error("part not found");
+    at[static_cast<std::ptrdiff_t>(part.size()) - 1] ^= std::byte{1};
+    return der;
+}
 
 }  // namespace tanda::test

@@ -31,6 +31,24 @@ TEST_CASE("next_meta_counter increments, honours at_least and persists", "[index
     CHECK(index->next_meta_counter("tanda.x").error().code == ErrorCode::invalid_argument);
 }
 
+TEST_CASE("raise_meta_counter sets a floor and never lowers; the counter never wraps",
+          "[index][meta]") {
+    TempDir dir;
+    {
+        auto index = open_index(dir.path());
+        CHECK(index->raise_meta_counter("crl/1/number", 1000).value() == 1000);
+        CHECK(index->raise_meta_counter("crl/1/number", 5).value() == 1000);  // kept
+    }
+    auto index = open_index(dir.path());  // durable
+    CHECK(index->next_meta_counter("crl/1/number").value() == 1001);
+    CHECK(index->raise_meta_counter("crl/1/number", 1000).value() == 1001);
+    REQUIRE(index->put_meta("bad", "x1"));
+    CHECK(index->raise_meta_counter("bad", 1).error().code == ErrorCode::incompatible);
+    CHECK(index->raise_meta_counter("crl/2/number", UINT64_MAX).value() == UINT64_MAX);
+    CHECK(index->next_meta_counter("crl/2/number").error().code == ErrorCode::invalid_argument);
+    CHECK(index->get_meta("crl/2/number").value() == std::to_string(UINT64_MAX));
+}
+
 TEST_CASE("next_meta_counter never hands out a value twice across processes", "[index][meta]") {
     TempDir dir;
     open_index(dir.path()).reset();  // create the environment before forking
