@@ -6,6 +6,7 @@
 
 #include "admin/admin_json.hpp"
 #include "admin/api_error_response.hpp"
+#include "admin/api_response.hpp"
 #include "admin/status_token_header.hpp"
 
 namespace tanda::admin {
@@ -20,14 +21,6 @@ using http::Verb;
 constexpr std::size_t kDefaultJournalLimit = 100;
 constexpr std::size_t kMaxJournalLimit = 1000;
 
-Response json_response(const Request& req, http::Status status, const json::object& body) {
-    Response res{status, req.version()};
-    res.set(http::Field::content_type, "application/json");
-    res.set(http::Field::cache_control, "no-store");
-    res.body() = json::serialize(body) + "\n";
-    res.prepare_payload();
-    return res;
-}
 
 // Path segments after `prefix`, split on '/'.
 std::vector<std::string_view> segments(std::string_view path, std::string_view prefix) {
@@ -91,17 +84,9 @@ public:
     Handlers(AdminService& service, Authenticator& auth, StatusTokens* tokens)
         : service_(service), auth_(auth), tokens_(tokens) {}
 
-    // Authenticates for `role`, then runs `body`; every refusal goes through one builder.
     template <typename Body>
     http::Handler guarded(Role role, Body body) {
-        return [this, role, body](const Request& req, const RequestContext& ctx) -> Response {
-            auto caller = auth_.authenticate(ctx, role);
-            if (!caller) {
-                return api_error_response(req, caller.error(), auth_.retry_after(ctx));
-            }
-            ApiResult<Response> res = body(req, ctx, *caller);
-            return res ? std::move(*res) : api_error_response(req, res.error());
-        };
+        return admin::guarded(auth_, role, std::move(body));
     }
 
     ApiResult<Response> revoke(const Request& req, const RequestContext&, const Caller& who) {

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "admin/api_response.hpp"
+
 namespace tanda::admin {
 
 http::Response api_error_response(const http::Request& req, const ApiError& error,
@@ -18,17 +20,13 @@ http::Response api_error_response(const http::Request& req, const ApiError& erro
     inner["message"] = error.message;
     boost::json::object body;
     body["error"] = std::move(inner);
-    http::Response res{static_cast<http::Status>(status), req.version()};
-    res.set(http::Field::content_type, "application/json");
-    res.set(http::Field::cache_control, "no-store");
+    http::Response res = json_response(req, static_cast<http::Status>(status), body);
     if (error.kind == ApiErrorKind::unauthorized) {
         res.set(http::Field::www_authenticate, "Mutual-TLS");
     }
     if (retry_after_seconds > 0) {
         res.set(http::Field::retry_after, std::to_string(retry_after_seconds));
     }
-    res.body() = boost::json::serialize(body) + "\n";
-    res.prepare_payload();
     return res;
 }
 

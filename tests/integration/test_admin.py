@@ -108,6 +108,12 @@ class AdminPki:
 
 class AdminTestCase(unittest.TestCase):
     RATE_LIMIT = None
+    CA_OPTIONS = {"rsa": {"allow_single_approver": True, "allow_unregistered": True}}
+
+    @classmethod
+    def config_sections(cls, fx, admin):
+        """The config's sections besides the CAs, once the PKI exists; suites add theirs."""
+        return admin.config(cls.RATE_LIMIT)
 
     @classmethod
     def setUpClass(cls):
@@ -116,10 +122,9 @@ class AdminTestCase(unittest.TestCase):
 
         def extra(fx):
             holder["admin"] = AdminPki(os.path.join(fx.tmp, "admin"))
-            return holder["admin"].config(cls.RATE_LIMIT)
+            return cls.config_sections(fx, holder["admin"])
 
-        cls.fx = Fixture(ca_options={"rsa": {"allow_single_approver": True,
-                                             "allow_unregistered": True}}, extra=extra)
+        cls.fx = Fixture(ca_options=cls.CA_OPTIONS, extra=extra)
         cls.addClassCleanup(cls.fx.close)
         cls.admin = holder["admin"]
         cls.pki = cls.fx.pki

@@ -11,8 +11,8 @@ import struct
 import subprocess
 import unittest
 
-from harness import Fixture, metric_value, parse_metrics, run_tanda, scrape_metrics
-from test_admin import AdminPki, AdminTestCase
+from harness import metric_value, parse_metrics, run_tanda, scrape_metrics
+from test_admin import AdminTestCase
 
 try:
     import lmdb
@@ -65,28 +65,14 @@ def rewrite_history(data_dir, seq):
 class CheckpointTest(AdminTestCase):
 
     @classmethod
-    def setUpClass(cls):
-        unittest.TestCase.setUpClass()
-        holder = {}
-
-        def extra(fx):
-            holder["admin"] = AdminPki(os.path.join(fx.tmp, "admin"))
-            cert, key = make_signer(fx.tmp, "checkpoints")
-            holder["cert"] = cert
-            holder["other"] = make_signer(fx.tmp, "other")[0]
-            holder["dir"] = os.path.join(fx.tmp, "checkpoints")
-            section = holder["admin"].config()
-            section["checkpoint"] = {"certificate": cert, "key": key,
-                                     "directory": holder["dir"], "interval": "0"}
-            return section
-
-        cls.fx = Fixture(ca_options={"rsa": {"allow_single_approver": True,
-                                             "allow_unregistered": True}}, extra=extra)
-        cls.addClassCleanup(cls.fx.close)
-        cls.admin = holder["admin"]
-        cls.pki = cls.fx.pki
-        cls.cert, cls.other, cls.dir = holder["cert"], holder["other"], holder["dir"]
-        cls.fx.serve()
+    def config_sections(cls, fx, admin):
+        cls.cert, key = make_signer(fx.tmp, "checkpoints")
+        cls.other = make_signer(fx.tmp, "other")[0]
+        cls.dir = os.path.join(fx.tmp, "checkpoints")
+        sections = admin.config()
+        sections["checkpoint"] = {"certificate": cls.cert, "key": key, "directory": cls.dir,
+                                  "interval": "0"}
+        return sections
 
     def verify(self, *extra):
         return run_tanda("verify", "--config", self.fx.config_path, *extra)

@@ -5,7 +5,6 @@ status shows each state."""
 
 import http.client
 import json
-import os
 import ssl
 import time
 import unittest
@@ -14,32 +13,17 @@ import urllib.request
 
 from cryptography.x509 import ocsp
 
-from harness import Fixture, run_tanda
-from test_admin import AdminPki, AdminTestCase
+from harness import run_tanda
+from test_admin import AdminTestCase
 
 PENDING_TTL_SECONDS = 4
 
 
 class DualControlTest(AdminTestCase):
 
-    @classmethod
-    def setUpClass(cls):
-        unittest.TestCase.setUpClass()
-        holder = {}
-
-        def extra(fx):
-            holder["admin"] = AdminPki(os.path.join(fx.tmp, "admin"))
-            return holder["admin"].config(None)
-
-        # ecdsa: the default two approvals, a long pending_ttl; rsa: a short one, for expiry.
-        cls.fx = Fixture(ca_options={"ecdsa": {"approvals": 2, "pending_ttl": "1h"},
-                                     "rsa": {"approvals": 2,
-                                             "pending_ttl": f"{PENDING_TTL_SECONDS}s"}},
-                         extra=extra)
-        cls.addClassCleanup(cls.fx.close)
-        cls.admin = holder["admin"]
-        cls.pki = cls.fx.pki
-        cls.fx.serve()
+    # ecdsa: the default two approvals, a long pending_ttl; rsa: a short one, for expiry.
+    CA_OPTIONS = {"ecdsa": {"approvals": 2, "pending_ttl": "1h"},
+                  "rsa": {"approvals": 2, "pending_ttl": f"{PENDING_TTL_SECONDS}s"}}
 
     def post(self, path, body, client="operator", raw=None):
         """(status, JSON body, headers) of a POST on the admin listener."""

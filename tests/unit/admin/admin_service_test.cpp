@@ -577,6 +577,34 @@ TEST_CASE("a request submitted after a sweep expires at its own time, not before
     CHECK(ok(f.service->requests(storage::PendingState::pending)).empty());
 }
 
+TEST_CASE("a request with a shorter pending_ttl submitted after a sweep still expires on time",
+          "[service][dual]") {
+    // The sweep remembers the earliest expiry it saw; a later submission that expires sooner
+    // (another CA's shorter pending_ttl) must bring that time forward.
+    Fixture f(dual_policy());
+    test::TestCa quick_ca;
+    f.cas->swap(f.registry({{"demo", &f.ca}, {"quick", &quick_ca}}));
+    CaPolicy quick{"quick", false, false, 2};
+    quick.pending_ttl = std::chrono::seconds(60);
+    AdminOptions options;
+    options.cas = {dual_policy(), quick};
+    AdminService service(f.snapshot(), *f.index, f.clock, f.logger, &f.crl, &f.reissuer, options);
+    auto issued = quick_ca.issue("CN=Budi Santoso,O=Tanda Test,C=ID");
+    REQUIRE(service.register_certificates({"quick", {issued.cert.pem()}}, f.op));
+
+    REQUIRE(service.revoke(f.request(f.leaf(), "long"), f.op));
+    CHECK(ok(service.expire_pending()) == 0);  // the earliest expiry is now long's, in 3600 s
+    auto short_lived = f.request(issued.cert.serial(), "short");
+    short_lived.ca = "quick";
+    REQUIRE(service.revoke(short_lived, f.op));
+    f.clock.advance(59);
+    CHECK(ok(service.expire_pending()) == 0);
+    f.clock.advance(1);
+    CHECK(ok(service.expire_pending()) == 1);
+    CHECK(ok(service.request("short")).state == "expired");
+    CHECK(ok(service.request("long")).state == "pending");
+}
+
 TEST_CASE("approvals 1 applies at once, journaled as single", "[service][dual]") {
     Fixture f;
     Serial s = f.leaf();

@@ -137,14 +137,7 @@ TEST_CASE("dual control: approvals 2 and 72h pending_ttl by default, set per CA"
     text.replace(text.find("    allow_single_approver: true\n"),
                  std::string("    allow_single_approver: true\n").size(),
                  "    approvals: 1\n    pending_ttl: 3s\n");
-    auto c = parse_config(text + R"(admin:
-  server_certificate: admin.pem
-  server_key: admin.key
-  client_ca: clients.pem
-  pending_ttl: 1d
-  roles:
-    - {role: operator, subject: "CN=Op,O=X,C=ID"}
-)",
+    auto c = parse_config(text + tanda::test::kMinimalAdmin + "  pending_ttl: 1d\n",
                           "/etc/tanda/tanda.yaml");
     REQUIRE(c);
     CHECK(c->admin.cas[0].approvals == 1);

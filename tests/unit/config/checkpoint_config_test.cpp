@@ -11,13 +11,7 @@ using tanda::test::problems_of;
 
 namespace {
 
-const std::string kBase = tanda::test::kMinimalConfig + R"(admin:
-  server_certificate: admin.pem
-  server_key: admin.key
-  client_ca: clients.pem
-  roles:
-    - {role: operator, subject: "CN=Op,O=X,C=ID"}
-)";
+const std::string kBase = tanda::test::kMinimalConfig + tanda::test::kMinimalAdmin;
 
 }  // namespace
 

@@ -18,6 +18,15 @@ cas:
     signer_key: ca.key
 )";
 
+// The smallest valid admin section: its server files, client CA and one operator.
+inline const std::string kMinimalAdmin = R"(admin:
+  server_certificate: admin.pem
+  server_key: admin.key
+  client_ca: clients.pem
+  roles:
+    - {role: operator, subject: "CN=Op,O=X,C=ID"}
+)";
+
 inline std::string problems_of(const std::string& text) {
     auto c = config::parse_config(text, "/etc/tanda/tanda.yaml");
     REQUIRE_FALSE(c);

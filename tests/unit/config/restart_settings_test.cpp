@@ -2,19 +2,15 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/unit/config/config_test_support.hpp"
+
 using namespace tanda;
 using Names = std::vector<std::string>;
 
 namespace {
 
-const std::string kAdmin = R"(admin:
-  listen: {address: 127.0.0.1, port: 9443}
-  server_certificate: admin.pem
-  server_key: admin.key
-  client_ca: clients.pem
-  roles:
-    - {role: operator, subject: "CN=Op,O=X,C=ID"}
-)";
+const std::string kAdmin =
+    tanda::test::kMinimalAdmin + "  listen: {address: 127.0.0.1, port: 9443}\n";
 
 // A full config: listener, storage, two CAs (one publishing CRLs), an admin section.
 std::string config_text(const std::string& listen = "port: 8080", const std::string& ec = "",
