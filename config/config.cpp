@@ -6,6 +6,7 @@
 
 #include "config/admin_config.hpp"
 #include "config/checkpoint_config.hpp"
+#include "config/cluster_config.hpp"
 #include "config/crl_config.hpp"
 #include "config/metrics_config.hpp"
 #include "config/notify_config.hpp"
@@ -242,7 +243,7 @@ tl::expected<Config, std::vector<ConfigProblem>> parse_config(const std::string&
     c.path = path;
     if (!r.expect_map(root, "the config file",
                       {"listen", "storage", "state_dir", "responder", "cas", "admin", "metrics",
-                       "security", "notify", "checkpoint", "pkcs11"})) {
+                       "security", "notify", "checkpoint", "pkcs11", "cluster"})) {
         return tl::unexpected(r.problems());
     }
     if (root["listen"].IsDefined()) read_listen(r, root["listen"], c);
@@ -257,6 +258,7 @@ tl::expected<Config, std::vector<ConfigProblem>> parse_config(const std::string&
             r.problem(root["checkpoint"], "'checkpoint' needs the 'admin' section");
         }
     }
+    if (root["cluster"].IsDefined()) read_cluster(r, root["cluster"], c);
     if (root["storage"].IsDefined()) {
         read_storage(r, root["storage"], c);
     }

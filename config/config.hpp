@@ -6,6 +6,7 @@
 
 #include "admin/admin_options.hpp"
 #include "admin/checkpoint_options.hpp"
+#include "cluster/cluster_options.hpp"
 #include "admin/notify_options.hpp"
 #include "ca/ca_options.hpp"
 #include "core/result.hpp"
@@ -55,6 +56,8 @@ struct Config {
     std::vector<admin::NotifyTarget> notify;  // webhook targets; empty: no notifications
     // checkpoint.enabled when the `checkpoint:` section is present.
     admin::CheckpointOptions checkpoint;
+    // cluster.enabled when the `cluster:` section is present.
+    cluster::ClusterOptions cluster;
     SecurityOptions security;
     std::vector<KeyFile> key_files;  // every private key path above, once each
 };

@@ -13,6 +13,7 @@ std::string_view to_string(ErrorCode code) noexcept {
         case ErrorCode::crypto: return "crypto";
         case ErrorCode::config: return "config";
         case ErrorCode::conflict: return "conflict";
+        case ErrorCode::unavailable: return "unavailable";
         case ErrorCode::internal: return "internal";
     }
     return "internal";

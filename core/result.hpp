@@ -19,6 +19,7 @@ enum class ErrorCode {
     crypto,            // OpenSSL reported an error
     config,            // configuration rejected
     conflict,          // the request contradicts recorded state
+    unavailable,       // a service Tanda depends on (the cluster's stream) cannot be reached now
     internal,          // a bug: should not happen
 };
 

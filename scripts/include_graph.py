@@ -17,6 +17,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 ALLOWED = {
     "core": set(),
     "storage": {"core"},
+    "cluster": {"storage", "core"},
     "pki": {"core"},
     "http": {"core"},
     "ca": {"pki", "storage", "core"},
@@ -25,7 +26,7 @@ ALLOWED = {
     "admin": {"ca", "pki", "storage", "http", "core"},
     # their options headers only, and pki's PKCS#11 URI parser (its own OpenSSL-free target), so
     # a bad key URI is reported at its config line instead of at key loading
-    "config": {"core", "ca", "ocsp", "storage", "http", "admin", "pki"},
+    "config": {"core", "ca", "ocsp", "storage", "http", "admin", "pki", "cluster"},
     "cli": None,  # everything
 }
 # config may include only the options headers of the libraries it fills.

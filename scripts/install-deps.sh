@@ -8,6 +8,8 @@ packages=(
   cmake ninja-build g++ pkg-config
   libboost1.81-dev libboost-json1.81-dev libssl-dev liblmdb-dev libyaml-cpp-dev
   libexpected-dev libsystemd-dev
+  # cluster mode: the NATS C client with the JetStream API; the cluster tests start real servers
+  libnats-dev nats-server
   # tanda-io-uring, the build on Asio's io_uring backend (-DTANDA_IO_URING=ON, off by default)
   liburing-dev
   # tests: Catch2, and the real clients the integration tests drive

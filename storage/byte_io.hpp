@@ -45,6 +45,7 @@ public:
 
     bool ok() const { return ok_; }
     bool at_end() const { return pos_ == in_.size(); }
+    std::size_t remaining() const { return in_.size() - pos_; }
 
     std::uint8_t u8() { return static_cast<std::uint8_t>(le(1)); }
     std::uint16_t u16() { return static_cast<std::uint16_t>(le(2)); }

@@ -2,7 +2,9 @@
 // meta keys. Shared by the .cpp files of the index; private to storage/.
 #pragma once
 
+#include <functional>
 #include <mutex>
+#include <variant>
 #include <vector>
 
 #include <string>
@@ -15,6 +17,8 @@ namespace tanda::storage {
 
 inline constexpr std::string_view kSchemaVersionKey = "tanda.schema_version";
 inline constexpr std::string_view kJournalHeadKey = "tanda.journal_head";
+// u64 LE: the last stream sequence applied (cluster mode; FORMAT.md, "Write commands").
+inline constexpr std::string_view kClusterSeqKey = "tanda.cluster_seq";
 
 struct Databases {
     MDB_dbi meta = 0;
@@ -60,9 +64,30 @@ Result<AppliedChanges> apply_changes(lmdb::Txn& txn, const Databases& dbs,
                                      std::span<const Change> changes, const Provenance& provenance,
                                      UnixSeconds now);
 
+// What a write method returns, for every method (storage/replicated_write.hpp).
+using WriteOutcome = std::variant<std::monostate, IssuerId, CommitResult, std::uint64_t>;
+
+// A command applied at a stream sequence: the write's own result, and whether the sequence was
+// recorded (it is whenever the write succeeded or the state refused it the same way on every
+// node; it is not after a storage failure, or when the sequence was applied already).
+struct AppliedCommand {
+    Result<WriteOutcome> outcome;
+    Result<void> recorded;
+};
+
 struct RevocationIndex::Impl {
     // Runs the commit observers for a durable commit that changed records.
     void notify(std::span<const CommittedChange> committed);
+
+    // True when a write method must go through the replicator: one is attached and this thread
+    // is not inside applying() (which runs the method again to write locally).
+    bool must_replicate() const;
+    // Runs `write` as the command at stream sequence `seq` (replicated_write.cpp).
+    AppliedCommand applying(std::uint64_t seq, const std::function<Result<WriteOutcome>()>& write);
+    // Commits a write transaction of a write method; while applying a command it first records
+    // the command's stream sequence in it, refusing (ErrorCode::conflict) one already applied or
+    // one after a gap.
+    Result<void> commit_write(lmdb::Txn& txn);
 
     OpenPathGuard guard;  // declared first: released after the environment is closed
     lmdb::Env env;
@@ -70,6 +95,10 @@ struct RevocationIndex::Impl {
     std::mutex observers_mutex;  // held while observers run: commits are serialised anyway
     std::vector<CommitObserver> observers;
     lmdb::ReadTxnPool readers;  // for lookups; declared after env: destroyed before it
+
+    Replicator* replicator = nullptr;
+    std::uint64_t applying_seq = 0;  // the stream sequence being applied; 0 outside applying()
+    bool applying_seq_recorded = false;
 };
 
 }  // namespace tanda::storage

@@ -7,6 +7,7 @@
 #include "storage/input_validation.hpp"
 #include "storage/journal_appender.hpp"
 #include "storage/record_codec.hpp"
+#include "storage/replicated_write.hpp"
 #include "storage/revocation_index.hpp"
 
 namespace tanda::storage {
@@ -100,11 +101,16 @@ Result<CommitResult> RevocationIndex::commit(std::span<const Change> changes,
             return fail(ErrorCode::invalid_argument, "commit() takes record changes only");
         }
     }
+    if (impl_->must_replicate()) {
+        return through_replicator<CommitResult>(
+            *this, *impl_,
+            CommitCommand{std::vector<Change>(changes.begin(), changes.end()), provenance, now});
+    }
     auto txn = lmdb::Txn::begin_write(impl_->env);
     if (!txn) return tl::unexpected(txn.error());
     auto applied = apply_changes(*txn, impl_->dbs, changes, provenance, now);
     if (!applied) return tl::unexpected(applied.error());
-    if (auto r = txn->commit(); !r) return tl::unexpected(r.error());
+    if (auto r = impl_->commit_write(*txn); !r) return tl::unexpected(r.error());
     impl_->notify(applied->committed);
     return applied->result;
 }

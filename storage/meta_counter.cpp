@@ -6,6 +6,7 @@
 
 #include "storage/index_impl.hpp"
 #include "storage/input_validation.hpp"
+#include "storage/replicated_write.hpp"
 
 namespace tanda::storage {
 
@@ -36,7 +37,7 @@ Result<std::uint64_t> update_counter(Impl& impl, std::string_view key, Update up
     if (auto r = txn->put(impl.dbs.meta, as_bytes(key), as_bytes(text)); !r) {
         return tl::unexpected(r.error());
     }
-    if (auto r = txn->commit(); !r) return tl::unexpected(r.error());
+    if (auto r = impl.commit_write(*txn); !r) return tl::unexpected(r.error());
     return next;
 }
 
@@ -44,6 +45,10 @@ Result<std::uint64_t> update_counter(Impl& impl, std::string_view key, Update up
 
 Result<std::uint64_t> RevocationIndex::next_meta_counter(std::string_view key,
                                                          std::uint64_t at_least) {
+    if (impl_->must_replicate()) {
+        return through_replicator<std::uint64_t>(*this, *impl_,
+                                                 MetaCounterCommand{std::string(key), at_least});
+    }
     return update_counter(*impl_, key, [&](std::uint64_t stored) -> Result<std::uint64_t> {
         if (stored == std::numeric_limits<std::uint64_t>::max()) {
             return fail(ErrorCode::invalid_argument,
@@ -55,6 +60,10 @@ Result<std::uint64_t> RevocationIndex::next_meta_counter(std::string_view key,
 
 Result<std::uint64_t> RevocationIndex::raise_meta_counter(std::string_view key,
                                                           std::uint64_t value) {
+    if (impl_->must_replicate()) {
+        return through_replicator<std::uint64_t>(
+            *this, *impl_, MetaCounterCommand{std::string(key), value, true});
+    }
     return update_counter(*impl_, key, [&](std::uint64_t stored) -> Result<std::uint64_t> {
         return std::max(stored, value);
     });

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "storage/index_impl.hpp"
+#include "storage/replicated_write.hpp"
 #include "storage/input_validation.hpp"
 #include "storage/journal_appender.hpp"
 #include "storage/record_codec.hpp"
@@ -73,6 +74,9 @@ Result<std::uint64_t> RevocationIndex::submit(const PendingRequest& request, Uni
     }
     if (auto r = validate_change(request.change); !r) return tl::unexpected(r.error());
     if (auto r = validate_provenance(request.provenance); !r) return tl::unexpected(r.error());
+    if (impl_->must_replicate()) {
+        return through_replicator<std::uint64_t>(*this, *impl_, SubmitCommand{request, now});
+    }
     auto txn = lmdb::Txn::begin_write(impl_->env);
     if (!txn) return tl::unexpected(txn.error());
     const Databases& dbs = impl_->dbs;
@@ -92,7 +96,7 @@ Result<std::uint64_t> RevocationIndex::submit(const PendingRequest& request, Uni
     stored.state = PendingState::pending;
     stored.seq = *seq;
     if (auto r = write_pending(*txn, dbs, stored); !r) return tl::unexpected(r.error());
-    if (auto r = txn->commit(); !r) return tl::unexpected(r.error());
+    if (auto r = impl_->commit_write(*txn); !r) return tl::unexpected(r.error());
     return *seq;
 }
 
@@ -103,6 +107,10 @@ Result<CommitResult> RevocationIndex::approve(std::string_view id, const Change&
     }
     if (auto r = validate_change(change); !r) return tl::unexpected(r.error());
     if (auto r = validate_provenance(provenance); !r) return tl::unexpected(r.error());
+    if (impl_->must_replicate()) {
+        return through_replicator<CommitResult>(
+            *this, *impl_, ApproveCommand{std::string(id), change, provenance, now});
+    }
     auto txn = lmdb::Txn::begin_write(impl_->env);
     if (!txn) return tl::unexpected(txn.error());
     const Databases& dbs = impl_->dbs;
@@ -113,7 +121,7 @@ Result<CommitResult> RevocationIndex::approve(std::string_view id, const Change&
         return fail(ErrorCode::conflict, "the record already has the requested content");
     }
     if (auto r = txn->del(dbs.pending, as_bytes(id)); !r) return tl::unexpected(r.error());
-    if (auto r = txn->commit(); !r) return tl::unexpected(r.error());
+    if (auto r = impl_->commit_write(*txn); !r) return tl::unexpected(r.error());
     impl_->notify(applied->committed);
     return applied->result;
 }
@@ -125,6 +133,10 @@ Result<std::uint64_t> RevocationIndex::close_pending(std::string_view id, Pendin
         return fail(ErrorCode::invalid_argument, "close_pending() needs rejected or expired");
     }
     if (auto r = validate_provenance(provenance); !r) return tl::unexpected(r.error());
+    if (impl_->must_replicate()) {
+        return through_replicator<std::uint64_t>(
+            *this, *impl_, ClosePendingCommand{std::string(id), outcome, provenance, now});
+    }
     auto txn = lmdb::Txn::begin_write(impl_->env);
     if (!txn) return tl::unexpected(txn.error());
     const Databases& dbs = impl_->dbs;
@@ -139,18 +151,22 @@ Result<std::uint64_t> RevocationIndex::close_pending(std::string_view id, Pendin
     request->closed_seq = *seq;
     request->closed_at = now;
     if (auto r = write_pending(*txn, dbs, *request); !r) return tl::unexpected(r.error());
-    if (auto r = txn->commit(); !r) return tl::unexpected(r.error());
+    if (auto r = impl_->commit_write(*txn); !r) return tl::unexpected(r.error());
     return *seq;
 }
 
 Result<std::uint64_t> RevocationIndex::append_audit(const Change& change,
                                                     const Provenance& provenance, UnixSeconds now) {
     if (auto r = validate_audit(change, provenance); !r) return tl::unexpected(r.error());
+    if (impl_->must_replicate()) {
+        return through_replicator<std::uint64_t>(*this, *impl_,
+                                                 AppendAuditCommand{change, provenance, now});
+    }
     auto txn = lmdb::Txn::begin_write(impl_->env);
     if (!txn) return tl::unexpected(txn.error());
     auto seq = append_in(*txn, impl_->dbs, change, provenance, now);
     if (!seq) return seq;
-    if (auto r = txn->commit(); !r) return tl::unexpected(r.error());
+    if (auto r = impl_->commit_write(*txn); !r) return tl::unexpected(r.error());
     return *seq;
 }
 

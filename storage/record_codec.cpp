@@ -116,19 +116,8 @@ Sha256Digest encode_entry(std::uint64_t seq, UnixSeconds time, const Change& cha
     w.u8(kEntryFormat);
     w.u64(seq);
     w.i64(time);
-    w.u8(static_cast<std::uint8_t>(change.kind));
-    w.u32(change.issuer);
-    w.bytes8(change.serial.bytes());
-    write_content(w, change.record);
-    w.str16(provenance.request_id);
-    w.str16(provenance.requested_by);
-    w.str16(provenance.approved_by);
-    w.str16(provenance.evidence_sha256);
-    w.str16(provenance.source);
-    w.u8(static_cast<std::uint8_t>(provenance.mode));
-    w.str16(provenance.submitted_by_identity);
-    w.str16(provenance.approved_by_identity);
-    w.str16(provenance.note);
+    write_change(w, change);
+    write_provenance(w, provenance);
     Sha256Digest hash = Sha256::digest(out);
     w.raw(hash);
     return hash;
@@ -144,34 +133,65 @@ bool decode_entry(ByteView value, JournalEntry& out) {
     if (format != 1 && format != kEntryFormat) return false;
     out.seq = r.u64();
     out.time = r.i64();
-    std::uint8_t kind = r.u8();
-    out.change.issuer = r.u32();
-    ByteView serial = r.bytes8();
-    if (!read_content(r, out.change.record)) return false;
-    r.str16(out.provenance.request_id);
-    r.str16(out.provenance.requested_by);
-    r.str16(out.provenance.approved_by);
-    r.str16(out.provenance.evidence_sha256);
-    r.str16(out.provenance.source);
-    std::uint8_t mode = 0;
-    out.provenance.submitted_by_identity.clear();
-    out.provenance.approved_by_identity.clear();
-    out.provenance.note.clear();
-    if (format == kEntryFormat) {
-        mode = r.u8();
-        r.str16(out.provenance.submitted_by_identity);
-        r.str16(out.provenance.approved_by_identity);
-        r.str16(out.provenance.note);
+    if (!read_change(r, out.change) || !read_provenance(r, out.provenance, format == kEntryFormat) ||
+        !r.at_end()) {
+        return false;
     }
-    if (!r.ok() || !r.at_end() || kind < 1 || kind > 8 || mode > 2 || serial.empty() ||
-        serial.size() > Serial::kMaxBytes ||
+    out.change.record.last_seq = out.seq;
+    return true;
+}
+
+void write_change(ByteWriter& w, const Change& change) {
+    w.u8(static_cast<std::uint8_t>(change.kind));
+    w.u32(change.issuer);
+    w.bytes8(change.serial.bytes());
+    write_content(w, change.record);
+}
+
+bool read_change(ByteReader& r, Change& out) {
+    std::uint8_t kind = r.u8();
+    out.issuer = r.u32();
+    ByteView serial = r.bytes8();
+    if (!read_content(r, out.record)) return false;
+    if (!r.ok() || kind < 1 || kind > 8 || serial.empty() || serial.size() > Serial::kMaxBytes ||
         (serial.size() > 1 && serial.front() == std::byte{0})) {
         return false;
     }
-    out.change.kind = static_cast<ChangeKind>(kind);
-    out.provenance.mode = static_cast<ApprovalMode>(mode);
-    out.change.serial = Serial::from_magnitude(serial);
-    out.change.record.last_seq = out.seq;
+    out.kind = static_cast<ChangeKind>(kind);
+    out.serial = Serial::from_magnitude(serial);
+    return true;
+}
+
+void write_provenance(ByteWriter& w, const Provenance& provenance) {
+    w.str16(provenance.request_id);
+    w.str16(provenance.requested_by);
+    w.str16(provenance.approved_by);
+    w.str16(provenance.evidence_sha256);
+    w.str16(provenance.source);
+    w.u8(static_cast<std::uint8_t>(provenance.mode));
+    w.str16(provenance.submitted_by_identity);
+    w.str16(provenance.approved_by_identity);
+    w.str16(provenance.note);
+}
+
+bool read_provenance(ByteReader& r, Provenance& out, bool with_identities) {
+    r.str16(out.request_id);
+    r.str16(out.requested_by);
+    r.str16(out.approved_by);
+    r.str16(out.evidence_sha256);
+    r.str16(out.source);
+    std::uint8_t mode = 0;
+    out.submitted_by_identity.clear();
+    out.approved_by_identity.clear();
+    out.note.clear();
+    if (with_identities) {
+        mode = r.u8();
+        r.str16(out.submitted_by_identity);
+        r.str16(out.approved_by_identity);
+        r.str16(out.note);
+    }
+    if (!r.ok() || mode > 2) return false;
+    out.mode = static_cast<ApprovalMode>(mode);
     return true;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "storage/byte_io.hpp"
 #include "storage/revocation_index.hpp"
 
 namespace tanda::storage {
@@ -39,6 +40,14 @@ Sha256Digest encode_entry(std::uint64_t seq, UnixSeconds time, const Change& cha
 bool decode_entry(ByteView value, JournalEntry& out);
 // SHA-256 over everything but the stored hash; `value` must be at least kHashBytes long.
 Sha256Digest recompute_entry_hash(ByteView value);
+
+// The change and provenance fields of a journal entry body, in that layout, for the other
+// values that carry them (write commands, storage/write_command.hpp). The readers validate
+// like decode_entry; `with_identities` is false for format 1 entries.
+void write_change(ByteWriter& w, const Change& change);
+bool read_change(ByteReader& r, Change& out);
+void write_provenance(ByteWriter& w, const Provenance& provenance);
+bool read_provenance(ByteReader& r, Provenance& out, bool with_identities = true);
 
 // A `pending` value (FORMAT.md); the key is the request id, repeated in the value.
 void encode_pending(const PendingRequest& request, Bytes& out);

@@ -11,6 +11,7 @@
 #include "storage/index_impl.hpp"
 #include "storage/input_validation.hpp"
 #include "storage/record_codec.hpp"
+#include "storage/replicated_write.hpp"
 
 namespace tanda::storage {
 namespace {
@@ -112,6 +113,11 @@ Result<IssuerId> RevocationIndex::ensure_issuer(ByteView identity, std::string_v
     auto existing = find_issuer(identity);
     if (!existing) return tl::unexpected(existing.error());
     if (*existing) return **existing;
+    if (impl_->must_replicate()) {
+        Bytes id(identity.begin(), identity.end());
+        return through_replicator<IssuerId>(*this, *impl_,
+                                            EnsureIssuerCommand{std::move(id), std::string(name)});
+    }
 
     auto txn = lmdb::Txn::begin_write(impl_->env);
     if (!txn) return tl::unexpected(txn.error());
@@ -130,7 +136,7 @@ Result<IssuerId> RevocationIndex::ensure_issuer(ByteView identity, std::string_v
     encode_issuer(identity, name, info);
     if (auto r = txn->put(impl_->dbs.issuers, identity, key); !r) return tl::unexpected(r.error());
     if (auto r = txn->put(impl_->dbs.issuer_ids, key, info); !r) return tl::unexpected(r.error());
-    if (auto r = txn->commit(); !r) return tl::unexpected(r.error());
+    if (auto r = impl_->commit_write(*txn); !r) return tl::unexpected(r.error());
     return *id;
 }
 
@@ -218,10 +224,14 @@ Result<std::optional<std::string>> RevocationIndex::get_meta(std::string_view ke
 Result<void> RevocationIndex::put_meta(std::string_view key, std::string_view value) {
     if (auto r = validate_meta_key(key); !r) return r;
     if (auto r = validate_meta_value(value); !r) return r;
+    if (impl_->must_replicate()) {
+        return through_replicator<void>(*this, *impl_,
+                                        PutMetaCommand{std::string(key), std::string(value)});
+    }
     auto txn = lmdb::Txn::begin_write(impl_->env);
     if (!txn) return tl::unexpected(txn.error());
     if (auto r = txn->put(impl_->dbs.meta, as_bytes(key), as_bytes(value)); !r) return r;
-    return txn->commit();
+    return impl_->commit_write(*txn);
 }
 
 Result<RevocationIndex::WarmReport> RevocationIndex::warm(std::stop_token stop) const {

@@ -161,6 +161,8 @@ struct Stats {
     std::size_t used_bytes = 0;  // pages in use * page size
 };
 
+class Replicator;
+
 class RevocationIndex {
 public:
     static constexpr std::uint32_t kSchemaVersion = 2;
@@ -274,6 +276,22 @@ public:
 
     [[nodiscard]] Result<Stats> stats() const;
 
+    // Cluster mode (storage/replicator.hpp). Attach before any write and keep `replicator`
+    // alive as long as the index; from then on every write method goes through it.
+    void set_replicator(Replicator* replicator);
+    // Runs one write command taken from the shared order at stream sequence `stream_seq`, which
+    // must be the one after applied_stream_seq() (else ErrorCode::conflict: already applied, or
+    // a gap). The sequence is recorded in the same transaction as the write. A command the state
+    // refuses (a used request id, an unknown issuer: the same refusal on every node) is applied
+    // as a no-op and returns success; a malformed command or a storage failure is an error and
+    // records nothing.
+    [[nodiscard]] Result<void> apply_replicated(ByteView command, std::uint64_t stream_seq);
+    // The last stream sequence applied (0: none; meta `tanda.cluster_seq`).
+    [[nodiscard]] Result<std::uint64_t> applied_stream_seq() const;
+    // A consistent, compacted copy of the environment into the empty directory `dir` (a cluster
+    // snapshot: a node started on it continues the stream after its applied_stream_seq()).
+    [[nodiscard]] Result<void> copy_to(const std::string& dir) const;
+
     // Reads every page of the records table once, in key order, so that this process has them
     // mapped: after a restart, each first touch of an LMDB page is a page fault, which at 10M
     // certificates cut the first ten seconds of uncached answers by a fifth. First, where the
@@ -286,8 +304,10 @@ public:
     };
     [[nodiscard]] Result<WarmReport> warm(std::stop_token stop) const;
 
-private:
+    // Opaque: defined in storage/index_impl.hpp, private to storage/.
     struct Impl;
+
+private:
     static Result<std::unique_ptr<RevocationIndex>> open_with(const Options& options,
                                                               bool read_only);
     explicit RevocationIndex(std::unique_ptr<Impl> impl);

@@ -1,0 +1,185 @@
+// Cluster mode of the index: write commands, the replicator path of every write method, and
+// apply_replicated() on another node folding the same journal and records.
+#include <catch2/catch.hpp>
+
+#include "storage/replicator.hpp"
+#include "storage/write_command.hpp"
+#include "storage_test_support.hpp"
+
+using namespace tanda;
+using namespace tanda::storage;
+using namespace tanda::storage::test;
+using tanda::test::TempDir;
+
+namespace {
+
+constexpr UnixSeconds kNow = 1750000000;
+
+// The stream, in memory: each command gets the next sequence and is applied at once.
+class InMemoryOrder final : public Replicator {
+public:
+    std::vector<Bytes> stream;
+    bool unreachable = false;
+
+    Result<void> replicate(ByteView command,
+                           const std::function<void(std::uint64_t)>& apply) override {
+        if (unreachable) return fail(ErrorCode::unavailable, "no quorum");
+        stream.emplace_back(command.begin(), command.end());
+        apply(stream.size());
+        return {};
+    }
+};
+
+Bytes encoded(const WriteCommand& c) {
+    Bytes out;
+    encode_command(c, out);
+    return out;
+}
+
+PendingRequest pending(IssuerId ca, std::string id) {
+    PendingRequest p;
+    p.request_id = id;
+    p.change = change(ChangeKind::revoke, ca, "02", revoked());
+    p.provenance = admin_provenance(id);
+    p.provenance.submitted_by_identity = "CN=Operator;spki=aa";
+    p.submitted_at = kNow;
+    p.expires_at = kNow + 3600;
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("every write command survives encoding unchanged", "[storage][cluster]") {
+    const IssuerId ca = 3;
+    Provenance why = admin_provenance("r-1");
+    why.mode = ApprovalMode::dual;
+    why.note = "checked";
+    std::vector<WriteCommand> commands{
+        EnsureIssuerCommand{Bytes{std::byte{1}, std::byte{2}}, "CA 1"},
+        CommitCommand{{change(ChangeKind::register_certificate, ca, "01", issued()),
+                       change(ChangeKind::revoke, ca, "7F01", revoked())},
+                      why, kNow},
+        CommitCommand{{}, why, kNow},
+        SubmitCommand{pending(ca, "r-2"), kNow},
+        ApproveCommand{"r-2", change(ChangeKind::revoke, ca, "02", revoked()), why, kNow},
+        ClosePendingCommand{"r-3", PendingState::expired, why, kNow},
+        AppendAuditCommand{change(ChangeKind::refused, ca, "02", revoked()), why, kNow},
+        PutMetaCommand{"status/ab", std::string(70000, 'x')},
+        MetaCounterCommand{"crl/1/number", 41, false},
+        MetaCounterCommand{"crl/1/number", 1000, true},
+    };
+    for (const auto& command : commands) {
+        Bytes bytes = encoded(command);
+        auto decoded = decode_command(bytes);
+        REQUIRE(decoded);
+        CHECK(decoded->index() == command.index());
+        CHECK(encoded(*decoded) == bytes);
+    }
+}
+
+TEST_CASE("a malformed write command is refused as incompatible", "[storage][cluster]") {
+    Bytes bytes = encoded(PutMetaCommand{"k", "v"});
+    Bytes truncated(bytes.begin(), bytes.end() - 1);
+    Bytes trailing = bytes;
+    trailing.push_back(std::byte{0});
+    Bytes unknown = bytes;
+    unknown[1] = std::byte{99};
+    for (const Bytes& bad : {truncated, trailing, unknown, Bytes{}}) {
+        auto decoded = decode_command(bad);
+        REQUIRE_FALSE(decoded);
+        CHECK(decoded.error().code == ErrorCode::incompatible);
+    }
+}
+
+TEST_CASE("a second node applying the stream folds the same journal, records and metadata",
+          "[storage][cluster]") {
+    TempDir dir_a, dir_b;
+    auto a = open_index(dir_a.path());
+    auto b = open_index(dir_b.path());
+    InMemoryOrder order;
+    a->set_replicator(&order);
+
+    auto ca = a->ensure_issuer(as_bytes("ca-1"), "CA 1");
+    REQUIRE(ca);
+    REQUIRE(a->commit(std::vector{change(ChangeKind::register_certificate, *ca, "01", issued()),
+                                  change(ChangeKind::register_certificate, *ca, "02", issued())},
+                      import_provenance(), kNow - 10));
+    REQUIRE(a->commit(std::vector{change(ChangeKind::revoke, *ca, "01", revoked())},
+                      admin_provenance("r-1"), kNow));
+    REQUIRE(a->submit(pending(*ca, "r-2"), kNow));
+    Provenance approval = admin_provenance("r-2");
+    approval.mode = ApprovalMode::dual;
+    REQUIRE(a->approve("r-2", change(ChangeKind::revoke, *ca, "02", revoked()), approval, kNow));
+    REQUIRE(a->put_meta("status/ab", "r-2"));
+    CHECK(*a->next_meta_counter("crl/1/number") == 1);
+    CHECK(*a->raise_meta_counter("crl/1/number", 40) == 40);
+    CHECK(*a->next_meta_counter("crl/1/number") == 41);
+    // Refused by the state (a used request id): the writer hears why, the stream keeps it.
+    auto again = a->commit(std::vector{change(ChangeKind::revoke, *ca, "02", revoked())},
+                           admin_provenance("r-1"), kNow);
+    REQUIRE_FALSE(again);
+    CHECK(again.error().code == ErrorCode::conflict);
+
+    REQUIRE(order.stream.size() == 10);
+    CHECK(*a->applied_stream_seq() == 10);
+    for (std::size_t i = 0; i < order.stream.size(); ++i) {
+        auto applied = b->apply_replicated(order.stream[i], i + 1);
+        REQUIRE(applied);
+    }
+    CHECK(*b->applied_stream_seq() == 10);
+    auto head_a = *a->journal_head();
+    auto head_b = *b->journal_head();
+    CHECK(head_a.seq == head_b.seq);
+    CHECK(head_a.hash == head_b.hash);
+    CHECK(head_a.seq == 5);  // 2 registrations, a revocation, submitted, approved; a refusal writes none
+    CHECK(*b->verify_journal() == std::nullopt);
+    CHECK(*b->verify_records() == std::nullopt);
+    auto ca_b = b->find_issuer(as_bytes("ca-1"));
+    REQUIRE(*ca_b == *ca);
+    CHECK((*b->find(*ca, serial("02")))->state == CertState::revoked);
+    CHECK(*b->get_meta("status/ab") == "r-2");
+    CHECK(*b->get_meta("crl/1/number") == "41");
+    CHECK(*b->find_request("r-2") == *a->find_request("r-2"));
+}
+
+TEST_CASE("a stream sequence applied already, or after a gap, writes nothing",
+          "[storage][cluster]") {
+    TempDir dir_a, dir_b;
+    auto a = open_index(dir_a.path());
+    auto b = open_index(dir_b.path());
+    InMemoryOrder order;
+    a->set_replicator(&order);
+    REQUIRE(a->ensure_issuer(as_bytes("ca-1"), "CA 1"));
+    REQUIRE(a->put_meta("k", "1"));
+    REQUIRE(a->put_meta("k", "2"));
+
+    REQUIRE(b->apply_replicated(order.stream[0], 1));
+    auto gap = b->apply_replicated(order.stream[2], 3);
+    REQUIRE_FALSE(gap);
+    CHECK(gap.error().code == ErrorCode::conflict);
+    CHECK(*b->get_meta("k") == std::nullopt);
+    REQUIRE(b->apply_replicated(order.stream[1], 2));
+    auto replay = b->apply_replicated(order.stream[1], 2);
+    REQUIRE_FALSE(replay);
+    CHECK(replay.error().code == ErrorCode::conflict);
+    CHECK(*b->applied_stream_seq() == 2);
+    CHECK(*b->get_meta("k") == "1");
+}
+
+TEST_CASE("a write the cluster cannot order is refused and writes nothing",
+          "[storage][cluster]") {
+    TempDir dir;
+    auto a = open_index(dir.path());
+    InMemoryOrder order;
+    a->set_replicator(&order);
+    auto ca = *a->ensure_issuer(as_bytes("ca-1"), "CA 1");
+    order.unreachable = true;
+    auto done = a->commit(std::vector{change(ChangeKind::register_certificate, ca, "01", issued())},
+                          import_provenance(), kNow);
+    REQUIRE_FALSE(done);
+    CHECK(done.error().code == ErrorCode::unavailable);
+    CHECK(*a->find(ca, serial("01")) == std::nullopt);
+    CHECK(a->journal_head()->seq == 0);
+    // An issuer already recorded is found without asking the cluster.
+    CHECK(*a->ensure_issuer(as_bytes("ca-1"), "CA 1") == ca);
+}
