@@ -101,7 +101,7 @@ public:
             // of its own). Applied before the token exists: a failure here is answered 500 and
             // a replay of the same request gets a token (StatusTokens::issue).
             auto token = tokens_->issue(done->request_id);
-            if (!token) return refuse(ApiErrorKind::internal, "", token.error().message);
+            if (!token) return storage_refusal(token.error());
             res.set(kStatusTokenHeader, *token);
         }
         return res;

@@ -17,13 +17,6 @@ namespace {
 constexpr std::size_t kJournalScanChunk = 1000;
 constexpr std::size_t kMaxJournalScan = 100000;
 
-// The one translation of storage errors into API refusals.
-tl::unexpected<ApiError> storage_refusal(const Error& e) {
-    if (e.code == ErrorCode::invalid_argument) {
-        return refuse(ApiErrorKind::bad_request, "", e.message);
-    }
-    return refuse(ApiErrorKind::internal, "", "storage: " + e.message);
-}
 
 std::string body_digest(const std::string& canonical) {
     return to_hex(Sha256::digest(as_bytes(canonical)));

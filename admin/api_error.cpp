@@ -30,4 +30,12 @@ std::string_view code_of(ApiErrorKind kind) noexcept {
     return "internal";
 }
 
+tl::unexpected<ApiError> storage_refusal(const Error& e) {
+    switch (e.code) {
+        case ErrorCode::invalid_argument: return refuse(ApiErrorKind::bad_request, "", e.message);
+        case ErrorCode::unavailable: return refuse(ApiErrorKind::unavailable, "", "cluster: " + e.message);
+        default: return refuse(ApiErrorKind::internal, "", "storage: " + e.message);
+    }
+}
+
 }  // namespace tanda::admin

@@ -8,6 +8,8 @@
 
 #include <tl/expected.hpp>
 
+#include "core/result.hpp"
+
 namespace tanda::admin {
 
 enum class ApiErrorKind {
@@ -33,6 +35,11 @@ using ApiResult = tl::expected<T, ApiError>;
 inline tl::unexpected<ApiError> refuse(ApiErrorKind kind, std::string field, std::string message) {
     return tl::unexpected(ApiError{kind, std::move(field), std::move(message)});
 }
+
+// The one translation of storage errors into API refusals: bad input is the caller's (400), a
+// cluster whose journal stream cannot be reached is 503 (retry with the same request id),
+// anything else is ours (500).
+tl::unexpected<ApiError> storage_refusal(const Error& e);
 
 unsigned status_of(ApiErrorKind kind) noexcept;        // the HTTP status code: 400, 401, ...
 std::string_view code_of(ApiErrorKind kind) noexcept;  // "bad_request", "conflict", ...

@@ -12,12 +12,6 @@
 namespace tanda::admin {
 namespace {
 
-tl::unexpected<ApiError> storage_refusal(const Error& e) {
-    if (e.code == ErrorCode::invalid_argument) {
-        return refuse(ApiErrorKind::bad_request, "", e.message);
-    }
-    return refuse(ApiErrorKind::internal, "", "storage: " + e.message);
-}
 
 std::string_view state_name(storage::PendingState s) {
     switch (s) {

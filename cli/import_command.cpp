@@ -7,6 +7,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/help.hpp"
+#include "cli/cluster_attach.hpp"
 #include "cli/import_crl_number.hpp"
 #include "crl/crl_continuity.hpp"
 
@@ -92,6 +93,19 @@ int import_into_storage(const config::Config& cfg, const ca::CaOptions& ca,
     if (!index) {
         std::fprintf(stderr, "tanda: %s\n", index.error().message.c_str());
         return kExitFailure;
+    }
+    // Cluster mode: the import's writes go through the journal stream like any node's.
+    Logger cluster_logger(LogLevel::warn);
+    std::optional<Attached> cluster;
+    if (cfg.cluster.enabled) {
+        auto attached =
+            attach_to_cluster(cfg.cluster, **index, cluster_logger, std::chrono::seconds(30));
+        if (!attached || attached->behind) {
+            std::fprintf(stderr, "tanda: cannot import into the cluster: %s\n",
+                         (attached ? *attached->behind : attached.error()).message.c_str());
+            return kExitFailure;
+        }
+        cluster = std::move(*attached);
     }
     auto issuer_id = (*index)->ensure_issuer(issuer.spki_sha256(), ca.name);
     if (!issuer_id) {

@@ -17,6 +17,7 @@
 #include "cli/metrics_listener.hpp"
 #include "cli/notifiers.hpp"
 #include "cli/serve_metrics.hpp"
+#include "cli/cluster_attach.hpp"
 #include "config/key_files.hpp"
 #include "config/restart_settings.hpp"
 #include "crl/crl_metrics.hpp"
@@ -104,6 +105,8 @@ struct Serving {
     SystemClock clock;
     metrics::Registry metrics;
     std::unique_ptr<storage::RevocationIndex> index;
+    // Cluster mode only (the `cluster` section): the journal stream and this node of it.
+    ClusterAttachment cluster;
     // The OCSP path and the admin API read the CAs through the holder (SIGHUP swaps them); the
     // CRL service keeps the CAs it started with (config/restart_settings.hpp).
     std::shared_ptr<const ca::CaRegistry> registry;
@@ -151,6 +154,31 @@ std::shared_ptr<ca::CaRegistry> load_served_cas(const Serving& s) {
     return std::make_shared<ca::CaRegistry>(std::move(*loaded));
 }
 
+// Cluster mode: every write of the index goes through the journal stream from now on, and the
+// node applies what the other nodes wrote before it records its CAs.
+Stop join_cluster(Serving& s) {
+    const auto& o = s.cfg.cluster;
+    // A large backlog is applied by the node's thread after start; /readyz waits for it.
+    auto attached = attach_to_cluster(o, *s.index, s.logger, std::chrono::seconds(10));
+    if (!attached) {
+        s.logger.error("cannot join the cluster", {{"error", attached.error().message}});
+        return kExitFailure;
+    }
+    if (attached->behind) {
+        s.logger.warn("starting behind the cluster's journal; not ready until caught up",
+                      {{"error", attached->behind->message}});
+    }
+    s.cluster = std::move(attached->cluster);
+    s.cluster.node->start();
+    s.cluster.node->add_metrics(s.metrics);
+    auto status = s.cluster.node->status();
+    s.logger.info("joined the cluster", {{"node", o.node},
+                                         {"stream", o.stream},
+                                         {"applied_seq", std::to_string(status.applied_seq)},
+                                         {"stream_seq", std::to_string(status.stream_seq)}});
+    return std::nullopt;
+}
+
 // Opens storage and records the CAs in it (their issuer ids) before anything serves them.
 Stop open_index(Serving& s, const std::shared_ptr<ca::CaRegistry>& cas) {
     auto index = storage::RevocationIndex::open(s.cfg.storage);
@@ -160,6 +188,9 @@ Stop open_index(Serving& s, const std::shared_ptr<ca::CaRegistry>& cas) {
         return kExitFailure;
     }
     s.index = std::move(*index);
+    if (s.cfg.cluster.enabled) {
+        if (auto stop = join_cluster(s)) return stop;
+    }
     if (auto bound = ca::bind_storage(*cas, *s.index, s.clock.now()); !bound) {
         s.logger.error("cannot record CAs in storage", {{"error", bound.error().message}});
         return kExitFailure;
@@ -210,6 +241,7 @@ Stop start_public_listener(Serving& s) {
     s.liveness = std::make_unique<http::LivenessProbe>(*s.server, s.logger);
     auto checks = ca::readiness_checks(s.snapshot, *s.index, s.clock);
     checks.push_back(crl::readiness_check(s.snapshot, *s.crls, s.clock));
+    if (s.cluster.node) checks.push_back(s.cluster.node->readiness_check());
     checks.push_back({"io_threads", [liveness = s.liveness.get()] { return liveness->problem(); }});
     http::add_health_routes(s.router, std::move(checks));
     ocsp::add_ocsp_routes(s.router, s.cfg.responder, *s.ocsp, s.clock, s.ocsp_metrics.get());

@@ -1,0 +1,283 @@
+"""Tanda as a cluster: three `tanda serve` nodes on a real three-server NATS JetStream cluster
+(loopback, temp dirs). Writes on any node reach every node; a node cut from the stream goes
+not-ready and catches up; killing a NATS server and a node during a burst of writes from two
+nodes loses nothing acknowledged and never forks the hash chain."""
+import copy
+import http.client
+import json
+import os
+import ssl
+import threading
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+import lmdb
+from cryptography.x509 import ocsp
+
+import harness
+from harness import Fixture, Server, now, to_yaml
+from nats_cluster import NatsCluster
+from test_admin import EVIDENCE, AdminPki
+
+UNREGISTERED_BASE = 0x7A000000
+
+
+class Node:
+    """One `tanda serve` of the cluster, with its own index and config file."""
+
+    def __init__(self, fx, name, servers):
+        self.name = name
+        self.storage = os.path.join(fx.tmp, f"data-{name}")
+        config = copy.deepcopy(fx.config)
+        config["storage"]["path"] = self.storage
+        config["cluster"] = {"node": name, "servers": servers, "stream": "TANDA", "replicas": 3,
+                             "max_lag": "2s"}
+        self.config_path = os.path.join(fx.tmp, f"{name}.yaml")
+        with open(self.config_path, "w") as f:
+            f.write(to_yaml(config))
+        self.workdir = os.path.join(fx.tmp, name)
+        os.makedirs(self.workdir, exist_ok=True)
+        self.server = None
+
+    def start(self):
+        self.server = Server(["serve", "--config", self.config_path], self.workdir)
+        self.server.start(timeout=40)
+
+    def kill(self):
+        self.server.proc.kill()
+        self.server.stop()
+
+    def stop(self):
+        if self.server:
+            self.server.stop()
+
+    def ready(self):
+        try:
+            with urllib.request.urlopen(self.server.url + "/readyz", timeout=3) as r:
+                return r.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def journal_head(self):
+        """tanda.journal_head and tanda.cluster_seq, read from the index behind tanda's back."""
+        env = lmdb.open(self.storage, readonly=True, lock=False, max_dbs=8, subdir=True)
+        try:
+            meta = env.open_db(b"meta", create=False)
+            with env.begin(db=meta) as txn:
+                return txn.get(b"tanda.journal_head"), txn.get(b"tanda.cluster_seq")
+        finally:
+            env.close()
+
+
+class ClusterTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.nats = None
+        holder = {}
+
+        def extra(fx):
+            cls.nats = NatsCluster(os.path.join(fx.tmp, "nats"))
+            cls.nats.start()
+            holder["admin"] = AdminPki(os.path.join(fx.tmp, "admin"))
+            sections = holder["admin"].config()
+            # The fixture's own `tanda import` runs through the stream as well.
+            sections["cluster"] = {"node": "importer", "servers": cls.nats.urls, "replicas": 3}
+            return sections
+
+        ca_options = {"rsa": {"allow_single_approver": True, "allow_unregistered": True}}
+        try:
+            cls.fx = Fixture(ca_options=ca_options, extra=extra)
+        except BaseException:
+            if cls.nats:
+                cls.nats.stop()
+            raise
+        cls.addClassCleanup(cls.nats.stop)
+        cls.addClassCleanup(cls.fx.close)
+        cls.admin = holder["admin"]
+        cls.pki = cls.fx.pki
+        urls = cls.nats.urls
+        # Node c knows only the third NATS server, so the tests can cut it off alone.
+        cls.nodes = {"a": Node(cls.fx, "a", urls), "b": Node(cls.fx, "b", urls),
+                     "c": Node(cls.fx, "c", [urls[2]])}
+        for node in cls.nodes.values():
+            cls.addClassCleanup(node.stop)
+            node.start()
+        for node in cls.nodes.values():
+            cls.wait_for(node.ready, 20, f"node {node.name} ready")
+
+    @staticmethod
+    def wait_for(predicate, timeout, what):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return time.monotonic()
+            time.sleep(0.02)
+        raise AssertionError(f"timed out waiting for {what}")
+
+    # -- clients ------------------------------------------------------------------------------
+
+    def call(self, node, method, path, body=None, client="operator"):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.load_verify_locations(self.admin.path_server_ca)
+        ctx.load_cert_chain(*self.admin.pair(client))
+        conn = http.client.HTTPSConnection("127.0.0.1", node.server.admin_port, context=ctx,
+                                           timeout=30)
+        data = json.dumps(body) if body is not None else None
+        conn.request(method, path, body=data,
+                     headers={"Content-Type": "application/json"} if data else {})
+        res = conn.getresponse()
+        text = res.read()
+        conn.close()
+        try:
+            return res.status, json.loads(text)
+        except ValueError:
+            return res.status, text
+
+    def revoke(self, node, ca_name, serial, request_id, subject="CN=Cluster holder,O=Tanda,C=ID",
+               reason="keyCompromise", approved_at=None):
+        body = {"request_id": request_id, "ca": ca_name, "serial": f"{serial:X}",
+                "reason": reason, "requested_by": "Budi (holder)",
+                "approved_by": "Siti (supervisor)",
+                "approved_at": approved_at or now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "evidence_sha256": EVIDENCE, "subject_dn": subject}
+        return self.call(node, "POST", "/v1/revocations", body)
+
+    def ocsp_status(self, node, ca, serial):
+        req = urllib.request.Request(node.server.url + "/",
+                                     data=harness.single_request(ca.cert, serial),
+                                     headers={"Content-Type": "application/ocsp-request"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return ocsp.load_der_ocsp_response(r.read())
+
+    def is_revoked(self, node, ca, serial):
+        try:
+            resp = self.ocsp_status(node, ca, serial)
+        except (urllib.error.URLError, OSError):
+            return False
+        return resp.certificate_status == ocsp.OCSPCertStatus.REVOKED
+
+    # -- tests --------------------------------------------------------------------------------
+
+    def test_1_revocation_on_one_node_answers_revoked_on_the_others(self):
+        a, b, c = (self.nodes[n] for n in "abc")
+        leaf = self.pki.ecdsa.leaves["good"]
+        for node in (a, b, c):
+            self.assertEqual(self.ocsp_status(node, self.pki.ecdsa, leaf.serial).certificate_status,
+                             ocsp.OCSPCertStatus.GOOD)
+        approved_at = now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        status, body = self.revoke(a, "ecdsa", leaf.serial, "cluster-1",
+                                   leaf.cert.subject.rfc4514_string(), approved_at=approved_at)
+        acked = time.monotonic()
+        self.assertEqual(status, 201, body)
+        first = body
+        for node in (a, b, c):
+            seen = self.wait_for(lambda: self.is_revoked(node, self.pki.ecdsa, leaf.serial), 5,
+                                 f"revoked on node {node.name}")
+            print(f"\nrevocation acknowledged on a, revoked on {node.name} after "
+                  f"{(seen - acked) * 1000:.1f} ms")
+            resp = self.ocsp_status(node, self.pki.ecdsa, leaf.serial)
+            self.assertEqual(resp.revocation_reason.name, "key_compromise")
+        # The same request id on another node is the same request, not a second revocation.
+        status, body = self.revoke(b, "ecdsa", leaf.serial, "cluster-1",
+                                   leaf.cert.subject.rfc4514_string(), approved_at=approved_at)
+        self.assertEqual(status, 201, body)
+        self.assertEqual(body["seq"], first["seq"])
+        self.assert_same_heads()
+
+    def test_2_cut_node_goes_not_ready_keeps_its_data_and_catches_up(self):
+        a, c = self.nodes["a"], self.nodes["c"]
+        third = self.nats.servers[2]
+        serial = UNREGISTERED_BASE + 1
+        status, body = self.revoke(a, "rsa", serial, "cluster-cut-before")
+        self.assertEqual(status, 201, body)
+        self.wait_for(lambda: self.is_revoked(c, self.pki.rsa, serial), 5, "revoked on c")
+        third.pause()  # c's only server: c loses the stream; a and b keep a quorum
+        try:
+            cut = time.monotonic()
+            went = self.wait_for(lambda: not c.ready(), 10, "c not ready")
+            print(f"\nnode c not ready {went - cut:.1f} s after its NATS server stopped "
+                  f"(max_lag 2 s)")
+            # While the stream elects new leaders a write may get 503; the operator retries
+            # with the same request id.
+            deadline = time.monotonic() + 20
+            while True:
+                status, body = self.revoke(a, "rsa", serial + 1, "cluster-cut-during")
+                if status != 503 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.5)
+            self.assertEqual(status, 201, body)
+            # c still answers from its own data. (Its client may meanwhile find a and b's
+            # servers, which NATS announces to clients, and catch up through them.)
+            self.assertTrue(self.is_revoked(c, self.pki.rsa, serial))
+        finally:
+            third.resume()
+        self.wait_for(lambda: self.is_revoked(c, self.pki.rsa, serial + 1), 20,
+                      "c caught up")
+        self.wait_for(c.ready, 20, "c ready again")
+        self.assert_same_heads()
+
+    def test_3_burst_from_two_writers_while_a_nats_server_and_a_node_die(self):
+        a, b, c = (self.nodes[n] for n in "abc")
+        acked, lock, outcomes, samples = [], threading.Lock(), {}, []
+        base = UNREGISTERED_BASE + 0x1000
+
+        def writer(node, offset, count):
+            for i in range(count):
+                serial = base + offset + i
+                try:
+                    status, body = self.revoke(node, "rsa", serial, f"burst-{serial:x}")
+                except OSError as e:
+                    status, body = "OSError", str(e)
+                with lock:
+                    outcomes[status] = outcomes.get(status, 0) + 1
+                    if status != 201 and len(samples) < 5:
+                        samples.append(body)
+                if status == 201:
+                    with lock:
+                        acked.append(serial)
+
+        count = 250
+        threads = [threading.Thread(target=writer, args=(a, 0, count)),
+                   threading.Thread(target=writer, args=(b, count, count))]
+        for t in threads:
+            t.start()
+        time.sleep(1.0)
+        victim = self.nats.servers[0]
+        victim.kill()  # a and b reconnect to the others; the stream keeps a quorum of 2
+        c.kill()
+        time.sleep(1.0)
+        victim.start()
+        c.start()
+        for t in threads:
+            t.join(120)
+        print(f"\n{len(acked)} of {2 * count} revocations acknowledged during the failures; "
+              f"answers {outcomes}; first refusals {samples}")
+        self.assertGreater(len(acked), count)  # most get through; none may be lost
+        for node in (a, b, c):
+            self.wait_for(node.ready, 30, f"node {node.name} ready")
+        for node in (a, b, c):
+            missing = [s for s in acked if not self.is_revoked(node, self.pki.rsa, s)]
+            self.assertEqual(missing, [], f"acknowledged revocations missing on {node.name}")
+        self.assert_same_heads()
+        for node in (a, b, c):
+            self.assertNotIn("journal has forked", node.server.stderr())
+
+    def assert_same_heads(self):
+        """Every node at the same stream sequence with the same journal head (seq and hash)."""
+        def heads():
+            return {n.name: n.journal_head() for n in self.nodes.values()}
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and len(set(heads().values())) != 1:
+            time.sleep(0.1)
+        found = heads()
+        self.assertEqual(len(set(found.values())), 1, found)
+        head, seq = next(iter(found.values()))
+        self.assertIsNotNone(head)
+        self.assertIsNotNone(seq)
+
+
+if __name__ == "__main__":
+    unittest.main()
