@@ -201,6 +201,12 @@ class ScopeTest(AdminTestCase):
         status, body = self.call("GET", "/v1/requests/scope-dual", client="agency-a")
         self.assertEqual(status, 200, body)
         self.assertEqual(body["request_id"], "scope-dual")
+        # Applied, it stays out of B's reach, and B cannot learn that it was applied (no 409).
+        status, body = self.call("GET", "/v1/requests/scope-dual", client="agency-b")
+        self.assert_outside(status, body, f"O={ANAMBAS}", "Natuna", "Dedi", "applied")
+        status, body = self.call("POST", "/v1/requests/scope-dual/approve", approval,
+                                 client="agency-b")
+        self.assert_outside(status, body, f"O={ANAMBAS}", "Natuna", "Dedi", "applied")
 
     def test_a_ca_can_require_its_own_operator_as_approver(self):
         ecdsa = self.pki.ecdsa
