@@ -127,10 +127,11 @@ public:
     //
     // Dual control (admin/dual_control.cpp). `who` must be another operator than the submitter
     // (admin/operator_identity.hpp), else 403 and a `refused` journal entry; when the CA's
-    // policy requires_ca_approver, also one of the CA's own operators (403, `refused`). approve re-checks
-    // req.subject_dn and the record's state (409 and `refused` when they no longer fit) and
-    // applies the change, journaled with mode dual and both identities. 404 for an id that
-    // was never submitted, 409 for one no longer pending (applied, rejected, expired).
+    // policy has require_ca_approver, the approver must also be one of the CA's own operators
+    // (403, `refused`). approve re-checks req.subject_dn and the record's state (409 and
+    // `refused` when they no longer fit) and applies the change, journaled with mode dual and
+    // both identities. 404 for an id that was never submitted, 409 for one no longer pending
+    // (applied, rejected, expired).
     [[nodiscard]] ApiResult<ChangeResult> approve(std::string_view id, const ApproveRequest& req,
                                                   const Caller& who);
     [[nodiscard]] ApiResult<PendingView> reject(std::string_view id, const RejectRequest& req,

@@ -26,9 +26,8 @@ std::optional<Ava> ou_value(std::string_view value) {
 }
 
 bool holds(const DistinguishedName& dn, const Ava& ava) {
-    return std::ranges::any_of(dn.rdns, [&](const Rdn& rdn) {
-        return std::ranges::find(rdn, ava) != rdn.end();
-    });
+    return std::ranges::any_of(
+        dn.rdns, [&](const Rdn& rdn) { return std::ranges::find(rdn, ava) != rdn.end(); });
 }
 
 bool has_ou_prefix(const DistinguishedName& dn, const Ava& prefix) {
@@ -47,8 +46,7 @@ std::string join(const std::vector<std::string>& items) {
 }
 
 // The refusal for a caller none of whose scopes passed: each scope's failed rule.
-tl::unexpected<ApiError> outside(const Caller& who,
-                                 const std::vector<std::string>& failed_rules) {
+tl::unexpected<ApiError> outside(const Caller& who, const std::vector<std::string>& failed_rules) {
     std::string message = "outside this operator's scope: ";
     for (std::size_t i = 0; i < failed_rules.size(); ++i) {
         if (i > 0) message += "; nor ";
@@ -100,7 +98,8 @@ std::optional<std::string> CompiledScope::subject_failure(
     for (const auto& rule : attributes_) {
         if (!subject || !rule.ava || !holds(*subject, *rule.ava)) return rule.text;
     }
-    if (ou_prefix_ && (!subject || ou_prefix_->type.empty() || !has_ou_prefix(*subject, *ou_prefix_))) {
+    if (ou_prefix_ &&
+        (!subject || ou_prefix_->type.empty() || !has_ou_prefix(*subject, *ou_prefix_))) {
         return ou_prefix_text_;
     }
     return std::nullopt;
@@ -144,8 +143,7 @@ ApiResult<void> check_whole_ca(const Caller& who, std::string_view what,
 }
 
 bool is_ca_operator(const Caller& who, std::string_view ca) {
-    return who.scopes.empty() ||
-           std::ranges::any_of(who.scopes, [&](const auto& scope) {
+    return who.scopes.empty() || std::ranges::any_of(who.scopes, [&](const auto& scope) {
                return !scope->has_subject_rules() && !scope->ca_failure(ca);
            });
 }

@@ -32,7 +32,8 @@ public:
     // The text of the first rule CA `ca` fails ("cas: a, b"); nullopt when it is in scope.
     std::optional<std::string> ca_failure(std::string_view ca) const;
     // The text of the first subject rule `subject` (nullopt: unparsable or unknown) fails.
-    std::optional<std::string> subject_failure(const std::optional<DistinguishedName>& subject) const;
+    std::optional<std::string> subject_failure(
+        const std::optional<DistinguishedName>& subject) const;
     // True when the scope limits certificates by subject (attributes or ou_prefix).
     bool has_subject_rules() const { return !attributes_.empty() || ou_prefix_; }
     const std::string& where() const { return where_; }

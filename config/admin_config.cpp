@@ -212,9 +212,13 @@ void check_scope_cas(YamlReader& r, const YAML::Node& admin, const Config& c) {
         if (!cas.IsDefined() || !cas.IsSequence()) continue;
         for (const auto& name : cas) {
             if (!name.IsScalar()) continue;
-            const bool served = std::any_of(c.cas.begin(), c.cas.end(),
-                                            [&](const auto& ca) { return ca.name == name.Scalar(); });
-            if (!served) r.problem(name, "scope names CA '" + name.Scalar() + "', which 'cas' does not list");
+            const bool served = std::any_of(c.cas.begin(), c.cas.end(), [&](const auto& ca) {
+                return ca.name == name.Scalar();
+            });
+            if (!served) {
+                r.problem(name,
+                          "scope names CA '" + name.Scalar() + "', which 'cas' does not list");
+            }
         }
     }
 }

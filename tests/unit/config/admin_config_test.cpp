@@ -221,6 +221,7 @@ TEST_CASE("require_ca_approver needs two approvals", "[config][admin][scope]") {
     REQUIRE(c);
     CHECK(c->admin.cas[0].require_ca_approver);
     CHECK_FALSE(parse_config(kBase, "/etc/tanda/tanda.yaml")->admin.cas[0].require_ca_approver);
-    CHECK_THAT(problems_of(tanda::test::kMinimalConfig + "    approvals: 1\n    require_ca_approver: true\n"),
+    CHECK_THAT(problems_of(tanda::test::kMinimalConfig +
+                           "    approvals: 1\n    require_ca_approver: true\n"),
                Catch::Contains("tanda.yaml:8:") && Catch::Contains("needs 'approvals: 2'"));
 }
