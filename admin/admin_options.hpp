@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,19 @@ namespace tanda::admin {
 // `operator` may write (revoke, release, register) and read; `auditor` may only read.
 enum class Role { auditor, operator_ };
 
+// What a role may see and act on (issue 21): an agency's operator covers its own agency's
+// certificates only. Every rule given must hold; at least one is given. admin/role_scope.hpp
+// reads and applies them.
+struct RoleScope {
+    // "TYPE=value" attributes the certificate's subject must hold, each in any of its RDNs
+    // (types and values compared as distinguished_name.hpp compares them), e.g.
+    // "O=Pemerintah Kabupaten Natuna".
+    std::vector<std::string> attributes;
+    std::string ou_prefix;  // non-empty: some OU of the subject starts with it (case-insensitive)
+    std::vector<std::string> cas;  // non-empty: only these served CAs
+    friend bool operator==(const RoleScope&, const RoleScope&) = default;
+};
+
 // A client certificate granted a role, by subject DN (compared as names) or by the SHA-256 of
 // its DER SubjectPublicKeyInfo (64 hex digits). Exactly one of the two is set.
 struct RoleBinding {
@@ -20,6 +34,7 @@ struct RoleBinding {
     std::string subject;
     std::string spki_sha256;  // lower-case hex
     std::string location;     // "file:line" in the config
+    std::optional<RoleScope> scope{};  // nullopt: every served CA, every certificate
 };
 
 // Repeated authentication failures (401/403 after a completed TLS handshake) of one client
@@ -46,6 +61,9 @@ struct CaPolicy {
     // 2 by default, so a single operator key can never change a status alone (issue 17).
     unsigned approvals = 2;
     std::chrono::seconds pending_ttl{0};  // 0: AdminOptions::pending_ttl
+    // The approver of a request must be one of the CA's own operators (no subject rule in its
+    // scope), so an agency can never approve its own revocations alone (needs approvals 2).
+    bool require_ca_approver = false;
 };
 
 inline http::ListenerOptions admin_listener_defaults() {

@@ -129,30 +129,31 @@ public:
     }
 
     ApiResult<Response> certificate(const Request& req, const RequestContext& ctx,
-                                    const Caller&) {
+                                    const Caller& who) {
         auto parts = segments(ctx.path, "/v1/certificates/");
         if (parts.size() != 2) return not_found(ctx);
         auto serial = parse_serial(parts[1], "serial");
         if (!serial) return tl::unexpected(serial.error());
-        auto view = service_.certificate(parts[0], *serial);
+        auto view = service_.certificate(parts[0], *serial, who);
         if (!view) return tl::unexpected(view.error());
         return json_response(req, http::Status::ok, to_json(*view));
     }
 
     ApiResult<Response> request_status(const Request& req, const RequestContext& ctx,
-                                       const Caller&) {
+                                       const Caller& who) {
         auto parts = segments(ctx.path, "/v1/requests/");
         if (parts.size() != 1) return not_found(ctx);
-        auto status = service_.request(parts[0]);
+        auto status = service_.request(parts[0], who);
         if (!status) return tl::unexpected(status.error());
         return json_response(req, http::Status::ok, to_json(*status));
     }
 
-    ApiResult<Response> list_requests(const Request& req, const RequestContext&, const Caller&) {
+    ApiResult<Response> list_requests(const Request& req, const RequestContext&,
+                                      const Caller& who) {
         std::string_view target(req.target().data(), req.target().size());
         auto state = query_state(target);
         if (!state) return tl::unexpected(state.error());
-        auto list = service_.requests(*state);
+        auto list = service_.requests(*state, who);
         if (!list) return tl::unexpected(list.error());
         return json_response(req, http::Status::ok, to_json(*list));
     }
@@ -179,7 +180,7 @@ public:
         return not_found(ctx);
     }
 
-    ApiResult<Response> journal(const Request& req, const RequestContext&, const Caller&) {
+    ApiResult<Response> journal(const Request& req, const RequestContext&, const Caller& who) {
         std::string_view target(req.target().data(), req.target().size());
         auto since = query_uint(target, "since", 1, 0, UINT64_MAX);
         if (!since) return tl::unexpected(since.error());
@@ -187,12 +188,16 @@ public:
         if (!limit) return tl::unexpected(limit.error());
         auto filter = parse_journal_filter(target);
         if (!filter) return tl::unexpected(filter.error());
-        auto page = service_.journal(*since, *limit, *filter);
+        auto page = service_.journal(*since, *limit, *filter, who);
         if (!page) return tl::unexpected(page.error());
         return json_response(req, http::Status::ok, to_json(*page, service_));
     }
 
-    ApiResult<Response> verify(const Request& req, const RequestContext&, const Caller&) {
+    ApiResult<Response> verify(const Request& req, const RequestContext&, const Caller& who) {
+        // The verdict and its first difference cover every CA's records.
+        if (auto ok = check_whole_ca(who, "journal verification"); !ok) {
+            return tl::unexpected(ok.error());
+        }
         auto check = service_.verify_journal();
         if (!check) return tl::unexpected(check.error());
         return json_response(req, http::Status::ok, to_json(*check));
@@ -207,12 +212,15 @@ public:
         return json_response(req, http::Status::created, to_json(*made));
     }
 
-    ApiResult<Response> list_blocks(const Request& req, const RequestContext&, const Caller&) {
+    ApiResult<Response> list_blocks(const Request& req, const RequestContext&, const Caller& who) {
+        // Blocks name other operators' keys and addresses.
+        if (auto ok = check_whole_ca(who, "the block list"); !ok) return tl::unexpected(ok.error());
         return json_response(req, http::Status::ok,
                              to_json(auth_.blocks(), service_.clock().now(), auth_.limits()));
     }
 
     ApiResult<Response> unblock(const Request& req, const RequestContext&, const Caller& who) {
+        if (auto ok = check_whole_ca(who, "unblocking"); !ok) return tl::unexpected(ok.error());
         auto parsed = parse_unblock(req.body(), service_.options().max_json_bytes);
         if (!parsed) return tl::unexpected(parsed.error());
         std::vector<std::string> lifted;

@@ -171,12 +171,30 @@ ApiResult<ChangeResult> AdminService::apply(const Ca& ca, const storage::Change&
     return result;
 }
 
+ApiResult<void> AdminService::check_certificate_scope(const Ca& ca, const Serial& serial,
+                                                     const Caller& who) const {
+    if (who.scopes.empty()) return {};
+    if (auto ok = check_ca_scope(who, ca.name()); !ok) return ok;
+    auto stored = index_.find(ca.served->issuer_id, serial);
+    if (!stored) return storage_refusal(stored.error());
+    // An unregistered serial has no recorded subject, so no subject rule holds for it. 403
+    // rather than 404 tells nothing new: OCSP answers anyone whether a serial is registered.
+    return check_scope(who, ca.name(), *stored ? std::string_view((*stored)->subject) : "");
+}
+
 template <typename Request>
-ApiResult<AdminService::ChangeStart> AdminService::start_change(const Request& req) {
+ApiResult<AdminService::ChangeStart> AdminService::start_change(const Request& req,
+                                                                const Caller& who) {
     auto ca = find_ca(req.ca);
     if (!ca) return tl::unexpected(ca.error());
     ChangeStart start{std::move(*ca), body_digest(req.canonical()),
                       std::unique_lock(write_mutex_), {}};
+    // Before the replay: an earlier answer to a request id is the record's content too.
+    if (auto ok = check_certificate_scope(start.ca, req.serial, who); !ok) {
+        logger_.warn("admin request outside the caller's scope",
+                     {{"ca", start.ca.name()}, {"client", who.subject}, {"rule", ok.error().rule}});
+        return tl::unexpected(ok.error());
+    }
     auto earlier = replay(*start.ca.registry, req.request_id, start.digest);
     if (!earlier) return tl::unexpected(earlier.error());
     start.earlier = std::move(*earlier);
@@ -190,7 +208,7 @@ ApiResult<AdminService::ChangeStart> AdminService::start_change(const Request& r
 }
 
 ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const Caller& who) {
-    auto start = start_change(req);
+    auto start = start_change(req, who);
     if (!start) return tl::unexpected(start.error());
     if (start->earlier) return std::move(*start->earlier);
     const Ca& c = start->ca;
@@ -227,7 +245,7 @@ ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const
 }
 
 ApiResult<ChangeResult> AdminService::release(const ReleaseRequest& req, const Caller& who) {
-    auto start = start_change(req);
+    auto start = start_change(req, who);
     if (!start) return tl::unexpected(start.error());
     if (start->earlier) return std::move(*start->earlier);
     const Ca& c = start->ca;
@@ -259,6 +277,7 @@ ApiResult<RegistrationResult> AdminService::register_certificates(const Registra
     auto ca = find_ca(req.ca);
     if (!ca) return tl::unexpected(ca.error());
     const Ca& c = *ca;
+    if (auto ok = check_ca_scope(who, c.name()); !ok) return tl::unexpected(ok.error());
     std::vector<IndexEntry> entries;
     RegistrationResult result;
     for (std::size_t i = 0; i < req.certificates.size(); ++i) {
@@ -270,6 +289,10 @@ ApiResult<RegistrationResult> AdminService::register_certificates(const Registra
                 return refuse(ApiErrorKind::bad_request, field,
                               "certificate " + cert.serial().to_hex() + " ('" + cert.subject() +
                                   "') was not issued by CA '" + c.name() + "'");
+            }
+            if (auto ok = check_scope(who, c.name(), cert.subject()); !ok) {
+                ok.error().field = field;  // the caller's own certificate, not a record
+                return tl::unexpected(ok.error());
             }
             IndexEntry e;
             e.serial = cert.serial();
@@ -319,6 +342,45 @@ ApiResult<CertificateView> AdminService::certificate(std::string_view ca_name,
     return CertificateView{ca->name(), serial, **stored};
 }
 
+ApiResult<CertificateView> AdminService::certificate(std::string_view ca_name,
+                                                     const Serial& serial,
+                                                     const Caller& who) const {
+    if (!who.scopes.empty()) {
+        auto ca = find_ca(ca_name);
+        if (!ca) return tl::unexpected(ca.error());
+        if (auto ok = check_certificate_scope(*ca, serial, who); !ok) {
+            return tl::unexpected(ok.error());
+        }
+    }
+    return certificate(ca_name, serial);
+}
+
+ApiResult<void> AdminService::check_request_scope(std::string_view id, const Caller& who) const {
+    if (who.scopes.empty()) return {};
+    auto pending = index_.find_pending(id);
+    if (!pending) return storage_refusal(pending.error());
+    if (*pending) {
+        const auto& change = (*pending)->change;
+        return check_scope(who, ca_name(change.issuer), change.record.subject);
+    }
+    auto seq = index_.find_request(id);
+    if (!seq) return storage_refusal(seq.error());
+    if (!*seq) return {};
+    auto entries = index_.journal(**seq, 1);
+    if (!entries) return storage_refusal(entries.error());
+    if (entries->empty() || entries->front().provenance.request_id != id) return {};
+    const auto& change = entries->front().change;
+    return check_scope(who, ca_name(change.issuer), change.record.subject);
+}
+
+ApiResult<RequestStatus> AdminService::request(std::string_view request_id,
+                                               const Caller& who) const {
+    if (valid_request_id(request_id)) {
+        if (auto ok = check_request_scope(request_id, who); !ok) return tl::unexpected(ok.error());
+    }
+    return request(request_id);
+}
+
 ApiResult<RequestStatus> AdminService::request(std::string_view request_id) const {
     if (!valid_request_id(request_id)) {
         return refuse(ApiErrorKind::bad_request, "request_id", "use 1-128 of A-Z a-z 0-9 . _ : @ -");
@@ -352,12 +414,34 @@ ApiResult<RequestStatus> AdminService::request(std::string_view request_id) cons
 
 ApiResult<JournalPage> AdminService::journal(std::uint64_t since, std::size_t limit,
                                              const JournalFilter& filter) const {
+    return journal_page(since, limit, filter, nullptr);
+}
+
+ApiResult<JournalPage> AdminService::journal(std::uint64_t since, std::size_t limit,
+                                             const JournalFilter& filter,
+                                             const Caller& who) const {
+    return journal_page(since, limit, filter, &who);
+}
+
+ApiResult<JournalPage> AdminService::journal_page(std::uint64_t since, std::size_t limit,
+                                                  const JournalFilter& filter,
+                                                  const Caller* who) const {
     storage::IssuerId issuer = 0;
     if (filter.ca) {
         auto ca = find_ca(*filter.ca);
         if (!ca) return tl::unexpected(ca.error());
+        if (who != nullptr) {
+            if (auto ok = check_ca_scope(*who, ca->name()); !ok) return tl::unexpected(ok.error());
+        }
         issuer = ca->served->issuer_id;
     }
+    // Unscoped callers (the CA's own) pay one null test per entry, no snapshot, no DN parsing.
+    const Caller* scoped = who != nullptr && !who->scopes.empty() ? who : nullptr;
+    const auto cas = scoped != nullptr ? cas_() : nullptr;
+    auto visible = [&](const storage::JournalEntry& e) {
+        return scoped == nullptr ||
+               in_scope(*scoped, ca_name(*cas, e.change.issuer), e.change.record.subject);
+    };
     JournalPage page;
     page.next_since = since;
     // Bounded per call so that a filter matching little still answers quickly.
@@ -369,7 +453,9 @@ ApiResult<JournalPage> AdminService::journal(std::uint64_t since, std::size_t li
             if (page.entries.size() == limit) break;
             ++used;
             page.next_since = entry.seq + 1;
-            if (matches(filter, issuer, entry)) page.entries.push_back(std::move(entry));
+            if (matches(filter, issuer, entry) && visible(entry)) {
+                page.entries.push_back(std::move(entry));
+            }
         }
         scanned += used;
         if (chunk->size() < kJournalScanChunk && used == chunk->size()) {
@@ -383,6 +469,9 @@ ApiResult<JournalPage> AdminService::journal(std::uint64_t since, std::size_t li
 ApiResult<CrlGeneration> AdminService::generate_crl(std::string_view ca_name, const Caller& who) {
     auto ca = find_ca(ca_name);
     if (!ca) return tl::unexpected(ca.error());
+    if (auto ok = check_whole_ca(who, "CRL generation", ca->name()); !ok) {
+        return tl::unexpected(ok.error());
+    }
     const std::string& name = ca->name();
     auto no_crls = [&] {
         return refuse(ApiErrorKind::not_found, "ca", "CA '" + name + "' does not publish CRLs");

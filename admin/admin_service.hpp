@@ -122,11 +122,16 @@ public:
 
     [[nodiscard]] ApiResult<ChangeResult> revoke(const RevocationRequest& req, const Caller& who);
     [[nodiscard]] ApiResult<ChangeResult> release(const ReleaseRequest& req, const Caller& who);
+    // Every call taking `who` admits only what `who`'s scope covers (admin/role_scope.hpp):
+    // 403 naming the failed rule before anything about the record is told.
+    //
     // Dual control (admin/dual_control.cpp). `who` must be another operator than the submitter
-    // (admin/operator_identity.hpp), else 403 and a `refused` journal entry. approve re-checks
-    // req.subject_dn and the record's state (409 and `refused` when they no longer fit) and
-    // applies the change, journaled with mode dual and both identities. 404 for an id that
-    // was never submitted, 409 for one no longer pending (applied, rejected, expired).
+    // (admin/operator_identity.hpp), else 403 and a `refused` journal entry; when the CA's
+    // policy has require_ca_approver, the approver must also be one of the CA's own operators
+    // (403, `refused`). approve re-checks req.subject_dn and the record's state (409 and
+    // `refused` when they no longer fit) and applies the change, journaled with mode dual and
+    // both identities. 404 for an id that was never submitted, 409 for one no longer pending
+    // (applied, rejected, expired).
     [[nodiscard]] ApiResult<ChangeResult> approve(std::string_view id, const ApproveRequest& req,
                                                   const Caller& who);
     [[nodiscard]] ApiResult<PendingView> reject(std::string_view id, const RejectRequest& req,
@@ -135,6 +140,9 @@ public:
     // ones are closed (journaled) first.
     [[nodiscard]] ApiResult<std::vector<PendingView>> requests(
         std::optional<storage::PendingState> state);
+    // requests(), only those in `who`'s scope.
+    [[nodiscard]] ApiResult<std::vector<PendingView>> requests(
+        std::optional<storage::PendingState> state, const Caller& who);
     // Closes every pending request past its expiry with an `expired` journal entry; returns
     // how many. Called periodically and before every dual-control call.
     [[nodiscard]] ApiResult<std::size_t> expire_pending();
@@ -142,14 +150,24 @@ public:
     [[nodiscard]] ApiResult<RegistrationResult> register_certificates(
         const RegistrationRequest& req, const Caller& who);
 
+    // The unscoped reads (certificate, request, journal without `who`) are for callers that
+    // hold no role: the holder status route (by its token) and tests.
     [[nodiscard]] ApiResult<CertificateView> certificate(std::string_view ca,
                                                          const Serial& serial) const;
+    [[nodiscard]] ApiResult<CertificateView> certificate(std::string_view ca, const Serial& serial,
+                                                         const Caller& who) const;
     [[nodiscard]] ApiResult<RequestStatus> request(std::string_view request_id) const;
+    [[nodiscard]] ApiResult<RequestStatus> request(std::string_view request_id,
+                                                   const Caller& who) const;
     // Up to `limit` entries from seq `since` on that meet `filter` (404 for a CA not served).
     // A call scans a bounded number of entries, so a page may hold fewer than `limit` while
     // more match later: continue from next_since until at_end.
     [[nodiscard]] ApiResult<JournalPage> journal(std::uint64_t since, std::size_t limit,
                                                  const JournalFilter& filter = {}) const;
+    // journal(), skipping entries outside `who`'s scope (they count toward the scan bound).
+    [[nodiscard]] ApiResult<JournalPage> journal(std::uint64_t since, std::size_t limit,
+                                                 const JournalFilter& filter,
+                                                 const Caller& who) const;
     [[nodiscard]] ApiResult<JournalCheck> verify_journal() const;
     // Regenerates the CA's CRL now: 404 for an unknown CA or one without CRL publishing, 503
     // when generation fails. Logged with the caller; not journaled (no record changes).
@@ -183,7 +201,15 @@ private:
         std::optional<ChangeResult> earlier;
     };
     template <typename Request>
-    ApiResult<ChangeStart> start_change(const Request& req);
+    ApiResult<ChangeStart> start_change(const Request& req, const Caller& who);
+    // 403 unless `who`'s scope covers the certificate `serial` of CA `ca` (as recorded now).
+    ApiResult<void> check_certificate_scope(const Ca& ca, const Serial& serial,
+                                            const Caller& who) const;
+    // 403 unless `who`'s scope covers the request `id` (pending, closed or applied); passes
+    // for an unknown id, which the caller then answers 404.
+    ApiResult<void> check_request_scope(std::string_view id, const Caller& who) const;
+    ApiResult<JournalPage> journal_page(std::uint64_t since, std::size_t limit,
+                                        const JournalFilter& filter, const Caller* who) const;
     // The original answer when `request_id` was applied with the same canonical body (its
     // SHA-256 is `body_sha256`); 409 when it was used with another body or for another kind of
     // request; nullopt when the id is new.

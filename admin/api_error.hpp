@@ -27,6 +27,7 @@ struct ApiError {
     ApiErrorKind kind = ApiErrorKind::internal;
     std::string field;  // the JSON field or path part at fault; empty when none
     std::string message;
+    std::string rule{};  // a scope refusal's failed rule (admin/role_scope.hpp); empty otherwise
 };
 
 template <typename T>

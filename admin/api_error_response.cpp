@@ -18,6 +18,7 @@ http::Response api_error_response(const http::Request& req, const ApiError& erro
         inner["field"] = error.field;
     }
     inner["message"] = error.message;
+    if (!error.rule.empty()) inner["rule"] = error.rule;
     boost::json::object body;
     body["error"] = std::move(inner);
     http::Response res = json_response(req, static_cast<http::Status>(status), body);

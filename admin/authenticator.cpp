@@ -28,16 +28,37 @@ Authenticator::Authenticator(std::vector<RoleBinding> roles, RateLimitOptions li
     : roles_(std::move(roles)), limits_(limits), limiter_(limits), logger_(logger),
       now_(std::move(now)) {
     if (!now_) now_ = [] { return std::chrono::steady_clock::now(); };
+    for (const auto& b : roles_) {
+        scopes_.push_back(b.scope ? std::make_shared<const CompiledScope>(*b.scope, b.location)
+                                  : nullptr);
+    }
 }
 
-std::optional<Role> Authenticator::role_of(const http::PeerCertificate& peer) const {
+std::optional<std::pair<Role, Scopes>> Authenticator::role_of(
+    const http::PeerCertificate& peer) const {
     std::optional<Role> best;
-    for (const auto& b : roles_) {
+    Scopes scopes;
+    bool unscoped = false;
+    for (std::size_t i = 0; i < roles_.size(); ++i) {
+        const auto& b = roles_[i];
         const bool match = b.spki_sha256.empty() ? same_dn(b.subject, peer.subject)
                                                  : b.spki_sha256 == peer.spki_sha256;
-        if (match && (!best || b.role == Role::operator_)) best = b.role;
+        if (!match) continue;
+        if (best && *best == Role::operator_ && b.role != Role::operator_) continue;
+        if (!best || b.role != *best) {  // a higher role: only its entries' scopes count
+            scopes.clear();
+            unscoped = false;
+        }
+        best = b.role;
+        if (scopes_[i]) {
+            scopes.push_back(scopes_[i]);
+        } else {
+            unscoped = true;
+        }
     }
-    return best;
+    if (!best) return std::nullopt;
+    if (unscoped) scopes.clear();
+    return std::pair(*best, std::move(scopes));
 }
 
 std::string failure_key(const http::RequestContext& ctx) {
@@ -98,18 +119,19 @@ ApiResult<Caller> Authenticator::authenticate(const http::RequestContext& ctx, R
         return tl::unexpected(failure(ApiErrorKind::unauthorized, ctx,
                                       "client certificate not accepted: " + ctx.peer->error));
     }
-    auto role = role_of(*ctx.peer);
-    if (!role) {
+    auto granted = role_of(*ctx.peer);
+    if (!granted) {
         return tl::unexpected(failure(ApiErrorKind::forbidden, ctx,
                                       "certificate '" + ctx.peer->subject +
                                           "' has no admin role"));
     }
-    if (needed == Role::operator_ && *role != Role::operator_) {
+    auto& [role, scopes] = *granted;
+    if (needed == Role::operator_ && role != Role::operator_) {
         return tl::unexpected(failure(ApiErrorKind::forbidden, ctx,
-                                      "role " + std::string(role_name(*role)) +
+                                      "role " + std::string(role_name(role)) +
                                           " may only read; this needs operator"));
     }
-    return Caller{ctx.peer->subject, ctx.peer->spki_sha256, *role};
+    return Caller{ctx.peer->subject, ctx.peer->spki_sha256, role, std::move(scopes)};
 }
 
 long Authenticator::retry_after(const http::RequestContext& ctx) {

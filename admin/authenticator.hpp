@@ -59,12 +59,15 @@ public:
 
 private:
     ApiError failure(ApiErrorKind kind, const http::RequestContext& ctx, std::string message);
-    std::optional<Role> role_of(const http::PeerCertificate& peer) const;
+    // The highest role the entries matching `peer` grant, with those entries' scopes (none when
+    // one of them is unscoped); nullopt when no entry matches.
+    std::optional<std::pair<Role, Scopes>> role_of(const http::PeerCertificate& peer) const;
     void log_lifted(const std::string& key, const Caller& by);
     // Logs and counts the blocks that ran their time; called before each look at the blocks.
     void note_expired(FailureLimiter::TimePoint now);
 
     std::vector<RoleBinding> roles_;
+    std::vector<std::shared_ptr<const CompiledScope>> scopes_;  // per roles_ entry; null: none
     RateLimitOptions limits_;
     FailureLimiter limiter_;
     Logger& logger_;

@@ -29,6 +29,8 @@ Response checkpoint_response(const Request& req, http::Status status, const Sign
 
 ApiResult<Response> make(Checkpointer& checkpointer, const Request& req, const RequestContext&,
                          const Caller& who) {
+    // A checkpoint signs every CA's journal: a CA's own operator's call (issue 21).
+    if (auto ok = check_whole_ca(who, "a checkpoint"); !ok) return tl::unexpected(ok.error());
     auto made = checkpointer.make(who.subject);
     if (made) return checkpoint_response(req, http::Status::created, *made);
     const bool empty = made.error().code == ErrorCode::conflict;
@@ -37,7 +39,8 @@ ApiResult<Response> make(Checkpointer& checkpointer, const Request& req, const R
 }
 
 ApiResult<Response> latest(const Checkpointer& checkpointer, const Request& req,
-                           const RequestContext&, const Caller&) {
+                           const RequestContext&, const Caller& who) {
+    if (auto ok = check_whole_ca(who, "a checkpoint"); !ok) return tl::unexpected(ok.error());
     auto last = checkpointer.latest();
     if (!last) return refuse(ApiErrorKind::not_found, "", "no checkpoint has been made yet");
     return checkpoint_response(req, http::Status::ok, *last);

@@ -214,6 +214,8 @@ AdminService::Decision AdminService::open_for_decision(std::string_view id, cons
                                                        std::optional<storage::ApprovalMode> mode,
                                                        std::string_view self_refusal) {
     if (auto r = expire_pending_locked(now); !r) return tl::unexpected(r.error());
+    // Before open_pending, whose 409s tell a request's state.
+    if (auto ok = check_request_scope(id, who); !ok) return tl::unexpected(ok.error());
     auto p = open_pending(id);
     if (!p) return tl::unexpected(p.error());
     storage::Provenance why = p->provenance;
@@ -237,6 +239,13 @@ ApiResult<ChangeResult> AdminService::approve(std::string_view id, const Approve
     auto& [p, why] = *opened;
     auto ca = find_ca_by_issuer(p.change.issuer);
     if (!ca) return tl::unexpected(ca.error());
+    if (ca->policy.require_ca_approver && !is_ca_operator(who, ca->name())) {
+        auto refusal = refuse(ApiErrorKind::forbidden, "scope",
+                              "CA '" + ca->name() + "' requires one of its own operators (a role "
+                              "without subject rules) to approve (require_ca_approver)");
+        refusal.value().rule = "require_ca_approver";
+        return refused(p.change, why, who, std::move(refusal));
+    }
     auto stored = index_.find(p.change.issuer, p.change.serial);
     if (!stored) return storage_refusal(stored.error());
     // Re-checked against the record as it is now, with the approver's own subject_dn.
@@ -277,6 +286,16 @@ ApiResult<PendingView> AdminService::reject(std::string_view id, const RejectReq
     p.closed_at = now;
     p.provenance = why;
     return view(*cas_(), std::move(p));
+}
+
+ApiResult<std::vector<PendingView>> AdminService::requests(
+    std::optional<storage::PendingState> state, const Caller& who) {
+    auto all = requests(state);
+    if (!all || who.scopes.empty()) return all;
+    std::erase_if(*all, [&](const PendingView& v) {
+        return !in_scope(who, v.ca, v.request.change.record.subject);
+    });
+    return all;
 }
 
 ApiResult<std::vector<PendingView>> AdminService::requests(

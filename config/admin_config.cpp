@@ -35,10 +35,81 @@ void read_admin_listen(YamlReader& r, const YAML::Node& node, admin::AdminOption
     r.read_bool(node, "access_log", l.access_log);
 }
 
+bool is_attribute_type(std::string_view t) {
+    if (t.size() > 4 && (t.substr(0, 4) == "OID." || t.substr(0, 4) == "oid.")) t.remove_prefix(4);
+    if (t.empty()) return false;
+    const bool oid = std::isdigit(static_cast<unsigned char>(t.front())) != 0;
+    return std::all_of(t.begin(), t.end(), [oid](char ch) {
+        const auto u = static_cast<unsigned char>(ch);
+        return oid ? (std::isdigit(u) != 0 || ch == '.') : (std::isalnum(u) != 0 || ch == '-');
+    });
+}
+
+// "TYPE=value": one attribute as RFC 4514 writes it (',' '+' ';' escaped with '\' inside the
+// value), what admin/role_scope.cpp matches against a subject's attributes.
+bool is_one_attribute(std::string_view text) {
+    const auto eq = text.find('=');
+    if (eq == std::string_view::npos) return false;
+    std::string_view type = text.substr(0, eq), value = text.substr(eq + 1);
+    while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+    while (!type.empty() && type.front() == ' ') type.remove_prefix(1);
+    if (!is_attribute_type(type)) return false;
+    bool seen = false;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const char ch = value[i];
+        if (ch == '\\') {
+            if (++i == value.size()) return false;
+        } else if (ch == ',' || ch == '+' || ch == ';' || ch == '"') {
+            return false;
+        }
+        if (ch != ' ') seen = true;
+    }
+    return seen;
+}
+
+void read_strings(YamlReader& r, const YAML::Node& map, const std::string& key,
+                  std::vector<std::string>& out) {
+    const YAML::Node node = map[key];
+    if (!YamlReader::has_value(map, key)) return;
+    if (!node.IsSequence()) {
+        r.problem(node, "'" + key + "' must be a list");
+        return;
+    }
+    for (const auto& item : node) {
+        if (!item.IsScalar() || item.Scalar().empty()) {
+            r.problem(item, "'" + key + "' entries must be non-empty text");
+        } else {
+            out.push_back(item.Scalar());
+        }
+    }
+}
+
+// `scope:` of a role entry (admin_options.hpp RoleScope).
+void read_scope(YamlReader& r, const YAML::Node& node, admin::RoleBinding& b) {
+    if (!r.expect_map(node, "an admin role's 'scope'", {"attributes", "ou_prefix", "cas"})) return;
+    admin::RoleScope scope;
+    read_strings(r, node, "attributes", scope.attributes);
+    for (std::size_t i = 0; i < scope.attributes.size(); ++i) {
+        if (!is_one_attribute(scope.attributes[i])) {
+            r.problem(node["attributes"][i],
+                      "scope attribute '" + scope.attributes[i] +
+                          "' must be one TYPE=value, e.g. 'O=Pemerintah Kabupaten Natuna' "
+                          "(escape ',' '+' ';' in the value with '\\')");
+        }
+    }
+    r.read_string(node, "ou_prefix", scope.ou_prefix);
+    read_strings(r, node, "cas", scope.cas);
+    if (scope.attributes.empty() && scope.ou_prefix.empty() && scope.cas.empty()) {
+        r.problem(node, "a role's 'scope' needs 'attributes', 'ou_prefix' or 'cas' (leave "
+                        "'scope' out for a role over every CA and certificate)");
+    }
+    b.scope = std::move(scope);
+}
+
 void read_role(YamlReader& r, const YAML::Node& node, admin::AdminOptions& a) {
     admin::RoleBinding b;
     b.location = r.location(node);
-    if (!r.expect_map(node, "an admin role", {"role", "subject", "spki_sha256"})) return;
+    if (!r.expect_map(node, "an admin role", {"role", "subject", "spki_sha256", "scope"})) return;
     if (auto i = r.read_choice(node, "role", {"auditor", "operator"})) {
         b.role = static_cast<admin::Role>(*i);
     } else if (!YamlReader::has_value(node, "role")) {
@@ -55,6 +126,7 @@ void read_role(YamlReader& r, const YAML::Node& node, admin::AdminOptions& a) {
         }
         for (char& ch : b.spki_sha256) ch = static_cast<char>(std::tolower(ch));
     }
+    if (node["scope"].IsDefined()) read_scope(r, node["scope"], b);
     a.roles.push_back(std::move(b));
 }
 
@@ -130,6 +202,27 @@ void read_admin(YamlReader& r, const YAML::Node& node, Config& c) {
     if (node["rate_limit"].IsDefined()) read_rate_limit(r, node["rate_limit"], a);
 }
 
+void check_scope_cas(YamlReader& r, const YAML::Node& admin, const Config& c) {
+    const YAML::Node roles = admin.IsMap() ? admin["roles"] : YAML::Node();
+    if (!roles.IsDefined() || !roles.IsSequence()) return;
+    for (const auto& role : roles) {
+        // operator[] of a missing key is an invalid node: test IsDefined() before its type.
+        if (!role.IsMap() || !role["scope"].IsDefined() || !role["scope"].IsMap()) continue;
+        const YAML::Node cas = role["scope"]["cas"];
+        if (!cas.IsDefined() || !cas.IsSequence()) continue;
+        for (const auto& name : cas) {
+            if (!name.IsScalar()) continue;
+            const bool served = std::any_of(c.cas.begin(), c.cas.end(), [&](const auto& ca) {
+                return ca.name == name.Scalar();
+            });
+            if (!served) {
+                r.problem(name,
+                          "scope names CA '" + name.Scalar() + "', which 'cas' does not list");
+            }
+        }
+    }
+}
+
 void read_admin_ca_policy(YamlReader& r, const YAML::Node& node, const std::string& name,
                           Config& c) {
     admin::CaPolicy policy;
@@ -141,6 +234,12 @@ void read_admin_ca_policy(YamlReader& r, const YAML::Node& node, const std::stri
         r.read_uint(node, "approvals", 1, 2, approvals);
         policy.approvals = static_cast<unsigned>(approvals);
         r.read_duration(node, "pending_ttl", seconds(1), kMaxPendingTtl, policy.pending_ttl);
+        r.read_bool(node, "require_ca_approver", policy.require_ca_approver);
+        if (policy.require_ca_approver && policy.approvals < 2) {
+            r.problem(node["require_ca_approver"],
+                      "'require_ca_approver' needs 'approvals: 2': with one approval nobody "
+                      "approves after the submitter");
+        }
     }
     c.admin.cas.push_back(std::move(policy));
 }

@@ -131,7 +131,8 @@ ca::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
             {"name", "issuer_certificate", "signer_certificate", "signer_key", "response_validity",
              "backdate", "max_certids", "nonce", "unknown_serials", "expired", "presign", "crl",
              "rsa_padding", "requests",
-             kAdminCaKeys[0], kAdminCaKeys[1], kAdminCaKeys[2], kAdminCaKeys[3]})) {
+             kAdminCaKeys[0], kAdminCaKeys[1], kAdminCaKeys[2], kAdminCaKeys[3],
+             kAdminCaKeys[4]})) {
         return ca;
     }
     r.read_string(node, "name", ca.name);
@@ -267,6 +268,7 @@ tl::expected<Config, std::vector<ConfigProblem>> parse_config(const std::string&
     if (c.state_dir.empty() && !c.storage.path.empty()) c.state_dir = c.storage.path + "/crl";
     if (root["cas"].IsDefined()) {
         read_cas(r, root["cas"], c);
+        if (root["admin"].IsDefined()) check_scope_cas(r, root["admin"], c);
     } else {
         r.problem(0, "'cas' is required: list the CAs this responder serves");
     }

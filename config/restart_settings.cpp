@@ -41,7 +41,9 @@ auto tie_crl(const ca::CrlOptions& c) {
                     c.delta.validity, c.delta.regenerate_before, c.delta.url);
 }
 
-auto tie_role(const admin::RoleBinding& r) { return std::tie(r.role, r.subject, r.spki_sha256); }
+auto tie_role(const admin::RoleBinding& r) {
+    return std::tie(r.role, r.subject, r.spki_sha256, r.scope);
+}
 
 auto tie_target(const admin::NotifyTarget& t) {
     return std::tie(t.name, t.url, t.ca_file, t.secret_file, t.timeout, t.max_backoff,
@@ -107,8 +109,9 @@ bool admin_cas_differ(const Config& a, const Config& b) {
         if (pa == nullptr) pa = &defaults;
         if (pb == nullptr) pb = &defaults;
         if (std::tie(pa->allow_single_approver, pa->allow_unregistered, pa->approvals,
-                     pa->pending_ttl) != std::tie(pb->allow_single_approver, pb->allow_unregistered,
-                                                  pb->approvals, pb->pending_ttl)) {
+                     pa->pending_ttl, pa->require_ca_approver) !=
+            std::tie(pb->allow_single_approver, pb->allow_unregistered, pb->approvals,
+                     pb->pending_ttl, pb->require_ca_approver)) {
             return true;
         }
     }

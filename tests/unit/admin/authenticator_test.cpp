@@ -187,3 +187,50 @@ TEST_CASE("a block ends on its own after rate_limit.block, logged once", "[auth]
     CHECK(f.logger.lines.find("msg=\"admin block expired\" key=ip:10.0.0.1") != std::string::npos);
     CHECK(f.auth.counters().unblocks == 0);
 }
+
+TEST_CASE("a caller carries the scopes of the entries that granted its role", "[auth][scope]") {
+    RecordingLogger logger;
+    const RoleScope natuna{{"O=Pemerintah Kabupaten Natuna"}, "", {}};
+    const RoleScope anambas{{"O=Pemerintah Kabupaten Anambas"}, "", {}};
+    Authenticator auth{{{Role::operator_, "CN=Agency,O=T,C=ID", "", "t.yaml:1", natuna},
+                        // Also an unscoped auditor: reads do not widen the operator's scope.
+                        {Role::auditor, "CN=Agency,O=T,C=ID", "", "t.yaml:2", std::nullopt},
+                        {Role::operator_, "", std::string(64, 'c'), "t.yaml:3", anambas},
+                        {Role::operator_, "CN=Two,O=T,C=ID", "", "t.yaml:4", natuna},
+                        {Role::operator_, "CN=Two,O=T,C=ID", "", "t.yaml:5", anambas},
+                        {Role::operator_, "CN=CA,O=T,C=ID", "", "t.yaml:6", natuna},
+                        {Role::operator_, "CN=CA,O=T,C=ID", "", "t.yaml:7", std::nullopt},
+                        {Role::auditor, "CN=Reader,O=T,C=ID", "", "t.yaml:8", anambas}},
+                       RateLimitOptions{}, logger};
+    const std::string in_natuna = "CN=x,O=Pemerintah Kabupaten Natuna";
+    const std::string in_anambas = "CN=x,O=Pemerintah Kabupaten Anambas";
+
+    auto agency = auth.authenticate(ctx_with(peer("CN=Agency,O=T,C=ID")), Role::auditor);
+    REQUIRE(agency);
+    CHECK(agency->role == Role::operator_);
+    REQUIRE(agency->scopes.size() == 1);
+    CHECK(agency->scopes[0]->where() == "t.yaml:1");
+    CHECK(in_scope(*agency, "demo", in_natuna));
+    CHECK_FALSE(in_scope(*agency, "demo", in_anambas));
+
+    // The same subject with another key that matches the SPKI entry: both operator entries.
+    auto both_keys = auth.authenticate(ctx_with(cert("CN=Agency,O=T,C=ID", 'c')), Role::operator_);
+    REQUIRE(both_keys);
+    CHECK(both_keys->scopes.size() == 2);
+
+    auto two = auth.authenticate(ctx_with(peer("CN=Two,O=T,C=ID")), Role::operator_);
+    REQUIRE(two);
+    CHECK(in_scope(*two, "demo", in_natuna));
+    CHECK(in_scope(*two, "demo", in_anambas));
+    CHECK_FALSE(in_scope(*two, "demo", "CN=x,O=Pemerintah Kota Batam"));
+
+    auto ca = auth.authenticate(ctx_with(peer("CN=CA,O=T,C=ID")), Role::operator_);
+    REQUIRE(ca);
+    CHECK(ca->scopes.empty());  // one unscoped entry: no limit
+
+    auto reader = auth.authenticate(ctx_with(peer("CN=Reader,O=T,C=ID")), Role::auditor);
+    REQUIRE(reader);
+    CHECK(reader->role == Role::auditor);
+    CHECK(reader->scopes.size() == 1);
+    CHECK_FALSE(auth.authenticate(ctx_with(peer("CN=Reader,O=T,C=ID")), Role::operator_));
+}

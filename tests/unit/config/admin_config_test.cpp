@@ -156,3 +156,72 @@ TEST_CASE("approvals other than 1 or 2 is refused with file and line", "[config]
     CHECK_THAT(all, Catch::Contains("/etc/tanda/tanda.yaml:7"));
     CHECK_THAT(all, Catch::Contains("'approvals'"));
 }
+
+TEST_CASE("role scopes: attributes, an OU prefix and CAs", "[config][admin][scope]") {
+    auto c = parse_config(kBase + R"(admin:
+  server_certificate: admin.pem
+  server_key: admin.key
+  client_ca: clients.pem
+  roles:
+    - {role: operator, subject: "CN=CA Op,O=BSrE,C=ID"}
+    - role: operator
+      subject: "CN=Op Natuna,O=Pemerintah Kabupaten Natuna,C=ID"
+      scope:
+        attributes: ["O=Pemerintah Kabupaten Natuna", 'o = Natuna\, Kepri']
+        ou_prefix: Diskominfo
+        cas: [demo]
+)",
+                          "/etc/tanda/tanda.yaml");
+    REQUIRE(c);
+    REQUIRE(c->admin.roles.size() == 2);
+    CHECK_FALSE(c->admin.roles[0].scope);
+    REQUIRE(c->admin.roles[1].scope);
+    const auto& s = *c->admin.roles[1].scope;
+    CHECK(s.attributes ==
+          std::vector<std::string>{"O=Pemerintah Kabupaten Natuna", R"(o = Natuna\, Kepri)"});
+    CHECK(s.ou_prefix == "Diskominfo");
+    CHECK(s.cas == std::vector<std::string>{"demo"});
+    CHECK(c->admin.roles[1].location == "/etc/tanda/tanda.yaml:17");
+}
+
+TEST_CASE("role scope mistakes are reported at their line", "[config][admin][scope]") {
+    const std::string head = kBase + R"(admin:
+  server_certificate: admin.pem
+  server_key: admin.key
+  client_ca: clients.pem
+  roles:
+    - role: operator
+      subject: "CN=Op,O=X,C=ID"
+)";
+    // Line 18 is `scope:`; its keys follow.
+    CHECK_THAT(problems_of(head + "      scope: {}\n"),
+               Catch::Contains("tanda.yaml:18:") && Catch::Contains("needs 'attributes'"));
+    CHECK_THAT(problems_of(head + "      scope: {attributes: [\"Pemerintah Natuna\"]}\n"),
+               Catch::Contains("tanda.yaml:18:") && Catch::Contains("one TYPE=value"));
+    // A whole DN or a multi-valued RDN is not one attribute; an unescaped comma splits.
+    for (const char* bad : {"CN=x,O=Natuna", "O=Natuna+OU=Diskominfo", "O=", "=Natuna",
+                            "O N=Natuna"}) {
+        INFO(bad);
+        CHECK_THAT(problems_of(head + "      scope: {attributes: [\"" + bad + "\"]}\n"),
+                   Catch::Contains("one TYPE=value"));
+    }
+    CHECK_THAT(problems_of(head + "      scope: {attributes: ['O=Natuna\\']}\n"),
+               Catch::Contains("one TYPE=value"));  // a trailing '\' escapes nothing
+    CHECK_THAT(problems_of(head + "      scope: {attributes: O=Natuna}\n"),
+               Catch::Contains("'attributes' must be a list"));
+    CHECK_THAT(problems_of(head + "      scope: {cas: [demo, nope]}\n"),
+               Catch::Contains("tanda.yaml:18:") && Catch::Contains("CA 'nope'"));
+    CHECK_THAT(problems_of(head + "      scope: {ou_prefix: x, region: y}\n"),
+               Catch::Contains("region"));
+}
+
+TEST_CASE("require_ca_approver needs two approvals", "[config][admin][scope]") {
+    auto c = parse_config(tanda::test::kMinimalConfig + "    require_ca_approver: true\n",
+                          "/etc/tanda/tanda.yaml");
+    REQUIRE(c);
+    CHECK(c->admin.cas[0].require_ca_approver);
+    CHECK_FALSE(parse_config(kBase, "/etc/tanda/tanda.yaml")->admin.cas[0].require_ca_approver);
+    CHECK_THAT(problems_of(tanda::test::kMinimalConfig +
+                           "    approvals: 1\n    require_ca_approver: true\n"),
+               Catch::Contains("tanda.yaml:8:") && Catch::Contains("needs 'approvals: 2'"));
+}

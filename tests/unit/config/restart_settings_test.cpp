@@ -115,3 +115,18 @@ TEST_CASE("admin settings are named when they differ", "[config][reload]") {
                                                 "  max_handshakes_per_source: 2\n")) ==
           Names{"admin.max_handshakes", "admin.max_handshakes_per_source"});
 }
+
+TEST_CASE("a role's scope and require_ca_approver need a restart", "[config][reload][scope]") {
+    auto running = config_text();
+    auto scoped = kAdmin;
+    const std::string role = R"(subject: "CN=Op,O=X,C=ID"})";
+    scoped.replace(scoped.find(role), role.size(),
+                   R"(subject: "CN=Op,O=X,C=ID", scope: {attributes: ["O=Natuna"]}})");
+    CHECK(changes(running, config_text("port: 8080", "", "", scoped)) == Names{"admin.roles"});
+    auto wider = scoped;
+    wider.replace(wider.find("O=Natuna"), 8, "O=Anambas");
+    CHECK(changes(config_text("port: 8080", "", "", scoped),
+                  config_text("port: 8080", "", "", wider)) == Names{"admin.roles"});
+    CHECK(changes(running, config_text("port: 8080", "    require_ca_approver: true\n")) ==
+          Names{"admin.cas"});
+}
