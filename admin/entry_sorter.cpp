@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <queue>
 #include <random>
 #include <string_view>
@@ -114,10 +115,76 @@ struct RunReader {
     }
 };
 
+// Merges `runs` by (serial, sequence), calling `out` with each run's reader at its next entry.
+Result<void> merge(const std::vector<std::filesystem::path>& runs,
+                   const std::function<Result<void>(const RunReader&)>& out) {
+    std::vector<RunReader> readers(runs.size());
+    auto later = [&](std::size_t a, std::size_t b) {  // a min-heap on (serial, sequence)
+        if (readers[a].entry.serial != readers[b].entry.serial) {
+            return readers[b].entry.serial < readers[a].entry.serial;
+        }
+        return readers[b].seq < readers[a].seq;
+    };
+    std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> heads(later);
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        auto& r = readers[i];
+        r.path = runs[i];
+        r.file.reset(std::fopen(r.path.c_str(), "rb"));
+        if (!r.file) return tl::unexpected(io_error(r.path, "cannot open"));
+        std::setvbuf(r.file.get(), r.buffer.data(), _IOFBF, r.buffer.size());
+        auto more = r.next();
+        if (!more) return tl::unexpected(more.error());
+        if (*more) heads.push(i);
+    }
+    while (!heads.empty()) {
+        const auto i = heads.top();
+        heads.pop();
+        if (auto ok = out(readers[i]); !ok) return ok;
+        auto more = readers[i].next();
+        if (!more) return tl::unexpected(more.error());
+        if (*more) heads.push(i);
+    }
+    return {};
+}
+
+// A run file being written.
+class RunWriter {
+public:
+    Result<void> open(const std::filesystem::path& path) {
+        path_ = path;
+        file_.reset(std::fopen(path.c_str(), "wb"));
+        if (!file_) return tl::unexpected(io_error(path, "cannot create"));
+        std::setvbuf(file_.get(), buffer_.data(), _IOFBF, buffer_.size());
+        return {};
+    }
+    Result<void> write(const char* data, std::size_t size) {
+        if (std::fwrite(data, 1, size, file_.get()) != size) {
+            return tl::unexpected(io_error(path_, "write"));
+        }
+        return {};
+    }
+    Result<void> close() {
+        if (std::fclose(file_.release()) != 0) return tl::unexpected(io_error(path_, "write"));
+        return {};
+    }
+
+private:
+    std::vector<char> buffer_ = std::vector<char>(kReadBuffer);  // outlives `file_`
+    File file_;
+    std::filesystem::path path_;
+};
+
 }  // namespace
 
-EntrySorter::EntrySorter(std::filesystem::path spill_dir, std::size_t run_bytes)
-    : spill_dir_(std::move(spill_dir)), run_bytes_(run_bytes) {}
+EntrySorter::EntrySorter(std::filesystem::path spill_dir, std::size_t run_bytes,
+                         std::size_t fan_in)
+    : spill_dir_(std::move(spill_dir)),
+      run_bytes_(run_bytes),
+      fan_in_(std::max<std::size_t>(2, fan_in)) {}
+
+std::filesystem::path EntrySorter::next_run_path() {
+    return run_dir_ / ("run-" + std::to_string(runs_made_++));
+}
 
 EntrySorter::~EntrySorter() {
     if (run_dir_.empty()) return;
@@ -130,7 +197,9 @@ Result<void> EntrySorter::add(const IndexEntry& entry) {
         if (auto ok = spill(); !ok) return ok;
     }
     // Reserved once, so growing the run never doubles it (pages are only used when written).
-    if (!spill_dir_.empty() && arena_.capacity() < run_bytes_) arena_.reserve(run_bytes_ + (1 << 20));
+    if (!spill_dir_.empty() && arena_.capacity() < run_bytes_) {
+        arena_.reserve(run_bytes_ + (std::size_t{1} << 20));
+    }
     offsets_.push_back(arena_.size());
     encode(entry, count_++, arena_);
     sorted_ = false;
@@ -159,19 +228,15 @@ Result<void> EntrySorter::spill() {
         run_dir_ = dir;
     }
     sort_run();
-    auto path = run_dir_ / ("run-" + std::to_string(runs_.size()));
-    std::vector<char> buffer(kReadBuffer);  // outlives `file`, which uses it
-    File file(std::fopen(path.c_str(), "wb"));
-    if (!file) return tl::unexpected(io_error(path, "cannot create"));
+    auto path = next_run_path();
+    RunWriter writer;
+    if (auto ok = writer.open(path); !ok) return ok;
     runs_.push_back(path);
-    std::setvbuf(file.get(), buffer.data(), _IOFBF, buffer.size());
     for (auto offset : offsets_) {
         const auto size = kLengthBytes + length_at(arena_, offset);
-        if (std::fwrite(arena_.data() + offset, 1, size, file.get()) != size) {
-            return tl::unexpected(io_error(path, "write"));
-        }
+        if (auto ok = writer.write(arena_.data() + offset, size); !ok) return ok;
     }
-    if (std::fclose(file.release()) != 0) return tl::unexpected(io_error(path, "write"));
+    if (auto ok = writer.close(); !ok) return ok;
     arena_.clear();
     offsets_.clear();
     return {};
@@ -188,31 +253,29 @@ Result<void> EntrySorter::visit(const Visitor& visit) {
         return {};
     }
     if (auto ok = spill(); !ok) return ok;  // the last, partial run
-    std::vector<RunReader> readers(runs_.size());
-    auto later = [&](std::size_t a, std::size_t b) {  // a min-heap on (serial, sequence)
-        if (readers[a].entry.serial != readers[b].entry.serial) {
-            return readers[b].entry.serial < readers[a].entry.serial;
-        }
-        return readers[b].seq < readers[a].seq;
-    };
-    std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> heads(later);
-    for (std::size_t i = 0; i < runs_.size(); ++i) {
-        auto& r = readers[i];
-        r.path = runs_[i];
-        r.file.reset(std::fopen(r.path.c_str(), "rb"));
-        if (!r.file) return tl::unexpected(io_error(r.path, "cannot open"));
-        std::setvbuf(r.file.get(), r.buffer.data(), _IOFBF, r.buffer.size());
-        auto more = r.next();
-        if (!more) return tl::unexpected(more.error());
-        if (*more) heads.push(i);
-    }
-    while (!heads.empty()) {
-        const auto i = heads.top();
-        heads.pop();
-        if (auto ok = visit(readers[i].entry); !ok) return ok;
-        auto more = readers[i].next();
-        if (!more) return tl::unexpected(more.error());
-        if (*more) heads.push(i);
+    if (auto ok = compact(); !ok) return ok;
+    return merge(runs_, [&](const RunReader& r) { return visit(r.entry); });
+}
+
+Result<void> EntrySorter::compact() {
+    while (runs_.size() > fan_in_) {
+        std::vector<std::filesystem::path> group(runs_.begin(), runs_.begin() + fan_in_);
+        auto path = next_run_path();
+        RunWriter writer;
+        if (auto ok = writer.open(path); !ok) return ok;
+        auto merged = merge(group, [&](const RunReader& r) -> Result<void> {
+            const auto length = static_cast<std::uint32_t>(r.record.size());
+            if (auto ok = writer.write(reinterpret_cast<const char*>(&length), sizeof length); !ok) {
+                return ok;
+            }
+            return writer.write(r.record.data(), r.record.size());
+        });
+        if (!merged) return merged;
+        if (auto ok = writer.close(); !ok) return ok;
+        std::error_code ignored;
+        for (const auto& run : group) std::filesystem::remove(run, ignored);
+        runs_.erase(runs_.begin(), runs_.begin() + fan_in_);
+        runs_.push_back(path);
     }
     return {};
 }

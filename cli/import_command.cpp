@@ -26,7 +26,7 @@ Every line and file is validated first; if anything is wrong, each problem is pr
 line number and nothing is imported. Importing the same data again changes nothing, and an
 import never undoes a revocation recorded in Tanda. Each change is a journal entry, committed
 in batches of 10000. Memory stays bounded whatever the size: the entries are sorted by serial
-through temporary files of 64 MiB each, about the size of the index file in all, in
+through temporary files of 16 MiB each, about the size of the index file in all, in
   --tmp-dir DIR      (default $TMPDIR, else /tmp); removed when the import ends
 Progress lines on stderr show the rate and the time left.
 

@@ -73,6 +73,36 @@ TEST_CASE("entries come back by serial, equal serials in the order added, spille
     CHECK(drain(spilled).size() == expected.size());  // a second walk is a fresh merge
 }
 
+TEST_CASE("more runs than the fan-in are merged in stages, with the same result",
+          "[entry_sorter]") {
+    test::TempDir tmp;
+    admin::EntrySorter staged(tmp.path(), 512, 3);  // about 10 entries a run, 3 merged at a time
+    admin::EntrySorter in_memory(std::filesystem::path{});
+    std::mt19937_64 rng(11);
+    for (int i = 1; i <= 1000; ++i) {
+        auto e = entry(rng() % 300 + 1, i, "CN=" + std::to_string(i));
+        REQUIRE(staged.add(e));
+        REQUIRE(in_memory.add(e));
+    }
+    CHECK(staged.spilled_runs() > 50);
+    auto a = drain(in_memory);
+    auto b = drain(staged);
+    CHECK(staged.spilled_runs() <= 3);
+    REQUIRE(a.size() == 1000);
+    REQUIRE(b.size() == 1000);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        INFO("position " << i);
+        REQUIRE(b[i].serial == a[i].serial);
+        REQUIRE(b[i].line == a[i].line);  // equal serials still in the order added
+        REQUIRE(b[i].record.same_content(a[i].record));
+    }
+    std::size_t files = 0;
+    for (const auto& d : std::filesystem::recursive_directory_iterator(tmp.path())) {
+        files += d.is_regular_file() ? 1 : 0;
+    }
+    CHECK(files == staged.spilled_runs());  // the merged runs' files are gone
+}
+
 TEST_CASE("the spilled runs are removed with the sorter", "[entry_sorter]") {
     test::TempDir tmp;
     {
