@@ -49,7 +49,7 @@ struct Collected {
     std::string source;  // the journal's provenance source, e.g. "import:index.txt,certs/"
 };
 
-// "1.2M" style counts and "3m05s" durations for the progress lines.
+// "45s" or "3m05s", for the progress lines.
 std::string seconds_text(double s) {
     char buf[32];
     const auto whole = static_cast<long long>(s + 0.5);
