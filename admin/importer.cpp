@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <numeric>
 
 namespace tanda::admin {
 
@@ -23,32 +22,12 @@ std::optional<CertRecord> merge_import(const std::optional<CertRecord>& stored,
     return result;
 }
 
-Result<ImportStats> import_entries(storage::RevocationIndex& index, storage::IssuerId issuer,
-                                   std::vector<IndexEntry> entries,
-                                   const storage::Provenance& provenance, UnixSeconds now,
-                                   const ImportProgress& progress, std::size_t chunk) {
+Result<ImportStats> import_sorted(storage::RevocationIndex& index, storage::IssuerId issuer,
+                                  EntrySorter& entries, const storage::Provenance& provenance,
+                                  UnixSeconds now, const ImportProgress& progress,
+                                  std::size_t chunk) {
     ImportStats stats;
     stats.entries = entries.size();
-    // Key order makes LMDB's page writes sequential; folding duplicates (a serial in both the
-    // index and a certificate file) keeps one change per record and the import order-free.
-    // Positions are sorted, not the entries: a stable sort of the entries themselves needs a
-    // second copy of all of them (2.5 GB at 10 million), and page faults on it were most of the
-    // import's system time. Stable, so equal serials are merged in input order.
-    std::vector<std::size_t> order(entries.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return entries[a].serial < entries[b].serial;
-    });
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < order.size(); ++i) {
-        if (kept > 0 && entries[order[kept - 1]].serial == entries[order[i]].serial) {
-            auto& first = entries[order[kept - 1]].record;
-            if (auto merged = merge_import(first, entries[order[i]].record)) first = *merged;
-        } else {
-            order[kept++] = order[i];
-        }
-    }
-    order.resize(kept);
     std::vector<storage::Change> changes;
     changes.reserve(std::min(chunk, entries.size()));
     auto flush = [&]() -> Result<void> {
@@ -61,8 +40,11 @@ Result<ImportStats> import_entries(storage::RevocationIndex& index, storage::Iss
         changes.clear();
         return {};
     };
-    for (std::size_t i = 0; i < order.size(); ++i) {
-        const auto& e = entries[order[i]];
+    // One serial's entries arrive together (a serial in both the index and a certificate file):
+    // folded first, so each record gets at most one change and the import is order-free.
+    std::optional<IndexEntry> pending;
+    std::size_t visited = 0;
+    auto apply = [&](const IndexEntry& e) -> Result<void> {
         auto stored = index.find(issuer, e.serial);
         if (!stored) return tl::unexpected(stored.error());
         auto merged = merge_import(*stored, e.record);
@@ -77,38 +59,71 @@ Result<ImportStats> import_entries(storage::RevocationIndex& index, storage::Iss
                                   : storage::ChangeKind::register_certificate;
             changes.push_back(storage::Change{kind, issuer, e.serial, std::move(*merged)});
         }
-        if (changes.size() >= chunk) {
-            if (auto ok = flush(); !ok) return tl::unexpected(ok.error());
-            if (progress) progress(i + 1, order.size());
+        if (changes.size() >= chunk) return flush();
+        return {};
+    };
+    auto visited_ok = entries.visit([&](const IndexEntry& e) -> Result<void> {
+        // Every `chunk` entries, written or not: a re-import writes nothing for a long time.
+        if (++visited % chunk == 0 && progress) progress(visited, stats.entries);
+        if (pending && pending->serial == e.serial) {
+            if (auto merged = merge_import(pending->record, e.record)) pending->record = *merged;
+            return {};
         }
+        if (pending) {
+            if (auto ok = apply(*pending); !ok) return ok;
+        }
+        pending = e;
+        return {};
+    });
+    if (!visited_ok) return tl::unexpected(visited_ok.error());
+    if (pending) {
+        if (auto ok = apply(*pending); !ok) return tl::unexpected(ok.error());
     }
     if (auto ok = flush(); !ok) return tl::unexpected(ok.error());
-    if (progress) progress(order.size(), order.size());
+    if (stats.written == 0) {  // no commit wrote: the head is whatever it was
+        auto head = index.journal_head();
+        if (!head) return tl::unexpected(head.error());
+        stats.last_seq = head->seq;
+    }
+    if (progress) progress(stats.entries, stats.entries);
     return stats;
 }
 
-CertificateFiles read_certificate_dir(const std::string& dir, const pki::Certificate& issuer) {
-    CertificateFiles out;
+Result<ImportStats> import_entries(storage::RevocationIndex& index, storage::IssuerId issuer,
+                                   const std::vector<IndexEntry>& entries,
+                                   const storage::Provenance& provenance, UnixSeconds now,
+                                   const ImportProgress& progress, std::size_t chunk) {
+    EntrySorter sorted(std::filesystem::path{});  // in memory: these entries already are
+    for (const auto& e : entries) {
+        if (auto ok = sorted.add(e); !ok) return tl::unexpected(ok.error());
+    }
+    return import_sorted(index, issuer, sorted, provenance, now, progress, chunk);
+}
+
+std::vector<std::string> scan_certificate_dir(const std::string& dir,
+                                              const pki::Certificate& issuer,
+                                              const IndexSink& sink) {
+    std::vector<std::string> problems;
     std::error_code ec;
     std::vector<std::filesystem::path> files;
     for (const auto& f : std::filesystem::directory_iterator(dir, ec)) {
         if (f.is_regular_file()) files.push_back(f.path());
     }
     if (ec) {
-        out.problems.push_back(dir + ": " + ec.message());
-        return out;
+        problems.push_back(dir + ": " + ec.message());
+        return problems;
     }
     std::sort(files.begin(), files.end());
     for (const auto& path : files) {
         auto certs = pki::Certificate::load_all(path.string());
         if (!certs) {
-            out.problems.push_back(path.string() + ": " + certs.error().message);
+            problems.push_back(path.string() + ": " + certs.error().message);
             continue;
         }
         for (const auto& cert : *certs) {
             if (!cert.issued_by(issuer)) {
-                out.problems.push_back(path.string() + ": " + cert.subject() +
-                                       " was not issued by " + issuer.subject());
+                problems.push_back(path.string() + ": " + cert.subject() +
+                                   " was not issued by " + issuer.subject());
                 continue;
             }
             IndexEntry e;
@@ -116,9 +131,21 @@ CertificateFiles read_certificate_dir(const std::string& dir, const pki::Certifi
             e.record.state = CertState::issued;
             e.record.not_after = cert.not_after();
             e.record.subject = cert.subject();
-            out.entries.push_back(std::move(e));
+            if (auto ok = sink(e); !ok) {
+                problems.push_back(path.string() + ": " + ok.error().message);
+                return problems;
+            }
         }
     }
+    return problems;
+}
+
+CertificateFiles read_certificate_dir(const std::string& dir, const pki::Certificate& issuer) {
+    CertificateFiles out;
+    out.problems = scan_certificate_dir(dir, issuer, [&](const IndexEntry& e) -> Result<void> {
+        out.entries.push_back(e);
+        return {};
+    });
     return out;
 }
 

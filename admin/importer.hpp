@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "admin/entry_sorter.hpp"
 #include "admin/index_txt.hpp"
 #include "core/result.hpp"
 #include "pki/certificate.hpp"
@@ -30,22 +31,38 @@ std::optional<CertRecord> merge_import(const std::optional<CertRecord>& stored,
 
 using ImportProgress = std::function<void(std::size_t done, std::size_t total)>;
 
-// Merges and commits `entries` in transactions of `chunk` changes, calling `progress` after each.
-// Entries must already be validated (a parse with problems must not be imported). Entries for the
-// same serial are merged in the given order first. A storage failure part-way leaves the chunks
+// Merges and commits `entries` (in serial order, streamed from the sorter) in transactions of
+// `chunk` changes, calling `progress` every `chunk` entries and at the end. Entries must already
+// be validated (a parse with problems must not be imported). Entries for the same serial are
+// merged in the order they were added first. A storage failure part-way leaves the chunks
 // already committed in place (each is durable and re-importing completes the rest).
+// 10 thousand changes per commit: each commit is one journal write (and, replicated, one
+// message); larger ones were no faster here (bench/RESULTS.md, "Streaming import").
+inline constexpr std::size_t kImportChunk = 10000;
+[[nodiscard]] Result<ImportStats> import_sorted(storage::RevocationIndex& index,
+                                                storage::IssuerId issuer, EntrySorter& entries,
+                                                const storage::Provenance& provenance,
+                                                UnixSeconds now, const ImportProgress& progress,
+                                                std::size_t chunk = kImportChunk);
+// The same for entries already in memory (the admin API's, tests').
 [[nodiscard]] Result<ImportStats> import_entries(storage::RevocationIndex& index,
                                                  storage::IssuerId issuer,
-                                                 std::vector<IndexEntry> entries,
+                                                 const std::vector<IndexEntry>& entries,
                                                  const storage::Provenance& provenance,
                                                  UnixSeconds now, const ImportProgress& progress,
-                                                 std::size_t chunk = 50000);
+                                                 std::size_t chunk = kImportChunk);
 
 struct CertificateFiles {
     std::vector<IndexEntry> entries;  // line is 0; record.state issued
     std::vector<std::string> problems;  // "path: why" for unreadable or foreign certificates
 };
 
+// Reads every regular file in `dir` (PEM with one or more certificates, or DER) and streams
+// the certificates `issuer` signed to `sink`; returns "path: why" problems. The file names are
+// held in memory, the certificates are not.
+std::vector<std::string> scan_certificate_dir(const std::string& dir,
+                                              const pki::Certificate& issuer,
+                                              const IndexSink& sink);
 // Reads every regular file in `dir` (PEM with one or more certificates, or DER) and keeps the
 // certificates `issuer` signed.
 CertificateFiles read_certificate_dir(const std::string& dir, const pki::Certificate& issuer);

@@ -104,12 +104,13 @@ tl::expected<IndexEntry, std::string> parse_index_line(std::string_view line) {
     return e;
 }
 
-IndexParse parse_index_txt(std::istream& in) {
+void add_problem(IndexParse& parse, int line, std::string message) {
+    if (parse.problems.size() < kMaxProblems) parse.problems.push_back({line, std::move(message)});
+    ++parse.problem_count;
+}
+
+Result<IndexParse> scan_index_txt(std::istream& in, const IndexSink& sink) {
     IndexParse out;
-    auto problem = [&](int line, std::string message) {
-        if (out.problems.size() < kMaxProblems) out.problems.push_back({line, std::move(message)});
-        ++out.problem_count;
-    };
     std::string line;
     int number = 0;
     while (std::getline(in, line)) {
@@ -117,29 +118,46 @@ IndexParse parse_index_txt(std::istream& in) {
         if (line.empty() || line == "\r") continue;
         auto entry = parse_index_line(line);
         if (!entry) {
-            problem(number, entry.error());
+            add_problem(out, number, entry.error());
             continue;
         }
         entry->line = number;
-        out.entries.push_back(std::move(*entry));
+        if (auto ok = sink(*entry); !ok) return tl::unexpected(ok.error());
     }
+    return out;
+}
+
+void DuplicateSerials::feed(const IndexEntry& entry, IndexParse& into) {
     // Duplicate serials would make the import order-dependent.
-    std::vector<std::size_t> order(out.entries.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return out.entries[a].serial < out.entries[b].serial;
-    });
-    for (std::size_t i = 1; i < order.size(); ++i) {
-        const auto& a = out.entries[order[i - 1]];
-        const auto& b = out.entries[order[i]];
-        if (a.serial == b.serial) {
-            problem(std::max(a.line, b.line), "serial " + b.serial.to_hex() +
-                                                  " listed again (first on line " +
-                                                  std::to_string(std::min(a.line, b.line)) + ")");
-        }
+    if (any_ && entry.serial == last_ && entry.line > 0 && last_line_ > 0) {
+        add_problem(into, std::max(entry.line, last_line_),
+                    "serial " + entry.serial.to_hex() + " listed again (first on line " +
+                        std::to_string(std::min(entry.line, last_line_)) + ")");
     }
+    if (!any_ || entry.serial != last_ || last_line_ == 0) {
+        last_ = entry.serial;
+        last_line_ = entry.line;
+    }
+    any_ = true;
+}
+
+IndexParse parse_index_txt(std::istream& in) {
+    std::vector<IndexEntry> entries;
+    auto scanned = scan_index_txt(in, [&](const IndexEntry& e) -> Result<void> {
+        entries.push_back(e);
+        return {};
+    });
+    IndexParse out = std::move(*scanned);  // the sink above cannot fail
+    std::vector<std::size_t> order(entries.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return entries[a].serial < entries[b].serial;
+    });
+    DuplicateSerials duplicates;
+    for (auto i : order) duplicates.feed(entries[i], out);
     std::sort(out.problems.begin(), out.problems.end(),
               [](const auto& a, const auto& b) { return a.line < b.line; });
+    out.entries = std::move(entries);
     return out;
 }
 

@@ -4,6 +4,7 @@
 // revocation field is `time[,reason[,extra]]` as `openssl ca` writes it.
 #pragma once
 
+#include <functional>
 #include <istream>
 #include <string>
 #include <vector>
@@ -32,6 +33,27 @@ struct IndexParse {
 };
 
 inline constexpr std::size_t kMaxProblems = 20;
+
+// Keeps the first kMaxProblems problems and counts them all.
+void add_problem(IndexParse& parse, int line, std::string message);
+
+// Streams the lines to `sink` as they parse, so memory does not grow with the file; stops at
+// the first error `sink` returns. The result holds the problems (parse.entries stays empty);
+// duplicate serials are the caller's to find (DuplicateSerials, once sorted).
+using IndexSink = std::function<Result<void>(const IndexEntry&)>;
+[[nodiscard]] Result<IndexParse> scan_index_txt(std::istream& in, const IndexSink& sink);
+
+// Fed entries in serial order, reports a serial listed twice in the index file as a problem
+// (entries with line 0 came from certificate files: those are merged, not reported).
+class DuplicateSerials {
+public:
+    void feed(const IndexEntry& entry, IndexParse& into);
+
+private:
+    Serial last_;
+    int last_line_ = 0;
+    bool any_ = false;
+};
 
 // Parses the whole stream; blank lines are skipped. A serial listed twice is a problem.
 IndexParse parse_index_txt(std::istream& in);

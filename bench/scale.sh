@@ -4,17 +4,32 @@
 # (tanda-bench-lookup, no HTTP), the daemon under random-serial POSTs with the answer cache off,
 # and the daemon's resident memory without the page cache (RssAnon); 3 interleaved rounds of
 # both sizes, medians. Writes the "Scale" section of bench/RESULTS.md.
-# Usage (as root): bench/scale.sh [N]
+# Usage (as root): bench/scale.sh [--sizes N[,N...]] [--import-only] [--build DIR] [N]
+#   --sizes        the large sizes (default 10000000); the last one goes in the table
+#   --import-only  only the import and a re-import of each size (time, peak RSS), printed
+#   --build DIR    an existing CMake build directory to use (e.g. of another checkout, for a
+#                  before/after comparison); default build-release here, configured Release
 set -euo pipefail
-big=${1:-10000000} small=10000
+sizes=10000000 small=10000 import_only=0 build=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --sizes) sizes=$2; shift 2 ;;
+    --import-only) import_only=1; shift ;;
+    --build) build=$2; shift 2 ;;
+    *) sizes=$1; shift ;;
+  esac
+done
+big=${sizes##*,}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-build=$root/build-release
 for p in wrk time iproute2; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null
 done
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTANDA_BUILD_TESTS=OFF >/dev/null
+if [ -z "$build" ]; then
+  build=$root/build-release
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTANDA_BUILD_TESTS=OFF >/dev/null
+fi
 cmake --build "$build" --target tanda tanda-bench-fixtures tanda-bench-lookup >/dev/null
 tanda=$build/cli/tanda
 work=$(mktemp -d /tmp/tanda-scale.XXXXXX)
@@ -27,6 +42,14 @@ prepare() {  # N: fixtures and the import, timed
   /usr/bin/time -f "%e %M" -o "$dir/import.time" \
     "$tanda" import --config "$dir/tanda.yaml" --ca bench --index "$dir/index.txt" >/dev/null 2>&1
   echo "import $n $(cat "$dir/import.time")" | tee -a "$work/rows"
+}
+
+reimport() {  # N: the same index again (every record read back, nothing written), timed
+  local n=$1 dir=$work/n$1
+  /usr/bin/time -f "%e %M" -o "$dir/reimport.time" \
+    "$tanda" import --config "$dir/tanda.yaml" --ca bench --index "$dir/index.txt" >"$dir/reimport.out" 2>&1
+  echo "reimport $n $(cat "$dir/reimport.time") $(grep -o '[0-9]* recorded' "$dir/reimport.out")" |
+    tee -a "$work/rows"
 }
 
 lookups() {  # N: index lookups/s, no HTTP
@@ -55,6 +78,13 @@ daemon() {  # N: the daemon under random-serial load, every answer a cache miss,
 }
 
 : >"$work/rows"
+if [ "$import_only" = 1 ]; then
+  for n in $small ${sizes//,/ }; do
+    prepare "$n"; reimport "$n"
+    rm -rf "$work/n$n"  # the disk: 10M is about 4 GB of fixtures and index
+  done
+  exit 0
+fi
 prepare $small
 prepare "$big"
 # Interleaved rounds, medians: one run of each is at the mercy of a shared VM's moment

@@ -1,6 +1,9 @@
 // `tanda import`: registers a CA's certificates from an OpenSSL index.txt and/or files, and
 // the last CRL number it used.
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "admin/importer.hpp"
@@ -14,7 +17,7 @@
 namespace tanda::cli {
 namespace {
 
-constexpr const char* kImportHelp = R"(Usage: tanda import --config FILE --ca NAME [--index INDEX.TXT] [--certs DIR]
+constexpr const char* kImportHelp = R"(Usage: tanda import --config FILE --ca NAME [--index INDEX.TXT] [--certs DIR] [--tmp-dir DIR]
                     [--crl-number N | --crlnumber-file FILE | --last-crl FILE]
 
 Registers the certificates of CA NAME in the revocation index, so OCSP can answer for them:
@@ -22,7 +25,11 @@ Registers the certificates of CA NAME in the revocation index, so OCSP can answe
   --certs DIR        every PEM or DER certificate file in DIR that CA NAME issued
 Every line and file is validated first; if anything is wrong, each problem is printed with its
 line number and nothing is imported. Importing the same data again changes nothing, and an
-import never undoes a revocation recorded in Tanda. Each change is a journal entry.
+import never undoes a revocation recorded in Tanda. Each change is a journal entry, committed
+in batches of 10000. Memory stays bounded whatever the size: the entries are sorted by serial
+through temporary files of 16 MiB each, about the size of the index file in all, in
+  --tmp-dir DIR      (default $TMPDIR, else /tmp); removed when the import ends
+Progress lines on stderr show the rate and the time left.
 
 A CA that published CRLs before Tanda tells it the last CRL number it used; Tanda's next CRL
 gets a greater number (RFC 5280 5.2.3). Numbers already above it are kept.
@@ -34,40 +41,116 @@ gets a greater number (RFC 5280 5.2.3). Numbers already above it are kept.
 Exit codes: 0 imported, 1 rejected input or storage failure, 2 bad usage, 78 bad config.
 )";
 
-// What the index file and the certificate directory hold, with how many problems were printed.
+// What the index file and the certificate directory hold (sorted, spilled to temporary files
+// beyond a run's size), with how many problems were printed.
 struct Collected {
-    std::vector<admin::IndexEntry> entries;
+    explicit Collected(std::filesystem::path spill_dir) : entries(std::move(spill_dir)) {}
+    admin::EntrySorter entries;
     std::size_t problems = 0;
     std::string source;  // the journal's provenance source, e.g. "import:index.txt,certs/"
 };
 
-// Parses --index, printing each problem as path:line; false when the file cannot be read.
+// "45s" or "3m05s", for the progress lines.
+std::string seconds_text(double s) {
+    char buf[32];
+    const auto whole = static_cast<long long>(s + 0.5);
+    if (whole < 60) {
+        std::snprintf(buf, sizeof buf, "%llds", whole);
+    } else {
+        std::snprintf(buf, sizeof buf, "%lldm%02llds", whole / 60, whole % 60);
+    }
+    return buf;
+}
+
+// Prints "what done/total (rate/s, ETA)" at most once a second and at the end.
+class ProgressLine {
+public:
+    explicit ProgressLine(const char* what) : what_(what) {}
+    void operator()(std::size_t done, std::size_t total, const char* unit = "") {
+        const auto now = std::chrono::steady_clock::now();
+        if (done < total && now - last_ < std::chrono::seconds(1)) return;
+        last_ = now;
+        const double elapsed = std::chrono::duration<double>(now - start_).count();
+        const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
+        const std::string eta = rate > 0 ? seconds_text(static_cast<double>(total - done) / rate)
+                                         : std::string("?");
+        std::fprintf(stderr, "%s %zu/%zu%s (%.0f%s/s, %s left)\n", what_, done, total, unit, rate,
+                     unit, eta.c_str());
+    }
+
+private:
+    const char* what_;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point last_ = start_;
+};
+
+// Parses --index into the sorter, printing each problem as path:line; false when the file
+// cannot be read or the entries cannot be spilled.
 bool collect_index(const std::string& path, Collected& out) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         std::fprintf(stderr, "%s: cannot be read\n", path.c_str());
         return false;
     }
-    auto parsed = admin::parse_index_txt(in);
-    for (const auto& p : parsed.problems) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    ProgressLine progress("validated");
+    std::size_t lines = 0;
+    auto parsed = admin::scan_index_txt(in, [&](const admin::IndexEntry& e) -> Result<void> {
+        if (++lines % 65536 == 0 && !ec) {
+            const auto at = static_cast<std::size_t>(static_cast<std::streamoff>(in.tellg()));
+            progress(at >> 20, size >> 20, " MiB");
+        }
+        return out.entries.add(e);
+    });
+    if (!parsed) {
+        std::fprintf(stderr, "tanda: %s; nothing was imported\n", parsed.error().message.c_str());
+        return false;
+    }
+    for (const auto& p : parsed->problems) {
         std::fprintf(stderr, "%s:%d: %s\n", path.c_str(), p.line, p.message.c_str());
     }
-    if (parsed.problem_count > parsed.problems.size()) {
+    if (parsed->problem_count > parsed->problems.size()) {
         std::fprintf(stderr, "%s: ... and %zu more problems\n", path.c_str(),
-                     parsed.problem_count - parsed.problems.size());
+                     parsed->problem_count - parsed->problems.size());
     }
-    out.problems += parsed.problem_count;
-    out.entries = std::move(parsed.entries);
+    out.problems += parsed->problem_count;
     out.source = "import:" + path;
     return true;
 }
 
 void collect_certs(const std::string& dir, const pki::Certificate& issuer, Collected& out) {
-    auto files = admin::read_certificate_dir(dir, issuer);
-    for (const auto& p : files.problems) std::fprintf(stderr, "%s\n", p.c_str());
-    out.problems += files.problems.size();
-    out.entries.insert(out.entries.end(), files.entries.begin(), files.entries.end());
+    auto problems = admin::scan_certificate_dir(
+        dir, issuer, [&](const admin::IndexEntry& e) { return out.entries.add(e); });
+    for (const auto& p : problems) std::fprintf(stderr, "%s\n", p.c_str());
+    out.problems += problems.size();
     out.source += (out.source.empty() ? "import:" : ",") + dir;
+}
+
+// The second half of validation, once everything is read: a serial the index file lists twice
+// (found by walking the sorted entries). False when the sorted runs cannot be read.
+bool check_duplicates(const std::string& index_path, Collected& out) {
+    admin::IndexParse found;
+    admin::DuplicateSerials duplicates;
+    auto walked = out.entries.visit([&](const admin::IndexEntry& e) -> Result<void> {
+        duplicates.feed(e, found);
+        return {};
+    });
+    if (!walked) {
+        std::fprintf(stderr, "tanda: %s; nothing was imported\n", walked.error().message.c_str());
+        return false;
+    }
+    std::sort(found.problems.begin(), found.problems.end(),
+              [](const auto& a, const auto& b) { return a.line < b.line; });
+    for (const auto& p : found.problems) {
+        std::fprintf(stderr, "%s:%d: %s\n", index_path.c_str(), p.line, p.message.c_str());
+    }
+    if (found.problem_count > found.problems.size()) {
+        std::fprintf(stderr, "%s: ... and %zu more problems\n", index_path.c_str(),
+                     found.problem_count - found.problems.size());
+    }
+    out.problems += found.problem_count;
+    return true;
 }
 
 // Raises the CA's CRL number counter above `last_used`, printing the outcome.
@@ -87,7 +170,7 @@ int import_crl_number(storage::RevocationIndex& index, storage::IssuerId issuer,
 // Registers the issuer and commits the entries (admin/importer.hpp) and the CRL number,
 // printing the outcome.
 int import_into_storage(const config::Config& cfg, const ca::CaOptions& ca,
-                        const pki::Certificate& issuer, Collected collected,
+                        const pki::Certificate& issuer, Collected& collected,
                         std::optional<std::uint64_t> last_crl_number) {
     auto index = storage::RevocationIndex::open(cfg.storage);
     if (!index) {
@@ -121,11 +204,15 @@ int import_into_storage(const config::Config& cfg, const ca::CaOptions& ca,
     storage::Provenance provenance;
     provenance.source = collected.source;
     provenance.requested_by = "tanda import";
-    auto progress = [](std::size_t done, std::size_t total) {
-        std::fprintf(stderr, "imported %zu/%zu\n", done, total);
+    ProgressLine line("imported");
+    auto progress = [&](std::size_t done, std::size_t total) {
+        // Every 10000 entries: the index pages read so far leave this process's memory, which
+        // otherwise grows to the index's size on a re-import (every record is read).
+        (*index)->release_mapped_pages();
+        line(done, total);
     };
-    auto stats = admin::import_entries(**index, *issuer_id, std::move(collected.entries),
-                                       provenance, SystemClock().now(), progress);
+    auto stats = admin::import_sorted(**index, *issuer_id, collected.entries, provenance,
+                                      SystemClock().now(), progress);
     if (!stats) {
         std::fprintf(stderr, "tanda: import failed: %s\n", stats.error().message.c_str());
         return kExitFailure;
@@ -142,7 +229,7 @@ int import_into_storage(const config::Config& cfg, const ca::CaOptions& ca,
 int import_command(const Argv& argv) {
     if (wants_help(argv, kImportHelp)) return kExitOk;
     Args args(argv,
-              {"config", "ca", "index", "certs", "crl-number", "crlnumber-file", "last-crl"}, {});
+              {"config", "ca", "index", "certs", "tmp-dir", "crl-number", "crlnumber-file", "last-crl"}, {});
     if (!args.error().empty()) return usage_error(args.error(), kImportHelp);
     const bool crl_number = args.has("crl-number") || args.has("crlnumber-file") ||
                             args.has("last-crl");
@@ -173,16 +260,23 @@ int import_command(const Argv& argv) {
         std::fprintf(stderr, "tanda: %s; nothing was imported\n", last_crl.error().c_str());
         return kExitFailure;
     }
-    Collected collected;
+    std::error_code ec;
+    auto tmp = std::filesystem::temp_directory_path(ec);
+    Collected collected(args.get("tmp-dir") ? std::filesystem::path(*args.get("tmp-dir"))
+                        : ec                ? std::filesystem::path("/tmp")
+                                            : tmp);
     if (auto path = args.get("index"); path && !collect_index(*path, collected)) {
         return kExitFailure;
     }
     if (auto dir = args.get("certs")) collect_certs(*dir, *issuer, collected);
+    if (auto path = args.get("index"); path && !check_duplicates(*path, collected)) {
+        return kExitFailure;
+    }
     if (collected.problems > 0) {
         std::fprintf(stderr, "tanda: %zu problem(s); nothing was imported\n", collected.problems);
         return kExitFailure;
     }
-    return import_into_storage(*cfg, *ca, *issuer, std::move(collected), *last_crl);
+    return import_into_storage(*cfg, *ca, *issuer, collected, *last_crl);
 }
 
 }  // namespace tanda::cli

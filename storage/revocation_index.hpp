@@ -304,6 +304,12 @@ public:
     };
     [[nodiscard]] Result<WarmReport> warm(std::stop_token stop) const;
 
+    // The opposite, for a bulk pass in a short-lived process (`tanda import`): unmaps the pages
+    // of the index this process has read. They stay in the page cache and a later read maps
+    // them again; without it, a re-import, which reads every record, keeps the whole index in
+    // its resident memory. A hint: errors are ignored. Not for the daemon (it undoes warm()).
+    void release_mapped_pages() const;
+
     // Opaque: defined in storage/index_impl.hpp, private to storage/.
     struct Impl;
 

@@ -274,6 +274,62 @@ class ImportTest(CliTestCase):
                 resp = self.query(fx, ca, ca.leaves[label].serial)
                 self.assertEqual(resp.certificate_status, ocsp.OCSPCertStatus.UNKNOWN)
 
+    def _synthetic_index(self, n, bad_line=None, duplicate_line=None):
+        """n index lines with serials 0x100000.. in reverse order; line `bad_line` malformed,
+        line `duplicate_line` repeating line 2's serial (1-based line numbers)."""
+        lines = []
+        for i in range(n, 0, -1):
+            revoked = i % 7 == 0
+            lines.append(f"{'R' if revoked else 'V'}\t300101000000Z\t"
+                         f"{'250101000000Z,superseded' if revoked else ''}\t{0x100000 + i:X}"
+                         f"\tunknown\t/O=Synthetic/CN=holder {i}\n")
+        if bad_line:
+            lines[bad_line - 1] = lines[bad_line - 1].replace("300101000000Z", "notatime")
+        if duplicate_line:
+            lines[duplicate_line - 1] = lines[1]
+        return lines
+
+    def test_deep_problems_in_a_large_index_import_nothing(self):
+        fx = self.fixture(import_cas=False)
+        n = 30000
+        spill = os.path.join(fx.tmp, "spill")
+        os.makedirs(spill)
+        bad = os.path.join(fx.tmp, "deep-bad.txt")
+        with open(bad, "w") as f:
+            f.write("".join(self._synthetic_index(n, bad_line=29000, duplicate_line=29990)))
+        r = run_tanda("import", "--config", fx.config_path, "--ca", "ecdsa", "--index", bad,
+                      "--tmp-dir", spill)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn(f"{bad}:29000: bad expiry time 'notatime'", r.stderr)
+        self.assertIn(f"{bad}:29990: serial {0x100000 + n - 1:X} listed again (first on line 2)",
+                      r.stderr)
+        self.assertIn("2 problem(s); nothing was imported", r.stderr)
+        self.assertNotIn("imported ", r.stderr)
+        self.assertEqual(os.listdir(spill), [])
+        # Nothing was committed: the good file then records every line, from journal seq 1.
+        good = os.path.join(fx.tmp, "deep-good.txt")
+        with open(good, "w") as f:
+            f.write("".join(self._synthetic_index(n)))
+        r = run_tanda("import", "--config", fx.config_path, "--ca", "ecdsa", "--index", good,
+                      "--tmp-dir", spill)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(f"CA ecdsa: {n} certificates, {n} recorded, 0 unchanged, 0 kept revoked; "
+                      f"journal at {n}", r.stdout)
+        self.assertRegex(r.stderr, rf"imported {n}/{n} \(\d+/s, 0s left\)")
+        # Again: nothing changes. With every revoked line turned back to V: revocations kept.
+        r = run_tanda("import", "--config", fx.config_path, "--ca", "ecdsa", "--index", good)
+        self.assertIn(f"{n} certificates, 0 recorded, {n} unchanged, 0 kept revoked; "
+                      f"journal at {n}", r.stdout)
+        flipped = os.path.join(fx.tmp, "deep-flipped.txt")
+        with open(flipped, "w") as f:
+            f.write("".join(l.replace("\t250101000000Z,superseded\t", "\t\t").replace("R\t", "V\t")
+                            for l in self._synthetic_index(n)))
+        r = run_tanda("import", "--config", fx.config_path, "--ca", "ecdsa", "--index", flipped)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(f"{n} certificates, 0 recorded, {n - n // 7} unchanged, {n // 7} kept "
+                      f"revoked; journal at {n}", r.stdout)
+        self.assertEqual(os.listdir(spill), [])
+
     def test_duplicate_serial_rejected(self):
         fx = self.fixture(import_cas=False)
         ca = fx.pki.rsa

@@ -1,5 +1,6 @@
 #include "admin/importer.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include <catch2/catch.hpp>
@@ -147,4 +148,89 @@ TEST_CASE("certificate files: the CA's are registered, others reported", "[impor
     REQUIRE(files.problems.size() == 2);
     CHECK_THAT(files.problems[0], Catch::Contains("b.pem") && Catch::Contains("was not issued by"));
     CHECK_THAT(files.problems[1], Catch::Contains("c.txt"));
+}
+
+namespace {
+
+// An index of `n` lines, serials 1..n in reverse order (so the sorter has work), every tenth
+// revoked; `flip` turns those back to V (what must not undo a recorded revocation).
+std::string big_index(int n, bool flip = false) {
+    std::string text;
+    for (int i = n; i >= 1; --i) {
+        char serial[32];
+        std::snprintf(serial, sizeof serial, "%04X", i);
+        const bool revoked = i % 10 == 0 && !flip;
+        text += std::string(revoked ? "R" : "V") + "\t270101000000Z\t" +
+                (revoked ? "260101000000Z,keyCompromise" : "") + "\t" + serial +
+                "\tunknown\t/CN=c" + std::to_string(i) + "\n";
+    }
+    return text;
+}
+
+admin::ImportStats streamed(Fixture& f, const std::string& text, const test::TempDir& tmp,
+                            std::size_t* progress_calls = nullptr) {
+    std::istringstream in(text);
+    admin::EntrySorter sorter(tmp.path(), 2048);  // many runs
+    auto parsed = test::must(admin::scan_index_txt(in, [&](const admin::IndexEntry& e) {
+        return sorter.add(e);
+    }));
+    REQUIRE(parsed.problem_count == 0);
+    REQUIRE(sorter.spilled_runs() > 10);
+    return test::must(admin::import_sorted(
+        *f.index, f.issuer, sorter, {}, 1'800'000'000,
+        [&](std::size_t, std::size_t) { if (progress_calls) ++*progress_calls; }, 100));
+}
+
+}  // namespace
+
+TEST_CASE("a streamed import through spilled runs: batches, re-import, revocations kept",
+          "[importer]") {
+    Fixture f;
+    test::TempDir tmp;
+    std::size_t calls = 0;
+    auto first = streamed(f, big_index(2000), tmp, &calls);
+    CHECK(first.entries == 2000);
+    CHECK(first.written == 2000);
+    CHECK(calls == 21);  // one per 100-change commit, and the end
+    auto journal = test::must(f.index->journal(1, 5000));
+    REQUIRE(journal.size() == 2000);
+    // Serial order (of the magnitude's bytes): the journal follows the sorted entries, not the
+    // file's order, which starts at 07D0.
+    CHECK(std::is_sorted(journal.begin(), journal.end(), [](const auto& a, const auto& b) {
+        return a.change.serial < b.change.serial;
+    }));
+    CHECK(journal.front().change.serial == *Serial::from_hex("01"));
+    CHECK(f.at("07D0").reason == Reason::key_compromise);
+    CHECK(f.at("07CF").subject == "CN=c1999");
+
+    auto again = streamed(f, big_index(2000), tmp);
+    CHECK(again.written == 0);
+    CHECK(again.unchanged == 2000);
+
+    auto flipped = streamed(f, big_index(2000, true), tmp);
+    CHECK(flipped.written == 0);
+    CHECK(flipped.kept_revoked == 200);
+    CHECK(f.at("07D0").state == CertState::revoked);
+    CHECK(test::must(f.index->journal(1, 5000)).size() == 2000);
+    CHECK(std::filesystem::is_empty(tmp.path()));
+}
+
+TEST_CASE("a duplicate serial deep in a streamed index is found once sorted", "[importer]") {
+    std::string text = big_index(3000);
+    text += "V\t270101000000Z\t\t0005\tunknown\t/CN=again\n";  // line 3001 repeats line 2996
+    std::istringstream in(text);
+    test::TempDir tmp;
+    admin::EntrySorter sorter(tmp.path(), 2048);
+    auto parsed = test::must(admin::scan_index_txt(in, [&](const admin::IndexEntry& e) {
+        return sorter.add(e);
+    }));
+    CHECK(parsed.problem_count == 0);
+    admin::DuplicateSerials duplicates;
+    REQUIRE(sorter.visit([&](const admin::IndexEntry& e) -> Result<void> {
+        duplicates.feed(e, parsed);
+        return {};
+    }));
+    REQUIRE(parsed.problem_count == 1);
+    CHECK(parsed.problems[0].line == 3001);
+    CHECK_THAT(parsed.problems[0].message, Catch::Contains("first on line 2996"));
 }
