@@ -23,6 +23,7 @@ int check_config_command(const Argv& args);
 int crl_command(const Argv& args);
 int admin_command(const Argv& args);
 int verify_command(const Argv& args);
+int cluster_command(const Argv& args);
 
 // Loads the config, printing every problem as file:line; nullopt after printing.
 std::optional<config::Config> load_config_or_report(const std::string& path);

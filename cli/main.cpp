@@ -26,6 +26,7 @@ Commands:
   crl           generate CRLs now      (tanda crl generate --config FILE [--ca NAME])
   admin         revoke, release, register, crl-generate, show, request, journal, verify (admin API)
   verify        prove offline that the index is the fold of its journal (tanda verify --config FILE)
+  cluster       start a cluster from this index, or copy it for a new node (init, snapshot)
 
 'tanda <command> --help' describes each command.
 )";
@@ -81,6 +82,7 @@ int main(int argc, char** argv) {
         if (command == "crl") return crl_command(args);
         if (command == "admin") return admin_command(args);
         if (command == "verify") return verify_command(args);
+        if (command == "cluster") return cluster_command(args);
     } catch (const std::exception& e) {
         // Say what failed before the server's threads start (for example an io_uring ring the
         // kernel refused after the probe passed) rather than abort.
