@@ -212,9 +212,16 @@ ClusterNode::Applied ClusterNode::apply_message(const StreamMessage& message) {
     auto head = index_.journal_head();
     if (!head) return Applied::retry_later;
     if (head->seq != frame->head.seq || head->hash != frame->head.hash) {
+        // An empty index meeting a stream that continues an existing journal (cluster init)
+        // is not a fork, but it cannot go on either: it needs that journal first.
+        const std::string hint =
+            head->seq == 0 && message.seq == 1
+                ? "; the stream continues an existing journal: start this node from a "
+                  "`tanda cluster snapshot` of a node of the cluster"
+                : "";
         stop_applying("the journal has forked: stream sequence " + seq_text +
                       " was written on journal head " + head_text(frame->head) +
-                      ", this node's head is " + head_text(*head));
+                      ", this node's head is " + head_text(*head) + hint);
         return Applied::stop;
     }
     auto done = index_.apply_replicated(frame->command, message.seq);
