@@ -19,6 +19,7 @@
 #include "cli/serve_metrics.hpp"
 #include "config/key_files.hpp"
 #include "config/restart_settings.hpp"
+#include "core/file_clock.hpp"
 #include "crl/crl_metrics.hpp"
 #include "crl/crl_readiness.hpp"
 #include "crl/crl_routes.hpp"
@@ -95,13 +96,22 @@ storage::IssuerName served_ca_name(ca::CaSnapshot cas) {
     };
 }
 
+// TANDA_TEST_CLOCK_FILE names a file whose Unix time is the server's (tests only: it moves the
+// time of scheduled revocations), else the system clock.
+std::unique_ptr<Clock> make_clock() {
+    const char* path = std::getenv("TANDA_TEST_CLOCK_FILE");
+    if (path == nullptr || *path == '\0') return std::make_unique<SystemClock>();
+    return std::make_unique<FileClock>(path);
+}
+
 // Everything `tanda serve` runs, in the order it is built; destroyed in reverse after
 // shut_down() has stopped it in the order that needs.
 struct Serving {
     Serving(const config::Config& cfg, Logger& logger) : cfg(cfg), logger(logger) {}
     const config::Config& cfg;
     Logger& logger;
-    SystemClock clock;
+    std::unique_ptr<Clock> clock_source = make_clock();
+    const Clock& clock = *clock_source;
     metrics::Registry metrics;
     std::unique_ptr<storage::RevocationIndex> index;
     // The OCSP path and the admin API read the CAs through the holder (SIGHUP swaps them); the
