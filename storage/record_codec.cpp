@@ -163,7 +163,7 @@ bool decode_entry(ByteView value, JournalEntry& out) {
         r.str16(out.provenance.approved_by_identity);
         r.str16(out.provenance.note);
     }
-    if (!r.ok() || !r.at_end() || kind < 1 || kind > 8 || mode > 2 || serial.empty() ||
+    if (!r.ok() || !r.at_end() || kind < 1 || kind > 10 || mode > 2 || serial.empty() ||
         serial.size() > Serial::kMaxBytes ||
         (serial.size() > 1 && serial.front() == std::byte{0})) {
         return false;
