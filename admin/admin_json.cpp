@@ -181,6 +181,7 @@ json::object to_json(const RequestStatus& s) {
     } else {
         o["published_in_crl"] = nullptr;
     }
+    o["notified_at"] = time_or_null(s.notified_at);
     o["crl_publisher"] = s.crl_publisher;
     o["status"] = s.state;
     return o;

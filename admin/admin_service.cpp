@@ -176,6 +176,10 @@ ApiResult<ChangeResult> AdminService::apply(const Ca& ca, const storage::Change&
                                           {"seq", std::to_string(committed->last_seq)}});
     auto entries = index_.journal(committed->last_seq, 1);
     UnixSeconds applied_at = entries && !entries->empty() ? entries->front().time : clock_.now();
+    // Approved upstream (mode single): applied from its receipt.
+    if (auto source = parse_admin_source(why.source); source && source->received_at) {
+        observe("applied", *source->received_at, applied_at);
+    }
     CertRecord record = change.record;
     record.last_seq = committed->last_seq;
     ChangeResult result{why.request_id,      ca.name(),  change.serial, record,
@@ -380,6 +384,9 @@ ApiResult<RequestStatus> AdminService::request(std::string_view request_id) cons
     s.applied_at = e.time;
     s.seq = e.seq;
     s.ocsp_visible_at = e.time;
+    if (auto notified = index_.get_meta(notified_key(request_id)); notified && *notified) {
+        s.notified_at = std::strtoll((*notified)->c_str(), nullptr, 10);
+    }
     s.crl_publisher = crl_ != nullptr && crl_->publishes(s.ca);
     if (crl_ != nullptr) s.crl = crl_->published_after(s.ca, e.seq);
     s.state = s.success() ? "success" : "applied";

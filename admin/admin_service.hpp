@@ -22,6 +22,7 @@
 #include "admin/caller.hpp"
 #include "admin/crl_publication.hpp"
 #include "admin/journal_filter.hpp"
+#include "admin/request_stages.hpp"
 #include "admin/schedule_record.hpp"
 #include "ca/ca_registry_holder.hpp"
 #include "core/logger.hpp"
@@ -114,6 +115,7 @@ struct RequestStatus {
     // the commit returned: visible from applied_at on.
     UnixSeconds ocsp_visible_at = 0;
     std::optional<CrlPublication> crl;  // nullopt: not (yet, or no publisher) in a CRL
+    std::optional<UnixSeconds> notified_at;  // a webhook target acknowledged `applied`
     bool crl_publisher = false;  // the CA publishes CRLs; when not, never success
     bool success() const { return crl.has_value(); }
 };
@@ -199,6 +201,12 @@ public:
     // served CA.
     std::string ca_name(storage::IssuerId id) const;
     const AdminOptions& options() const { return options_; }
+    // Told the time each request took per stage (admin/request_stages.hpp). Set before the
+    // service is used; not thread-safe.
+    void set_stage_observer(StageObserver observer) { stages_ = std::move(observer); }
+    // Seconds since the oldest request still waiting for its approval was submitted (0 when
+    // none); approved scheduled revocations wait for their time, not for someone.
+    [[nodiscard]] ApiResult<double> oldest_pending_seconds() const;
     const Clock& clock() const { return clock_; }
 
 private:
@@ -280,6 +288,10 @@ private:
     const CrlPublicationSource* crl_;
     CrlReissuer* reissuer_;
     AdminOptions options_;
+    StageObserver stages_;
+    void observe(std::string_view stage, UnixSeconds from, UnixSeconds to) const {
+        if (stages_) stages_(stage, static_cast<double>(to > from ? to - from : 0));
+    }
     std::mutex write_mutex_;
     // The earliest expires_at among open pending requests, or effective_at among approved
     // scheduled ones (UnixSeconds max: none), nullopt until the first sweep: the sweep every 2 s

@@ -286,6 +286,8 @@ ApiResult<ChangeResult> AdminService::approve(std::string_view id, const Approve
     storage::Change change{p.change.kind, p.change.issuer, p.change.serial, *record};
     auto done = index_.approve(id, change, why, now);
     if (!done) return storage_refusal(done.error());
+    observe("approved", p.submitted_at, now);
+    observe("applied", now, now);  // the approval applies it
     logger_.info("admin request approved and applied",
                  {{"request_id", std::string(id)}, {"seq", std::to_string(done->last_seq)}});
     record->last_seq = done->last_seq;
@@ -319,6 +321,20 @@ ApiResult<PendingView> AdminService::reject(std::string_view id, const RejectReq
     p.closed_at = now;
     p.provenance = why;
     return view(*cas_(), std::move(p));
+}
+
+ApiResult<double> AdminService::oldest_pending_seconds() const {
+    auto all = index_.pending_requests();
+    if (!all) return storage_refusal(all.error());
+    const UnixSeconds now = clock_.now();
+    UnixSeconds oldest = now;
+    for (const auto& p : *all) {
+        if (p.state != storage::PendingState::pending || p.submitted_at >= oldest) continue;
+        auto sched = schedule_of(p.request_id);
+        if (!sched) return tl::unexpected(sched.error());
+        if (!*sched) oldest = p.submitted_at;
+    }
+    return static_cast<double>(now - oldest);
 }
 
 ApiResult<std::vector<PendingView>> AdminService::requests(

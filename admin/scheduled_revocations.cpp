@@ -67,6 +67,7 @@ ApiResult<ChangeResult> AdminService::schedule(const storage::PendingRequest& p,
     auto seq = index_.append_audit(audit, why, now);
     if (!seq) return storage_refusal(seq.error());
     if (next_expiry_) next_expiry_ = std::min(*next_expiry_, effective);
+    observe("approved", p.submitted_at, now);
     logger_.info("admin revocation scheduled", {{"request_id", p.request_id},
                                                  {"effective_at", format_rfc3339(effective)},
                                                  {"seq", std::to_string(*seq)}});
@@ -110,6 +111,7 @@ ApiResult<bool> AdminService::apply_if_due(const storage::PendingRequest& p,
     storage::Change change{storage::ChangeKind::revoke, p.change.issuer, p.change.serial, *record};
     auto done = index_.approve(p.request_id, change, why, now);
     if (!done) return storage_refusal(done.error());
+    observe("applied", effective, now);
     logger_.info("scheduled revocation applied", {{"request_id", p.request_id},
                                                   {"effective_at", format_rfc3339(effective)},
                                                   {"seq", std::to_string(done->last_seq)}});

@@ -131,6 +131,7 @@ struct Serving {
     std::unique_ptr<http::LivenessProbe> liveness;
     std::unique_ptr<CrlPublicationAdapter> crl_publication;
     std::vector<std::unique_ptr<admin::Notifier>> notifiers;  // one per notify target
+    admin::StageObserver stages;  // tanda_request_stage_seconds, for the admin API and notifiers
     // GET /status/<token> on the public listener, with an admin section only: a read-only
     // AdminService of its own, since the admin listener's starts after the public routes.
     std::unique_ptr<admin::StatusTokens> status_tokens;
@@ -249,6 +250,8 @@ Stop start_notifiers(Serving& s) {
         return made.error().code == ErrorCode::config ? kExitConfig : kExitFailure;
     }
     s.notifiers = std::move(*made);
+    s.stages = add_request_stage_metrics(s.metrics);
+    for (auto& n : s.notifiers) n->set_stage_observer(s.stages);
     admin::add_notify_metrics(s.metrics, s.notifiers);
     for (auto& n : s.notifiers) n->start();
     return std::nullopt;
@@ -272,7 +275,7 @@ Stop start_checkpoints(Serving& s) {
 Stop start_admin_and_metrics_listeners(Serving& s) {
     auto admin = AdminListener::start(s.cfg, s.snapshot, *s.index, s.clock, s.logger,
                                       s.crl_publication.get(), s.crl_publication.get(), &s.metrics,
-                                      s.status_tokens.get(), s.checkpoints.get());
+                                      s.status_tokens.get(), s.checkpoints.get(), s.stages);
     if (!admin) {
         s.logger.error("cannot start the admin listener", {{"error", admin.error().message}});
         return admin.error().code == ErrorCode::config ? kExitConfig : kExitFailure;

@@ -6,11 +6,13 @@ OCSP, the request status and the journal."""
 import datetime as dt
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 
 from cryptography.x509 import ReasonFlags, ocsp
 
+import harness
 from harness import run_tanda
 from test_admin import AdminTestCase
 from test_dual_control import DualControlTest
@@ -125,6 +127,46 @@ class ScheduledRevocationTest(AdminTestCase):
         applied = self.entries_of("sched-second")[-1]
         self.assertEqual(applied["mode"], "dual")
         self.assertIn("CN=Admin operator2,", applied["approved_by_operator"])
+
+    def test_stage_times_in_the_status_and_the_metrics(self):
+        leaf = self.new_leaf("stages", ca=self.pki.ecdsa)
+        t = self.clock()
+        before = harness.parse_metrics(harness.scrape_metrics(self.fx.server))
+        status, body, _ = self.post("/v1/revocations", self.revocation(
+            leaf, "stages", approved_at=rfc3339(t - 60)))
+        self.assertEqual(status, 202, body)
+        self.write_clock(t + 50)  # the second operator looks at it 50 s later
+        text = harness.scrape_metrics(self.fx.server)
+        self.assertEqual(harness.metric_value(harness.parse_metrics(text),
+                                              "tanda_admin_oldest_pending_seconds"), 50)
+        status, body, _ = self.post("/v1/requests/stages/approve",
+                                    {"subject_dn": leaf.cert.subject.rfc4514_string()},
+                                    client="operator2")
+        self.assertEqual(status, 200, body)
+        st = self.status_of("stages")
+        self.assertEqual(st["received_at"], rfc3339(t))
+        self.assertEqual(st["approved_at"], rfc3339(t + 50))
+        self.assertEqual(st["applied_at"], rfc3339(t + 50))
+        self.assertEqual(st["visible_in_ocsp_at"], rfc3339(t + 50))
+        self.assertIsNone(st["notified_at"])  # no webhook target here
+        self.assertIn("published_in_crl", st)
+        text = harness.scrape_metrics(self.fx.server)
+        after = harness.parse_metrics(text)
+
+        def delta(name, **labels):
+            return (harness.metric_value(after, name, **labels) -
+                    (harness.metric_value(before, name, **labels) or 0))
+
+        self.assertEqual(delta("tanda_request_stage_seconds_count", stage="approved"), 1)
+        self.assertEqual(delta("tanda_request_stage_seconds_sum", stage="approved"), 50)
+        self.assertEqual(delta("tanda_request_stage_seconds_bucket", stage="approved", le="30"), 0)
+        self.assertEqual(delta("tanda_request_stage_seconds_bucket", stage="approved", le="60"), 1)
+        self.assertEqual(delta("tanda_request_stage_seconds_count", stage="applied"), 1)
+        self.assertEqual(harness.metric_value(after, "tanda_admin_oldest_pending_seconds"), 0)
+        if shutil.which("promtool"):
+            checked = subprocess.run(["promtool", "check", "metrics"], input=text, text=True,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            self.assertEqual(checked.returncode, 0, checked.stdout)
 
     def test_the_sweep_applies_it_after_a_restart(self):
         leaf, effective = self.schedule("sched-restart", "sched-restart", 50,
