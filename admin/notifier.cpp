@@ -92,12 +92,12 @@ void Notifier::record_notified(const NotifyEvent& event, UnixSeconds committed) 
     auto known = index_.get_meta(key);
     if (!known || *known) return;  // another target was first (or storage failed: no stage)
     const UnixSeconds now = clock_.now();
+    // Observed first, so a reader who sees the status's notified_at sees the metric too.
+    if (stages_) stages_("notified", static_cast<double>(now > committed ? now - committed : 0));
     if (auto put = index_.put_meta(key, std::to_string(now)); !put) {
         logger_.warn("could not record a request's notification time",
                      {{"request_id", event.request_id}, {"error", put.error().message}});
-        return;
     }
-    if (stages_) stages_("notified", static_cast<double>(now > committed ? now - committed : 0));
 }
 
 bool Notifier::deliver(const NotifyEvent& event, std::string_view ca,

@@ -16,6 +16,7 @@ import harness
 from harness import run_tanda
 from test_admin import AdminTestCase
 from test_dual_control import DualControlTest
+from test_notify import SECRET, Receiver, make_receiver_pki
 
 
 def rfc3339(t):
@@ -31,6 +32,21 @@ class ScheduledRevocationTest(AdminTestCase):
     journal = DualControlTest.journal
 
     @classmethod
+    def config_sections(cls, fx, admin):
+        # A webhook target, so the holder's events and the notified stage are seen too.
+        config = super().config_sections(fx, admin)
+        ca_pem, cert, key = make_receiver_pki(os.path.join(fx.tmp, "receiver"))
+        secret_path = os.path.join(fx.tmp, "webhook.secret")
+        with open(secret_path, "wb") as f:
+            f.write(SECRET)
+        os.chmod(secret_path, 0o600)
+        cls.receiver = Receiver(harness.free_port(), cert, key)
+        config["notify"] = [{"name": "ra", "url": f"https://127.0.0.1:{cls.receiver.port}/hooks",
+                             "ca_file": ca_pem, "secret_file": secret_path,
+                             "timeout": "5s", "max_backoff": "1s"}]
+        return config
+
+    @classmethod
     def setUpClass(cls):
         cls.clock_dir = tempfile.mkdtemp(prefix="tanda-clock-")
         cls.clock_path = os.path.join(cls.clock_dir, "now")
@@ -40,6 +56,8 @@ class ScheduledRevocationTest(AdminTestCase):
             super().setUpClass()
         finally:
             cls.addClassCleanup(shutil.rmtree, cls.clock_dir, True)
+        cls.receiver.start()
+        cls.addClassCleanup(cls.receiver.stop)
 
     @classmethod
     def tearDownClass(cls):
@@ -76,6 +94,25 @@ class ScheduledRevocationTest(AdminTestCase):
         self.assertEqual(answer["status"], "scheduled", answer)
         self.assertEqual(answer["effective_at"], rfc3339(effective))
         return leaf, effective
+
+    def events_of(self, request_id, until, timeout=10):
+        """(type, body) of the webhook events acknowledged for the request, once `until` came."""
+        deadline = time.monotonic() + timeout
+        while True:
+            got = [(d[1], d[2]) for d in self.receiver.snapshot()
+                   if d[4] and d[2]["request_id"] == request_id]
+            if until in [t for t, _ in got] or time.monotonic() > deadline:
+                return got
+            time.sleep(0.1)
+
+    def notified_at(self, request_id, timeout=10):
+        # Recorded once the receiver's 200 is back, a moment after it saw the event.
+        deadline = time.monotonic() + timeout
+        while True:
+            at = self.status_of(request_id)["notified_at"]
+            if at is not None or time.monotonic() > deadline:
+                return at
+            time.sleep(0.1)
 
     def status_of(self, request_id):
         status, body = self.call("GET", f"/v1/requests/{request_id}", client="auditor")
@@ -127,6 +164,16 @@ class ScheduledRevocationTest(AdminTestCase):
         applied = self.entries_of("sched-second")[-1]
         self.assertEqual(applied["mode"], "dual")
         self.assertIn("CN=Admin operator2,", applied["approved_by_operator"])
+        # The holder is told: scheduled (with when), then applied; no second "approved".
+        events = self.events_of("sched-second", "applied")
+        types = [t for t, _ in events if t != "success"]
+        self.assertEqual(types, ["pending", "scheduled", "applied"])
+        scheduled = dict(events)["scheduled"]
+        self.assertEqual(scheduled["status"], "scheduled")
+        self.assertEqual(scheduled["reason"], "cessationOfOperation")
+        self.assertEqual(scheduled["note"], "scheduled: takes effect at " + rfc3339(effective))
+        self.assertEqual(dict(events)["applied"]["applied_at"], rfc3339(effective))
+        self.assertEqual(self.notified_at("sched-second"), rfc3339(effective))
 
     def test_stage_times_in_the_status_and_the_metrics(self):
         leaf = self.new_leaf("stages", ca=self.pki.ecdsa)
@@ -148,8 +195,9 @@ class ScheduledRevocationTest(AdminTestCase):
         self.assertEqual(st["approved_at"], rfc3339(t + 50))
         self.assertEqual(st["applied_at"], rfc3339(t + 50))
         self.assertEqual(st["visible_in_ocsp_at"], rfc3339(t + 50))
-        self.assertIsNone(st["notified_at"])  # no webhook target here
         self.assertIn("published_in_crl", st)
+        self.assertIn("applied", [t for t, _ in self.events_of("stages", "applied")])
+        self.assertEqual(self.notified_at("stages"), rfc3339(t + 50))
         text = harness.scrape_metrics(self.fx.server)
         after = harness.parse_metrics(text)
 
@@ -162,6 +210,8 @@ class ScheduledRevocationTest(AdminTestCase):
         self.assertEqual(delta("tanda_request_stage_seconds_bucket", stage="approved", le="30"), 0)
         self.assertEqual(delta("tanda_request_stage_seconds_bucket", stage="approved", le="60"), 1)
         self.assertEqual(delta("tanda_request_stage_seconds_count", stage="applied"), 1)
+        self.assertEqual(delta("tanda_request_stage_seconds_count", stage="notified"), 1)
+        self.assertEqual(delta("tanda_request_stage_seconds_sum", stage="notified"), 0)
         self.assertEqual(harness.metric_value(after, "tanda_admin_oldest_pending_seconds"), 0)
         if shutil.which("promtool"):
             checked = subprocess.run(["promtool", "check", "metrics"], input=text, text=True,
@@ -206,6 +256,9 @@ class ScheduledRevocationTest(AdminTestCase):
         st = self.status_of("sched-cancel")
         self.assertEqual(st["status"], "cancelled")
         self.assertEqual(st["reason"], "cancelled: term extended")
+        types = [t for t, _ in self.events_of("sched-cancel", "cancelled")]
+        self.assertEqual(types, ["pending", "scheduled", "cancel_requested", "refused",
+                                 "cancelled"])
         kinds = [e["kind"] for e in self.entries_of("sched-cancel")]
         self.assertEqual(kinds, ["submitted", "scheduled", "cancel_requested", "refused",
                                  "rejected"])
