@@ -61,6 +61,12 @@ PendingView AdminService::view(const ca::CaRegistry& cas, storage::PendingReques
     v.ca = ca_name(cas, request.change.issuer);
     v.kind = std::string(change_name(request.change.kind));
     v.state = std::string(state_name(request.state));
+    // An approved scheduled revocation waits for its time, not for an approval.
+    auto source = parse_admin_source(request.provenance.source);
+    if (request.state == storage::PendingState::pending && source && source->effective_at) {
+        auto sched = schedule_of(request.request_id);
+        if (sched && *sched) v.state = "scheduled";
+    }
     v.request = std::move(request);
     return v;
 }
@@ -160,6 +166,16 @@ ApiResult<std::optional<ChangeResult>> AdminService::replay_pending(
     r.expires_at = p.expires_at;
     r.kind = std::string(change_name(p.change.kind));
     if (auto source = parse_admin_source(p.provenance.source)) r.effective_at = source->effective_at;
+    if (r.effective_at) {
+        // Approved since: the answer now is that it is scheduled.
+        auto sched = schedule_of(request_id);
+        if (!sched) return tl::unexpected(sched.error());
+        if (*sched) {
+            r.pending = false;
+            r.scheduled = true;
+            r.applied_at = (*sched)->approved_at;
+        }
+    }
     return std::optional<ChangeResult>(std::move(r));
 }
 

@@ -796,3 +796,28 @@ TEST_CASE("a scheduled revocation must lie in the future", "[service][scheduled]
     REQUIRE_FALSE(r);
     CHECK(r.error().field == "effective_at");
 }
+
+TEST_CASE("a replay, the pending list and the stage observer see a scheduled revocation",
+          "[service][scheduled][stages]") {
+    Fixture f(dual_policy());
+    std::vector<std::pair<std::string, double>> seen;
+    f.service->set_stage_observer(
+        [&seen](std::string_view stage, double s) { seen.emplace_back(stage, s); });
+    Serial s = f.leaf();
+    const UnixSeconds effective = f.clock.now() + 1000;
+    const auto req = scheduled_request(f, s, effective);
+    REQUIRE(f.service->revoke(req, f.op));
+    f.clock.advance(40);
+    REQUIRE(f.service->approve("sched-1", {"CN=Budi Santoso,O=Tanda Test,C=ID"}, kSecond));
+    auto replay = ok(f.service->revoke(req, f.op));
+    CHECK(replay.replayed);
+    CHECK(replay.scheduled);
+    CHECK_FALSE(replay.pending);
+    auto listed = ok(f.service->requests(storage::PendingState::pending));
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0].state == "scheduled");
+    f.clock.set(effective + 3);  // applied 3 s late
+    REQUIRE(f.service->expire_pending());
+    using Seen = std::vector<std::pair<std::string, double>>;
+    CHECK(seen == Seen{{"approved", 40}, {"applied", 3}});
+}
