@@ -60,6 +60,17 @@ json::object to_json(const ChangeResult& r) {
         o["seq"] = r.seq;
         o["submitted_at"] = format_rfc3339(r.applied_at);
         o["expires_at"] = format_rfc3339(r.expires_at);
+        if (r.effective_at) o["effective_at"] = format_rfc3339(*r.effective_at);
+        return o;
+    }
+    if (r.scheduled) {
+        // Approved, applied at effective_at: OCSP and CRLs are unchanged until then.
+        o["kind"] = r.kind;
+        o["status"] = "scheduled";
+        o["seq"] = r.seq;
+        o["approved_at"] = format_rfc3339(r.applied_at);
+        o["effective_at"] = format_rfc3339(r.effective_at.value_or(0));
+        o["reason"] = reason_name(r.record.reason);
         return o;
     }
     put_record(o, r.record);
@@ -120,6 +131,27 @@ json::object to_json(const std::vector<PendingView>& list) {
     return json::object{{"requests", std::move(items)}};
 }
 
+json::object to_json(const ScheduledView& v) {
+    json::object o;
+    o["request_id"] = v.request_id;
+    o["ca"] = v.ca;
+    o["serial"] = v.serial.to_hex();
+    o["reason"] = reason_name(v.reason);
+    o["effective_at"] = format_rfc3339(v.effective_at);
+    o["status"] = v.state;
+    o["submitted_at"] = format_rfc3339(v.submitted_at);
+    o["approved_at"] = time_or_null(v.approved_at);
+    o["expires_at"] = time_or_null(v.expires_at);
+    o["cancel_requested_at"] = time_or_null(v.cancel_requested_at);
+    return o;
+}
+
+json::object to_json(const std::vector<ScheduledView>& list) {
+    json::array items;
+    for (const auto& v : list) items.push_back(to_json(v));
+    return json::object{{"scheduled", std::move(items)}};
+}
+
 json::object to_json(const RequestStatus& s) {
     json::object o;
     o["request_id"] = s.request_id;
@@ -128,7 +160,11 @@ json::object to_json(const RequestStatus& s) {
     o["serial"] = s.serial.to_hex();
     o["seq"] = s.seq;
     o["received_at"] = time_or_null(s.received_at);
-    if (s.state == "pending" || s.state == "rejected" || s.state == "expired") {
+    if (s.effective_at) o["effective_at"] = format_rfc3339(*s.effective_at);
+    if (s.effective_at || s.approved_at) o["approved_at"] = time_or_null(s.approved_at);
+    if (s.cancel_requested_at) o["cancel_requested_at"] = format_rfc3339(*s.cancel_requested_at);
+    if (s.state == "pending" || s.state == "rejected" || s.state == "expired" ||
+        s.state == "scheduled" || s.state == "cancelled") {
         o["status"] = s.state;  // nothing applied: OCSP and CRLs are unchanged
         o["expires_at"] = time_or_null(s.expires_at);
         o["closed_at"] = time_or_null(s.closed_at);
@@ -145,6 +181,7 @@ json::object to_json(const RequestStatus& s) {
     } else {
         o["published_in_crl"] = nullptr;
     }
+    o["notified_at"] = time_or_null(s.notified_at);
     o["crl_publisher"] = s.crl_publisher;
     o["status"] = s.state;
     return o;

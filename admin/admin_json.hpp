@@ -14,6 +14,8 @@ boost::json::object to_json(const CertificateView& v);
 boost::json::object to_json(const RegistrationResult& r);
 boost::json::object to_json(const RequestStatus& s);
 boost::json::object to_json(const PendingView& v);
+boost::json::object to_json(const ScheduledView& v);
+boost::json::object to_json(const std::vector<ScheduledView>& list);
 // GET /v1/requests: {"requests": [...]}.
 boost::json::object to_json(const std::vector<PendingView>& list);
 boost::json::object to_json(const JournalPage& page, const AdminService& service);

@@ -159,6 +159,8 @@ std::string RevocationRequest::canonical() const {
     for (const std::string* s : {&subject_dn, &requested_by, &approved_by}) put(out, *s);
     put(out, std::optional<UnixSeconds>(approved_at));
     put(out, evidence_sha256);
+    // Only when given, so that the digests of requests stored before it existed still match.
+    if (effective_at) put(out, effective_at);
     return out;
 }
 
@@ -176,7 +178,7 @@ ApiResult<RevocationRequest> parse_revocation(std::string_view body, std::size_t
     auto o = parse_object(body, max_bytes,
                           {"request_id", "ca", "serial", "reason", "revoked_at",
                            "invalidity_date", "subject_dn", "requested_by", "approved_by",
-                           "approved_at", "evidence_sha256"});
+                           "approved_at", "evidence_sha256", "effective_at"});
     if (!o) return tl::unexpected(o.error());
     RevocationRequest r;
     auto id = request_id_field(*o);
@@ -227,6 +229,19 @@ ApiResult<RevocationRequest> parse_revocation(std::string_view body, std::size_t
     auto evidence = evidence_field(*o, true);
     if (!evidence) return tl::unexpected(evidence.error());
     r.evidence_sha256 = *evidence;
+    auto effective = time_field(*o, "effective_at", false);
+    if (!effective) return tl::unexpected(effective.error());
+    r.effective_at = *effective;
+    if (r.effective_at && r.reason != Reason::cessation_of_operation &&
+        r.reason != Reason::affiliation_changed) {
+        return refuse(ApiErrorKind::bad_request, "reason",
+                      "a scheduled revocation (effective_at) takes reason cessationOfOperation "
+                      "or affiliationChanged");
+    }
+    if (r.effective_at && r.revoked_at) {
+        return refuse(ApiErrorKind::bad_request, "revoked_at",
+                      "a scheduled revocation is revoked at its effective_at: leave revoked_at out");
+    }
     return r;
 }
 

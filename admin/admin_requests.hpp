@@ -27,6 +27,10 @@ struct RevocationRequest {
     std::string approved_by;   // likewise
     UnixSeconds approved_at = 0;
     std::string evidence_sha256;  // lower-case, 64 hex digits
+    // A revocation scheduled for a holder's end of term (issue 21): it takes effect, with this
+    // as its revocation time, then. Only with reason cessationOfOperation or affiliationChanged
+    // and without revoked_at.
+    std::optional<UnixSeconds> effective_at;
 
     // An unambiguous text of every field (defaults unresolved), for idempotent replays.
     std::string canonical() const;

@@ -170,6 +170,13 @@ public:
             if (!done) return tl::unexpected(done.error());
             return json_response(req, http::Status::ok, to_json(*done));
         }
+        if (parts[1] == "cancel") {
+            auto parsed = parse_reject(req.body(), max);
+            if (!parsed) return tl::unexpected(parsed.error());
+            auto done = service_.cancel(parts[0], *parsed, who);
+            if (!done) return tl::unexpected(done.error());
+            return json_response(req, http::Status::ok, to_json(*done));
+        }
         if (parts[1] == "reject") {
             auto parsed = parse_reject(req.body(), max);
             if (!parsed) return tl::unexpected(parsed.error());
@@ -178,6 +185,13 @@ public:
             return json_response(req, http::Status::ok, to_json(*done));
         }
         return not_found(ctx);
+    }
+
+    ApiResult<Response> list_scheduled(const Request& req, const RequestContext&,
+                                       const Caller& who) {
+        auto list = service_.scheduled(who);
+        if (!list) return tl::unexpected(list.error());
+        return json_response(req, http::Status::ok, to_json(*list));
     }
 
     ApiResult<Response> journal(const Request& req, const RequestContext&, const Caller& who) {
@@ -276,6 +290,8 @@ void add_admin_routes(http::Router& router, AdminService& service, Authenticator
                       return req.method() == Verb::post ? decide(req, ctx) : status(req, ctx);
                   });
     router.exact("/v1/requests", get, h->guarded(Role::auditor, bind(&Handlers::list_requests)));
+    router.exact("/v1/scheduled", get,
+                 h->guarded(Role::auditor, bind(&Handlers::list_scheduled)));
     router.exact("/v1/journal", get, h->guarded(Role::auditor, bind(&Handlers::journal)));
     router.exact("/v1/journal/verify", get, h->guarded(Role::auditor, bind(&Handlers::verify)));
     router.prefix("/v1/crls/", post,

@@ -60,6 +60,10 @@ std::string_view kind_name(storage::ChangeKind kind) {
             return "expired";
         case storage::ChangeKind::refused:
             return "refused";
+        case storage::ChangeKind::scheduled:
+            return "scheduled";
+        case storage::ChangeKind::cancel_requested:
+            return "cancel_requested";
     }
     return "update";
 }
@@ -79,6 +83,8 @@ std::optional<AdminSource> parse_admin_source(std::string_view source) {
             out.received_at = parse_rfc3339(part.substr(9));
         } else if (part.starts_with("body_sha256=")) {
             out.body_sha256 = std::string(part.substr(12));
+        } else if (part.starts_with("effective_at=")) {
+            out.effective_at = parse_rfc3339(part.substr(13));
         }
         first = false;
         if (end == std::string_view::npos) break;
@@ -163,6 +169,10 @@ ApiResult<ChangeResult> AdminService::apply(const Ca& ca, const storage::Change&
                                           {"seq", std::to_string(committed->last_seq)}});
     auto entries = index_.journal(committed->last_seq, 1);
     UnixSeconds applied_at = entries && !entries->empty() ? entries->front().time : clock_.now();
+    // Approved upstream (mode single): applied from its receipt.
+    if (auto source = parse_admin_source(why.source); source && source->received_at) {
+        observe("applied", *source->received_at, applied_at);
+    }
     CertRecord record = change.record;
     record.last_seq = committed->last_seq;
     ChangeResult result{why.request_id,      ca.name(),  change.serial, record,
@@ -220,6 +230,11 @@ ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const
                             std::pair{"approved_at", std::optional<UnixSeconds>(req.approved_at)}}) {
         if (auto ok = check_time(field, t, window); !ok) return tl::unexpected(ok.error());
     }
+    if (req.effective_at && *req.effective_at <= now) {
+        return refuse(ApiErrorKind::bad_request, "effective_at",
+                      "must be in the future (now is " + format_rfc3339(now) +
+                          "); a revocation due now is sent without effective_at");
+    }
     auto stored = index_.find(c.served->issuer_id, req.serial);
     if (!stored) return storage_refusal(stored.error());
     if (!*stored && !c.policy.allow_unregistered) {
@@ -231,8 +246,11 @@ ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const
     storage::Provenance why{req.request_id, req.requested_by, req.approved_by,
                             req.evidence_sha256,
                             source_text("revoke", now, req.approved_at, digest, who)};
-    auto record = revoked_record(*stored, req.subject_dn,
-                                 {req.reason, req.revoked_at, req.invalidity_date}, now);
+    if (req.effective_at) why.source = with_effective_at(why.source, *req.effective_at);
+    auto record = revoked_record(
+        *stored, req.subject_dn,
+        {req.reason, req.effective_at ? req.effective_at : req.revoked_at, req.invalidity_date},
+        now);
     if (!record) {
         if (!*stored) return tl::unexpected(record.error());
         // What was asked, for the audit entry: the record as it is, with the asked reason.
@@ -241,6 +259,7 @@ ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const
         return refused(change, why, who, tl::unexpected(record.error()));
     }
     change.record = *record;
+    if (req.effective_at) return submit_scheduled(c, change, std::move(why), digest, who);
     return submit_or_apply(c, change, std::move(why), digest, who);
 }
 
@@ -402,10 +421,27 @@ ApiResult<RequestStatus> AdminService::request(std::string_view request_id) cons
     s.kind = kind_name(e.change.kind);
     s.ca = ca_name(*cas_(), e.change.issuer);
     s.serial = e.change.serial;
-    if (auto source = parse_admin_source(e.provenance.source)) s.received_at = source->received_at;
+    if (auto source = parse_admin_source(e.provenance.source)) {
+        s.received_at = source->received_at;
+        s.effective_at = source->effective_at;
+    }
+    // Approved: by a second operator when applied (dual), or scheduled earlier; by the caller
+    // upstream, so at its receipt (single).
+    if (s.effective_at) {
+        auto sched = schedule_of(request_id);
+        if (!sched) return tl::unexpected(sched.error());
+        if (*sched) s.approved_at = (*sched)->approved_at;
+    } else if (e.provenance.mode == storage::ApprovalMode::dual) {
+        s.approved_at = e.time;
+    } else if (e.provenance.mode == storage::ApprovalMode::single) {
+        s.approved_at = s.received_at;
+    }
     s.applied_at = e.time;
     s.seq = e.seq;
     s.ocsp_visible_at = e.time;
+    if (auto notified = index_.get_meta(notified_key(request_id)); notified && *notified) {
+        s.notified_at = std::strtoll((*notified)->c_str(), nullptr, 10);
+    }
     s.crl_publisher = crl_ != nullptr && crl_->publishes(s.ca);
     if (crl_ != nullptr) s.crl = crl_->published_after(s.ca, e.seq);
     s.state = s.success() ? "success" : "applied";

@@ -22,6 +22,8 @@
 #include "admin/caller.hpp"
 #include "admin/crl_publication.hpp"
 #include "admin/journal_filter.hpp"
+#include "admin/request_stages.hpp"
+#include "admin/schedule_record.hpp"
 #include "ca/ca_registry_holder.hpp"
 #include "core/logger.hpp"
 #include "storage/revocation_index.hpp"
@@ -45,6 +47,26 @@ struct ChangeResult {
     bool pending = false;
     UnixSeconds expires_at = 0;  // when pending
     std::string kind{};          // "revoke", "release"
+    // A scheduled revocation (admin/scheduled_revocations.cpp): when it takes effect, and
+    // whether it is approved and waits for that time (`applied_at` is then the approval's).
+    std::optional<UnixSeconds> effective_at{};
+    bool scheduled = false;
+};
+
+// A scheduled revocation not yet applied, as GET /v1/scheduled lists it.
+struct ScheduledView {
+    std::string request_id;
+    std::string ca;
+    Serial serial;
+    Reason reason = Reason::unspecified;
+    UnixSeconds effective_at = 0;
+    // "pending" (waits for its approval), "scheduled", "cancel_requested" (one operator of two
+    // asked to cancel it), or, in a cancel() answer, "cancelled".
+    std::string state;
+    UnixSeconds submitted_at = 0;
+    std::optional<UnixSeconds> approved_at;
+    std::optional<UnixSeconds> expires_at;  // pending: its approval's deadline
+    std::optional<UnixSeconds> cancel_requested_at;
 };
 
 // A request under dual control as GET /v1/requests lists it.
@@ -82,12 +104,18 @@ struct RequestStatus {
     std::string ca;
     Serial serial;
     std::optional<UnixSeconds> received_at;
+    // A scheduled revocation: when it takes effect, and when it was approved (also "scheduled"
+    // and "cancelled" states: approved, nothing applied yet or ever).
+    std::optional<UnixSeconds> effective_at;
+    std::optional<UnixSeconds> approved_at;
+    std::optional<UnixSeconds> cancel_requested_at;
     UnixSeconds applied_at = 0;
     std::uint64_t seq = 0;
     // OCSP answers from the index, and commit observers have invalidated cached answers before
     // the commit returned: visible from applied_at on.
     UnixSeconds ocsp_visible_at = 0;
     std::optional<CrlPublication> crl;  // nullopt: not (yet, or no publisher) in a CRL
+    std::optional<UnixSeconds> notified_at;  // a webhook target acknowledged `applied`
     bool crl_publisher = false;  // the CA publishes CRLs; when not, never success
     bool success() const { return crl.has_value(); }
 };
@@ -147,6 +175,21 @@ public:
     // how many. Called periodically and before every dual-control call.
     [[nodiscard]] ApiResult<std::size_t> expire_pending();
 
+    // Scheduled revocations (admin/scheduled_revocations.cpp; issue 21). A revocation with
+    // effective_at is submitted like any (pending until a second operator approves it under
+    // approvals: 2); its approval schedules it instead of applying it, and expire_pending()
+    // applies it once the clock reaches effective_at, which is its revocation time. A scheduled
+    // request never expires. Those not applied yet (any approval state), by effective_at; due
+    // ones are applied first.
+    // Those of the caller's scope (a scoped operator sees only its agency's).
+    [[nodiscard]] ApiResult<std::vector<ScheduledView>> scheduled(const Caller& who);
+    // Cancels an approved scheduled revocation before it takes effect: under approvals: 2 the
+    // first call records the request (state cancel_requested), a second by another operator
+    // closes it (403 for the same operator); under approvals: 1 the first call does. 409 when
+    // it is not a scheduled revocation, not approved yet (reject it) or no longer pending.
+    [[nodiscard]] ApiResult<ScheduledView> cancel(std::string_view id, const RejectRequest& req,
+                                                  const Caller& who);
+
     [[nodiscard]] ApiResult<RegistrationResult> register_certificates(
         const RegistrationRequest& req, const Caller& who);
 
@@ -177,6 +220,12 @@ public:
     // served CA.
     std::string ca_name(storage::IssuerId id) const;
     const AdminOptions& options() const { return options_; }
+    // Told the time each request took per stage (admin/request_stages.hpp). Set before the
+    // service is used; not thread-safe.
+    void set_stage_observer(StageObserver observer) { stages_ = std::move(observer); }
+    // Seconds since the oldest request still waiting for its approval was submitted (0 when
+    // none); approved scheduled revocations wait for their time, not for someone.
+    [[nodiscard]] ApiResult<double> oldest_pending_seconds() const;
     const Clock& clock() const { return clock_; }
 
 private:
@@ -246,6 +295,18 @@ private:
     std::chrono::seconds pending_ttl(const CaPolicy& policy) const;
     PendingView view(const ca::CaRegistry& cas, storage::PendingRequest request) const;
     std::optional<RequestStatus> pending_status(std::string_view request_id) const;
+    // Scheduled revocations: submission, the approval that schedules one, its schedule (nullopt
+    // while not approved), and its application by the sweep (false: not due yet).
+    ApiResult<ChangeResult> submit_scheduled(const Ca& ca, const storage::Change& change,
+                                             storage::Provenance why, const std::string& digest,
+                                             const Caller& who);
+    ApiResult<ChangeResult> schedule(const storage::PendingRequest& p, storage::Provenance why,
+                                     const std::string& ca, UnixSeconds now);
+    ApiResult<std::optional<ScheduleRecord>> schedule_of(std::string_view id) const;
+    ApiResult<bool> apply_if_due(const storage::PendingRequest& p, const ScheduleRecord& s,
+                                 UnixSeconds now);
+    ScheduledView scheduled_view(const storage::PendingRequest& p,
+                                 const std::optional<ScheduleRecord>& s) const;
 
     ca::CaSnapshot cas_;
     storage::RevocationIndex& index_;
@@ -254,19 +315,26 @@ private:
     const CrlPublicationSource* crl_;
     CrlReissuer* reissuer_;
     AdminOptions options_;
+    StageObserver stages_;
+    void observe(std::string_view stage, UnixSeconds from, UnixSeconds to) const {
+        if (stages_) stages_(stage, static_cast<double>(to > from ? to - from : 0));
+    }
     std::mutex write_mutex_;
-    // The earliest expires_at among open pending requests (UnixSeconds max: none), nullopt until
-    // the first sweep: the sweep every 2 s then reads `pending`, which keeps every closed request
-    // too, only once a request can have lapsed. submit() lowers it; guarded by write_mutex_.
+    // The earliest expires_at among open pending requests, or effective_at among approved
+    // scheduled ones (UnixSeconds max: none), nullopt until the first sweep: the sweep every 2 s
+    // then reads `pending`, which keeps every closed request too, only once a request can have
+    // lapsed or fallen due. submit() and schedule() lower it; guarded by write_mutex_.
     std::optional<UnixSeconds> next_expiry_;
 };
 
 // The journal entry `source` of admin writes:
 //   "admin;<kind>;received=<RFC 3339>;approved_at=<RFC 3339 or ->;body_sha256=<hex>;client=<DN>"
+//   with ";effective_at=<RFC 3339>" before `client` for a scheduled revocation.
 struct AdminSource {
     std::string kind;
     std::optional<UnixSeconds> received_at;
     std::string body_sha256;
+    std::optional<UnixSeconds> effective_at;
 };
 std::optional<AdminSource> parse_admin_source(std::string_view source);
 

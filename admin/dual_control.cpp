@@ -8,6 +8,7 @@
 #include "admin/admin_service.hpp"
 #include "admin/operator_identity.hpp"
 #include "admin/record_transitions.hpp"
+#include "core/time_format.hpp"
 
 namespace tanda::admin {
 namespace {
@@ -54,6 +55,12 @@ PendingView AdminService::view(const ca::CaRegistry& cas, storage::PendingReques
     v.ca = ca_name(cas, request.change.issuer);
     v.kind = std::string(change_name(request.change.kind));
     v.state = std::string(state_name(request.state));
+    // An approved scheduled revocation waits for its time, not for an approval.
+    auto source = parse_admin_source(request.provenance.source);
+    if (request.state == storage::PendingState::pending && source && source->effective_at) {
+        auto sched = schedule_of(request.request_id);
+        if (sched && *sched) v.state = "scheduled";
+    }
     v.request = std::move(request);
     return v;
 }
@@ -152,6 +159,17 @@ ApiResult<std::optional<ChangeResult>> AdminService::replay_pending(
     r.pending = true;
     r.expires_at = p.expires_at;
     r.kind = std::string(change_name(p.change.kind));
+    if (auto source = parse_admin_source(p.provenance.source)) r.effective_at = source->effective_at;
+    if (r.effective_at) {
+        // Approved since: the answer now is that it is scheduled.
+        auto sched = schedule_of(request_id);
+        if (!sched) return tl::unexpected(sched.error());
+        if (*sched) {
+            r.pending = false;
+            r.scheduled = true;
+            r.applied_at = (*sched)->approved_at;
+        }
+    }
     return std::optional<ChangeResult>(std::move(r));
 }
 
@@ -174,6 +192,18 @@ ApiResult<std::size_t> AdminService::expire_pending_locked(UnixSeconds now) {
     UnixSeconds next = std::numeric_limits<UnixSeconds>::max();
     for (const auto& p : *all) {
         if (p.state != storage::PendingState::pending) continue;
+        // An approved scheduled revocation waits for its time, not for an approval: applied
+        // when due, never expired.
+        auto sched = parse_admin_source(p.provenance.source).value_or(AdminSource{}).effective_at
+                         ? schedule_of(p.request_id)
+                         : ApiResult<std::optional<ScheduleRecord>>{};
+        if (!sched) return tl::unexpected(sched.error());
+        if (*sched) {
+            auto applied = apply_if_due(p, **sched, now);
+            if (!applied) return tl::unexpected(applied.error());
+            if (!*applied) next = std::min(next, p.change.record.revoked_at);
+            continue;
+        }
         if (now < p.expires_at) {
             next = std::min(next, p.expires_at);
             continue;
@@ -257,9 +287,26 @@ ApiResult<ChangeResult> AdminService::approve(std::string_view id, const Approve
                                         p.change.record.invalidity_date},
                                        now);
     if (!record) return refused(p.change, why, who, tl::unexpected(record.error()));
+    auto source = parse_admin_source(p.provenance.source);
+    if (source && source->effective_at) {
+        auto scheduled_as = schedule_of(id);
+        if (!scheduled_as) return tl::unexpected(scheduled_as.error());
+        if (*scheduled_as) {
+            return refuse(ApiErrorKind::conflict, "request_id",
+                          "request '" + std::string(id) + "' is already approved: scheduled for " +
+                              format_rfc3339(*source->effective_at));
+        }
+        // Its approval schedules it; one approved after its time is applied now, below.
+        if (now < *source->effective_at) {
+            p.change.record = *record;
+            return schedule(p, why, ca->name(), now);
+        }
+    }
     storage::Change change{p.change.kind, p.change.issuer, p.change.serial, *record};
     auto done = index_.approve(id, change, why, now);
     if (!done) return storage_refusal(done.error());
+    observe("approved", p.submitted_at, now);
+    observe("applied", now, now);  // the approval applies it
     logger_.info("admin request approved and applied",
                  {{"request_id", std::string(id)}, {"seq", std::to_string(done->last_seq)}});
     record->last_seq = done->last_seq;
@@ -276,6 +323,13 @@ ApiResult<PendingView> AdminService::reject(std::string_view id, const RejectReq
                                     "the rejecting operator must be another than the submitter");
     if (!opened) return tl::unexpected(opened.error());
     auto& [p, why] = *opened;
+    auto scheduled_as = schedule_of(id);
+    if (!scheduled_as) return tl::unexpected(scheduled_as.error());
+    if (*scheduled_as) {
+        return refuse(ApiErrorKind::conflict, "request_id",
+                      "request '" + std::string(id) +
+                          "' is an approved scheduled revocation: cancel it (two operators)");
+    }
     why.note = req.reason;
     auto seq = index_.close_pending(id, storage::PendingState::rejected, why, now);
     if (!seq) return storage_refusal(seq.error());
@@ -286,6 +340,20 @@ ApiResult<PendingView> AdminService::reject(std::string_view id, const RejectReq
     p.closed_at = now;
     p.provenance = why;
     return view(*cas_(), std::move(p));
+}
+
+ApiResult<double> AdminService::oldest_pending_seconds() const {
+    auto all = index_.pending_requests();
+    if (!all) return storage_refusal(all.error());
+    const UnixSeconds now = clock_.now();
+    UnixSeconds oldest = now;
+    for (const auto& p : *all) {
+        if (p.state != storage::PendingState::pending || p.submitted_at >= oldest) continue;
+        auto sched = schedule_of(p.request_id);
+        if (!sched) return tl::unexpected(sched.error());
+        if (!*sched) oldest = p.submitted_at;
+    }
+    return static_cast<double>(now - oldest);
 }
 
 ApiResult<std::vector<PendingView>> AdminService::requests(
@@ -326,12 +394,27 @@ std::optional<RequestStatus> AdminService::pending_status(std::string_view reque
     s.serial = p.change.serial;
     s.received_at = p.submitted_at;
     s.seq = p.seq;
+    std::optional<ScheduleRecord> sched;
+    if (auto source = parse_admin_source(p.provenance.source); source && source->effective_at) {
+        s.effective_at = source->effective_at;
+        auto found = schedule_of(request_id);
+        if (found && *found) sched = **found;
+    }
     // Read-only here: past its expiry it is reported expired; the sweep journals it.
-    const bool lapsed = p.state == storage::PendingState::pending && clock_.now() >= p.expires_at;
+    const bool lapsed = p.state == storage::PendingState::pending && !sched &&
+                        clock_.now() >= p.expires_at;
     s.state = lapsed ? "expired" : std::string(state_name(p.state));
-    if (p.state == storage::PendingState::pending && !lapsed) s.expires_at = p.expires_at;
+    if (p.state == storage::PendingState::pending && !lapsed && !sched) {
+        s.expires_at = p.expires_at;
+    }
     if (p.state != storage::PendingState::pending) s.closed_at = p.closed_at;
     if (p.state == storage::PendingState::rejected) s.note = p.provenance.note;
+    if (sched) {
+        s.approved_at = sched->approved_at;
+        s.cancel_requested_at = sched->cancel_requested_at;
+        if (p.state == storage::PendingState::pending) s.state = "scheduled";
+        if (sched->cancelled) s.state = "cancelled";
+    }
     return s;
 }
 

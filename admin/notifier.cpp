@@ -87,6 +87,19 @@ Result<void> Notifier::save(std::string_view stage, std::uint64_t seq) {
     return index_.put_meta(meta_key(target_.name, stage), std::to_string(seq));
 }
 
+void Notifier::record_notified(const NotifyEvent& event, UnixSeconds committed) {
+    const std::string key = notified_key(event.request_id);
+    auto known = index_.get_meta(key);
+    if (!known || *known) return;  // another target was first (or storage failed: no stage)
+    const UnixSeconds now = clock_.now();
+    // Observed first, so a reader who sees the status's notified_at sees the metric too.
+    if (stages_) stages_("notified", static_cast<double>(now > committed ? now - committed : 0));
+    if (auto put = index_.put_meta(key, std::to_string(now)); !put) {
+        logger_.warn("could not record a request's notification time",
+                     {{"request_id", event.request_id}, {"error", put.error().message}});
+    }
+}
+
 bool Notifier::deliver(const NotifyEvent& event, std::string_view ca,
                        const std::optional<CrlPublication>& crl) {
     auto req = webhook_request(url_.target, event, event_body(event, ca, crl), as_bytes(secret_));
@@ -122,7 +135,9 @@ Result<bool> Notifier::pass_committed() {
             bool sent = false;
             for (const auto& ev : events_for(entry)) {
                 if (ev.stage != EventStage::committed) continue;
-                if (!deliver(ev, ca_name_(ev.issuer), std::nullopt)) {
+                if (deliver(ev, ca_name_(ev.issuer), std::nullopt)) {
+                    if (ev.type == "applied") record_notified(ev, entry.time);
+                } else {
                     oldest_committed_ = entry.time;
                     if (unsaved) {
                         if (auto r = save("committed", committed_); !r)

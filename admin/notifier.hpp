@@ -22,6 +22,7 @@
 #include "admin/crl_publication.hpp"
 #include "admin/notify_event.hpp"
 #include "admin/notify_options.hpp"
+#include "admin/request_stages.hpp"
 #include "admin/webhook_request.hpp"
 #include "core/clock.hpp"
 #include "core/logger.hpp"
@@ -70,6 +71,10 @@ public:
     [[nodiscard]] Result<bool> pass();
 
     const std::string& name() const { return target_.name; }
+    // Told `notified` (admin/request_stages.hpp) when this target is the first to acknowledge
+    // a request's `applied` event, which also records the time for the request status. Set
+    // before start().
+    void set_stage_observer(StageObserver observer) { stages_ = std::move(observer); }
     // Journal entries past the `committed` cursor (not all of them give events).
     std::uint64_t backlog() const;
     // Seconds since the oldest event not yet delivered was committed; 0 when none is known to
@@ -114,6 +119,9 @@ private:
     std::atomic<std::uint64_t> in_crl_{0};     // same for `in_crl` events; never past committed_
     std::atomic<UnixSeconds> oldest_committed_{0};  // commit time of the first undelivered
     std::atomic<UnixSeconds> oldest_in_crl_{0};
+    StageObserver stages_;
+    // Records, for the first target to deliver it, when a request's holder was told it applied.
+    void record_notified(const NotifyEvent& event, UnixSeconds committed);
     std::atomic<std::uint64_t> failures_{0};
     std::atomic<std::uint64_t> delivered_{0};
 };

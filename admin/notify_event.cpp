@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "admin/admin_service.hpp"
 #include "core/revocation_reason.hpp"
 #include "core/time_format.hpp"
 
@@ -32,6 +33,11 @@ std::string_view kind_text(storage::ChangeKind k, const CertRecord& r) {
     return r.state == CertState::revoked ? "revoke" : "release";
 }
 
+bool scheduled(const storage::JournalEntry& entry) {
+    auto source = parse_admin_source(entry.provenance.source);
+    return source && source->effective_at;
+}
+
 std::string_view status_text(const CertRecord& r) {
     if (r.state == CertState::issued) return "good";
     return r.on_hold() ? "on_hold" : "revoked";
@@ -50,7 +56,8 @@ std::vector<NotifyEvent> events_for(const storage::JournalEntry& entry) {
         case storage::ChangeKind::revoke:
         case storage::ChangeKind::release:
             if (!requested) break;
-            if (entry.provenance.mode == storage::ApprovalMode::dual) {
+            // A scheduled revocation's approval was its `scheduled` event, long before.
+            if (entry.provenance.mode == storage::ApprovalMode::dual && !scheduled(entry)) {
                 events.push_back(event_of(entry, "approved", EventStage::committed));
             }
             events.push_back(event_of(entry, "applied", EventStage::committed));
@@ -60,7 +67,20 @@ std::vector<NotifyEvent> events_for(const storage::JournalEntry& entry) {
             if (requested) events.push_back(event_of(entry, "pending", EventStage::committed));
             break;
         case storage::ChangeKind::rejected:
-            if (requested) events.push_back(event_of(entry, "rejected", EventStage::committed));
+            // A scheduled revocation's cancellation closes it as rejected, noted "cancelled:".
+            if (requested) {
+                events.push_back(event_of(
+                    entry, entry.provenance.note.starts_with("cancelled:") ? "cancelled" : "rejected",
+                    EventStage::committed));
+            }
+            break;
+        case storage::ChangeKind::scheduled:
+            if (requested) events.push_back(event_of(entry, "scheduled", EventStage::committed));
+            break;
+        case storage::ChangeKind::cancel_requested:
+            if (requested) {
+                events.push_back(event_of(entry, "cancel_requested", EventStage::committed));
+            }
             break;
         case storage::ChangeKind::expired:
             if (requested) events.push_back(event_of(entry, "expired", EventStage::committed));

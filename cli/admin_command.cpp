@@ -33,7 +33,7 @@ file (--profile FILE or TANDA_ADMIN_PROFILE) of "name = value" lines: url, cert,
 (relative paths are relative to the profile). Flags override the environment, which
 overrides the profile.
 
-Subcommands (operator role for the first eight, auditor or operator for the rest):
+Subcommands (operator role for the first nine, auditor or operator for the rest):
   revoke    --request-id ID --ca NAME --serial HEX --subject-dn DN --requested-by WHO
             --approved-by WHO --approved-at TIME (--evidence FILE | --evidence-sha256 HEX)
             [--reason NAME] [--revoked-at TIME] [--invalidity-date TIME]
@@ -49,6 +49,9 @@ Subcommands (operator role for the first eight, auditor or operator for the rest
             options) is safe: it answers the original result; the CLI adds nothing that
             changes between runs. Prints the holder's status token on stderr (each run a
             new one; earlier ones stay valid): the holder reads GET /status/<token>.
+            [--effective-at TIME] schedules it for a holder's known end of term, with reason
+            cessationOfOperation or affiliationChanged: approved like any, it takes effect
+            (revoked at TIME) when Tanda's clock reaches TIME, also after a restart.
   release   --request-id ID --ca NAME --serial HEX --requested-by WHO --approved-by WHO
             [--approved-at TIME] [--evidence FILE | --evidence-sha256 HEX]
             lifts a certificateHold (pending first with approvals: 2, like revoke)
@@ -56,6 +59,8 @@ Subcommands (operator role for the first eight, auditor or operator for the rest
             operator: your client certificate must be another than the submitter's (subject
             and key); --subject-dn is your own check of the certificate's subject. Applies it.
   reject    ID --reason TEXT                      rejects a pending request (another operator)
+  cancel    ID --reason TEXT                      cancels an approved scheduled revocation
+            before it takes effect: with approvals: 2 a second operator repeats it
   register  --ca NAME --certs FILE[,FILE...]              registers issued certificates (PEM/DER)
   crl-generate --ca NAME                                regenerates the CA's CRL (and delta) now
   unblock   (--block KEY | --all)                       lifts a block (429) on a client that
@@ -75,6 +80,8 @@ Subcommands (operator role for the first eight, auditor or operator for the rest
             then refolds the journal and compares every record with it (first_difference);
             exits 1 when either fails
   blocks                                                  clients blocked now, and for how long
+  scheduled                                               scheduled revocations not applied
+            yet, soonest first (status pending, scheduled or cancel_requested)
 
 Exit codes: 0 done, 1 refused or unreachable (the reason is printed), 2 bad usage.
 )";
@@ -83,7 +90,7 @@ const std::set<std::string> kValueOptions = {
     "url", "cert", "key", "cacert", "request-id", "ca", "serial", "reason", "subject-dn",
     "requested-by", "approved-by", "approved-at", "revoked-at", "invalidity-date", "evidence",
     "evidence-sha256", "certs", "since", "limit", "timeout", "block", "profile", "from", "to",
-    "status"};
+    "status", "effective-at"};
 
 Result<std::string> read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -154,7 +161,8 @@ Result<Call> revoke_call(const Args& args) {
                               {"requested-by", "requested_by"}, {"approved-by", "approved_by"},
                               {"approved-at", "approved_at"}, {"revoked-at", "revoked_at"},
                               {"invalidity-date", "invalidity_date"},
-                              {"evidence-sha256", "evidence_sha256"}});
+                              {"evidence-sha256", "evidence_sha256"},
+                              {"effective-at", "effective_at"}});
     if (auto ok = add_evidence(args, body); !ok) return tl::unexpected(ok.error());
     return Call{true, "/v1/revocations", admin::json_object(body)};
 }
@@ -173,7 +181,7 @@ Result<Call> release_call(const Args& args) {
 
 // approve / reject: the request id is the first argument (or --request-id).
 Result<Call> decide_call(const std::string& sub, const Args& args) {
-    const char* field = sub == "approve" ? "subject-dn" : "reason";
+    const char* field = sub == "approve" ? "subject-dn" : "reason";  // reject, cancel
     if (auto ok = need(args, {"request-id", field}); !ok) {
         return fail(ErrorCode::invalid_argument,
                     "usage: tanda admin " + sub + " ID --" + field + " ...: " + ok.error().message);
@@ -219,6 +227,7 @@ Result<Call> read_call(const std::string& sub, const Args& args) {
         return Call{false, "/v1/requests?status=" + args.get("status").value_or("pending"), ""};
     }
     if (sub == "verify") return Call{false, "/v1/journal/verify", ""};
+    if (sub == "scheduled") return Call{false, "/v1/scheduled", ""};
     if (sub == "blocks") return Call{false, "/v1/blocks", ""};
     return fail(ErrorCode::invalid_argument, "unknown admin subcommand '" + sub + "'");
 }
@@ -226,7 +235,7 @@ Result<Call> read_call(const std::string& sub, const Args& args) {
 Result<Call> build_call(const std::string& sub, const Args& args) {
     if (sub == "revoke") return revoke_call(args);
     if (sub == "release") return release_call(args);
-    if (sub == "approve" || sub == "reject") return decide_call(sub, args);
+    if (sub == "approve" || sub == "reject" || sub == "cancel") return decide_call(sub, args);
     if (sub == "register") return register_call(args);
     if (sub == "crl-generate") {
         if (auto ok = need(args, {"ca"}); !ok) return tl::unexpected(ok.error());
@@ -248,7 +257,8 @@ int admin_command(const Argv& argv) {
     const std::string sub = argv[0];
     Argv rest(argv.begin() + 1, argv.end());
     // `approve ID` / `reject ID`: the id as the first argument reads like the task it is.
-    if ((sub == "approve" || sub == "reject") && !rest.empty() && !rest[0].starts_with("--")) {
+    if ((sub == "approve" || sub == "reject" || sub == "cancel") && !rest.empty() &&
+        !rest[0].starts_with("--")) {
         rest.erase(rest.begin(), rest.begin() + 1);
         rest.insert(rest.begin(), {std::string("--request-id"), argv[1]});
     }

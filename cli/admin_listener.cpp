@@ -25,7 +25,7 @@ Result<std::unique_ptr<AdminListener>> AdminListener::start(
     const config::Config& config, ca::CaSnapshot cas, storage::RevocationIndex& index,
     const Clock& clock, Logger& logger, const admin::CrlPublicationSource* crl,
     admin::CrlReissuer* reissuer, metrics::Registry* metrics, admin::StatusTokens* tokens,
-    admin::Checkpointer* checkpoints) {
+    admin::Checkpointer* checkpoints, admin::StageObserver stages) {
     const admin::AdminOptions& o = config.admin;
     if (!o.enabled) return std::unique_ptr<AdminListener>();
     auto tls = http::make_server_tls_context({o.server_certificate, o.server_key, o.client_ca});
@@ -34,6 +34,7 @@ Result<std::unique_ptr<AdminListener>> AdminListener::start(
     std::unique_ptr<AdminListener> l(new AdminListener());
     l->service_ = std::make_unique<admin::AdminService>(std::move(cas), index, clock, logger,
                                                         crl, reissuer, o);
+    l->service_->set_stage_observer(std::move(stages));
     l->auth_ = std::make_unique<admin::Authenticator>(o.roles, o.rate_limit, logger);
     admin::add_admin_routes(l->router_, *l->service_, *l->auth_, tokens);
     if (checkpoints) admin::add_checkpoint_routes(l->router_, *checkpoints, *l->auth_);
@@ -54,6 +55,7 @@ Result<std::unique_ptr<AdminListener>> AdminListener::start(
         return tl::unexpected(ok.error());
     }
     if (metrics) add_admin_block_metrics(*metrics, *l->auth_, l->listener_.server());
+    if (metrics) add_pending_age_metric(*metrics, *l->service_);
     l->sweeper_ = std::jthread([raw = l.get()](std::stop_token stop) { raw->sweep(stop); });
     return l;
 }

@@ -29,7 +29,8 @@ public:
         const config::Config& config, ca::CaSnapshot cas, storage::RevocationIndex& index,
         const Clock& clock, Logger& logger, const admin::CrlPublicationSource* crl,
         admin::CrlReissuer* reissuer, metrics::Registry* metrics = nullptr,
-        admin::StatusTokens* tokens = nullptr, admin::Checkpointer* checkpoints = nullptr);
+        admin::StatusTokens* tokens = nullptr, admin::Checkpointer* checkpoints = nullptr,
+        admin::StageObserver stages = {});
 
     unsigned short port() const { return listener_.server().port(); }
     const http::Server& server() const { return listener_.server(); }

@@ -20,6 +20,7 @@
 #include "cli/cluster_attach.hpp"
 #include "config/key_files.hpp"
 #include "config/restart_settings.hpp"
+#include "core/file_clock.hpp"
 #include "crl/crl_metrics.hpp"
 #include "crl/crl_readiness.hpp"
 #include "crl/crl_routes.hpp"
@@ -96,13 +97,22 @@ storage::IssuerName served_ca_name(ca::CaSnapshot cas) {
     };
 }
 
+// TANDA_TEST_CLOCK_FILE names a file whose Unix time is the server's (tests only: it moves the
+// time of scheduled revocations), else the system clock.
+std::unique_ptr<Clock> make_clock() {
+    const char* path = std::getenv("TANDA_TEST_CLOCK_FILE");
+    if (path == nullptr || *path == '\0') return std::make_unique<SystemClock>();
+    return std::make_unique<FileClock>(path);
+}
+
 // Everything `tanda serve` runs, in the order it is built; destroyed in reverse after
 // shut_down() has stopped it in the order that needs.
 struct Serving {
     Serving(const config::Config& cfg, Logger& logger) : cfg(cfg), logger(logger) {}
     const config::Config& cfg;
     Logger& logger;
-    SystemClock clock;
+    std::unique_ptr<Clock> clock_source = make_clock();
+    const Clock& clock = *clock_source;
     metrics::Registry metrics;
     std::unique_ptr<storage::RevocationIndex> index;
     // Cluster mode only (the `cluster` section): the journal stream and this node of it.
@@ -124,6 +134,7 @@ struct Serving {
     std::unique_ptr<http::LivenessProbe> liveness;
     std::unique_ptr<CrlPublicationAdapter> crl_publication;
     std::vector<std::unique_ptr<admin::Notifier>> notifiers;  // one per notify target
+    admin::StageObserver stages;  // tanda_request_stage_seconds, for the admin API and notifiers
     // GET /status/<token> on the public listener, with an admin section only: a read-only
     // AdminService of its own, since the admin listener's starts after the public routes.
     std::unique_ptr<admin::StatusTokens> status_tokens;
@@ -271,6 +282,8 @@ Stop start_notifiers(Serving& s) {
         return made.error().code == ErrorCode::config ? kExitConfig : kExitFailure;
     }
     s.notifiers = std::move(*made);
+    s.stages = add_request_stage_metrics(s.metrics);
+    for (auto& n : s.notifiers) n->set_stage_observer(s.stages);
     admin::add_notify_metrics(s.metrics, s.notifiers);
     for (auto& n : s.notifiers) n->start();
     return std::nullopt;
@@ -294,7 +307,7 @@ Stop start_checkpoints(Serving& s) {
 Stop start_admin_and_metrics_listeners(Serving& s) {
     auto admin = AdminListener::start(s.cfg, s.snapshot, *s.index, s.clock, s.logger,
                                       s.crl_publication.get(), s.crl_publication.get(), &s.metrics,
-                                      s.status_tokens.get(), s.checkpoints.get());
+                                      s.status_tokens.get(), s.checkpoints.get(), s.stages);
     if (!admin) {
         s.logger.error("cannot start the admin listener", {{"error", admin.error().message}});
         return admin.error().code == ErrorCode::config ? kExitConfig : kExitFailure;

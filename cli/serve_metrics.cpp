@@ -66,4 +66,28 @@ void add_admin_block_metrics(metrics::Registry& registry, admin::Authenticator& 
     });
 }
 
+admin::StageObserver add_request_stage_metrics(metrics::Registry& registry) {
+    // From seconds to days: the SOP's steps take minutes; a scheduled one waits for its time.
+    auto& family = registry.histograms(
+        "tanda_request_stage_seconds",
+        "Seconds an admin request took to reach a stage from the one before: approved (from "
+        "received), applied (from approved, or from its effective_at when scheduled), notified "
+        "(from applied, the first webhook acknowledgement).",
+        {"stage"}, {1, 5, 30, 60, 300, 900, 1800, 3600, 14400, 86400, 259200});
+    return [&family](std::string_view stage, double seconds) {
+        family.with({stage}).observe(seconds);
+    };
+}
+
+void add_pending_age_metric(metrics::Registry& registry, const admin::AdminService& service) {
+    registry.add([&service](Exposition& out) {
+        auto age = service.oldest_pending_seconds();
+        if (!age) return;  // storage failed: tanda_storage_up says so
+        out.gauge("tanda_admin_oldest_pending_seconds",
+                  "Seconds the oldest admin request waiting for its approval has waited; 0 when "
+                  "none (approved scheduled revocations wait for their time, not for anyone).",
+                  *age);
+    });
+}
+
 }  // namespace tanda::cli

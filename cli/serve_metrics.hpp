@@ -3,7 +3,9 @@
 // from the libraries' public interfaces.
 #pragma once
 
+#include "admin/admin_service.hpp"
 #include "admin/authenticator.hpp"
+#include "admin/request_stages.hpp"
 #include "core/metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -22,5 +24,11 @@ void count_admin_requests(metrics::Registry& registry, http::Router& router);
 // handshakes closed to make room for new ones. `auth` and `server` must outlive the scrapes.
 void add_admin_block_metrics(metrics::Registry& registry, admin::Authenticator& auth,
                              const http::Server& server);
+// tanda_request_stage_seconds{stage}: registers the histograms and answers the observer the
+// admin service and the notifiers report to (admin/request_stages.hpp). Call once.
+admin::StageObserver add_request_stage_metrics(metrics::Registry& registry);
+// tanda_admin_oldest_pending_seconds, read from storage at each scrape. `service` must outlive
+// the scrapes.
+void add_pending_age_metric(metrics::Registry& registry, const admin::AdminService& service);
 
 }  // namespace tanda::cli

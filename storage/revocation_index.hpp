@@ -51,6 +51,10 @@ enum class ChangeKind : std::uint8_t {
     rejected = 6,   // a pending request was rejected
     expired = 7,    // a pending request outlived its pending_ttl
     refused = 8,    // a request or an approval was refused (provenance.note says why)
+    // A revocation scheduled for a future time (record.revoked_at) was approved and waits in
+    // `pending` until then; and an operator asked to cancel one (admin/scheduled_revocations).
+    scheduled = 9,
+    cancel_requested = 10,
 };
 
 // The one predicate of "this entry writes a record": the apply path and any refold of the

@@ -669,3 +669,155 @@ TEST_CASE("a release under dual control waits, and its approval re-checks the ho
     CHECK(f.service->release(again, f.op).error().kind == ApiErrorKind::conflict);
     CHECK(last_entry(f).change.kind == storage::ChangeKind::refused);
 }
+
+// ---- scheduled revocations (admin/scheduled_revocations.cpp) -----------------------------------
+
+namespace {
+
+const Caller kThird{"CN=Third Operator,O=Tanda Test,C=ID", "dd", Role::operator_};
+
+RevocationRequest scheduled_request(Fixture& f, const Serial& s, UnixSeconds effective,
+                                    const std::string& id = "sched-1") {
+    auto r = f.request(s, id, Reason::cessation_of_operation);
+    r.effective_at = effective;
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("a scheduled revocation is approved, survives the pending_ttl, and applies at its "
+          "second, not before",
+          "[service][scheduled]") {
+    Fixture f(dual_policy());
+    Serial s = f.leaf();
+    const UnixSeconds effective = f.clock.now() + 7200;  // after the 1 h pending_ttl
+    auto submitted = ok(f.service->revoke(scheduled_request(f, s, effective), f.op));
+    CHECK(submitted.pending);
+    CHECK(submitted.effective_at == effective);
+    CHECK(ok(f.service->request("sched-1")).state == "pending");
+    f.clock.advance(60);
+    auto approved =
+        ok(f.service->approve("sched-1", {"CN=Budi Santoso,O=Tanda Test,C=ID"}, kSecond));
+    CHECK(approved.scheduled);
+    CHECK(last_entry(f).change.kind == storage::ChangeKind::scheduled);
+    CHECK(state_of(f, s) == CertState::issued);
+    CHECK(f.service->approve("sched-1", {"CN=Budi Santoso,O=Tanda Test,C=ID"}, kThird)
+              .error()
+              .kind == ApiErrorKind::conflict);
+    CHECK(f.service->reject("sched-1", {"no"}, kThird).error().kind == ApiErrorKind::conflict);
+
+    f.clock.set(effective - 1);  // long past its pending_ttl: not expired, not applied
+    CHECK(ok(f.service->expire_pending()) == 0);
+    CHECK(state_of(f, s) == CertState::issued);
+    auto listed = ok(f.service->scheduled(kSecond));
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0].state == "scheduled");
+    CHECK(listed[0].effective_at == effective);
+    CHECK(ok(f.service->request("sched-1")).state == "scheduled");
+
+    f.clock.set(effective);
+    CHECK(ok(f.service->expire_pending()) == 0);  // applied, not expired
+    auto record = ok(f.service->certificate("demo", s)).record;
+    CHECK(record.state == CertState::revoked);
+    CHECK(record.revoked_at == effective);
+    CHECK(record.reason == Reason::cessation_of_operation);
+    auto entry = last_entry(f);
+    CHECK(entry.change.kind == storage::ChangeKind::revoke);
+    CHECK(entry.time == effective);
+    CHECK(entry.provenance.mode == storage::ApprovalMode::dual);
+    CHECK(entry.provenance.approved_by_identity == "CN=Second Operator,O=Tanda Test,C=ID;spki=bb");
+    auto status = ok(f.service->request("sched-1"));
+    CHECK(status.state == "applied");
+    CHECK(status.effective_at == effective);
+    CHECK(status.approved_at == submitted.applied_at + 60);
+    CHECK(ok(f.service->scheduled(kSecond)).empty());
+}
+
+TEST_CASE("a scheduled revocation is applied by a new service over the same index (restart)",
+          "[service][scheduled]") {
+    Fixture f(dual_policy());
+    Serial s = f.leaf();
+    const UnixSeconds effective = f.clock.now() + 100;
+    REQUIRE(f.service->revoke(scheduled_request(f, s, effective), f.op));
+    REQUIRE(f.service->approve("sched-1", {"CN=Budi Santoso,O=Tanda Test,C=ID"}, kSecond));
+    AdminOptions options;
+    options.cas = {dual_policy()};
+    f.service = std::make_unique<AdminService>(f.snapshot(), *f.index, f.clock, f.logger, &f.crl,
+                                               &f.reissuer, options);
+    f.clock.set(effective + 30);
+    REQUIRE(f.service->expire_pending());
+    auto record = ok(f.service->certificate("demo", s)).record;
+    CHECK(record.state == CertState::revoked);
+    CHECK(record.revoked_at == effective);
+}
+
+TEST_CASE("cancelling a scheduled revocation takes two operators", "[service][scheduled]") {
+    Fixture f(dual_policy());
+    Serial s = f.leaf();
+    const UnixSeconds effective = f.clock.now() + 100;
+    REQUIRE(f.service->revoke(scheduled_request(f, s, effective), f.op));
+    // Not approved yet: that is a rejection, not a cancellation.
+    CHECK(f.service->cancel("sched-1", {"why"}, kThird).error().kind == ApiErrorKind::conflict);
+    REQUIRE(f.service->approve("sched-1", {"CN=Budi Santoso,O=Tanda Test,C=ID"}, kSecond));
+    CHECK(ok(f.service->cancel("sched-1", {"term extended"}, kThird)).state == "cancel_requested");
+    CHECK(last_entry(f).change.kind == storage::ChangeKind::cancel_requested);
+    CHECK(f.service->cancel("sched-1", {"again"}, kThird).error().kind == ApiErrorKind::forbidden);
+    CHECK(ok(f.service->cancel("sched-1", {"agreed"}, f.op)).state == "cancelled");
+    auto closed = last_entry(f);
+    CHECK(closed.change.kind == storage::ChangeKind::rejected);
+    CHECK(closed.provenance.note == "cancelled: term extended");
+    f.clock.set(effective + 1);
+    REQUIRE(f.service->expire_pending());
+    CHECK(state_of(f, s) == CertState::issued);
+    CHECK(ok(f.service->request("sched-1")).state == "cancelled");
+    CHECK(f.service->cancel("sched-1", {"late"}, kSecond).error().kind == ApiErrorKind::conflict);
+}
+
+TEST_CASE("a scheduled revocation superseded by another revocation closes unapplied",
+          "[service][scheduled]") {
+    Fixture f;  // approvals 1: scheduled at submission
+    Serial s = f.leaf();
+    const UnixSeconds effective = f.clock.now() + 100;
+    auto r = ok(f.service->revoke(scheduled_request(f, s, effective), f.op));
+    CHECK(r.scheduled);
+    REQUIRE(f.service->revoke(f.request(s, "compromised"), f.op));
+    f.clock.set(effective);
+    REQUIRE(f.service->expire_pending());
+    CHECK(ok(f.service->certificate("demo", s)).record.reason == Reason::key_compromise);
+    auto status = ok(f.service->request("sched-1"));
+    CHECK(status.state == "rejected");
+    CHECK(status.note.starts_with("scheduled revocation not applied"));
+}
+
+TEST_CASE("a scheduled revocation must lie in the future", "[service][scheduled]") {
+    Fixture f;
+    Serial s = f.leaf();
+    auto r = f.service->revoke(scheduled_request(f, s, f.clock.now()), f.op);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().field == "effective_at");
+}
+
+TEST_CASE("a replay, the pending list and the stage observer see a scheduled revocation",
+          "[service][scheduled][stages]") {
+    Fixture f(dual_policy());
+    std::vector<std::pair<std::string, double>> seen;
+    f.service->set_stage_observer(
+        [&seen](std::string_view stage, double s) { seen.emplace_back(stage, s); });
+    Serial s = f.leaf();
+    const UnixSeconds effective = f.clock.now() + 1000;
+    const auto req = scheduled_request(f, s, effective);
+    REQUIRE(f.service->revoke(req, f.op));
+    f.clock.advance(40);
+    REQUIRE(f.service->approve("sched-1", {"CN=Budi Santoso,O=Tanda Test,C=ID"}, kSecond));
+    auto replay = ok(f.service->revoke(req, f.op));
+    CHECK(replay.replayed);
+    CHECK(replay.scheduled);
+    CHECK_FALSE(replay.pending);
+    auto listed = ok(f.service->requests(storage::PendingState::pending));
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0].state == "scheduled");
+    f.clock.set(effective + 3);  // applied 3 s late
+    REQUIRE(f.service->expire_pending());
+    using Seen = std::vector<std::pair<std::string, double>>;
+    CHECK(seen == Seen{{"approved", 40}, {"applied", 3}});
+}

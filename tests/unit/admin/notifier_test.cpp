@@ -148,3 +148,39 @@ TEST_CASE("a bad URL is refused when the notifier is made", "[admin][notify]") {
     REQUIRE_FALSE(n);
     CHECK(n.error().code == ErrorCode::invalid_argument);
 }
+
+TEST_CASE("the first target to deliver a request's 'applied' records when its holder was told",
+          "[admin][notify][stages]") {
+    Fixture f;
+    auto first = f.make();
+    std::vector<std::pair<std::string, double>> seen;
+    first->set_stage_observer(
+        [&seen](std::string_view stage, double s) { seen.emplace_back(stage, s); });
+    f.db.revoke("03", "told");
+    f.transport.down = true;
+    CHECK_FALSE(*first->pass());
+    CHECK_FALSE(*f.db.index->get_meta(admin::notified_key("told")));  // not delivered yet
+    f.transport.down = false;
+    f.clock.set(1700000600);
+    REQUIRE(first->pass());
+    CHECK(f.db.index->get_meta(admin::notified_key("told"))->value() == "1700000600");
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0] == std::pair<std::string, double>{"notified", 400});  // committed at ...200
+    // A second target delivering it later changes neither.
+    auto meta = test::notify_target();
+    meta.name = "second";
+    auto second = admin::Notifier::create(
+        meta, "s3cret", *f.db.index, &f.crls, [](storage::IssuerId) { return std::string("demo"); },
+        f.transport.bind(), f.clock, f.logger);
+    REQUIRE(second);
+    (*second)->set_stage_observer(
+        [&seen](std::string_view stage, double s) { seen.emplace_back(stage, s); });
+    f.db.revoke("04", "other");  // after the second target's start: it sees only this one
+    f.clock.set(1700000700);
+    REQUIRE((*second)->pass());
+    CHECK(f.db.index->get_meta(admin::notified_key("told"))->value() == "1700000600");
+    CHECK(f.db.index->get_meta(admin::notified_key("other"))->value() == "1700000700");
+    REQUIRE(first->pass());  // delivers "other" again: the second target was first
+    CHECK(f.db.index->get_meta(admin::notified_key("other"))->value() == "1700000700");
+    CHECK(seen.size() == 2);
+}

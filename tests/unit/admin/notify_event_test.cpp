@@ -102,3 +102,27 @@ TEST_CASE("a change approved by a second operator gives 'approved' before 'appli
     CHECK(events[1].type == "applied");
     CHECK(events[2].type == "success");
 }
+
+TEST_CASE("a scheduled revocation tells the holder scheduled, then applied without 'approved'",
+          "[admin][notify][scheduled]") {
+    auto [kind, note, type] = GENERATE(table<storage::ChangeKind, std::string, std::string>({
+        {storage::ChangeKind::scheduled, "scheduled: takes effect at ...", "scheduled"},
+        {storage::ChangeKind::cancel_requested, "cancel requested: x", "cancel_requested"},
+        {storage::ChangeKind::rejected, "cancelled: term extended", "cancelled"},
+    }));
+    auto e = entry(kind, "req-1");
+    e.provenance.note = note;
+    auto events = admin::events_for(e);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].type == type);
+    CHECK(events[0].stage == EventStage::committed);
+
+    auto applied = entry(storage::ChangeKind::revoke, "req-1");
+    applied.provenance.mode = storage::ApprovalMode::dual;
+    applied.provenance.source = "admin;revoke;received=2026-01-01T00:00:00Z;approved_at=-;"
+                                "body_sha256=ab;effective_at=2026-02-01T00:00:00Z;client=CN=x";
+    auto later = admin::events_for(applied);
+    REQUIRE(later.size() == 2);
+    CHECK(later[0].type == "applied");
+    CHECK(later[1].type == "success");
+}

@@ -114,7 +114,7 @@ TEST_CASE("decode_entry rejects malformed values", "[codec]") {
     encode_entry(1, 0, change, Provenance{}, Sha256Digest{}, value);
     JournalEntry e;
     SECTION("unknown kind") {
-        value[32 + 1 + 8 + 8] = std::byte{9};
+        value[32 + 1 + 8 + 8] = std::byte{11};
         CHECK_FALSE(decode_entry(value, e));
     }
     SECTION("unknown format") {

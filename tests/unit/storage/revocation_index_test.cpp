@@ -142,7 +142,7 @@ TEST_CASE("Bad input is invalid_argument and writes nothing", "[index]") {
     bad(change(ChangeKind::register_certificate, issuer + 1, "02", issued()));  // unknown issuer
     bad(change(ChangeKind::revoke, issuer, "02", issued()));
     bad(change(ChangeKind::release, issuer, "02", revoked()));
-    bad(change(static_cast<ChangeKind>(9), issuer, "02", issued()));
+    bad(change(static_cast<ChangeKind>(11), issuer, "02", issued()));
     CertRecord bad_reason = revoked();
     bad_reason.reason = static_cast<Reason>(7);
     bad(change(ChangeKind::revoke, issuer, "02", bad_reason));
