@@ -265,6 +265,82 @@ class ClusterTest(unittest.TestCase):
         for node in (a, b, c):
             self.assertNotIn("journal has forked", node.server.stderr())
 
+    def test_4_cluster_init_of_a_single_node_then_a_node_joins_from_a_snapshot(self):
+        fx = self.fx
+        solo_dir = os.path.join(fx.tmp, "solo")
+        os.makedirs(solo_dir)
+        config = copy.deepcopy(fx.config)
+        config["storage"]["path"] = os.path.join(solo_dir, "data")
+        config.pop("cluster")
+        single = os.path.join(solo_dir, "single.yaml")
+        with open(single, "w") as f:
+            f.write(to_yaml(config))
+        for name, ca in self.pki.cas.items():  # a single node with its own history
+            r = harness.run_tanda("import", "--config", single, "--ca", name,
+                                  "--index", ca.index_path)
+            self.assertEqual(r.returncode, 0, r.stderr)
+        solo = Node(fx, "solo", self.nats.urls)
+        solo.storage = config["storage"]["path"]
+        clustered = copy.deepcopy(config)
+        clustered["cluster"] = {"node": "solo", "servers": self.nats.urls, "stream": "SOLO",
+                                "replicas": 3, "max_lag": "2s"}
+        with open(solo.config_path, "w") as f:
+            f.write(to_yaml(clustered))
+        head_before = solo.journal_head()[0]
+
+        r = harness.run_tanda("cluster", "init", "--config", solo.config_path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("stream SOLO is ready", r.stdout)
+        self.addCleanup(solo.stop)
+        solo.start()
+        self.wait_for(solo.ready, 20, "solo ready")
+        # A second init of the same stream, now that it holds entries, is refused.
+        leaf = self.pki.rsa.leaves["good"]
+        status, body = self.revoke(solo, "rsa", leaf.serial, "solo-1",
+                                   leaf.cert.subject.rfc4514_string())
+        self.assertEqual(status, 201, body)
+        self.assertNotEqual(solo.journal_head()[0], head_before)
+        snapshot = os.path.join(fx.tmp, "joiner-data")
+        r = harness.run_tanda("cluster", "snapshot", "--config", solo.config_path,
+                              "--out", snapshot)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"stream sequence [1-9]\d* applied")
+
+        joiner = Node(fx, "joiner", self.nats.urls)
+        joiner.storage = snapshot
+        joined = copy.deepcopy(clustered)
+        joined["storage"]["path"] = snapshot
+        joined["cluster"]["node"] = "joiner"
+        with open(joiner.config_path, "w") as f:
+            f.write(to_yaml(joined))
+        self.addCleanup(joiner.stop)
+        joiner.start()
+        self.wait_for(joiner.ready, 20, "joiner ready")
+        self.assertTrue(self.is_revoked(joiner, self.pki.rsa, leaf.serial))
+        # Writes flow both ways from here on, on one chain.
+        serial = UNREGISTERED_BASE + 0x9000
+        status, body = self.revoke(joiner, "rsa", serial, "joiner-1")
+        self.assertEqual(status, 201, body)
+        self.wait_for(lambda: self.is_revoked(solo, self.pki.rsa, serial), 5, "revoked on solo")
+        self.wait_for(lambda: solo.journal_head() == joiner.journal_head(), 5, "same heads")
+
+        # A node with an empty index cannot follow a stream that continues a journal: it says
+        # so and stays not ready, rather than serving without that history.
+        empty = Node(fx, "empty", self.nats.urls)
+        empty_config = copy.deepcopy(joined)
+        empty_config["storage"]["path"] = empty.storage
+        empty_config["cluster"]["node"] = "empty"
+        with open(empty.config_path, "w") as f:
+            f.write(to_yaml(empty_config))
+        self.addCleanup(empty.stop)
+        with self.assertRaises(AssertionError) as refused:
+            empty.start()
+        self.assertIn("tanda exited with 1", str(refused.exception))
+        self.assertIn("start this node from a `tanda cluster snapshot`", str(refused.exception))
+        r = harness.run_tanda("cluster", "init", "--config", solo.config_path)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("already applied stream sequence", r.stderr)
+
     def assert_same_heads(self):
         """Every node at the same stream sequence with the same journal head (seq and hash)."""
         def heads():
