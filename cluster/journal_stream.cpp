@@ -45,6 +45,8 @@ struct JournalStream::Impl {
             natsConnection_Close(connection);
             natsConnection_Destroy(connection);
         }
+        // The library's own threads and memory: a process has one stream, closed at its end.
+        nats_Close();
     }
 
     jsOptions js_options() const {
