@@ -52,15 +52,13 @@ ApiResult<ChangeResult> AdminService::schedule(const storage::PendingRequest& p,
                                                UnixSeconds now) {
     const UnixSeconds effective = p.change.record.revoked_at;
     ScheduleRecord s{now, why.mode, why.approved_by_identity, std::nullopt, {}, {}, false};
-    // The meta key first: it is what the sweep acts on. A crash before the audit entry leaves
-    // the request scheduled with its approval's trace in the meta key only.
-    if (auto put = index_.put_meta(schedule_key(p.request_id), encode_schedule(s)); !put) {
-        return storage_refusal(put.error());
-    }
+    // The meta key (what the sweep acts on) and the `scheduled` entry in one transaction: a
+    // crash leaves both or neither.
     storage::Change audit = p.change;
     audit.kind = storage::ChangeKind::scheduled;
     why.note = "scheduled: takes effect at " + format_rfc3339(effective);
-    auto seq = index_.append_audit(audit, why, now);
+    auto seq = index_.append_audit_with_meta(audit, why, now, schedule_key(p.request_id),
+                                             encode_schedule(s));
     if (!seq) return storage_refusal(seq.error());
     if (next_expiry_) next_expiry_ = std::min(*next_expiry_, effective);
     observe("approved", p.submitted_at, now);
@@ -182,13 +180,11 @@ ApiResult<ScheduledView> AdminService::cancel(std::string_view id, const RejectR
         sched.cancel_requested_at = now;
         sched.cancel_requested_by_identity = why.approved_by_identity;
         sched.cancel_reason = req.reason;
-        if (auto put = index_.put_meta(schedule_key(id), encode_schedule(sched)); !put) {
-            return storage_refusal(put.error());
-        }
         storage::Change audit = p->change;
         audit.kind = storage::ChangeKind::cancel_requested;
         why.note = "cancel requested: " + req.reason;
-        auto seq = index_.append_audit(audit, why, now);
+        auto seq = index_.append_audit_with_meta(audit, why, now, schedule_key(id),
+                                                 encode_schedule(sched));
         if (!seq) return storage_refusal(seq.error());
         logger_.info("cancellation of a scheduled revocation requested",
                      {{"request_id", std::string(id)}, {"seq", std::to_string(*seq)}});

@@ -157,15 +157,34 @@ Result<std::uint64_t> RevocationIndex::close_pending(std::string_view id, Pendin
 
 Result<std::uint64_t> RevocationIndex::append_audit(const Change& change,
                                                     const Provenance& provenance, UnixSeconds now) {
+    return append_audit_with_meta(change, provenance, now, {}, {});
+}
+
+Result<std::uint64_t> RevocationIndex::append_audit_with_meta(const Change& change,
+                                                              const Provenance& provenance,
+                                                              UnixSeconds now,
+                                                              std::string_view meta_key,
+                                                              std::string_view meta_value) {
     if (auto r = validate_audit(change, provenance); !r) return tl::unexpected(r.error());
+    if (!meta_key.empty()) {
+        if (auto r = validate_meta_key(meta_key); !r) return tl::unexpected(r.error());
+        if (auto r = validate_meta_value(meta_value); !r) return tl::unexpected(r.error());
+    }
     if (impl_->must_replicate()) {
-        return through_replicator<std::uint64_t>(*this, *impl_,
-                                                 AppendAuditCommand{change, provenance, now});
+        return through_replicator<std::uint64_t>(
+            *this, *impl_,
+            AppendAuditCommand{change, provenance, now, std::string(meta_key),
+                               std::string(meta_value)});
     }
     auto txn = lmdb::Txn::begin_write(impl_->env);
     if (!txn) return tl::unexpected(txn.error());
     auto seq = append_in(*txn, impl_->dbs, change, provenance, now);
     if (!seq) return seq;
+    if (!meta_key.empty()) {
+        if (auto r = txn->put(impl_->dbs.meta, as_bytes(meta_key), as_bytes(meta_value)); !r) {
+            return tl::unexpected(r.error());
+        }
+    }
     if (auto r = impl_->commit_write(*txn); !r) return tl::unexpected(r.error());
     return *seq;
 }

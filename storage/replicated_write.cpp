@@ -47,7 +47,8 @@ struct Runner {
         return wrap(index.close_pending(c.id, c.outcome, c.provenance, c.now));
     }
     Result<WriteOutcome> operator()(const AppendAuditCommand& c) const {
-        return wrap(index.append_audit(c.change, c.provenance, c.now));
+        return wrap(index.append_audit_with_meta(c.change, c.provenance, c.now, c.meta_key,
+                                                 c.meta_value));
     }
     Result<WriteOutcome> operator()(const PutMetaCommand& c) const {
         return wrap(index.put_meta(c.key, c.value));

@@ -226,6 +226,14 @@ public:
     // request id map is not touched. Returns its seq.
     [[nodiscard]] Result<std::uint64_t> append_audit(const Change& change,
                                                      const Provenance& provenance, UnixSeconds now);
+    // append_audit() and put_meta(meta_key, meta_value) in ONE transaction, so an audit entry
+    // and the state it records cannot part in a crash (a scheduled revocation's record and its
+    // `scheduled` entry). An empty meta_key writes no metadata.
+    [[nodiscard]] Result<std::uint64_t> append_audit_with_meta(const Change& change,
+                                                               const Provenance& provenance,
+                                                               UnixSeconds now,
+                                                               std::string_view meta_key,
+                                                               std::string_view meta_value);
     // The request `id` in `pending` (any state), copied out; nullopt when absent.
     [[nodiscard]] Result<std::optional<PendingRequest>> find_pending(std::string_view id) const;
     // Every request in `pending` (any state), in id order.

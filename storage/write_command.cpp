@@ -48,6 +48,9 @@ struct Writer {
         w.i64(c.now);
         write_change(w, c.change);
         write_provenance(w, c.provenance);
+        w.str16(c.meta_key);
+        w.u32(static_cast<std::uint32_t>(c.meta_value.size()));
+        w.raw(as_bytes(c.meta_value));
     }
     void operator()(const PutMetaCommand& c) const {
         w.str16(c.key);
@@ -122,6 +125,8 @@ bool read(ByteReader& r, std::uint8_t kind, WriteCommand& out) {
             AppendAuditCommand c;
             c.now = r.i64();
             if (!read_change(r, c.change) || !read_provenance(r, c.provenance)) return false;
+            r.str16(c.meta_key);
+            c.meta_value = read_string32(r);
             out = std::move(c);
             return true;
         }

@@ -43,6 +43,8 @@ struct AppendAuditCommand {
     Change change;
     Provenance provenance;
     UnixSeconds now = 0;
+    std::string meta_key{};  // append_audit_with_meta; empty for append_audit
+    std::string meta_value{};
 };
 struct PutMetaCommand {
     std::string key;

@@ -64,6 +64,8 @@ TEST_CASE("every write command survives encoding unchanged", "[storage][cluster]
         ApproveCommand{"r-2", change(ChangeKind::revoke, ca, "02", revoked()), why, kNow},
         ClosePendingCommand{"r-3", PendingState::expired, why, kNow},
         AppendAuditCommand{change(ChangeKind::refused, ca, "02", revoked()), why, kNow},
+        AppendAuditCommand{change(ChangeKind::scheduled, ca, "02", revoked()), why, kNow,
+                           "schedule:r-2", "approved"},
         PutMetaCommand{"status/ab", std::string(70000, 'x')},
         MetaCounterCommand{"crl/1/number", 41, false},
         MetaCounterCommand{"crl/1/number", 1000, true},
@@ -111,6 +113,8 @@ TEST_CASE("a second node applying the stream folds the same journal, records and
     approval.mode = ApprovalMode::dual;
     REQUIRE(a->approve("r-2", change(ChangeKind::revoke, *ca, "02", revoked()), approval, kNow));
     REQUIRE(a->put_meta("status/ab", "r-2"));
+    REQUIRE(a->append_audit_with_meta(change(ChangeKind::scheduled, *ca, "01", revoked()),
+                                      admin_provenance("r-9"), kNow, "schedule:r-9", "s"));
     CHECK(*a->next_meta_counter("crl/1/number") == 1);
     CHECK(*a->raise_meta_counter("crl/1/number", 40) == 40);
     CHECK(*a->next_meta_counter("crl/1/number") == 41);
@@ -120,18 +124,20 @@ TEST_CASE("a second node applying the stream folds the same journal, records and
     REQUIRE_FALSE(again);
     CHECK(again.error().code == ErrorCode::conflict);
 
-    REQUIRE(order.stream.size() == 10);
-    CHECK(*a->applied_stream_seq() == 10);
+    REQUIRE(order.stream.size() == 11);
+    CHECK(*a->applied_stream_seq() == 11);
     for (std::size_t i = 0; i < order.stream.size(); ++i) {
         auto applied = b->apply_replicated(order.stream[i], i + 1);
         REQUIRE(applied);
     }
-    CHECK(*b->applied_stream_seq() == 10);
+    CHECK(*b->applied_stream_seq() == 11);
+    CHECK(*b->get_meta("schedule:r-9") == "s");
     auto head_a = *a->journal_head();
     auto head_b = *b->journal_head();
     CHECK(head_a.seq == head_b.seq);
     CHECK(head_a.hash == head_b.hash);
-    CHECK(head_a.seq == 5);  // 2 registrations, a revocation, submitted, approved; a refusal writes none
+    CHECK(head_a.seq == 6);  // 2 registrations, a revocation, submitted, approved, scheduled;
+                             // a refusal writes none
     CHECK(*b->verify_journal() == std::nullopt);
     CHECK(*b->verify_records() == std::nullopt);
     auto ca_b = b->find_issuer(as_bytes("ca-1"));
@@ -182,4 +188,22 @@ TEST_CASE("a write the cluster cannot order is refused and writes nothing",
     CHECK(a->journal_head()->seq == 0);
     // An issuer already recorded is found without asking the cluster.
     CHECK(*a->ensure_issuer(as_bytes("ca-1"), "CA 1") == ca);
+}
+
+TEST_CASE("an audit entry and the metadata it records are written together or not at all",
+          "[storage][cluster]") {
+    TempDir dir;
+    auto index = open_index(dir.path());
+    auto ca = *index->ensure_issuer(as_bytes("ca-1"), "CA 1");
+    auto seq = index->append_audit_with_meta(change(ChangeKind::scheduled, ca, "01", revoked()),
+                                             admin_provenance("r-1"), kNow, "schedule:r-1", "x");
+    REQUIRE(seq);
+    CHECK(*index->get_meta("schedule:r-1") == "x");
+    CHECK(index->journal_head()->seq == *seq);
+    // A reserved key refuses the whole write: no entry either.
+    auto refused = index->append_audit_with_meta(
+        change(ChangeKind::scheduled, ca, "01", revoked()), admin_provenance("r-2"), kNow,
+        "tanda.journal_head", "x");
+    REQUIRE_FALSE(refused);
+    CHECK(index->journal_head()->seq == *seq);
 }
