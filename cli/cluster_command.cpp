@@ -45,15 +45,15 @@ int init(const config::Config& cfg) {
         std::fprintf(stderr, "tanda: %s\n", index.error().message.c_str());
         return kExitIoError;
     }
-    auto applied = (*index)->applied_stream_seq();
+    auto applied = (*index)->applied_stream_position();
     auto head = (*index)->journal_head();
     if (!applied || !head) {
         std::fprintf(stderr, "tanda: cannot read the index\n");
         return kExitIoError;
     }
-    if (*applied != 0) {
+    if (applied->seq != 0) {
         std::fprintf(stderr, "tanda: the index already applied stream sequence %llu; it is a "
-                             "cluster node\n", static_cast<unsigned long long>(*applied));
+                             "cluster node\n", static_cast<unsigned long long>(applied->seq));
         return kExitRefused;
     }
     auto stream = cluster::JournalStream::open(cfg.cluster);

@@ -17,6 +17,10 @@ constexpr auto kRetryWait = std::chrono::milliseconds(500);
 constexpr auto kConflictWait = std::chrono::milliseconds(50);
 constexpr auto kFirstBackoff = std::chrono::milliseconds(50);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(800);
+// A message carries at most this many writes, and about this many bytes (NATS's default
+// max_payload is 1 MiB; an import's commit of 10,000 certificates alone may exceed it).
+constexpr std::size_t kMaxBatch = 256;
+constexpr std::size_t kMaxBatchBytes = 512 * 1024;
 
 // 128 random bits in hex: a write's id for JetStream's duplicate detection.
 std::string random_id() {
@@ -60,10 +64,43 @@ void ClusterNode::start() {
 }
 
 Result<void> ClusterNode::replicate(ByteView command,
-                                    const std::function<void(std::uint64_t)>& apply) {
+                                    const std::function<void(storage::StreamPosition)>& apply) {
+    QueuedWrite mine{command, &apply, std::nullopt};
+    std::unique_lock queue(queue_mutex_);
+    queue_.push_back(&mine);
+    for (;;) {
+        if (mine.result) return *mine.result;
+        if (leading_) {
+            queue_cv_.wait(queue);
+            continue;
+        }
+        // No write is in flight: this one leads, taking every write waiting now (its own
+        // first unless the queue is long) into one stream message.
+        leading_ = true;
+        std::vector<QueuedWrite*> batch;
+        std::size_t bytes = 0;
+        while (!queue_.empty() && batch.size() < kMaxBatch &&
+               (batch.empty() || bytes + queue_.front()->command.size() <= kMaxBatchBytes)) {
+            bytes += queue_.front()->command.size();
+            batch.push_back(queue_.front());
+            queue_.pop_front();
+        }
+        queue.unlock();
+        Result<void> done = publish_batch(batch);
+        queue.lock();
+        for (QueuedWrite* write : batch) write->result = done;
+        leading_ = false;
+        queue_cv_.notify_all();
+    }
+}
+
+Result<void> ClusterNode::publish_batch(const std::vector<QueuedWrite*>& batch) {
     const auto deadline = Clock::now() + options_.write_timeout;
-    // One id for every attempt of this write: a retry after a lost answer finds the first.
+    // One id for every attempt of this message: a retry after a lost answer finds the first.
     const std::string id = options_.node + "-" + random_id();
+    std::vector<ByteView> commands;
+    for (const QueuedWrite* write : batch) commands.push_back(write->command);
+    const auto count = static_cast<std::uint32_t>(commands.size());
     auto backoff = kFirstBackoff;
     std::unique_lock lock(apply_mutex_);
     Bytes frame;
@@ -75,20 +112,25 @@ Result<void> ClusterNode::replicate(ByteView command,
                                                     "journal (" + stopped_ + ")");
             }
         }
-        auto applied = index_.applied_stream_seq();
+        auto applied = index_.applied_stream_position();
         if (!applied) return tl::unexpected(applied.error());
         auto head = index_.journal_head();
         if (!head) return tl::unexpected(head.error());
-        encode_frame(*head, command, frame);
-        auto stored = stream_.publish(frame, *applied, id);
-        if (stored && stored->seq == *applied + 1) {
-            apply(stored->seq);
+        Result<JournalStream::Stored> stored = fail(ErrorCode::conflict, "");
+        if (applied->completes_message()) {  // else the thread is in the middle of a message
+            encode_frame(*head, commands, frame);
+            stored = stream_.publish(frame, applied->seq, id);
+        }
+        if (stored && stored->seq == applied->seq + 1) {
+            for (std::uint32_t i = 0; i < count; ++i) {
+                (*batch[i]->apply)(storage::StreamPosition{stored->seq, i, count});
+            }
             note_applied(stored->seq);
             return {};
         }
         if (stored) {
-            // An earlier attempt was stored, and the thread has applied it since: the write
-            // happened, but its result went there.
+            // An earlier attempt was stored, and the thread has applied it since: the writes
+            // happened, but their results went there.
             return fail(ErrorCode::unavailable,
                         "the write was stored at stream sequence " + std::to_string(stored->seq) +
                             " but its answer was lost; ask again (admin requests are "
@@ -107,7 +149,7 @@ Result<void> ClusterNode::replicate(ByteView command,
                             " s; this write got no place in the cluster's journal, retry it");
         }
         // Another node wrote first: the thread applies its writes (woken by the stream), then
-        // this one is tried again on the new state, its preconditions checked when applied.
+        // these are tried again on the new state, their preconditions checked when applied.
         // Otherwise the stream is electing a leader or this node is reconnecting: back off.
         applied_cv_.wait_for(lock, lost_place ? kConflictWait : backoff);
         if (!lost_place) backoff = std::min(backoff * 2, kMaxBackoff);
@@ -192,15 +234,18 @@ void ClusterNode::run(std::stop_token stop) {
 
 ClusterNode::Applied ClusterNode::apply_message(const StreamMessage& message) {
     std::lock_guard lock(apply_mutex_);
-    auto applied = index_.applied_stream_seq();
+    auto applied = index_.applied_stream_position();
     if (!applied) {
-        logger_.error("cannot read the applied stream sequence", {{"error", applied.error().message}});
+        logger_.error("cannot read the applied stream position",
+                      {{"error", applied.error().message}});
         return Applied::retry_later;
     }
-    if (message.seq <= *applied) return Applied::skipped;  // this node wrote it, or a re-read
-    if (message.seq != *applied + 1) {
+    const std::uint64_t complete = applied->completes_message() ? applied->seq : applied->seq - 1;
+    if (message.seq <= complete) return Applied::skipped;  // this node wrote it, or a re-read
+    if (message.seq != complete + 1) {
         logger_.warn("gap in the cluster's journal stream; reading again",
-                     {{"applied", std::to_string(*applied)}, {"got", std::to_string(message.seq)}});
+                     {{"applied", std::to_string(complete)},
+                      {"got", std::to_string(message.seq)}});
         return Applied::retry_later;
     }
     const std::string seq_text = std::to_string(message.seq);
@@ -209,9 +254,19 @@ ClusterNode::Applied ClusterNode::apply_message(const StreamMessage& message) {
         stop_applying("stream sequence " + seq_text + " is not a Tanda journal message");
         return Applied::stop;
     }
-    auto head = index_.journal_head();
-    if (!head) return Applied::retry_later;
-    if (head->seq != frame->head.seq || head->hash != frame->head.hash) {
+    const auto count = static_cast<std::uint32_t>(frame->commands.size());
+    // A message this node stopped in the middle of (a storage failure) goes on where it stopped;
+    // a new one must start on the writer's journal head.
+    std::uint32_t first = 0;
+    if (applied->seq == message.seq) {
+        if (applied->count != count) {
+            stop_applying("stream sequence " + seq_text + " changed its number of writes");
+            return Applied::stop;
+        }
+        first = applied->index + 1;
+    } else if (auto head = index_.journal_head(); !head) {
+        return Applied::retry_later;
+    } else if (head->seq != frame->head.seq || head->hash != frame->head.hash) {
         // An empty index meeting a stream that continues an existing journal (cluster init)
         // is not a fork, but it cannot go on either: it needs that journal first.
         const std::string hint =
@@ -224,14 +279,16 @@ ClusterNode::Applied ClusterNode::apply_message(const StreamMessage& message) {
                       ", this node's head is " + head_text(*head) + hint);
         return Applied::stop;
     }
-    auto done = index_.apply_replicated(frame->command, message.seq);
-    if (!done) {
+    for (std::uint32_t i = first; i < count; ++i) {
+        auto done = index_.apply_replicated(frame->commands[i], {message.seq, i, count});
+        if (done) continue;
         if (done.error().code == ErrorCode::incompatible) {
             stop_applying("stream sequence " + seq_text + ": " + done.error().message);
             return Applied::stop;
         }
         logger_.error("cannot apply the cluster's journal; retrying",
-                      {{"seq", seq_text}, {"error", done.error().message}});
+                      {{"seq", seq_text}, {"index", std::to_string(i)},
+                       {"error", done.error().message}});
         return Applied::retry_later;
     }
     note_applied(message.seq);

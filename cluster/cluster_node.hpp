@@ -8,6 +8,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <vector>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -42,8 +44,10 @@ public:
     ClusterNode(const ClusterNode&) = delete;
     ClusterNode& operator=(const ClusterNode&) = delete;
 
+    // Writes that wait at the same moment go out as one stream message (group commit): one
+    // quorum round trip for all of them, applied here in their order.
     Result<void> replicate(ByteView command,
-                           const std::function<void(std::uint64_t)>& apply) override;
+                           const std::function<void(storage::StreamPosition)>& apply) override;
 
     // Applies the stream up to its current end, waiting at most `within`; an error when the
     // stream cannot be reached or read in time (the node may still start and catch up later).
@@ -61,7 +65,13 @@ public:
 private:
     using Clock = std::chrono::steady_clock;
     enum class Applied { next, skipped, retry_later, stop };
+    struct QueuedWrite {
+        ByteView command;
+        const std::function<void(storage::StreamPosition)>* apply;
+        std::optional<Result<void>> result;  // set when its message was stored or failed
+    };
 
+    Result<void> publish_batch(const std::vector<QueuedWrite*>& batch);
     void run(std::stop_token stop);
     Applied apply_message(const StreamMessage& message);
     void poll_stream();
@@ -72,6 +82,11 @@ private:
     storage::RevocationIndex& index_;
     ClusterOptions options_;
     Logger& logger_;
+
+    std::mutex queue_mutex_;  // guards queue_ and leading_
+    std::condition_variable queue_cv_;
+    std::deque<QueuedWrite*> queue_;  // writes waiting for a message
+    bool leading_ = false;            // a write is publishing a message now
 
     std::mutex apply_mutex_;  // one applier at a time: the writer or the thread
     std::condition_variable_any applied_cv_;

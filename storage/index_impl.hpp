@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <variant>
 #include <vector>
 
@@ -17,7 +18,8 @@ namespace tanda::storage {
 
 inline constexpr std::string_view kSchemaVersionKey = "tanda.schema_version";
 inline constexpr std::string_view kJournalHeadKey = "tanda.journal_head";
-// u64 LE: the last stream sequence applied (cluster mode; FORMAT.md, "Write commands").
+// The last command applied (cluster mode; FORMAT.md, "Write commands"): u64 LE stream
+// sequence, u32 LE index, u32 LE count.
 inline constexpr std::string_view kClusterSeqKey = "tanda.cluster_seq";
 
 struct Databases {
@@ -83,7 +85,7 @@ struct RevocationIndex::Impl {
     // is not inside applying() (which runs the method again to write locally).
     bool must_replicate() const;
     // Runs `write` as the command at stream sequence `seq` (replicated_write.cpp).
-    AppliedCommand applying(std::uint64_t seq, const std::function<Result<WriteOutcome>()>& write);
+    AppliedCommand applying(StreamPosition at, const std::function<Result<WriteOutcome>()>& write);
     // Commits a write transaction of a write method; while applying a command it first records
     // the command's stream sequence in it, refusing (ErrorCode::conflict) one already applied or
     // one after a gap.
@@ -97,7 +99,7 @@ struct RevocationIndex::Impl {
     lmdb::ReadTxnPool readers;  // for lookups; declared after env: destroyed before it
 
     Replicator* replicator = nullptr;
-    std::uint64_t applying_seq = 0;  // the stream sequence being applied; 0 outside applying()
+    std::optional<StreamPosition> applying_at;  // set inside applying()
     bool applying_seq_recorded = false;
 };
 

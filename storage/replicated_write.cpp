@@ -4,6 +4,7 @@
 
 #include <lmdb.h>
 
+#include "storage/byte_io.hpp"
 #include "storage/record_codec.hpp"
 
 namespace tanda::storage {
@@ -59,14 +60,30 @@ struct Runner {
     }
 };
 
-Result<std::uint64_t> read_cluster_seq(const lmdb::Txn& txn, const Databases& dbs) {
+Result<StreamPosition> read_position(const lmdb::Txn& txn, const Databases& dbs) {
     MDB_val v;
     auto found = txn.get(dbs.meta, as_bytes(kClusterSeqKey), v);
     if (!found) return tl::unexpected(found.error());
-    if (!*found) return std::uint64_t{0};
-    auto seq = decode_u64(lmdb::view(v));
-    if (!seq) return fail(ErrorCode::incompatible, "corrupt tanda.cluster_seq in the index");
-    return *seq;
+    if (!*found) return StreamPosition{0, 0, 1};
+    ByteReader r(lmdb::view(v));
+    StreamPosition at;
+    at.seq = r.u64();
+    at.index = r.u32();
+    at.count = r.u32();
+    if (!r.ok() || !r.at_end() || at.index >= at.count) {
+        return fail(ErrorCode::incompatible, "corrupt tanda.cluster_seq in the index");
+    }
+    return at;
+}
+
+std::string position_text(const StreamPosition& at) {
+    return std::to_string(at.seq) + "#" + std::to_string(at.index);
+}
+
+bool follows(const StreamPosition& applied, const StreamPosition& next) {
+    if (next.index == 0) return next.seq == applied.seq + 1 && applied.completes_message();
+    return next.seq == applied.seq && next.index == applied.index + 1 &&
+           next.count == applied.count;
 }
 
 }  // namespace
@@ -80,8 +97,8 @@ bool RevocationIndex::Impl::must_replicate() const {
 }
 
 AppliedCommand RevocationIndex::Impl::applying(
-    std::uint64_t seq, const std::function<Result<WriteOutcome>()>& write) {
-    applying_seq = seq;
+    StreamPosition at, const std::function<Result<WriteOutcome>()>& write) {
+    applying_at = at;
     applying_seq_recorded = false;
     t_applying = this;
     AppliedCommand out{write(), {}};
@@ -92,45 +109,57 @@ AppliedCommand RevocationIndex::Impl::applying(
         } else if (auto txn = lmdb::Txn::begin_write(env); !txn) {
             out.recorded = tl::unexpected(txn.error());
         } else {
-            out.recorded = commit_write(*txn);  // the refusal: the sequence alone
+            out.recorded = commit_write(*txn);  // the refusal: the position alone
         }
     }
-    applying_seq = 0;
+    applying_at.reset();
     return out;
 }
 
 Result<void> RevocationIndex::Impl::commit_write(lmdb::Txn& txn) {
-    if (applying_seq != 0) {
-        auto stored = read_cluster_seq(txn, dbs);
+    if (applying_at) {
+        auto stored = read_position(txn, dbs);
         if (!stored) return tl::unexpected(stored.error());
-        if (*stored + 1 != applying_seq) {
+        if (!follows(*stored, *applying_at)) {
+            const bool done = stored->seq > applying_at->seq ||
+                              (stored->seq == applying_at->seq &&
+                               stored->index >= applying_at->index);
             return fail(ErrorCode::conflict,
-                        "stream sequence " + std::to_string(applying_seq) +
-                            (*stored >= applying_seq ? " was applied already"
-                                                     : " does not follow the applied " +
-                                                           std::to_string(*stored)));
+                        "stream position " + position_text(*applying_at) +
+                            (done ? " was applied already"
+                                  : " does not follow the applied " + position_text(*stored)));
         }
-        auto value = encode_u64(applying_seq);
+        Bytes value;
+        ByteWriter w(value);
+        w.u64(applying_at->seq);
+        w.u32(applying_at->index);
+        w.u32(applying_at->count);
         if (auto r = txn.put(dbs.meta, as_bytes(kClusterSeqKey), value); !r) return r;
     }
     if (auto r = txn.commit(); !r) return r;
-    if (applying_seq != 0) applying_seq_recorded = true;
+    if (applying_at) applying_seq_recorded = true;
     return {};
 }
 
 void RevocationIndex::set_replicator(Replicator* replicator) { impl_->replicator = replicator; }
 
-Result<void> RevocationIndex::apply_replicated(ByteView command, std::uint64_t stream_seq) {
+Result<void> RevocationIndex::apply_replicated(ByteView command, StreamPosition at) {
     auto decoded = decode_command(command);
     if (!decoded) return tl::unexpected(decoded.error());
-    auto applied = impl_->applying(stream_seq, [&] { return run_command(*this, *decoded); });
+    auto applied = impl_->applying(at, [&] { return run_command(*this, *decoded); });
     return applied.recorded;
 }
 
-Result<std::uint64_t> RevocationIndex::applied_stream_seq() const {
+Result<StreamPosition> RevocationIndex::applied_stream_position() const {
     auto txn = lmdb::Txn::begin_read(impl_->env);
     if (!txn) return tl::unexpected(txn.error());
-    return read_cluster_seq(*txn, impl_->dbs);
+    return read_position(*txn, impl_->dbs);
+}
+
+Result<std::uint64_t> RevocationIndex::applied_stream_seq() const {
+    auto at = applied_stream_position();
+    if (!at) return tl::unexpected(at.error());
+    return at->completes_message() ? at->seq : at->seq - 1;
 }
 
 Result<void> RevocationIndex::copy_to(const std::string& dir) const {

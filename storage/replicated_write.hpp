@@ -32,8 +32,8 @@ Result<T> through_replicator(RevocationIndex& index, RevocationIndex::Impl& impl
     Bytes bytes;
     encode_command(command, bytes);
     std::optional<AppliedCommand> out;
-    auto ordered = impl.replicator->replicate(bytes, [&](std::uint64_t stream_seq) {
-        out = impl.applying(stream_seq, [&] { return run_command(index, command); });
+    auto ordered = impl.replicator->replicate(bytes, [&](StreamPosition at) {
+        out = impl.applying(at, [&] { return run_command(index, command); });
     });
     if (!ordered) return tl::unexpected(ordered.error());
     if (!out) return fail(ErrorCode::internal, "the replicator did not apply the write");

@@ -13,17 +13,27 @@
 
 namespace tanda::storage {
 
+// A write command's place in the cluster's order: the stream message, and the command's index
+// among the `count` commands that message carries (a node batches concurrent writes into one).
+struct StreamPosition {
+    std::uint64_t seq = 0;
+    std::uint32_t index = 0;
+    std::uint32_t count = 1;
+
+    bool completes_message() const { return index + 1 == count; }
+};
+
 class Replicator {
 public:
     virtual ~Replicator() = default;
 
-    // Puts `command` in the order and calls `apply` with its position (stream sequence) once
-    // everything before it was applied here; returns after `apply` returned. When the command
+    // Puts `command` in the order and calls `apply` with its position once everything before
+    // it was applied here; returns after `apply` returned. When the command
     // cannot be ordered, `apply` is never called and the result is an error
     // (ErrorCode::unavailable): nothing was written, or, when the answer was lost, the write may
     // still arrive later like any other node's (admin requests are idempotent by request id).
     virtual Result<void> replicate(ByteView command,
-                                   const std::function<void(std::uint64_t)>& apply) = 0;
+                                   const std::function<void(StreamPosition)>& apply) = 0;
 };
 
 }  // namespace tanda::storage

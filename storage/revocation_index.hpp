@@ -23,6 +23,7 @@
 #include "core/result.hpp"
 #include "core/serial.hpp"
 #include "core/sha256.hpp"
+#include "storage/replicator.hpp"
 #include "storage/storage_options.hpp"
 
 namespace tanda::storage {
@@ -165,8 +166,6 @@ struct Stats {
     std::size_t used_bytes = 0;  // pages in use * page size
 };
 
-class Replicator;
-
 class RevocationIndex {
 public:
     static constexpr std::uint32_t kSchemaVersion = 2;
@@ -291,14 +290,17 @@ public:
     // Cluster mode (storage/replicator.hpp). Attach before any write and keep `replicator`
     // alive as long as the index; from then on every write method goes through it.
     void set_replicator(Replicator* replicator);
-    // Runs one write command taken from the shared order at stream sequence `stream_seq`, which
-    // must be the one after applied_stream_seq() (else ErrorCode::conflict: already applied, or
-    // a gap). The sequence is recorded in the same transaction as the write. A command the state
+    // Runs one write command taken from the shared order at position `at`, which must follow
+    // applied_stream_position(): the next command of the same message, or the first of the next
+    // message once the last one is complete (else ErrorCode::conflict: already applied, or a
+    // gap). The position is recorded in the same transaction as the write. A command the state
     // refuses (a used request id, an unknown issuer: the same refusal on every node) is applied
     // as a no-op and returns success; a malformed command or a storage failure is an error and
     // records nothing.
-    [[nodiscard]] Result<void> apply_replicated(ByteView command, std::uint64_t stream_seq);
-    // The last stream sequence applied (0: none; meta `tanda.cluster_seq`).
+    [[nodiscard]] Result<void> apply_replicated(ByteView command, StreamPosition at);
+    // The last command applied (seq 0: none; meta `tanda.cluster_seq`).
+    [[nodiscard]] Result<StreamPosition> applied_stream_position() const;
+    // The last stream message applied in full (0: none).
     [[nodiscard]] Result<std::uint64_t> applied_stream_seq() const;
     // A consistent, compacted copy of the environment into the empty directory `dir` (a cluster
     // snapshot: a node started on it continues the stream after its applied_stream_seq()).

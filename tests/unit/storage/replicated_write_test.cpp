@@ -22,10 +22,10 @@ public:
     bool unreachable = false;
 
     Result<void> replicate(ByteView command,
-                           const std::function<void(std::uint64_t)>& apply) override {
+                           const std::function<void(StreamPosition)>& apply) override {
         if (unreachable) return fail(ErrorCode::unavailable, "no quorum");
         stream.emplace_back(command.begin(), command.end());
-        apply(stream.size());
+        apply({stream.size(), 0, 1});
         return {};
     }
 };
@@ -127,7 +127,7 @@ TEST_CASE("a second node applying the stream folds the same journal, records and
     REQUIRE(order.stream.size() == 11);
     CHECK(*a->applied_stream_seq() == 11);
     for (std::size_t i = 0; i < order.stream.size(); ++i) {
-        auto applied = b->apply_replicated(order.stream[i], i + 1);
+        auto applied = b->apply_replicated(order.stream[i], {i + 1, 0, 1});
         REQUIRE(applied);
     }
     CHECK(*b->applied_stream_seq() == 11);
@@ -159,13 +159,13 @@ TEST_CASE("a stream sequence applied already, or after a gap, writes nothing",
     REQUIRE(a->put_meta("k", "1"));
     REQUIRE(a->put_meta("k", "2"));
 
-    REQUIRE(b->apply_replicated(order.stream[0], 1));
-    auto gap = b->apply_replicated(order.stream[2], 3);
+    REQUIRE(b->apply_replicated(order.stream[0], {1, 0, 1}));
+    auto gap = b->apply_replicated(order.stream[2], {3, 0, 1});
     REQUIRE_FALSE(gap);
     CHECK(gap.error().code == ErrorCode::conflict);
     CHECK(*b->get_meta("k") == std::nullopt);
-    REQUIRE(b->apply_replicated(order.stream[1], 2));
-    auto replay = b->apply_replicated(order.stream[1], 2);
+    REQUIRE(b->apply_replicated(order.stream[1], {2, 0, 1}));
+    auto replay = b->apply_replicated(order.stream[1], {2, 0, 1});
     REQUIRE_FALSE(replay);
     CHECK(replay.error().code == ErrorCode::conflict);
     CHECK(*b->applied_stream_seq() == 2);
@@ -206,4 +206,30 @@ TEST_CASE("an audit entry and the metadata it records are written together or no
         "tanda.journal_head", "x");
     REQUIRE_FALSE(refused);
     CHECK(index->journal_head()->seq == *seq);
+}
+
+TEST_CASE("the commands of one stream message apply in order, and the next message only after "
+          "the last of them", "[storage][cluster]") {
+    TempDir dir;
+    auto index = open_index(dir.path());
+    Bytes one, two, three;
+    encode_command(PutMetaCommand{"k", "1"}, one);
+    encode_command(PutMetaCommand{"k", "2"}, two);
+    encode_command(PutMetaCommand{"k", "3"}, three);
+    REQUIRE(index->apply_replicated(one, {1, 0, 2}));
+    CHECK(*index->applied_stream_seq() == 0);  // message 1 is not complete yet
+    auto early = index->apply_replicated(three, {2, 0, 1});
+    REQUIRE_FALSE(early);
+    CHECK(early.error().code == ErrorCode::conflict);
+    auto skipped = index->apply_replicated(three, {1, 2, 3});
+    REQUIRE_FALSE(skipped);
+    REQUIRE(index->apply_replicated(two, {1, 1, 2}));
+    CHECK(*index->applied_stream_seq() == 1);
+    auto again = index->apply_replicated(two, {1, 1, 2});
+    REQUIRE_FALSE(again);
+    CHECK_THAT(again.error().message, Catch::Contains("was applied already"));
+    REQUIRE(index->apply_replicated(three, {2, 0, 1}));
+    CHECK(*index->get_meta("k") == "3");
+    auto at = *index->applied_stream_position();
+    CHECK((at.seq == 2 && at.index == 0 && at.count == 1));
 }
