@@ -52,27 +52,32 @@ int init(const config::Config& cfg) {
         return kExitIoError;
     }
     if (applied->seq != 0) {
-        std::fprintf(stderr, "tanda: the index already applied stream sequence %llu; it is a "
-                             "cluster node\n", static_cast<unsigned long long>(applied->seq));
+        std::fprintf(stderr,
+                     "tanda: the index already applied stream sequence %llu; it is a "
+                     "cluster node\n",
+                     static_cast<unsigned long long>(applied->seq));
         return kExitRefused;
     }
     auto stream = cluster::JournalStream::open(cfg.cluster);
-    auto last = stream ? (*stream)->last_seq() : Result<std::uint64_t>(tl::unexpected(stream.error()));
+    auto last =
+        stream ? (*stream)->last_seq() : Result<std::uint64_t>(tl::unexpected(stream.error()));
     if (!last) {
         std::fprintf(stderr, "tanda: %s\n", last.error().message.c_str());
         return kExitUnavailable;
     }
     if (*last != 0) {
-        std::fprintf(stderr, "tanda: stream %s already holds %llu entries; start this node from "
-                             "a `tanda cluster snapshot` of a node of it instead\n",
+        std::fprintf(stderr,
+                     "tanda: stream %s already holds %llu entries; start this node from "
+                     "a `tanda cluster snapshot` of a node of it instead\n",
                      cfg.cluster.stream.c_str(), static_cast<unsigned long long>(*last));
         return kExitRefused;
     }
-    std::printf("stream %s is ready; it continues this index's journal at seq %llu (head %s).\n"
-                "Start tanda serve here, then start the other nodes from `tanda cluster "
-                "snapshot`.\n",
-                cfg.cluster.stream.c_str(), static_cast<unsigned long long>(head->seq),
-                to_hex(head->hash).c_str());
+    std::printf(
+        "stream %s is ready; it continues this index's journal at seq %llu (head %s).\n"
+        "Start tanda serve here, then start the other nodes from `tanda cluster "
+        "snapshot`.\n",
+        cfg.cluster.stream.c_str(), static_cast<unsigned long long>(head->seq),
+        to_hex(head->hash).c_str());
     return kExitOk;
 }
 

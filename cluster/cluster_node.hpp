@@ -9,11 +9,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <vector>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "cluster/cluster_options.hpp"
 #include "cluster/journal_stream.hpp"
@@ -32,8 +32,8 @@ struct ClusterStatus {
     double lag_seconds = 0;          // how long the node has been behind the stream; 0 when not
     double unreachable_seconds = 0;  // since the stream last answered; 0 when it answers
     bool connected = false;
-    std::string stopped;             // why applying stopped for good (a fork); empty when not
-    std::uint64_t conflicts = 0;     // writes that lost their place to another node's and retried
+    std::string stopped;          // why applying stopped for good (a fork); empty when not
+    std::uint64_t conflicts = 0;  // writes that lost their place to another node's and retried
 };
 
 class ClusterNode final : public storage::Replicator {
@@ -64,6 +64,8 @@ public:
 
 private:
     using Clock = std::chrono::steady_clock;
+    // How often the applying thread asks the stream for its last sequence.
+    static constexpr auto kStreamPollEvery = std::chrono::milliseconds(500);
     enum class Applied { next, skipped, retry_later, stop };
     struct QueuedWrite {
         ByteView command;

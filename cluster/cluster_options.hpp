@@ -11,15 +11,15 @@ namespace tanda::cluster {
 
 struct ClusterOptions {
     bool enabled = false;
-    std::string location;  // file:line of the section, for messages
-    std::string node;      // this node's name: logs, the NATS connection name
+    std::string location;              // file:line of the section, for messages
+    std::string node;                  // this node's name: logs, the NATS connection name
     std::vector<std::string> servers;  // nats:// or tls:// URLs of the NATS servers
     // NATS TLS: the CA that signs the servers' certificates, and this node's client certificate
     // and key (all optional; with `ca` alone the servers are verified, the node is not).
     std::string tls_ca;
     std::string tls_cert;
     std::string tls_key;
-    std::string credentials;  // a NATS .creds file (JWT and NKey seed), optional
+    std::string credentials;       // a NATS .creds file (JWT and NKey seed), optional
     std::string stream = "TANDA";  // the JetStream stream holding the journal
     int replicas = 3;              // its replica count: 3 in production, 1 for a single server
     // A node further behind the stream than this, or without the stream for this long, fails

@@ -19,8 +19,7 @@ struct JournalFrame {
     std::vector<ByteView> commands;  // views into the message's bytes; at least one
 };
 
-void encode_frame(const storage::JournalHead& head, std::span<const ByteView> commands,
-                  Bytes& out);
+void encode_frame(const storage::JournalHead& head, std::span<const ByteView> commands, Bytes& out);
 // nullopt for a message of another format, without commands, truncated or with trailing bytes.
 std::optional<JournalFrame> decode_frame(ByteView message);
 

@@ -14,7 +14,8 @@ namespace {
 // out when it is 0, and 0 is what the first message of an empty stream must expect.
 constexpr const char* kExpectedLastSeqHeader = "Nats-Expected-Last-Sequence";
 
-Error nats_error(natsStatus s, const std::string& what, jsErrCode jerr = static_cast<jsErrCode>(0)) {
+Error nats_error(natsStatus s, const std::string& what,
+                 jsErrCode jerr = static_cast<jsErrCode>(0)) {
     std::string text = what + ": " + natsStatus_GetText(s);
     if (jerr != 0) text += " (JetStream error " + std::to_string(static_cast<int>(jerr)) + ")";
     const char* last = nats_GetLastError(nullptr);
@@ -52,7 +53,8 @@ struct JournalStream::Impl {
     jsOptions js_options() const {
         jsOptions o;
         jsOptions_Init(&o);
-        o.Wait = std::chrono::duration_cast<std::chrono::milliseconds>(options.write_timeout).count();
+        o.Wait =
+            std::chrono::duration_cast<std::chrono::milliseconds>(options.write_timeout).count();
         return o;
     }
 
@@ -69,7 +71,8 @@ struct JournalStream::Impl {
             stream_ready = true;
             return {};
         }
-        if (s != NATS_NOT_FOUND) return tl::unexpected(nats_error(s, "look up stream " + options.stream, jerr));
+        if (s != NATS_NOT_FOUND)
+            return tl::unexpected(nats_error(s, "look up stream " + options.stream, jerr));
         jsStreamConfig cfg;
         jsStreamConfig_Init(&cfg);
         cfg.Name = options.stream.c_str();
@@ -82,7 +85,8 @@ struct JournalStream::Impl {
         cfg.DenyDelete = true;
         cfg.DenyPurge = true;
         s = js_AddStream(&info, js, &cfg, &o, &jerr);
-        if (s != NATS_OK) return tl::unexpected(nats_error(s, "create stream " + options.stream, jerr));
+        if (s != NATS_OK)
+            return tl::unexpected(nats_error(s, "create stream " + options.stream, jerr));
         jsStreamInfo_Destroy(info);
         stream_ready = true;
         return {};
@@ -138,12 +142,12 @@ Result<std::unique_ptr<JournalStream>> JournalStream::open(const ClusterOptions&
 }
 
 Result<JournalStream::Stored> JournalStream::publish(ByteView data, std::uint64_t expected_last,
-                                                    const std::string& id) {
+                                                     const std::string& id) {
     if (auto r = impl_->ensure_stream(); !r) return tl::unexpected(r.error());
     natsMsg* msg = nullptr;
-    natsStatus s = natsMsg_Create(&msg, impl_->subject.c_str(), nullptr,
-                                  reinterpret_cast<const char*>(data.data()),
-                                  static_cast<int>(data.size()));
+    natsStatus s =
+        natsMsg_Create(&msg, impl_->subject.c_str(), nullptr,
+                       reinterpret_cast<const char*>(data.data()), static_cast<int>(data.size()));
     if (s != NATS_OK) return tl::unexpected(nats_error(s, "NATS message"));
     std::string expected = std::to_string(expected_last);
     s = natsMsgHeader_Set(msg, kExpectedLastSeqHeader, expected.c_str());
@@ -151,15 +155,16 @@ Result<JournalStream::Stored> JournalStream::publish(ByteView data, std::uint64_
     jsPubOptions_Init(&po);
     po.ExpectStream = impl_->options.stream.c_str();
     po.MsgId = id.c_str();
-    po.MaxWait = std::chrono::duration_cast<std::chrono::milliseconds>(
-                     impl_->options.write_timeout).count();
+    po.MaxWait =
+        std::chrono::duration_cast<std::chrono::milliseconds>(impl_->options.write_timeout).count();
     jsPubAck* ack = nullptr;
     jsErrCode jerr = static_cast<jsErrCode>(0);
     if (s == NATS_OK) s = js_PublishMsg(&ack, impl_->js, msg, &po, &jerr);
     natsMsg_Destroy(msg);
     if (s != NATS_OK) {
         if (jerr == JSStreamWrongLastSequenceErr) {
-            return fail(ErrorCode::conflict, "another node wrote after stream sequence " + expected);
+            return fail(ErrorCode::conflict,
+                        "another node wrote after stream sequence " + expected);
         }
         return tl::unexpected(nats_error(s, "publish to stream " + impl_->options.stream, jerr));
     }
@@ -197,8 +202,8 @@ Result<void> JournalStream::read_from(std::uint64_t seq) {
     so.Config.DeliverPolicy = js_DeliverByStartSequence;
     so.Config.OptStartSeq = seq;
     jsErrCode jerr = static_cast<jsErrCode>(0);
-    natsStatus s = js_SubscribeSync(&impl_->reader, impl_->js, impl_->subject.c_str(), &o, &so,
-                                    &jerr);
+    natsStatus s =
+        js_SubscribeSync(&impl_->reader, impl_->js, impl_->subject.c_str(), &o, &so, &jerr);
     if (s != NATS_OK) {
         impl_->reader = nullptr;
         return tl::unexpected(nats_error(s, "read stream " + impl_->options.stream, jerr));

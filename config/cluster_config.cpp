@@ -11,8 +11,8 @@ bool is_nats_url(const std::string& url) {
 bool is_stream_name(const std::string& name) {
     if (name.empty() || name.size() > 64) return false;
     for (char ch : name) {
-        bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-                  ch == '-' || ch == '_';
+        bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                  (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
         if (!ok) return false;
     }
     return true;
@@ -57,8 +57,9 @@ void read_cluster(YamlReader& r, const YAML::Node& node, Config& c) {
     r.read_path(node, "credentials", o.credentials);
     r.read_string(node, "stream", o.stream);
     if (!is_stream_name(o.stream)) {
-        r.problem(node["stream"], "cluster.stream '" + o.stream +
-                                      "' is not a JetStream stream name (letters, digits, - and _)");
+        r.problem(node["stream"],
+                  "cluster.stream '" + o.stream +
+                      "' is not a JetStream stream name (letters, digits, - and _)");
     }
     std::uint64_t replicas = static_cast<std::uint64_t>(o.replicas);
     r.read_uint(node, "replicas", 1, 5, replicas);

@@ -48,8 +48,8 @@ struct Runner {
         return wrap(index.close_pending(c.id, c.outcome, c.provenance, c.now));
     }
     Result<WriteOutcome> operator()(const AppendAuditCommand& c) const {
-        return wrap(index.append_audit_with_meta(c.change, c.provenance, c.now, c.meta_key,
-                                                 c.meta_value));
+        return wrap(
+            index.append_audit_with_meta(c.change, c.provenance, c.now, c.meta_key, c.meta_value));
     }
     Result<WriteOutcome> operator()(const PutMetaCommand& c) const {
         return wrap(index.put_meta(c.key, c.value));
@@ -96,8 +96,8 @@ bool RevocationIndex::Impl::must_replicate() const {
     return replicator != nullptr && t_applying != this;
 }
 
-AppliedCommand RevocationIndex::Impl::applying(
-    StreamPosition at, const std::function<Result<WriteOutcome>()>& write) {
+AppliedCommand RevocationIndex::Impl::applying(StreamPosition at,
+                                               const std::function<Result<WriteOutcome>()>& write) {
     applying_at = at;
     applying_seq_recorded = false;
     t_applying = this;
@@ -121,9 +121,9 @@ Result<void> RevocationIndex::Impl::commit_write(lmdb::Txn& txn) {
         auto stored = read_position(txn, dbs);
         if (!stored) return tl::unexpected(stored.error());
         if (!follows(*stored, *applying_at)) {
-            const bool done = stored->seq > applying_at->seq ||
-                              (stored->seq == applying_at->seq &&
-                               stored->index >= applying_at->index);
+            const bool done =
+                stored->seq > applying_at->seq ||
+                (stored->seq == applying_at->seq && stored->index >= applying_at->index);
             return fail(ErrorCode::conflict,
                         "stream position " + position_text(*applying_at) +
                             (done ? " was applied already"

@@ -58,7 +58,8 @@ TEST_CASE("every write command survives encoding unchanged", "[storage][cluster]
         EnsureIssuerCommand{Bytes{std::byte{1}, std::byte{2}}, "CA 1"},
         CommitCommand{{change(ChangeKind::register_certificate, ca, "01", issued()),
                        change(ChangeKind::revoke, ca, "7F01", revoked())},
-                      why, kNow},
+                      why,
+                      kNow},
         CommitCommand{{}, why, kNow},
         SubmitCommand{pending(ca, "r-2"), kNow},
         ApproveCommand{"r-2", change(ChangeKind::revoke, ca, "02", revoked()), why, kNow},
@@ -172,8 +173,7 @@ TEST_CASE("a stream sequence applied already, or after a gap, writes nothing",
     CHECK(*b->get_meta("k") == "1");
 }
 
-TEST_CASE("a write the cluster cannot order is refused and writes nothing",
-          "[storage][cluster]") {
+TEST_CASE("a write the cluster cannot order is refused and writes nothing", "[storage][cluster]") {
     TempDir dir;
     auto a = open_index(dir.path());
     InMemoryOrder order;
@@ -201,15 +201,17 @@ TEST_CASE("an audit entry and the metadata it records are written together or no
     CHECK(*index->get_meta("schedule:r-1") == "x");
     CHECK(index->journal_head()->seq == *seq);
     // A reserved key refuses the whole write: no entry either.
-    auto refused = index->append_audit_with_meta(
-        change(ChangeKind::scheduled, ca, "01", revoked()), admin_provenance("r-2"), kNow,
-        "tanda.journal_head", "x");
+    auto refused =
+        index->append_audit_with_meta(change(ChangeKind::scheduled, ca, "01", revoked()),
+                                      admin_provenance("r-2"), kNow, "tanda.journal_head", "x");
     REQUIRE_FALSE(refused);
     CHECK(index->journal_head()->seq == *seq);
 }
 
-TEST_CASE("the commands of one stream message apply in order, and the next message only after "
-          "the last of them", "[storage][cluster]") {
+TEST_CASE(
+    "the commands of one stream message apply in order, and the next message only after "
+    "the last of them",
+    "[storage][cluster]") {
     TempDir dir;
     auto index = open_index(dir.path());
     Bytes one, two, three;
