@@ -1,5 +1,7 @@
 // `tanda serve`: wires config, storage, CAs, the OCSP responder and the HTTP listener.
+#include <chrono>
 #include <csignal>
+#include <thread>
 #include <cstdio>
 #include <cstdlib>
 
@@ -104,6 +106,10 @@ std::unique_ptr<Clock> make_clock() {
     if (path == nullptr || *path == '\0') return std::make_unique<SystemClock>();
     return std::make_unique<FileClock>(path);
 }
+
+// How long start-up waits for a cluster's stream that answers "unavailable" (a leader election
+// takes seconds; systemd restarts a node that gives up).
+constexpr auto kClusterStartWait = std::chrono::seconds(30);
 
 // Everything `tanda serve` runs, in the order it is built; destroyed in reverse after
 // shut_down() has stopped it in the order that needs.
@@ -238,7 +244,18 @@ void build_ocsp(Serving& s) {
 Stop start_crls(Serving& s) {
     s.crls = std::make_unique<crl::CrlService>(s.registry, *s.index, s.cfg.state_dir,
                                                      s.clock, s.logger);
-    if (auto started = s.crls->start(); !started) {
+    // A cluster's stream may be electing a leader (a NATS server just restarted): a CRL that
+    // must be published at start waits for it, within kClusterStartWait, instead of failing.
+    const auto deadline = std::chrono::steady_clock::now() + kClusterStartWait;
+    auto started = s.crls->start();
+    while (!started && started.error().code == ErrorCode::unavailable &&
+           std::chrono::steady_clock::now() < deadline) {
+        s.logger.warn("waiting for the cluster to publish CRLs",
+                      {{"error", started.error().message}});
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        started = s.crls->start();
+    }
+    if (!started) {
         s.logger.error("cannot publish CRLs", {{"error", started.error().message}});
         return kExitFailure;
     }

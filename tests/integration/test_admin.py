@@ -106,6 +106,25 @@ class AdminPki:
                           "rate_limit": rate_limit or {"max_failures": 1000}}}
 
 
+def admin_call(admin, port, method, path, body=None, client="operator", raw=None, timeout=20):
+    """(status, JSON or raw body) of one admin API call over mutual TLS as `client`."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.load_verify_locations(admin.path_server_ca)
+    if client:
+        ctx.load_cert_chain(*admin.pair(client))
+    conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=timeout)
+    data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+    headers = {"Content-Type": "application/json"} if data is not None else {}
+    conn.request(method, path, body=data, headers=headers)
+    res = conn.getresponse()
+    text = res.read()
+    conn.close()
+    try:
+        return res.status, json.loads(text)
+    except ValueError:
+        return res.status, text
+
+
 class AdminTestCase(unittest.TestCase):
     RATE_LIMIT = None
     CA_OPTIONS = {"rsa": {"allow_single_approver": True, "allow_unregistered": True}}
@@ -133,22 +152,7 @@ class AdminTestCase(unittest.TestCase):
     # -- clients ----------------------------------------------------------------------------
 
     def call(self, method, path, body=None, client="operator", raw=None):
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        ctx.load_verify_locations(self.admin.path_server_ca)
-        if client:
-            ctx.load_cert_chain(*self.admin.pair(client))
-        conn = http.client.HTTPSConnection("127.0.0.1", self.fx.server.admin_port, context=ctx,
-                                           timeout=20)
-        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
-        headers = {"Content-Type": "application/json"} if data is not None else {}
-        conn.request(method, path, body=data, headers=headers)
-        res = conn.getresponse()
-        text = res.read()
-        conn.close()
-        try:
-            return res.status, json.loads(text)
-        except ValueError:
-            return res.status, text
+        return admin_call(self.admin, self.fx.server.admin_port, method, path, body, client, raw)
 
     def revocation(self, leaf, request_id, ca="ecdsa", **over):
         body = {"request_id": request_id, "ca": ca, "serial": f"{leaf.serial:X}",

@@ -3,10 +3,7 @@
 not-ready and catches up; killing a NATS server and a node during a burst of writes from two
 nodes loses nothing acknowledged and never forks the hash chain."""
 import copy
-import http.client
-import json
 import os
-import ssl
 import threading
 import time
 import unittest
@@ -19,7 +16,7 @@ from cryptography.x509 import ocsp
 import harness
 from harness import Fixture, Server, now, to_yaml
 from nats_cluster import NatsCluster
-from test_admin import EVIDENCE, AdminPki
+from test_admin import EVIDENCE, AdminPki, admin_call
 
 UNREGISTERED_BASE = 0x7A000000
 
@@ -120,21 +117,8 @@ class ClusterTest(unittest.TestCase):
     # -- clients ------------------------------------------------------------------------------
 
     def call(self, node, method, path, body=None, client="operator"):
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        ctx.load_verify_locations(self.admin.path_server_ca)
-        ctx.load_cert_chain(*self.admin.pair(client))
-        conn = http.client.HTTPSConnection("127.0.0.1", node.server.admin_port, context=ctx,
-                                           timeout=30)
-        data = json.dumps(body) if body is not None else None
-        conn.request(method, path, body=data,
-                     headers={"Content-Type": "application/json"} if data else {})
-        res = conn.getresponse()
-        text = res.read()
-        conn.close()
-        try:
-            return res.status, json.loads(text)
-        except ValueError:
-            return res.status, text
+        return admin_call(self.admin, node.server.admin_port, method, path, body, client,
+                          timeout=30)
 
     def revoke(self, node, ca_name, serial, request_id, subject="CN=Cluster holder,O=Tanda,C=ID",
                reason="keyCompromise", approved_at=None):

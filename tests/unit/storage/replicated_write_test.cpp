@@ -30,6 +30,16 @@ public:
     }
 };
 
+// Node a writes through the order; node b applies what the order holds.
+struct TwoNodes {
+    TempDir dir_a, dir_b;
+    std::unique_ptr<RevocationIndex> a = open_index(dir_a.path());
+    std::unique_ptr<RevocationIndex> b = open_index(dir_b.path());
+    InMemoryOrder order;
+
+    TwoNodes() { a->set_replicator(&order); }
+};
+
 Bytes encoded(const WriteCommand& c) {
     Bytes out;
     encode_command(c, out);
@@ -96,11 +106,10 @@ TEST_CASE("a malformed write command is refused as incompatible", "[storage][clu
 
 TEST_CASE("a second node applying the stream folds the same journal, records and metadata",
           "[storage][cluster]") {
-    TempDir dir_a, dir_b;
-    auto a = open_index(dir_a.path());
-    auto b = open_index(dir_b.path());
-    InMemoryOrder order;
-    a->set_replicator(&order);
+    TwoNodes nodes;
+    auto& a = nodes.a;
+    auto& b = nodes.b;
+    auto& order = nodes.order;
 
     auto ca = a->ensure_issuer(as_bytes("ca-1"), "CA 1");
     REQUIRE(ca);
@@ -151,11 +160,10 @@ TEST_CASE("a second node applying the stream folds the same journal, records and
 
 TEST_CASE("a stream sequence applied already, or after a gap, writes nothing",
           "[storage][cluster]") {
-    TempDir dir_a, dir_b;
-    auto a = open_index(dir_a.path());
-    auto b = open_index(dir_b.path());
-    InMemoryOrder order;
-    a->set_replicator(&order);
+    TwoNodes nodes;
+    auto& a = nodes.a;
+    auto& b = nodes.b;
+    auto& order = nodes.order;
     REQUIRE(a->ensure_issuer(as_bytes("ca-1"), "CA 1"));
     REQUIRE(a->put_meta("k", "1"));
     REQUIRE(a->put_meta("k", "2"));
