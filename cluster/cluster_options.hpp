@@ -27,6 +27,9 @@ struct ClusterOptions {
     std::chrono::seconds max_lag{5};
     // How long a write waits to be stored on a quorum before it fails as unavailable.
     std::chrono::seconds write_timeout{5};
+    // The CRL publisher lease of a CA lapses this long after its holder last renewed it
+    // (renewed every third of it): how long CRLs go unsigned after the publisher dies.
+    std::chrono::seconds crl_lease{10};
 };
 
 }  // namespace tanda::cluster

@@ -1,11 +1,10 @@
 // JournalStream on libnats (the C client, Debian's libnats-dev 3.4).
 #include "cluster/journal_stream.hpp"
 
-#include <nats/nats.h>
-
-#include <mutex>
 #include <string>
 #include <vector>
+
+#include "cluster/journal_stream_impl.hpp"
 
 namespace tanda::cluster {
 namespace {
@@ -14,15 +13,6 @@ namespace {
 // out when it is 0, and 0 is what the first message of an empty stream must expect.
 constexpr const char* kExpectedLastSeqHeader = "Nats-Expected-Last-Sequence";
 
-Error nats_error(natsStatus s, const std::string& what,
-                 jsErrCode jerr = static_cast<jsErrCode>(0)) {
-    std::string text = what + ": " + natsStatus_GetText(s);
-    if (jerr != 0) text += " (JetStream error " + std::to_string(static_cast<int>(jerr)) + ")";
-    const char* last = nats_GetLastError(nullptr);
-    if (last != nullptr && *last != '\0') text += ": " + std::string(last);
-    return Error{ErrorCode::unavailable, text};
-}
-
 struct OptionsDeleter {
     void operator()(natsOptions* o) const { natsOptions_Destroy(o); }
 };
@@ -30,68 +20,63 @@ using OptionsHandle = std::unique_ptr<natsOptions, OptionsDeleter>;
 
 }  // namespace
 
-struct JournalStream::Impl {
-    ClusterOptions options;
-    std::string subject;
-    natsConnection* connection = nullptr;
-    jsCtx* js = nullptr;
-    std::mutex stream_mutex;  // guards stream_ready
-    bool stream_ready = false;
-    natsSubscription* reader = nullptr;  // used by the reading thread only
+Error nats_error(natsStatus s, const std::string& what, jsErrCode jerr) {
+    std::string text = what + ": " + natsStatus_GetText(s);
+    if (jerr != 0) text += " (JetStream error " + std::to_string(static_cast<int>(jerr)) + ")";
+    const char* last = nats_GetLastError(nullptr);
+    if (last != nullptr && *last != '\0') text += ": " + std::string(last);
+    return Error{ErrorCode::unavailable, text};
+}
 
-    ~Impl() {
-        if (reader != nullptr) natsSubscription_Destroy(reader);
-        if (js != nullptr) jsCtx_Destroy(js);
-        if (connection != nullptr) {
-            natsConnection_Close(connection);
-            natsConnection_Destroy(connection);
-        }
-        // The library's own threads and memory: a process has one stream, closed at its end.
-        nats_Close();
+JournalStream::Impl::~Impl() {
+    if (reader != nullptr) natsSubscription_Destroy(reader);
+    if (js != nullptr) jsCtx_Destroy(js);
+    if (connection != nullptr) {
+        natsConnection_Close(connection);
+        natsConnection_Destroy(connection);
     }
+    // The library's own threads and memory: a process has one stream, closed at its end.
+    nats_Close();
+}
 
-    jsOptions js_options() const {
-        jsOptions o;
-        jsOptions_Init(&o);
-        o.Wait =
-            std::chrono::duration_cast<std::chrono::milliseconds>(options.write_timeout).count();
-        return o;
-    }
+jsOptions JournalStream::Impl::js_options() const {
+    jsOptions o;
+    jsOptions_Init(&o);
+    o.Wait = std::chrono::duration_cast<std::chrono::milliseconds>(options.write_timeout).count();
+    return o;
+}
 
-    // Creates the stream when it does not exist; a stream of that name is taken as ours.
-    Result<void> ensure_stream() {
-        std::lock_guard lock(stream_mutex);
-        if (stream_ready) return {};
-        jsOptions o = js_options();
-        jsStreamInfo* info = nullptr;
-        jsErrCode jerr = static_cast<jsErrCode>(0);
-        natsStatus s = js_GetStreamInfo(&info, js, options.stream.c_str(), &o, &jerr);
-        if (s == NATS_OK) {
-            jsStreamInfo_Destroy(info);
-            stream_ready = true;
-            return {};
-        }
-        if (s != NATS_NOT_FOUND)
-            return tl::unexpected(nats_error(s, "look up stream " + options.stream, jerr));
-        jsStreamConfig cfg;
-        jsStreamConfig_Init(&cfg);
-        cfg.Name = options.stream.c_str();
-        const char* subjects[] = {subject.c_str()};
-        cfg.Subjects = subjects;
-        cfg.SubjectsLen = 1;
-        cfg.Storage = js_FileStorage;
-        cfg.Replicas = options.replicas;
-        // The journal is append-only: no message is ever removed or replaced.
-        cfg.DenyDelete = true;
-        cfg.DenyPurge = true;
-        s = js_AddStream(&info, js, &cfg, &o, &jerr);
-        if (s != NATS_OK)
-            return tl::unexpected(nats_error(s, "create stream " + options.stream, jerr));
+Result<void> JournalStream::Impl::ensure_stream() {
+    std::lock_guard lock(stream_mutex);
+    if (stream_ready) return {};
+    jsOptions o = js_options();
+    jsStreamInfo* info = nullptr;
+    jsErrCode jerr = static_cast<jsErrCode>(0);
+    natsStatus s = js_GetStreamInfo(&info, js, options.stream.c_str(), &o, &jerr);
+    if (s == NATS_OK) {
         jsStreamInfo_Destroy(info);
         stream_ready = true;
         return {};
     }
-};
+    if (s != NATS_NOT_FOUND)
+        return tl::unexpected(nats_error(s, "look up stream " + options.stream, jerr));
+    jsStreamConfig cfg;
+    jsStreamConfig_Init(&cfg);
+    cfg.Name = options.stream.c_str();
+    const char* subjects[] = {subject.c_str()};
+    cfg.Subjects = subjects;
+    cfg.SubjectsLen = 1;
+    cfg.Storage = js_FileStorage;
+    cfg.Replicas = options.replicas;
+    // The journal is append-only: no message is ever removed or replaced.
+    cfg.DenyDelete = true;
+    cfg.DenyPurge = true;
+    s = js_AddStream(&info, js, &cfg, &o, &jerr);
+    if (s != NATS_OK) return tl::unexpected(nats_error(s, "create stream " + options.stream, jerr));
+    jsStreamInfo_Destroy(info);
+    stream_ready = true;
+    return {};
+}
 
 JournalStream::JournalStream(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 JournalStream::~JournalStream() = default;

@@ -54,6 +54,7 @@ public:
     bool connected() const;
 
 private:
+    friend class KeyValueBucket;  // a bucket uses the same connection
     struct Impl;
     explicit JournalStream(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

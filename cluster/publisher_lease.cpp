@@ -1,0 +1,90 @@
+// PublisherLease: take, renew and give up leases in a key-value bucket.
+#include "cluster/publisher_lease.hpp"
+
+namespace tanda::cluster {
+
+PublisherLease::PublisherLease(KeyValueBucket& bucket, std::string node,
+                               std::chrono::milliseconds ttl, Logger& logger)
+    : bucket_(bucket), node_(std::move(node)), ttl_(ttl), logger_(logger) {}
+
+PublisherLease::~PublisherLease() { release_all(); }
+
+bool PublisherLease::still_valid(const Held& h, Clock::time_point now) const {
+    // The value was written after renewed_at, so it lapses after renewed_at + ttl at the
+    // earliest; stop well before that.
+    return h.revision != 0 && now - h.renewed_at < ttl_ * 2 / 3;
+}
+
+void PublisherLease::take(const std::string& job, Held& h, Clock::time_point now) {
+    auto current = bucket_.get(job);
+    if (!current) {
+        note_problem(job, current.error());
+        return;
+    }
+    Result<std::uint64_t> taken = fail(ErrorCode::conflict, "held by another node");
+    if (!*current) {
+        taken = bucket_.create(job, as_bytes(node_));
+    } else if (as_chars((*current)->value) == node_) {
+        taken = bucket_.update(job, as_bytes(node_), (*current)->revision);
+    } else {
+        h.holder = std::string(as_chars((*current)->value));
+    }
+    if (!taken) {
+        if (taken.error().code != ErrorCode::conflict) note_problem(job, taken.error());
+        return;
+    }
+    h.problem.clear();
+    h.revision = *taken;
+    h.renewed_at = now;
+    h.holder = node_;
+    logger_.info("took the publisher lease", {{"job", job}, {"node", node_}});
+}
+
+void PublisherLease::note_problem(const std::string& job, const Error& error) {
+    Held& h = jobs_[job];
+    if (error.message == h.problem) return;  // logged once until it changes
+    h.problem = error.message;
+    logger_.warn("cannot take the publisher lease", {{"job", job}, {"error", error.message}});
+}
+
+bool PublisherLease::held(const std::string& job) {
+    std::lock_guard lock(mutex_);
+    Held& h = jobs_[job];
+    const auto now = Clock::now();
+    if (h.revision != 0 && now - h.renewed_at >= ttl_ / 3) {
+        auto renewed = bucket_.update(job, as_bytes(node_), h.revision);
+        if (renewed) {
+            h.revision = *renewed;
+            h.renewed_at = now;
+        } else if (renewed.error().code == ErrorCode::conflict || !still_valid(h, Clock::now())) {
+            logger_.warn("lost the publisher lease",
+                         {{"job", job}, {"error", renewed.error().message}});
+            h.revision = 0;
+            h.holder.clear();
+        }
+    }
+    if (h.revision == 0) take(job, h, now);
+    return still_valid(h, Clock::now());
+}
+
+std::string PublisherLease::holder(const std::string& job) const {
+    std::lock_guard lock(mutex_);
+    auto it = jobs_.find(job);
+    return it == jobs_.end() ? std::string() : it->second.holder;
+}
+
+void PublisherLease::release_all() {
+    std::lock_guard lock(mutex_);
+    const auto now = Clock::now();
+    for (auto& [job, h] : jobs_) {
+        // A lease that may have lapsed may be another node's by now: leave it alone.
+        if (!still_valid(h, now)) continue;
+        if (auto r = bucket_.erase(job); !r) {
+            logger_.warn("could not give up the publisher lease; it lapses by itself",
+                         {{"job", job}, {"error", r.error().message}});
+        }
+        h.revision = 0;
+    }
+}
+
+}  // namespace tanda::cluster
