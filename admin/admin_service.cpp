@@ -17,7 +17,6 @@ namespace {
 constexpr std::size_t kJournalScanChunk = 1000;
 constexpr std::size_t kMaxJournalScan = 100000;
 
-
 std::string body_digest(const std::string& canonical) {
     return to_hex(Sha256::digest(as_bytes(canonical)));
 }
@@ -48,10 +47,14 @@ Result<std::vector<pki::Certificate>> decode_certificates(const std::string& tex
 
 std::string_view kind_name(storage::ChangeKind kind) {
     switch (kind) {
-        case storage::ChangeKind::register_certificate: return "register";
-        case storage::ChangeKind::revoke: return "revoke";
-        case storage::ChangeKind::release: return "release";
-        case storage::ChangeKind::update: return "update";
+        case storage::ChangeKind::register_certificate:
+            return "register";
+        case storage::ChangeKind::revoke:
+            return "revoke";
+        case storage::ChangeKind::release:
+            return "release";
+        case storage::ChangeKind::update:
+            return "update";
         case storage::ChangeKind::submitted:
             return "submitted";
         case storage::ChangeKind::rejected:
@@ -93,9 +96,9 @@ std::optional<AdminSource> parse_admin_source(std::string_view source) {
     return out;
 }
 
-AdminService::AdminService(ca::CaSnapshot cas, storage::RevocationIndex& index,
-                           const Clock& clock, Logger& logger, const CrlPublicationSource* crl,
-                           CrlReissuer* reissuer, AdminOptions options)
+AdminService::AdminService(ca::CaSnapshot cas, storage::RevocationIndex& index, const Clock& clock,
+                           Logger& logger, const CrlPublicationSource* crl, CrlReissuer* reissuer,
+                           AdminOptions options)
     : cas_(std::move(cas)),
       index_(index),
       clock_(clock),
@@ -142,11 +145,14 @@ ApiResult<std::optional<ChangeResult>> AdminService::replay(const ca::CaRegistry
     auto source = parse_admin_source(e.provenance.source);
     if (!source || source->body_sha256 != digest) {
         return refuse(ApiErrorKind::conflict, "request_id",
-                      "request_id '" + request_id + "' was already used with a different request "
-                      "(journal seq " + std::to_string(e.seq) + ")");
+                      "request_id '" + request_id +
+                          "' was already used with a different request "
+                          "(journal seq " +
+                          std::to_string(e.seq) + ")");
     }
-    ChangeResult r{request_id, ca_name(cas, e.change.issuer), e.change.serial, e.change.record,
-                   e.seq,      e.time,                        true};
+    ChangeResult r{
+        request_id, ca_name(cas, e.change.issuer), e.change.serial, e.change.record, e.seq, e.time,
+        true};
     r.kind = kind_name(e.change.kind);
     return std::optional<ChangeResult>(std::move(r));
 }
@@ -182,7 +188,7 @@ ApiResult<ChangeResult> AdminService::apply(const Ca& ca, const storage::Change&
 }
 
 ApiResult<void> AdminService::check_certificate_scope(const Ca& ca, const Serial& serial,
-                                                     const Caller& who) const {
+                                                      const Caller& who) const {
     if (who.scopes.empty()) return {};
     if (auto ok = check_ca_scope(who, ca.name()); !ok) return ok;
     auto stored = index_.find(ca.served->issuer_id, serial);
@@ -197,8 +203,8 @@ ApiResult<AdminService::ChangeStart> AdminService::start_change(const Request& r
                                                                 const Caller& who) {
     auto ca = find_ca(req.ca);
     if (!ca) return tl::unexpected(ca.error());
-    ChangeStart start{std::move(*ca), body_digest(req.canonical()),
-                      std::unique_lock(write_mutex_), {}};
+    ChangeStart start{
+        std::move(*ca), body_digest(req.canonical()), std::unique_lock(write_mutex_), {}};
     // Before the replay: an earlier answer to a request id is the record's content too.
     if (auto ok = check_certificate_scope(start.ca, req.serial, who); !ok) {
         logger_.warn("admin request outside the caller's scope",
@@ -210,9 +216,9 @@ ApiResult<AdminService::ChangeStart> AdminService::start_change(const Request& r
     start.earlier = std::move(*earlier);
     if (!start.earlier && same_name(req.approved_by, req.requested_by) &&
         !start.ca.policy.allow_single_approver) {
-        return refuse(ApiErrorKind::bad_request, "approved_by",
-                      "must differ from requested_by: CA '" + start.ca.name() +
-                          "' requires two people");
+        return refuse(
+            ApiErrorKind::bad_request, "approved_by",
+            "must differ from requested_by: CA '" + start.ca.name() + "' requires two people");
     }
     return start;
 }
@@ -225,9 +231,10 @@ ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const
     const std::string& digest = start->digest;
     const UnixSeconds now = clock_.now();
     const TimeWindow window{c.served->issuer.not_before(), now};
-    for (auto [field, t] : {std::pair{"revoked_at", req.revoked_at},
-                            std::pair{"invalidity_date", req.invalidity_date},
-                            std::pair{"approved_at", std::optional<UnixSeconds>(req.approved_at)}}) {
+    for (auto [field, t] :
+         {std::pair{"revoked_at", req.revoked_at},
+          std::pair{"invalidity_date", req.invalidity_date},
+          std::pair{"approved_at", std::optional<UnixSeconds>(req.approved_at)}}) {
         if (auto ok = check_time(field, t, window); !ok) return tl::unexpected(ok.error());
     }
     if (req.effective_at && *req.effective_at <= now) {
@@ -243,8 +250,7 @@ ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const
             "serial " + req.serial.to_hex() + " is not registered for CA '" + c.name() + "'");
     }
     storage::Change change{storage::ChangeKind::revoke, c.served->issuer_id, req.serial, {}};
-    storage::Provenance why{req.request_id, req.requested_by, req.approved_by,
-                            req.evidence_sha256,
+    storage::Provenance why{req.request_id, req.requested_by, req.approved_by, req.evidence_sha256,
                             source_text("revoke", now, req.approved_at, digest, who)};
     if (req.effective_at) why.source = with_effective_at(why.source, *req.effective_at);
     auto record = revoked_record(
@@ -277,13 +283,12 @@ ApiResult<ChangeResult> AdminService::release(const ReleaseRequest& req, const C
     auto stored = index_.find(c.served->issuer_id, req.serial);
     if (!stored) return storage_refusal(stored.error());
     if (!*stored) {
-        return refuse(ApiErrorKind::not_found, "serial",
-                      "serial " + req.serial.to_hex() + " is not registered for CA '" + c.name() +
-                          "'");
+        return refuse(
+            ApiErrorKind::not_found, "serial",
+            "serial " + req.serial.to_hex() + " is not registered for CA '" + c.name() + "'");
     }
     storage::Change change{storage::ChangeKind::release, c.served->issuer_id, req.serial, **stored};
-    storage::Provenance why{req.request_id, req.requested_by, req.approved_by,
-                            req.evidence_sha256,
+    storage::Provenance why{req.request_id, req.requested_by, req.approved_by, req.evidence_sha256,
                             source_text("release", now, req.approved_at, digest, who)};
     auto record = released_record(**stored, std::nullopt);
     if (!record) return refused(change, why, who, tl::unexpected(record.error()));
@@ -341,9 +346,10 @@ ApiResult<RegistrationResult> AdminService::register_certificates(const Registra
         if (!stored) return storage_refusal(stored.error());
         if (*stored) result.certificates.push_back({c.name(), e.serial, **stored});
     }
-    logger_.info("admin certificates registered", {{"ca", c.name()},
-                                                   {"offered", std::to_string(result.offered)},
-                                                   {"registered", std::to_string(result.registered)}});
+    logger_.info("admin certificates registered",
+                 {{"ca", c.name()},
+                  {"offered", std::to_string(result.offered)},
+                  {"registered", std::to_string(result.registered)}});
     return result;
 }
 
@@ -361,8 +367,7 @@ ApiResult<CertificateView> AdminService::certificate(std::string_view ca_name,
     return CertificateView{ca->name(), serial, **stored};
 }
 
-ApiResult<CertificateView> AdminService::certificate(std::string_view ca_name,
-                                                     const Serial& serial,
+ApiResult<CertificateView> AdminService::certificate(std::string_view ca_name, const Serial& serial,
                                                      const Caller& who) const {
     if (!who.scopes.empty()) {
         auto ca = find_ca(ca_name);
@@ -402,7 +407,8 @@ ApiResult<RequestStatus> AdminService::request(std::string_view request_id,
 
 ApiResult<RequestStatus> AdminService::request(std::string_view request_id) const {
     if (!valid_request_id(request_id)) {
-        return refuse(ApiErrorKind::bad_request, "request_id", "use 1-128 of A-Z a-z 0-9 . _ : @ -");
+        return refuse(ApiErrorKind::bad_request, "request_id",
+                      "use 1-128 of A-Z a-z 0-9 . _ : @ -");
     }
     auto seq = index_.find_request(request_id);
     if (!seq) return storage_refusal(seq.error());
@@ -454,8 +460,7 @@ ApiResult<JournalPage> AdminService::journal(std::uint64_t since, std::size_t li
 }
 
 ApiResult<JournalPage> AdminService::journal(std::uint64_t since, std::size_t limit,
-                                             const JournalFilter& filter,
-                                             const Caller& who) const {
+                                             const JournalFilter& filter, const Caller& who) const {
     return journal_page(since, limit, filter, &who);
 }
 
@@ -517,8 +522,10 @@ ApiResult<CrlGeneration> AdminService::generate_crl(std::string_view ca_name, co
     if (!made) {
         logger_.error("CRL generation requested by the admin API failed",
                       {{"ca", name}, {"client", who.subject}, {"error", made.error().message}});
-        return refuse(ApiErrorKind::unavailable, "",
-                      "CRL generation failed for CA '" + name + "': " + made.error().message);
+        // conflict: in a cluster, another node publishes this CA's CRLs now.
+        return refuse(made.error().code == ErrorCode::conflict ? ApiErrorKind::conflict
+                                                               : ApiErrorKind::unavailable,
+                      "", "CRL generation failed for CA '" + name + "': " + made.error().message);
     }
     if (!*made) return no_crls();
     logger_.info("CRL generated by the admin API",

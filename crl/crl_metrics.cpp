@@ -39,6 +39,15 @@ void add_crl_metrics(metrics::Registry& registry, ca::CaSnapshot cas, const CrlS
                [](const PublishedCrl& c) { return c.this_update; });
         family("tanda_crl_next_update_timestamp_seconds", "nextUpdate of the CRL being served.",
                [](const PublishedCrl& c) { return c.next_update; });
+        out.family("tanda_crl_publisher", "gauge",
+                   "1 while this node signs the CA's CRLs (always on a single node; in a cluster "
+                   "while it holds the CA's publisher lease).");
+        for (const auto& ca : cas()->cas()) {
+            if (const CrlPublisher* p = crls.publisher(ca.options.name)) {
+                out.sample("tanda_crl_publisher", {{"ca", ca.options.name}},
+                           p->publishing() ? 1.0 : 0.0);
+            }
+        }
         out.family("tanda_crl_number_refusals_total", "counter",
                    "CRLs not published because their number was not above every number known.");
         for (const auto& ca : cas()->cas()) {

@@ -23,30 +23,23 @@ std::optional<Bytes> read_file(const std::string& path) {
     return to_bytes(text);
 }
 
-std::shared_ptr<PublishedCrl> snapshot(Bytes der, std::uint64_t number,
-                                             std::optional<std::uint64_t> base, UnixSeconds tu,
-                                             UnixSeconds nu, std::uint64_t covered_seq) {
-    auto p = std::make_shared<PublishedCrl>();
-    p->der = std::make_shared<const Bytes>(std::move(der));
-    p->etag = "\"" + std::to_string(number) + (base ? "d" : "f") + "\"";
-    p->number = number;
-    p->delta_base = base;
-    p->this_update = tu;
-    p->next_update = nu;
-    p->covered_seq = covered_seq;
-    p->published_at = tu;
-    return p;
+tl::unexpected<Error> not_publisher(const ca::ServedCa& ca) {
+    return fail(ErrorCode::conflict, "this node does not publish the CRLs of CA " +
+                                         ca.options.name +
+                                         " now: another node of the cluster holds the lease");
 }
 
 }  // namespace
 
 CrlPublisher::CrlPublisher(const ca::ServedCa& ca, storage::RevocationIndex& index,
-                           std::string directory, const Clock& clock, Logger& logger)
+                           std::string directory, const Clock& clock, Logger& logger,
+                           CrlSharing* sharing)
     : ca_(ca),
       index_(index),
       directory_(std::move(directory)),
       clock_(clock),
       logger_(logger),
+      sharing_(sharing),
       number_key_(crl_number_key(ca.issuer_id)),
       base_key_("crl/" + std::to_string(ca.issuer_id) + "/base") {}
 
@@ -68,14 +61,40 @@ std::optional<PublishedCrl> CrlPublisher::load(const std::string& path, bool del
         return std::nullopt;
     }
     // The covered seq is not in the file; start() sets it from the stored base.
-    auto p = snapshot(std::move(*der), info->number, info->delta_base, info->this_update,
-                      info->next_update, 0);
+    auto p = make_published_crl(std::move(*der), info->number, info->delta_base, info->this_update,
+                                info->next_update, 0);
     p->entries = info->entries;
     return *p;
 }
 
 Result<void> CrlPublisher::start() {
     std::lock_guard lock(generate_mutex_);
+    if (!sharing_) {
+        {
+            std::lock_guard state(state_mutex_);
+            publishing_ = true;
+        }
+        return resume_locked();
+    }
+    adopt_shared();
+    if (lead_locked()) return {};
+    // Not the publisher: what is on disk until the publisher's CRLs can be read.
+    if (!full()) {
+        if (auto full = load(full_path(), false)) {
+            std::lock_guard state(state_mutex_);
+            full_ = std::make_shared<const PublishedCrl>(std::move(*full));
+        }
+    }
+    if (ca_.options.crl.delta.enabled && !delta()) {
+        if (auto delta = load(delta_path(), true)) {
+            std::lock_guard state(state_mutex_);
+            delta_ = std::make_shared<const PublishedCrl>(std::move(*delta));
+        }
+    }
+    return {};
+}
+
+Result<void> CrlPublisher::resume_locked() {
     auto meta = index_.get_meta(base_key_);
     if (!meta) return tl::unexpected(meta.error());
     std::optional<CrlBase> base = *meta ? decode_crl_base(**meta) : std::nullopt;
@@ -99,8 +118,8 @@ Result<void> CrlPublisher::start() {
         full_ = std::make_shared<const PublishedCrl>(std::move(*full));
         covered_seq_ = covered;
     }
-    logger_.info("serving CRL from disk", {{"ca", ca_.options.name},
-                                           {"number", std::to_string(base->number)}});
+    logger_.info("serving CRL from disk",
+                 {{"ca", ca_.options.name}, {"number", std::to_string(base->number)}});
     if (o.delta.enabled) {
         if (!delta || delta->delta_base != base->number) {
             if (auto r = publish_delta_locked(); !r) return r;
@@ -121,11 +140,13 @@ Result<void> CrlPublisher::start() {
 
 Result<void> CrlPublisher::publish_full() {
     std::lock_guard lock(generate_mutex_);
+    if (!lead_locked()) return not_publisher(ca_);
     return publish_full_locked();
 }
 
 Result<void> CrlPublisher::publish_delta() {
     std::lock_guard lock(generate_mutex_);
+    if (!lead_locked()) return not_publisher(ca_);
     return publish_delta_locked();
 }
 
@@ -161,9 +182,9 @@ Result<std::uint64_t> CrlPublisher::next_number() {
                   {{"ca", ca_.options.name},
                    {"number", std::to_string(*number)},
                    {"known", std::to_string(known)}});
-    return fail(ErrorCode::invalid_argument,
-                "CRL number " + std::to_string(*number) + " of CA " + ca_.options.name +
-                    " is not above " + std::to_string(known) + ", a number already used");
+    return fail(ErrorCode::invalid_argument, "CRL number " + std::to_string(*number) + " of CA " +
+                                                 ca_.options.name + " is not above " +
+                                                 std::to_string(known) + ", a number already used");
 }
 
 Result<void> CrlPublisher::publish_full_locked() {
@@ -207,7 +228,8 @@ Result<void> CrlPublisher::publish_delta_locked() {
     if (!number) return tl::unexpected(number.error());
     const UnixSeconds now = clock_.now();
     auto delta = generate_delta_crl(ca_, index_, *number, now, *base_);
-    if (!delta) return tl::unexpected(delta.error().with_context("delta CRL of " + ca_.options.name));
+    if (!delta)
+        return tl::unexpected(delta.error().with_context("delta CRL of " + ca_.options.name));
     if (auto r = write_and_swap(*delta, *number, true, now, *head); !r) return r;
     delta_due_ = now + o.delta.validity.count() - o.delta.regenerate_before.count();
     logger_.info("delta CRL published", {{"ca", ca_.options.name},
@@ -220,11 +242,18 @@ Result<void> CrlPublisher::publish_delta_locked() {
 Result<void> CrlPublisher::write_and_swap(GeneratedCrl& crl, std::uint64_t number, bool delta,
                                           UnixSeconds now, std::uint64_t covered_seq) {
     const std::string path = delta ? delta_path() : full_path();
+    // Shared first: a CRL another node got in before (a lost lease) is never served.
+    if (sharing_) {
+        if (auto r = sharing_->share(ca_.options.name, delta, number, covered_seq, crl.der); !r) {
+            return tl::unexpected(r.error().with_context("share the CRL of " + ca_.options.name));
+        }
+    }
     if (auto r = pki::write_file_atomic(path, as_chars(crl.der), 0644); !r) return r;
     const auto& o = ca_.options.crl;
-    auto p = snapshot(std::move(crl.der), number,
-                      delta ? std::optional<std::uint64_t>(crl.base.number) : std::nullopt, now,
-                      now + (delta ? o.delta.validity : o.validity).count(), covered_seq);
+    auto p =
+        make_published_crl(std::move(crl.der), number,
+                           delta ? std::optional<std::uint64_t>(crl.base.number) : std::nullopt,
+                           now, now + (delta ? o.delta.validity : o.validity).count(), covered_seq);
     p->entries = crl.entries;
     p->generation_seconds = crl.seconds;
     std::lock_guard state(state_mutex_);
@@ -247,10 +276,14 @@ UnixSeconds CrlPublisher::run_due() {
     std::lock_guard lock(generate_mutex_);
     const auto& o = ca_.options.crl;
     const UnixSeconds now = clock_.now();
+    if (sharing_ && !lead_locked()) {
+        adopt_shared();
+        return now + 1;  // the lease and the shared CRLs are looked at every second
+    }
     auto attempt = [&](Result<void> r, UnixSeconds& due) {
         if (!r) {
-            logger_.error("CRL generation failed", {{"ca", ca_.options.name},
-                                                    {"error", r.error().message}});
+            logger_.error("CRL generation failed",
+                          {{"ca", ca_.options.name}, {"error", r.error().message}});
             due = now + kRetrySeconds;
         }
     };
@@ -274,7 +307,8 @@ UnixSeconds CrlPublisher::run_due() {
     if (o.delta.enabled && now >= delta_due_) attempt(publish_delta_locked(), delta_due_);
     UnixSeconds next = o.delta.enabled ? std::min(full_due_, delta_due_) : full_due_;
     std::lock_guard state(state_mutex_);
-    if (dirty_since_) next = std::min(next, std::max(change_due, *dirty_since_ + o.debounce.count()));
+    if (dirty_since_)
+        next = std::min(next, std::max(change_due, *dirty_since_ + o.debounce.count()));
     return next;
 }
 
@@ -291,6 +325,11 @@ std::shared_ptr<const PublishedCrl> CrlPublisher::full() const {
 std::shared_ptr<const PublishedCrl> CrlPublisher::delta() const {
     std::lock_guard state(state_mutex_);
     return delta_;
+}
+
+bool CrlPublisher::publishing() const {
+    std::lock_guard state(state_mutex_);
+    return publishing_;
 }
 
 std::uint64_t CrlPublisher::generations() const {

@@ -3,6 +3,11 @@
 // shared by full and delta CRLs, RFC 5280 5.2.3), writes them atomically to the state
 // directory and holds the current ones for serving.
 //
+// In a cluster (with a CrlSharing) only the node holding the CA's publisher lease does that; it
+// shares each CRL before serving it, and the other nodes serve the shared bytes, checked
+// against the CA's CRL signer. A node that takes the lease over resumes from the shared CRLs
+// and the replicated base, and its numbers come from the replicated counter: never reused.
+//
 // Thread safety: full(), delta() and note_change() may be called from any thread; start(),
 // run_due() and the publish_*() calls are serialised internally (one generation at a time).
 #pragma once
@@ -17,6 +22,7 @@
 #include "core/clock.hpp"
 #include "core/logger.hpp"
 #include "crl/crl_generator.hpp"
+#include "crl/crl_sharing.hpp"
 #include "crl/published_crl.hpp"
 #include "storage/revocation_index.hpp"
 
@@ -25,9 +31,10 @@ namespace tanda::crl {
 class CrlPublisher {
 public:
     // `ca` must have a crl_signer and a storage issuer id. All references must outlive this.
-    // CRLs are written to `directory`/<ca>.crl and <ca>-delta.crl.
+    // CRLs are written to `directory`/<ca>.crl and <ca>-delta.crl. `sharing`: the cluster's,
+    // or null for a single node.
     CrlPublisher(const ca::ServedCa& ca, storage::RevocationIndex& index, std::string directory,
-                 const Clock& clock, Logger& logger);
+                 const Clock& clock, Logger& logger, CrlSharing* sharing = nullptr);
 
     // Serves the CRLs on disk at once when they verify, are not past nextUpdate and are the
     // ones storage metadata names; otherwise generates them now. Changes recorded after the
@@ -35,6 +42,7 @@ public:
     [[nodiscard]] Result<void> start();
 
     // A complete CRL now, and with delta CRLs enabled an (empty) delta with the same number.
+    // In a cluster, ErrorCode::conflict on a node that does not hold the lease.
     [[nodiscard]] Result<void> publish_full();
     // A delta CRL against the current complete CRL now. Precondition: delta enabled, started.
     [[nodiscard]] Result<void> publish_delta();
@@ -52,11 +60,23 @@ public:
     std::uint64_t generations() const;                  // CRLs generated (full and delta)
     // Numbers the counter gave that were not above every number known (nothing published).
     std::uint64_t refused_numbers() const;
+    // Whether this node signs the CA's CRLs: always for a single node; in a cluster while it
+    // holds the lease.
+    bool publishing() const;
     const ca::ServedCa& ca() const { return ca_; }
     std::string full_path() const;
     std::string delta_path() const;
 
 private:
+    // start() without the lock: serve what is on disk when it is current, else generate.
+    Result<void> resume_locked();
+    // In a cluster: whether this node holds the lease, taking over (resume_locked) when it
+    // just got it.
+    bool lead_locked();
+    // In a cluster: serves (and writes to disk) the shared CRLs newer than those served, once
+    // they verify against the CA's CRL signer.
+    void adopt_shared();
+    void adopt(SharedCrl crl, bool delta);
     std::optional<PublishedCrl> load(const std::string& path, bool delta);
     // Before the first CRL without start(): numbers on disk and the stored base.
     Result<void> recall();
@@ -74,6 +94,7 @@ private:
     std::string directory_;
     const Clock& clock_;
     Logger& logger_;
+    CrlSharing* const sharing_;
     const std::string number_key_, base_key_;
 
     std::mutex generate_mutex_;  // one generation at a time; guards base_ and the schedule
@@ -81,14 +102,16 @@ private:
     bool recalled_ = false;
     std::uint64_t min_number_ = 1;  // above every number seen on disk
     UnixSeconds full_due_ = 0, delta_due_ = 0;
+    std::string sharing_problem_;  // the last failure to read the shared CRLs, logged once
 
     mutable std::mutex state_mutex_;  // guards what other threads touch
     std::shared_ptr<const PublishedCrl> full_, delta_;
-    std::uint64_t covered_seq_ = 0;  // every change up to this is in the served CRLs
-    std::uint64_t dirty_seq_ = 0;    // the newest change noted
+    std::uint64_t covered_seq_ = 0;           // every change up to this is in the served CRLs
+    std::uint64_t dirty_seq_ = 0;             // the newest change noted
     std::optional<UnixSeconds> dirty_since_;  // first change not yet covered
     std::uint64_t generations_ = 0;
     std::uint64_t refused_numbers_ = 0;
+    bool publishing_ = false;
 };
 
 }  // namespace tanda::crl

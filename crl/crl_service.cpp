@@ -25,7 +25,7 @@ struct CrlService::Shared {
 
 CrlService::CrlService(std::shared_ptr<const ca::CaRegistry> cas, storage::RevocationIndex& index,
                        std::string directory, const Clock& clock, Logger& logger,
-                       std::chrono::milliseconds poll)
+                       std::chrono::milliseconds poll, CrlSharing* sharing)
     : cas_(std::move(cas)),
       index_(index),
       directory_(std::move(directory)),
@@ -36,7 +36,7 @@ CrlService::CrlService(std::shared_ptr<const ca::CaRegistry> cas, storage::Revoc
     for (const auto& ca : cas_->cas()) {
         if (!ca.options.crl.enabled || !ca.crl_signer) continue;
         shared_->publishers.push_back(
-            std::make_unique<CrlPublisher>(ca, index_, directory_, clock_, logger_));
+            std::make_unique<CrlPublisher>(ca, index_, directory_, clock_, logger_, sharing));
         shared_->by_issuer[ca.issuer_id] = shared_->publishers.back().get();
     }
 }

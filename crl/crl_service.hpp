@@ -23,10 +23,12 @@ namespace tanda::crl {
 class CrlService final : public CrlSource {
 public:
     // `cas` must be bound to storage. References must outlive the service. CRLs are written to
-    // `directory` (created 0755 if missing). `poll` is the journal poll interval.
+    // `directory` (created 0755 if missing). `poll` is the journal poll interval. `sharing`:
+    // the cluster's (one publisher per CA, see CrlPublisher), null for a single node.
     CrlService(std::shared_ptr<const ca::CaRegistry> cas, storage::RevocationIndex& index,
                std::string directory, const Clock& clock, Logger& logger,
-               std::chrono::milliseconds poll = std::chrono::seconds(1));
+               std::chrono::milliseconds poll = std::chrono::seconds(1),
+               CrlSharing* sharing = nullptr);
     ~CrlService();  // stop()
     CrlService(const CrlService&) = delete;
     CrlService& operator=(const CrlService&) = delete;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "core/bytes.hpp"
 #include "core/clock.hpp"
@@ -27,5 +28,23 @@ struct PublishedCrl {
     std::size_t entries = 0;
     double generation_seconds = 0;  // 0 for a CRL found on disk
 };
+
+// A CRL as served from now on; `base` is set for a delta CRL.
+inline std::shared_ptr<PublishedCrl> make_published_crl(Bytes der, std::uint64_t number,
+                                                        std::optional<std::uint64_t> base,
+                                                        UnixSeconds this_update,
+                                                        UnixSeconds next_update,
+                                                        std::uint64_t covered_seq) {
+    auto p = std::make_shared<PublishedCrl>();
+    p->der = std::make_shared<const Bytes>(std::move(der));
+    p->etag = "\"" + std::to_string(number) + (base ? "d" : "f") + "\"";
+    p->number = number;
+    p->delta_base = base;
+    p->this_update = this_update;
+    p->next_update = next_update;
+    p->covered_seq = covered_seq;
+    p->published_at = this_update;
+    return p;
+}
 
 }  // namespace tanda::crl
