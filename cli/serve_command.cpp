@@ -20,6 +20,7 @@
 #include "cli/notifiers.hpp"
 #include "cli/serve_metrics.hpp"
 #include "cli/cluster_attach.hpp"
+#include "cli/cluster_crl_sharing.hpp"
 #include "config/key_files.hpp"
 #include "config/restart_settings.hpp"
 #include "core/file_clock.hpp"
@@ -123,6 +124,7 @@ struct Serving {
     std::unique_ptr<storage::RevocationIndex> index;
     // Cluster mode only (the `cluster` section): the journal stream and this node of it.
     ClusterAttachment cluster;
+    std::unique_ptr<ClusterCrlSharing> crl_sharing;  // one CRL publisher per CA, in a cluster
     // The OCSP path and the admin API read the CAs through the holder (SIGHUP swaps them); the
     // CRL service keeps the CAs it started with (config/restart_settings.hpp).
     std::shared_ptr<const ca::CaRegistry> registry;
@@ -242,8 +244,13 @@ void build_ocsp(Serving& s) {
 }
 
 Stop start_crls(Serving& s) {
-    s.crls = std::make_unique<crl::CrlService>(s.registry, *s.index, s.cfg.state_dir,
-                                                     s.clock, s.logger);
+    if (s.cluster.stream) {
+        s.crl_sharing = std::make_unique<ClusterCrlSharing>(*s.cluster.stream, s.cfg.cluster,
+                                                            s.logger, crl_chunk_bytes());
+    }
+    s.crls = std::make_unique<crl::CrlService>(s.registry, *s.index, s.cfg.state_dir, s.clock,
+                                               s.logger, std::chrono::seconds(1),
+                                               s.crl_sharing.get());
     // A cluster's stream may be electing a leader (a NATS server just restarted): a CRL that
     // must be published at start waits for it, within kClusterStartWait, instead of failing.
     const auto deadline = std::chrono::steady_clock::now() + kClusterStartWait;

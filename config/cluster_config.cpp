@@ -25,7 +25,7 @@ void read_cluster(YamlReader& r, const YAML::Node& node, Config& c) {
     o.location = r.location(node);
     if (!r.expect_map(node, "cluster",
                       {"node", "servers", "tls", "credentials", "stream", "replicas", "max_lag",
-                       "write_timeout"})) {
+                       "write_timeout", "crl_lease"})) {
         return;
     }
     o.enabled = true;
@@ -67,6 +67,8 @@ void read_cluster(YamlReader& r, const YAML::Node& node, Config& c) {
     r.read_duration(node, "max_lag", std::chrono::seconds(1), std::chrono::hours(1), o.max_lag);
     r.read_duration(node, "write_timeout", std::chrono::seconds(1), std::chrono::minutes(5),
                     o.write_timeout);
+    r.read_duration(node, "crl_lease", std::chrono::seconds(3), std::chrono::minutes(10),
+                    o.crl_lease);
 }
 
 }  // namespace tanda::config

@@ -1,9 +1,11 @@
 """Tanda as a cluster: three `tanda serve` nodes on a real three-server NATS JetStream cluster
 (loopback, temp dirs). Writes on any node reach every node; a node cut from the stream goes
 not-ready and catches up; killing a NATS server and a node during a burst of writes from two
-nodes loses nothing acknowledged and never forks the hash chain."""
+nodes loses nothing acknowledged and never forks the hash chain; one node at a time signs a
+CA's CRLs, every node serves its bytes, and a publisher failover never reuses a CRL number."""
 import copy
 import os
+import signal
 import threading
 import time
 import unittest
@@ -11,10 +13,12 @@ import urllib.error
 import urllib.request
 
 import lmdb
+from cryptography import x509
 from cryptography.x509 import ocsp
+from cryptography.x509.oid import ExtensionOID
 
 import harness
-from harness import Fixture, Server, now, to_yaml
+from harness import Fixture, Server, now, metric_value, parse_metrics, scrape_metrics, to_yaml
 from nats_cluster import NatsCluster
 from test_admin import EVIDENCE, AdminPki, admin_call
 
@@ -30,7 +34,7 @@ class Node:
         config = copy.deepcopy(fx.config)
         config["storage"]["path"] = self.storage
         config["cluster"] = {"node": name, "servers": servers, "stream": "TANDA", "replicas": 3,
-                             "max_lag": "2s"}
+                             "max_lag": "2s", "crl_lease": "3s"}
         self.config_path = os.path.join(fx.tmp, f"{name}.yaml")
         with open(self.config_path, "w") as f:
             f.write(to_yaml(config))
@@ -39,8 +43,25 @@ class Node:
         self.server = None
 
     def start(self):
-        self.server = Server(["serve", "--config", self.config_path], self.workdir)
+        # Small chunks: even the test's small CRLs travel through the store in several pieces.
+        env = dict(os.environ, TANDA_TEST_CRL_CHUNK_BYTES="1024")
+        self.server = Server(["serve", "--config", self.config_path], self.workdir, env=env)
         self.server.start(timeout=40)
+
+    def crl(self, ca_name):
+        """(number, DER) of the full CRL the node serves, None when it serves none."""
+        try:
+            with urllib.request.urlopen(f"{self.server.url}/crl/{ca_name}.crl", timeout=5) as r:
+                der = r.read()
+        except (urllib.error.URLError, OSError):
+            return None
+        crl = x509.load_der_x509_crl(der)
+        number = crl.extensions.get_extension_for_oid(ExtensionOID.CRL_NUMBER).value.crl_number
+        return number, der
+
+    def publishes(self, ca_name):
+        metrics = parse_metrics(scrape_metrics(self.server))
+        return metric_value(metrics, "tanda_crl_publisher", ca=ca_name) == 1.0
 
     def kill(self):
         self.server.proc.kill()
@@ -103,7 +124,10 @@ class ClusterTest(unittest.TestCase):
             cls.addClassCleanup(node.stop)
             node.start()
         for node in cls.nodes.values():
-            cls.wait_for(node.ready, 20, f"node {node.name} ready")
+            try:
+                cls.wait_for(node.ready, 20, f"node {node.name} ready")
+            except AssertionError as e:
+                raise AssertionError(f"{e}:\n{node.server.stderr()[-4000:]}") from None
 
     @staticmethod
     def wait_for(predicate, timeout, what):
@@ -324,6 +348,92 @@ class ClusterTest(unittest.TestCase):
         r = harness.run_tanda("cluster", "init", "--config", solo.config_path)
         self.assertEqual(r.returncode, 1, r.stdout)
         self.assertIn("already applied stream sequence", r.stderr)
+
+    def test_5_crl_publisher_failover_never_reuses_a_number_and_all_serve_the_same_bytes(self):
+        nodes = list(self.nodes.values())
+        issued = {}  # CRL number -> the only DER ever served under it
+
+        def served(among):
+            """{node name: (number, DER)} once every node in `among` serves the same CRL."""
+            crls = {n.name: n.crl("rsa") for n in among}
+            for got in crls.values():
+                if got:
+                    self.assertEqual(issued.setdefault(got[0], got[1]), got[1],
+                                     f"CRL number {got[0]} served with two contents")
+            if None in crls.values() or len(set(crls.values())) != 1:
+                return None
+            return next(iter(crls.values()))
+
+        def listing(serial, among):
+            got = served(among)
+            if not got:
+                return None
+            crl = x509.load_der_x509_crl(got[1])
+            return got if crl.get_revoked_certificate_by_serial_number(serial) else None
+
+        def publishers(among):
+            return [n for n in among if n.publishes("rsa")]
+
+        self.wait_for(lambda: served(nodes), 20, "the same CRL on every node")
+        self.wait_for(lambda: len(publishers(nodes)) == 1, 20, "one CRL publisher")
+        leader = publishers(nodes)[0]
+        others = [n for n in nodes if n is not leader]
+        # A CRL reissue asked of a node that does not sign is refused and names the reason; the
+        # publisher's reissue reaches every node.
+        status, body = self.call(others[0], "POST", "/v1/crls/rsa/generate")
+        self.assertEqual(status, 409, body)
+        self.assertIn("another node of the cluster holds the lease", body["error"]["message"])
+        status, body = self.call(leader, "POST", "/v1/crls/rsa/generate")
+        self.assertEqual(status, 201, body)
+        self.wait_for(lambda: (served(nodes) or (0,))[0] == body["crl_number"], 20,
+                      "the reissued CRL on every node")
+        before = served(nodes)[0]
+
+        # A revocation through a node that does not publish: every node serves the CRL that the
+        # publisher signed, byte for byte.
+        serial = UNREGISTERED_BASE + 0xC000
+        status, body = self.revoke(others[0], "rsa", serial, "crl-follower")
+        self.assertEqual(status, 201, body)
+        self.wait_for(lambda: listing(serial, nodes), 20, "the new CRL on every node")
+        first = served(nodes)[0]
+        self.assertGreater(first, before)
+
+        # The publisher stops dead right after a revocation, before its debounce ends: another
+        # node takes the lease once it lapses and publishes with the next number.
+        serial += 1
+        status, body = self.revoke(others[0], "rsa", serial, "crl-paused")
+        self.assertEqual(status, 201, body)
+        leader.server.proc.send_signal(signal.SIGSTOP)
+        try:
+            paused = time.monotonic()
+            self.wait_for(lambda: listing(serial, others), 30, "a CRL from a new publisher")
+            print(f"\nCRL with the revocation served by the other nodes "
+                  f"{time.monotonic() - paused:.1f} s after the publisher stopped (lease 3 s)")
+            self.assertEqual(len(publishers(others)), 1)
+        finally:
+            leader.server.proc.send_signal(signal.SIGCONT)
+        # The old publisher wakes up with a stale lease: it must not issue its own CRL under a
+        # number that is taken; it comes to serve the new publisher's bytes.
+        self.wait_for(lambda: listing(serial, nodes), 20, "the same CRL on every node again")
+        second = served(nodes)[0]
+        self.assertGreater(second, first)
+
+        # SIGKILL the publisher after another revocation; the survivors carry on, and the
+        # restarted node serves their CRL.
+        new_leader = publishers(others)[0]
+        serial += 1
+        status, body = self.revoke(others[0] if others[0] is not new_leader else others[1],
+                                   "rsa", serial, "crl-killed")
+        self.assertEqual(status, 201, body)
+        new_leader.kill()
+        survivors = [n for n in nodes if n is not new_leader]
+        self.wait_for(lambda: listing(serial, survivors), 30, "a CRL after the publisher died")
+        new_leader.start()
+        self.wait_for(new_leader.ready, 30, f"node {new_leader.name} ready again")
+        self.wait_for(lambda: listing(serial, nodes), 20, "the same CRL on all three nodes")
+        self.assertGreater(served(nodes)[0], second)
+        self.wait_for(lambda: len(publishers(nodes)) == 1, 20, "one CRL publisher")
+        print(f"CRL numbers served during the failovers: {sorted(issued)}")
 
     def assert_same_heads(self):
         """Every node at the same stream sequence with the same journal head (seq and hash)."""

@@ -34,6 +34,7 @@ TEST_CASE("the cluster section is read with defaults and paths resolved", "[conf
     CHECK(c->cluster.stream == "TANDA");
     CHECK(c->cluster.replicas == 3);
     CHECK(c->cluster.max_lag == std::chrono::seconds(5));
+    CHECK(c->cluster.crl_lease == std::chrono::seconds(10));
 }
 
 TEST_CASE("cluster problems carry their line", "[config][cluster]") {
@@ -51,4 +52,8 @@ TEST_CASE("cluster problems carry their line", "[config][cluster]") {
     CHECK_THAT(problems_of(kMinimalConfig + "cluster:\n  node: a\n  servers: [nats://x:4222]\n"
                                             "  tls: {cert: a.pem}\n"),
                Catch::Contains("cluster.tls needs both 'cert' and 'key'"));
+    // A lease shorter than its renewal round trips would change hands all the time.
+    CHECK_THAT(problems_of(kMinimalConfig + "cluster:\n  node: a\n  servers: [nats://x:4222]\n"
+                                            "  crl_lease: 1s\n"),
+               Catch::Contains(":10:"));
 }
