@@ -209,6 +209,17 @@ Result<bool> Notifier::pass_in_crl() {
 }
 
 Result<bool> Notifier::pass() {
+    if (gate_) {
+        // The cursors are replicated: whoever delivered last moved them for every node.
+        if (auto r = load_cursors(); !r) return tl::unexpected(r.error());
+        const bool mine = gate_();
+        delivering_.store(mine, std::memory_order_relaxed);
+        if (!mine) {
+            oldest_committed_ = 0;
+            oldest_in_crl_ = 0;
+            return true;
+        }
+    }
     auto committed = pass_committed();
     if (!committed) return committed;
     auto in_crl = pass_in_crl();

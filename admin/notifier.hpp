@@ -75,6 +75,12 @@ public:
     // a request's `applied` event, which also records the time for the request status. Set
     // before start().
     void set_stage_observer(StageObserver observer) { stages_ = std::move(observer); }
+    // In a cluster only one node delivers a target's events: the one `gate` says true on (the
+    // holder of the target's lease). The others follow the shared cursors and send nothing; a
+    // node that takes over continues from them. Set before start().
+    void set_delivery_gate(std::function<bool()> gate) { gate_ = std::move(gate); }
+    // Whether this node delivered on its last pass (always without a gate).
+    bool delivering() const { return delivering_.load(std::memory_order_relaxed); }
     // Journal entries past the `committed` cursor (not all of them give events).
     std::uint64_t backlog() const;
     // Seconds since the oldest event not yet delivered was committed; 0 when none is known to
@@ -120,6 +126,8 @@ private:
     std::atomic<UnixSeconds> oldest_committed_{0};  // commit time of the first undelivered
     std::atomic<UnixSeconds> oldest_in_crl_{0};
     StageObserver stages_;
+    std::function<bool()> gate_;
+    std::atomic<bool> delivering_{true};
     // Records, for the first target to deliver it, when a request's holder was told it applied.
     void record_notified(const NotifyEvent& event, UnixSeconds committed);
     std::atomic<std::uint64_t> failures_{0};

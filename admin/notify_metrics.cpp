@@ -25,6 +25,10 @@ void add_notify_metrics(metrics::Registry& registry,
         family("tanda_notify_delivered_total", "counter",
                "Webhook events the target acknowledged with 2xx.",
                [](const Notifier& n) { return static_cast<double>(n.delivered()); });
+        family("tanda_notify_delivering", "gauge",
+               "1 while this node delivers the target's events (always on a single node; in a "
+               "cluster while it holds the target's lease).",
+               [](const Notifier& n) { return n.delivering() ? 1.0 : 0.0; });
     });
 }
 

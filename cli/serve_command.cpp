@@ -20,7 +20,7 @@
 #include "cli/notifiers.hpp"
 #include "cli/serve_metrics.hpp"
 #include "cli/cluster_attach.hpp"
-#include "cli/cluster_crl_sharing.hpp"
+#include "cli/cluster_jobs.hpp"
 #include "config/key_files.hpp"
 #include "config/restart_settings.hpp"
 #include "core/file_clock.hpp"
@@ -124,7 +124,8 @@ struct Serving {
     std::unique_ptr<storage::RevocationIndex> index;
     // Cluster mode only (the `cluster` section): the journal stream and this node of it.
     ClusterAttachment cluster;
-    std::unique_ptr<ClusterCrlSharing> crl_sharing;  // one CRL publisher per CA, in a cluster
+    // The jobs one node at a time does: signing a CA's CRLs, delivering a target's events.
+    std::unique_ptr<ClusterJobs> cluster_jobs;
     // The OCSP path and the admin API read the CAs through the holder (SIGHUP swaps them); the
     // CRL service keeps the CAs it started with (config/restart_settings.hpp).
     std::shared_ptr<const ca::CaRegistry> registry;
@@ -245,12 +246,11 @@ void build_ocsp(Serving& s) {
 
 Stop start_crls(Serving& s) {
     if (s.cluster.stream) {
-        s.crl_sharing = std::make_unique<ClusterCrlSharing>(*s.cluster.stream, s.cfg.cluster,
-                                                            s.logger, crl_chunk_bytes());
+        s.cluster_jobs = std::make_unique<ClusterJobs>(*s.cluster.stream, s.cfg.cluster, s.logger);
     }
-    s.crls = std::make_unique<crl::CrlService>(s.registry, *s.index, s.cfg.state_dir, s.clock,
-                                               s.logger, std::chrono::seconds(1),
-                                               s.crl_sharing.get());
+    s.crls = std::make_unique<crl::CrlService>(
+        s.registry, *s.index, s.cfg.state_dir, s.clock, s.logger, std::chrono::seconds(1),
+        s.cluster_jobs ? &s.cluster_jobs->crl_sharing() : nullptr);
     // A cluster's stream may be electing a leader (a NATS server just restarted): a CRL that
     // must be published at start waits for it, within kClusterStartWait, instead of failing.
     const auto deadline = std::chrono::steady_clock::now() + kClusterStartWait;
@@ -307,7 +307,10 @@ Stop start_notifiers(Serving& s) {
     }
     s.notifiers = std::move(*made);
     s.stages = add_request_stage_metrics(s.metrics);
-    for (auto& n : s.notifiers) n->set_stage_observer(s.stages);
+    for (auto& n : s.notifiers) {
+        n->set_stage_observer(s.stages);
+        if (s.cluster_jobs) n->set_delivery_gate(s.cluster_jobs->webhook_gate(n->name()));
+    }
     admin::add_notify_metrics(s.metrics, s.notifiers);
     for (auto& n : s.notifiers) n->start();
     return std::nullopt;

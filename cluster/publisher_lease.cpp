@@ -63,7 +63,10 @@ bool PublisherLease::held(const std::string& job) {
             h.holder.clear();
         }
     }
-    if (h.revision == 0) take(job, h, now);
+    if (h.revision == 0 && (!h.tried_at || now - *h.tried_at >= ttl_ / 6)) {
+        h.tried_at = now;
+        take(job, h, now);
+    }
     return still_valid(h, Clock::now());
 }
 

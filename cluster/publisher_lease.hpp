@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "cluster/key_value.hpp"
@@ -26,7 +27,8 @@ public:
     ~PublisherLease();  // release_all()
 
     // Whether this node holds the lease of `job` now; takes it when nobody holds it and renews
-    // it when due.
+    // it when due. A node that does not hold it asks the bucket at most every ttl/6, however
+    // often it is asked (the webhook outbox asks on every commit).
     bool held(const std::string& job);
     // The node holding `job` as last seen (empty when none or not known).
     std::string holder(const std::string& job) const;
@@ -39,7 +41,8 @@ private:
         std::uint64_t revision = 0;  // 0: not held
         Clock::time_point renewed_at;
         std::string holder;
-        std::string problem;  // the last failure to take it, logged once
+        std::string problem;                        // the last failure to take it, logged once
+        std::optional<Clock::time_point> tried_at;  // the last attempt to take it
     };
     void note_problem(const std::string& job, const Error& error);
     bool still_valid(const Held& h, Clock::time_point now) const;

@@ -21,6 +21,7 @@ import harness
 from harness import Fixture, Server, now, metric_value, parse_metrics, scrape_metrics, to_yaml
 from nats_cluster import NatsCluster
 from test_admin import EVIDENCE, AdminPki, admin_call
+from test_notify import SECRET, Receiver, make_receiver_pki
 
 UNREGISTERED_BASE = 0x7A000000
 
@@ -63,6 +64,10 @@ class Node:
         metrics = parse_metrics(scrape_metrics(self.server))
         return metric_value(metrics, "tanda_crl_publisher", ca=ca_name) == 1.0
 
+    def delivers(self, target):
+        metrics = parse_metrics(scrape_metrics(self.server))
+        return metric_value(metrics, "tanda_notify_delivering", target=target) == 1.0
+
     def kill(self):
         self.server.proc.kill()
         self.server.stop()
@@ -101,6 +106,17 @@ class ClusterTest(unittest.TestCase):
             cls.nats.start()
             holder["admin"] = AdminPki(os.path.join(fx.tmp, "admin"))
             sections = holder["admin"].config()
+            # One webhook target: one node at a time delivers its events.
+            ca_pem, cert, key = make_receiver_pki(os.path.join(fx.tmp, "receiver"))
+            secret_path = os.path.join(fx.tmp, "webhook.secret")
+            with open(secret_path, "wb") as f:
+                f.write(SECRET)
+            os.chmod(secret_path, 0o600)
+            holder["receiver"] = Receiver(harness.free_port(), cert, key)
+            sections["notify"] = [{"name": "ra",
+                                   "url": f"https://127.0.0.1:{holder['receiver'].port}/hooks",
+                                   "ca_file": ca_pem, "secret_file": secret_path,
+                                   "timeout": "5s", "max_backoff": "1s"}]
             # The fixture's own `tanda import` runs through the stream as well.
             sections["cluster"] = {"node": "importer", "servers": cls.nats.urls, "replicas": 3}
             return sections
@@ -115,6 +131,9 @@ class ClusterTest(unittest.TestCase):
         cls.addClassCleanup(cls.nats.stop)
         cls.addClassCleanup(cls.fx.close)
         cls.admin = holder["admin"]
+        cls.receiver = holder["receiver"]
+        cls.receiver.start()
+        cls.addClassCleanup(cls.receiver.stop)
         cls.pki = cls.fx.pki
         urls = cls.nats.urls
         # Node c knows only the third NATS server, so the tests can cut it off alone.
@@ -434,6 +453,47 @@ class ClusterTest(unittest.TestCase):
         self.assertGreater(served(nodes)[0], second)
         self.wait_for(lambda: len(publishers(nodes)) == 1, 20, "one CRL publisher")
         print(f"CRL numbers served during the failovers: {sorted(issued)}")
+
+    def test_6_one_node_delivers_each_webhook_event_and_another_takes_over(self):
+        nodes = list(self.nodes.values())
+        self.wait_for(lambda: len([n for n in nodes if n.delivers("ra")]) == 1, 20,
+                      "one webhook sender")
+        sender = next(n for n in nodes if n.delivers("ra"))
+        others = [n for n in nodes if n is not sender]
+
+        def applied_events(seqs):
+            """{event id: deliveries answered 2xx} of the `applied` events of `seqs`."""
+            wanted = {f"tanda-{seq}-applied" for seq in seqs}
+            counts = {}
+            for event_id, _, _, signed, acked in self.receiver.snapshot():
+                self.assertTrue(signed)
+                if event_id in wanted and acked:
+                    counts[event_id] = counts.get(event_id, 0) + 1
+            return counts
+
+        seqs = []
+        for i, node in enumerate(nodes * 2):  # writes through every node, sender or not
+            status, body = self.revoke(node, "rsa", UNREGISTERED_BASE + 0xD000 + i,
+                                       f"webhook-{i}")
+            self.assertEqual(status, 201, body)
+            seqs.append(body["seq"])
+        self.wait_for(lambda: len(applied_events(seqs)) == len(seqs), 20, "every event")
+        time.sleep(2)  # time for a second node to send them too, if it wrongly did
+        counts = applied_events(seqs)
+        self.assertEqual(set(counts.values()), {1}, f"events delivered more than once: {counts}")
+
+        # The sender dies: another node takes the lease and continues from the shared cursor.
+        sender.kill()
+        status, body = self.revoke(others[0], "rsa", UNREGISTERED_BASE + 0xD100, "webhook-after")
+        self.assertEqual(status, 201, body)
+        killed = time.monotonic()
+        self.wait_for(lambda: applied_events([body["seq"]]), 30, "the event after the failover")
+        print(f"\nwebhook event delivered {time.monotonic() - killed:.1f} s after its sender "
+              f"died (lease 3 s)")
+        self.assertEqual(len([n for n in others if n.delivers("ra")]), 1)
+        sender.start()
+        self.wait_for(sender.ready, 30, f"node {sender.name} ready again")
+        self.assertEqual(set(applied_events(seqs).values()), {1})
 
     def assert_same_heads(self):
         """Every node at the same stream sequence with the same journal head (seq and hash)."""
