@@ -1,4 +1,5 @@
 // `tanda`: parses the subcommand and hands over; all logic lives in the libraries.
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -69,6 +70,10 @@ int main(int argc, char** argv) {
         std::puts("tanda " TANDA_VERSION);
         return kExitOk;
     }
+    // A peer that closes a socket Tanda writes to (an HSM reached through p11-kit's remoting, a
+    // webhook receiver, a NATS server) must give an error, not kill the process with SIGPIPE:
+    // relying parties soft-fail when the responder stops answering.
+    std::signal(SIGPIPE, SIG_IGN);
     std::string command = args[0];
     args.erase(args.begin());
     if ((command == "serve" || command == "demo") && !asks_for_help(args)) {

@@ -229,6 +229,7 @@ void build_ocsp(Serving& s) {
     s.ocsp_metrics = std::make_unique<ocsp::OcspMetrics>(s.metrics);
     s.live = std::make_unique<ocsp::LiveResponder>(*s.index, s.clock, s.logger);
     s.live->count_signatures(s.ocsp_metrics->signatures());
+    s.live->count_failures(s.ocsp_metrics->signing_failures());
     if (o.cache_entries > 0) s.cache = std::make_unique<ocsp::ResponseCache>(o.cache_entries);
     s.signing = std::make_unique<ocsp::SigningPool>(o.signing_threads, o.signing_queue);
     s.ocsp = std::make_unique<ocsp::OcspService>(s.holder, *s.live, s.cache.get(),
@@ -276,6 +277,7 @@ Stop start_public_listener(Serving& s) {
     s.liveness = std::make_unique<http::LivenessProbe>(*s.server, s.logger);
     auto checks = ca::readiness_checks(s.snapshot, *s.index, s.clock);
     checks.push_back(crl::readiness_check(s.snapshot, *s.crls, s.clock));
+    checks.push_back({"live_signing", [&s] { return s.live->signer_problem(*s.snapshot()); }});
     if (s.cluster.node) checks.push_back(s.cluster.node->readiness_check());
     checks.push_back({"io_threads", [liveness = s.liveness.get()] { return liveness->problem(); }});
     http::add_health_routes(s.router, std::move(checks));

@@ -16,7 +16,11 @@ OcspMetrics::OcspMetrics(metrics::Registry& registry)
                                     {"method"}, metrics::latency_buckets())),
       signatures_(registry.counters("tanda_ocsp_signatures_total",
                                     "OCSP responses signed, by CA and signer key algorithm.",
-                                    {"ca", "algorithm"})) {}
+                                    {"ca", "algorithm"})),
+      signing_failures_(registry.counters(
+          "tanda_ocsp_signing_failures_total",
+          "OCSP responses that could not be signed (a key on a token: answered tryLater).",
+          {"ca"})) {}
 
 void OcspMetrics::answered(std::string_view ca, http::Verb method, Outcome outcome,
                            double seconds) {

@@ -22,11 +22,13 @@ public:
     // One answered OCSP request: by CA ("" when none was identified), method and outcome.
     void answered(std::string_view ca, http::Verb method, Outcome outcome, double seconds);
     metrics::Family<metrics::Counter>& signatures() { return signatures_; }
+    metrics::Family<metrics::Counter>& signing_failures() { return signing_failures_; }
 
 private:
     metrics::Family<metrics::Counter>& requests_;
     metrics::Family<metrics::Histogram>& duration_;
     metrics::Family<metrics::Counter>& signatures_;
+    metrics::Family<metrics::Counter>& signing_failures_;
 };
 
 // Cache hits, misses, entries and invalidations; `cache` may be null (caching disabled: no

@@ -2,6 +2,7 @@
 
 #include "ocsp/error_answers.hpp"
 #include "ocsp/single_status.hpp"
+#include "pki/cert_id.hpp"
 
 namespace tanda::ocsp {
 
@@ -21,8 +22,8 @@ std::shared_ptr<const ServedAnswer> LiveResponder::respond(const ResolvedRequest
     for (const auto& cert : request.certs) {
         auto record = index_.find(ca.issuer_id, Serial::from_magnitude(cert.serial));
         if (!record) {
-            logger_.error("storage lookup failed", {{"ca", ca.options.name},
-                                                    {"error", record.error().message}});
+            logger_.error("storage lookup failed",
+                          {{"ca", ca.options.name}, {"error", record.error().message}});
             return error_answer(Outcome::internal_error);
         }
         auto decided = decide_status(ca, cert.cert_id_der, *record, now);
@@ -36,9 +37,21 @@ std::shared_ptr<const ServedAnswer> LiveResponder::respond(const ResolvedRequest
 
     auto der = ca.signer.sign(statuses, extras, now);
     if (!der) {
-        logger_.error("signing failed", {{"ca", ca.options.name}, {"error", der.error().message}});
-        return error_answer(Outcome::internal_error);
+        if (failures_) failures_->with({ca.options.name}).inc();
+        const bool first = health_.failed(ca.options.name, der.error().message, now);
+        if (!ca.signer.key_on_token()) {
+            logger_.error("signing failed",
+                          {{"ca", ca.options.name}, {"error", der.error().message}});
+            return error_answer(Outcome::internal_error);
+        }
+        // Once per outage: every live answer of the CA fails the same way until it signs again.
+        if (first) {
+            logger_.error("the signing key's token does not sign; live answers are tryLater",
+                          {{"ca", ca.options.name}, {"error", der.error().message}});
+        }
+        return error_answer(Outcome::try_later);
     }
+    health_.succeeded(ca.options.name);
     if (signatures_) signatures_->with({ca.options.name, ca.signer.algorithm()}).inc();
     ResponseContent answer;
     answer.der = std::make_shared<const Bytes>(std::move(*der));
@@ -49,6 +62,30 @@ std::shared_ptr<const ServedAnswer> LiveResponder::respond(const ResolvedRequest
     answer.next_update = statuses.front().next_update;
     answer.has_nonce = extras.nonce.has_value();
     return make_served(std::move(answer), request.certs.front().cert_id_der);
+}
+
+std::optional<std::string> LiveResponder::signer_problem(const ca::CaRegistry& cas) const {
+    const UnixSeconds now = clock_.now();
+    for (const std::string& name : health_.due_for_probe(now, kProbeSeconds)) {
+        const ca::ServedCa* ca = cas.find_by_name(name);
+        if (ca == nullptr) {
+            health_.succeeded(name);  // no longer served
+            continue;
+        }
+        const Bytes id =
+            pki::encode_cert_id(pki::HashAlgorithm::sha256, ca->issuer, *Serial::from_hex("01"));
+        pki::SingleStatus probe;
+        probe.cert_id_der = id;
+        probe.this_update = now;
+        auto der = ca->signer.sign({&probe, 1}, {}, now);
+        if (der) {
+            logger_.info("the signer signs again", {{"ca", name}});
+            health_.succeeded(name);
+        } else {
+            health_.failed(name, der.error().message, now);
+        }
+    }
+    return health_.problem();
 }
 
 }  // namespace tanda::ocsp

@@ -146,7 +146,8 @@ class MetricsTest(ResponderTestCase):
         self.assertEqual(status, 200, body)
         self.assertEqual(headers["Cache-Control"], "no-store")
         self.assertEqual(body.decode().splitlines(),
-                         ["storage: ok", "signers: ok", "crls: ok", "io_threads: ok"])
+                         ["storage: ok", "signers: ok", "crls: ok", "live_signing: ok",
+                          "io_threads: ok"])
         status, _, body = self.http("GET", "/healthz")
         self.assertEqual((status, body), (200, b"ok\n"))
 

@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 from cryptography import x509
@@ -21,8 +22,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from harness import (Server, _name, _write_key, _write_pem, asn1_time, issue, now, openssl,
-                     run_tanda, single_request, to_yaml, verify_signature, REVOKED_AT)
+from harness import (Server, _name, _write_key, _write_pem, asn1_time, issue, metric_value, now,
+                     openssl, parse_metrics, run_tanda, scrape_metrics, single_request, to_yaml,
+                     verify_signature, REVOKED_AT)
 
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 PIN = "731904"        # digits no serial, port or time in the output is likely to contain
@@ -327,6 +329,114 @@ class Pkcs11Test(unittest.TestCase):
         verify_signature(rotated, self.signers["ocsp-b"][1])
         self.assertEqual(rotated.certificates, [self.signers["ocsp-b"][0]])
         self.assertEqual(server.stop(), 0)
+
+
+P11_KIT = shutil.which("p11-kit") or "/usr/bin/p11-kit"
+P11_KIT_CLIENT = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so"
+
+
+@unittest.skipUnless(have_tools() and os.path.exists(P11_KIT_CLIENT),
+                     "softhsm2, opensc and p11-kit-modules are needed")
+class TokenOutageTest(unittest.TestCase):
+    """An HSM reached over a socket (SoftHSM served by `p11-kit server`, Tanda using p11-kit's
+    client module, as with a network HSM) that goes away while Tanda serves: Tanda keeps
+    answering (it once died of SIGPIPE here), live answers are tryLater, cached ones are still
+    served, /readyz names the signer, and a metric and one log line say why."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="tanda-p11-outage-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.token = Token(os.path.join(self.tmp, "token"))
+        public_key = self.token.keygen("p256", "01", "EC:prime256v1")
+        t = now()
+        root_key = ec.generate_private_key(ec.SECP256R1())
+        root = issue(_name("Tanda Outage Root"), root_key.public_key(),
+                     _name("Tanda Outage Root"), root_key, 1, t - dt.timedelta(days=1),
+                     t + dt.timedelta(days=3650), ca=True)
+        self.ca = TokenCa("p256", os.path.join(self.tmp, "p256"), root, root_key, public_key,
+                          0x1000)
+        self.socket = os.path.join(self.tmp, "p11-kit.sock")
+        self.hsm = None
+        self.start_hsm()
+        self.addCleanup(self.stop_hsm)
+        uri = (f"pkcs11:token=tanda;object=p256;type=private?pin-source=file:"
+               f"{self.token.pin_file}&module-path={P11_KIT_CLIENT}")
+        config = os.path.join(self.tmp, "tanda.yaml")
+        with open(config, "w") as f:
+            f.write(to_yaml({"listen": {"address": "127.0.0.1", "port": 0, "threads": 2},
+                             "storage": {"path": os.path.join(self.tmp, "data"),
+                                         "map_size": "64MiB"},
+                             "cas": [{"name": "p256", "issuer_certificate": self.ca.cert_path,
+                                      "signer_key": uri, "approvals": 1}],
+                             "metrics": {"listen": {"port": 0}}}))
+        env = dict(self.token.env, P11_KIT_SERVER_ADDRESS=f"unix:path={self.socket}")
+        r = run_tanda("import", "--config", config, "--ca", "p256", "--index",
+                      self.ca.index_path, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.server = Server(["serve", "--config", config], self.tmp, env=env)
+        self.server.start()
+        self.addCleanup(self.server.stop)
+
+    def start_hsm(self):
+        # Its own session: `p11-kit server` runs a child per client, killed with it.
+        self.hsm = subprocess.Popen([P11_KIT, "server", "-f", "-n", self.socket, "-p", MODULE,
+                                     "pkcs11:token=tanda"], env=self.token.env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                    start_new_session=True)
+        deadline = time.monotonic() + 10
+        while not os.path.exists(self.socket):
+            self.assertLess(time.monotonic(), deadline, "p11-kit server did not start")
+            time.sleep(0.05)
+
+    def stop_hsm(self):
+        if self.hsm and self.hsm.poll() is None:
+            os.killpg(self.hsm.pid, signal.SIGKILL)
+            self.hsm.wait()
+
+    def ask(self, serial, nonce):
+        der = single_request(self.ca.cert, serial, nonce=os.urandom(16) if nonce else None)
+        req = urllib.request.Request(self.server.url + "/", data=der, method="POST",
+                                     headers={"Content-Type": "application/ocsp-request"})
+        with urllib.request.urlopen(req, timeout=20) as r:
+            return ocsp.load_der_ocsp_response(r.read())
+
+    def readyz(self):
+        try:
+            with urllib.request.urlopen(self.server.url + "/readyz", timeout=10) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    def test_the_token_going_away_answers_try_later_and_keeps_serving(self):
+        live = self.ask(self.ca.good, nonce=True)
+        self.assertEqual(live.response_status, ocsp.OCSPResponseStatus.SUCCESSFUL)
+        verify_signature(live, self.ca.public_key)
+        cached = self.ask(self.ca.revoked, nonce=False)  # signed now, then served from cache
+        self.assertEqual(cached.certificate_status, ocsp.OCSPCertStatus.REVOKED)
+        self.assertEqual(self.readyz()[0], 200)
+
+        self.stop_hsm()
+        for _ in range(3):
+            answer = self.ask(self.ca.good, nonce=True)
+            self.assertEqual(answer.response_status, ocsp.OCSPResponseStatus.TRY_LATER)
+        self.assertIsNone(self.server.proc.poll(), "tanda died when the token went away")
+        again = self.ask(self.ca.revoked, nonce=False)
+        self.assertEqual(again.response_status, ocsp.OCSPResponseStatus.SUCCESSFUL)
+        self.assertEqual(again.certificate_status, ocsp.OCSPCertStatus.REVOKED)
+        verify_signature(again, self.ca.public_key)
+        status, body = self.readyz()
+        self.assertEqual(status, 503, body)
+        self.assertIn("signer of CA p256 failing since", body)
+        metrics = parse_metrics(scrape_metrics(self.server))
+        self.assertGreaterEqual(
+            metric_value(metrics, "tanda_ocsp_signing_failures_total", ca="p256"), 3)
+        try_later = sum(v for (name, labels), v in metrics.items()
+                        if name == "tanda_ocsp_requests_total"
+                        and ("outcome", "try_later") in labels)
+        self.assertGreaterEqual(try_later, 3)
+        log = self.server.stderr()
+        self.assertEqual(log.count("the signing key's token does not sign"), 1, log)
+        self.assertNotIn(PIN, log)
 
 
 if __name__ == "__main__":
