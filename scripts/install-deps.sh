@@ -24,6 +24,8 @@ packages=(
   # PKCS#11 keys: libp11's OpenSSL engine loads token keys; the tests make a throwaway SoftHSM2
   # token and generate keys on it with opensc's pkcs11-tool
   libengine-pkcs11-openssl softhsm2 opensc
+  # a token out of reach: SoftHSM behind `p11-kit server`, used through p11-kit's client module
+  p11-kit p11-kit-modules
   # fuzzing (make fuzz-smoke): clang with libFuzzer and the sanitizer runtimes
   clang-14 libclang-rt-14-dev
 )
