@@ -453,9 +453,9 @@ class ServeShutdownTest(CliTestCase):
 
 class DemoTest(CliTestCase):
 
-    def start_demo(self, d):
+    def start_demo(self, d, env=None):
         server = Server(["demo", "--dir", d, "--port", "0"], os.path.dirname(d),
-                        name=f"demo-{time.monotonic_ns()}")
+                        name=f"demo-{time.monotonic_ns()}", env=env)
         self.addCleanup(server.stop)
         server.start()
         deadline = time.monotonic() + 20
@@ -472,6 +472,38 @@ class DemoTest(CliTestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn("Response verify OK", r.stderr)
         return r.stdout
+
+    @unittest.skipUnless(shutil.which("softhsm2-util"), "softhsm2 is needed")
+    def test_demo_with_its_keys_on_a_softhsm_token(self):
+        """README's two-line recipe: the demo's keys moved onto a SoftHSM2 token, then the demo
+        signs through it (openssl's nonce makes every answer a fresh signature)."""
+        tmp = tempfile.mkdtemp(prefix="tanda-demo-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        d = os.path.join(tmp, "demo")
+        self.assertEqual(self.start_demo(d).stop(), 0)
+        script = os.path.join(os.path.dirname(__file__), "..", "..", "scripts",
+                              "demo-keys-on-softhsm.sh")
+        r = subprocess.run([script, d], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stdout)
+        conf = os.path.join(d, "softhsm", "softhsm2.conf")
+        self.assertIn(f"SOFTHSM2_CONF={conf} tanda demo --dir {d}", r.stdout)
+        self.assertFalse(os.path.exists(os.path.join(d, "ocsp.key")))
+        self.assertFalse(os.path.exists(os.path.join(d, "ca.key")))
+        server = self.start_demo(d, env=dict(os.environ, SOFTHSM2_CONF=conf))
+        out = server.stdout()
+        commands = [l.strip() for l in out.splitlines() if l.strip().startswith("openssl ocsp")]
+        self.assertRegex(self.run_printed(commands[0]), r"good\.pem: good\n")
+        self.assertRegex(self.run_printed(commands[1]), r"revoked\.pem: revoked\n")
+        with open(os.path.join(d, "softhsm", "pin")) as f:
+            self.assertNotIn(f.read().strip(), server.stderr())
+        # Without the token's config the keys cannot be found, and the demo says which.
+        r = subprocess.run([harness.tanda_bin(), "check-config", os.path.join(d, "tanda.yaml")],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           timeout=60, env={k: v for k, v in os.environ.items()
+                                            if k != "SOFTHSM2_CONF"})
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        self.assertIn("pkcs11:token=tanda-demo;object=ocsp", r.stdout)
 
     def test_demo(self):
         tmp = tempfile.mkdtemp(prefix="tanda-demo-")
