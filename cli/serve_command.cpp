@@ -41,6 +41,7 @@
 #include "ocsp/ocsp_responder.hpp"
 #include "ocsp/ocsp_routes.hpp"
 #include "ocsp/presigner.hpp"
+#include "pki/token_usage.hpp"
 #include "storage/index_metrics.hpp"
 #include "storage/index_warmer.hpp"
 
@@ -230,6 +231,7 @@ void build_ocsp(Serving& s) {
     s.live = std::make_unique<ocsp::LiveResponder>(*s.index, s.clock, s.logger);
     s.live->count_signatures(s.ocsp_metrics->signatures());
     s.live->count_failures(s.ocsp_metrics->signing_failures());
+    pki::add_token_metrics(s.metrics);
     if (o.cache_entries > 0) s.cache = std::make_unique<ocsp::ResponseCache>(o.cache_entries);
     s.signing = std::make_unique<ocsp::SigningPool>(o.signing_threads, o.signing_queue);
     s.ocsp = std::make_unique<ocsp::OcspService>(s.holder, *s.live, s.cache.get(),
@@ -463,6 +465,8 @@ std::optional<config::Config> load_config_or_report(const std::string& path) {
         for (const auto& p : cfg.error()) std::fprintf(stderr, "%s\n", p.to_string().c_str());
         return std::nullopt;
     }
+    // Before any key loads: each token's session bound is set when its first key does.
+    pki::set_token_max_sessions(cfg->pkcs11_max_sessions);
     return *cfg;
 }
 

@@ -59,6 +59,8 @@ struct Config {
     // cluster.enabled when the `cluster:` section is present.
     cluster::ClusterOptions cluster;
     SecurityOptions security;
+    // pkcs11.max_sessions: signatures in progress at once on one token (libp11 stops at 16).
+    int pkcs11_max_sessions = 16;
     std::vector<KeyFile> key_files;  // every private key path above, once each
 };
 

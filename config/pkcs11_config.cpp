@@ -15,7 +15,10 @@ void add_module(const std::string& module, std::string& key) {
 }  // namespace
 
 void apply_pkcs11_module(YamlReader& r, const YAML::Node& node, Config& c) {
-    if (!r.expect_map(node, "pkcs11", {"module"})) return;
+    if (!r.expect_map(node, "pkcs11", {"module", "max_sessions"})) return;
+    std::uint64_t sessions = static_cast<std::uint64_t>(c.pkcs11_max_sessions);
+    r.read_uint(node, "max_sessions", 1, 16, sessions);
+    c.pkcs11_max_sessions = static_cast<int>(sessions);
     std::string module;
     r.read_string(node, "module", module);
     if (module.empty()) return;

@@ -101,6 +101,7 @@ Result<Bytes> CrlSigner::sign(ByteView tbs) const {
     std::size_t len = 0;
     const auto* data = reinterpret_cast<const unsigned char*>(tbs.data());
     EVP_PKEY_CTX* pctx = nullptr;
+    TokenUsage::Call call(key_.handle().usage.get());
     if (!ctx || EVP_DigestSignInit(ctx.get(), &pctx, *md, nullptr, key_.handle().get()) != 1 ||
         !set_signature_padding(pctx, key_.signs_with_pss()) ||
         EVP_DigestSign(ctx.get(), nullptr, &len, data, tbs.size()) != 1) {
@@ -111,6 +112,7 @@ Result<Bytes> CrlSigner::sign(ByteView tbs) const {
                        tbs.size()) != 1) {
         return crypto_fail("CRL signature");
     }
+    call.done(true);
     sig.resize(len);
     return sig;
 }

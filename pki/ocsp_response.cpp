@@ -135,9 +135,11 @@ Result<Bytes> OcspSigner::sign(std::span<const SingleStatus> statuses, const Res
     auto data = detail::encode_response_data(prepared_->parts.responder_id, statuses, extras,
                                              produced_at);
     if (!data) return tl::unexpected(data.error());
+    TokenUsage::Call call(key_.handle().usage.get());
     if (prepared_->pool) {
         Bytes signature;
         if (!prepared_->pool->sign(*data, signature)) return crypto_fail("OCSP signing");
+        call.done(true);
         return detail::encode_successful_response(*data, prepared_->parts, signature);
     }
     // A context per call, copied from the prepared one when there is one; that context and the
@@ -160,6 +162,7 @@ Result<Bytes> OcspSigner::sign(std::span<const SingleStatus> statuses, const Res
                        reinterpret_cast<const unsigned char*>(data->data()), data->size()) != 1) {
         return crypto_fail("OCSP signing");
     }
+    call.done(true);
     signature.resize(length);
     return detail::encode_successful_response(*data, prepared_->parts, signature);
 }

@@ -11,6 +11,8 @@
 
 #include <memory>
 
+#include "pki/token_usage.hpp"
+
 namespace tanda::pki {
 
 template <auto FreeFn>
@@ -54,6 +56,7 @@ struct CertificateHandle {
 struct KeyHandle {
     EvpPkeyPtr pkey;  // never null; used read-only once shared
     bool on_token = false;  // a PKCS#11 key (pki/pkcs11_key.hpp): each signature is a token call
+    std::shared_ptr<TokenUsage> usage;  // its token's counters and session bound; null for files
     EVP_PKEY* get() const { return pkey.get(); }
 };
 

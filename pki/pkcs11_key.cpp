@@ -80,6 +80,7 @@ Result<PrivateKey> load_pkcs11_key(const Pkcs11Uri& uri) {
     auto handle = std::make_shared<KeyHandle>();
     handle->pkey = std::move(pkey);
     handle->on_token = true;
+    handle->usage = token_usage(uri.token.empty() ? "(unlabelled)" : uri.token);
     return PrivateKey(std::move(handle));
 }
 

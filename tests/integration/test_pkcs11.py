@@ -170,7 +170,8 @@ class Pkcs11Test(unittest.TestCase):
                     "crl": {"signing_key": cls.deleg_key_path}, "approvals": 1})
         text = to_yaml({"listen": {"address": "127.0.0.1", "port": 0, "threads": 2},
                         "storage": {"path": os.path.join(cls.tmp, "data"), "map_size": "64MiB"},
-                        "cas": cas, "metrics": {"listen": {"port": 0}}})
+                        "cas": cas, "metrics": {"listen": {"port": 0}},
+                        "pkcs11": {"max_sessions": 4}})
         path = path or cls.config_path
         with open(path, "w") as f:
             f.write(text)
@@ -262,6 +263,26 @@ class Pkcs11Test(unittest.TestCase):
             self.assertEqual(resp.response_status, ocsp.OCSPResponseStatus.SUCCESSFUL)
             verify_signature(resp, ca.public_key)
         self.assertIsNone(self.server.proc.poll())
+
+    def test_per_token_metrics(self):
+        before = parse_metrics(scrape_metrics(self.server))
+        jobs = [(ca, ca.good) for ca in self.cas.values()] * 8
+        with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+            for resp in pool.map(lambda j: self.ask(j[0].cert, j[1]), jobs):
+                self.assertEqual(resp.response_status, ocsp.OCSPResponseStatus.SUCCESSFUL)
+        text = scrape_metrics(self.server)
+        checked = subprocess.run(["promtool", "check", "metrics"], input=text, text=True,
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.assertEqual(checked.returncode, 0, checked.stdout)
+        after = parse_metrics(text)
+        signed = (metric_value(after, "tanda_pkcs11_signatures_total", token="tanda") -
+                  metric_value(before, "tanda_pkcs11_signatures_total", token="tanda"))
+        self.assertGreaterEqual(signed, len(jobs))  # every nonce answer is a token signature
+        self.assertEqual(metric_value(after, "tanda_pkcs11_max_sessions", token="tanda"), 4)
+        self.assertEqual(metric_value(after, "tanda_pkcs11_sessions_in_use", token="tanda"), 0)
+        self.assertGreaterEqual(metric_value(after, "tanda_pkcs11_sign_seconds_count",
+                                             token="tanda"), signed)
+        self.assertEqual(metric_value(after, "tanda_pkcs11_failures_total", token="tanda"), 0)
 
     def test_wrong_pin_names_the_uri_not_the_pin(self):
         bad = self.token.write_pin("wrong-pin", WRONG_PIN)

@@ -72,3 +72,16 @@ TEST_CASE("pkcs11.module must be an absolute path", "[config][pkcs11]") {
     CHECK_THAT(problems_of(with_key(kUri, "pkcs11:\n  modul: /m.so\n")),
                Catch::Contains("unknown key 'modul'"));
 }
+
+TEST_CASE("pkcs11.max_sessions bounds signatures per token", "[config][pkcs11]") {
+    auto defaulted = parse_config(with_key(kUri, ""), "/etc/t.yaml");
+    REQUIRE(defaulted);
+    CHECK(defaulted->pkcs11_max_sessions == 16);
+    auto set = parse_config(with_key(kUri, "pkcs11:\n  max_sessions: 4\n"), "/etc/t.yaml");
+    REQUIRE(set);
+    CHECK(set->pkcs11_max_sessions == 4);
+    CHECK_THAT(problems_of(with_key(kUri, "pkcs11:\n  max_sessions: 17\n")),
+               Catch::Contains("max_sessions"));
+    CHECK_THAT(problems_of(with_key(kUri, "pkcs11:\n  max_sessions: 0\n")),
+               Catch::Contains("max_sessions"));
+}
