@@ -33,6 +33,8 @@ std::string_view code_of(ApiErrorKind kind) noexcept {
 tl::unexpected<ApiError> storage_refusal(const Error& e) {
     switch (e.code) {
         case ErrorCode::invalid_argument: return refuse(ApiErrorKind::bad_request, "", e.message);
+        // The record changed between the check and the write (another operator or node).
+        case ErrorCode::conflict: return refuse(ApiErrorKind::conflict, "serial", e.message);
         case ErrorCode::unavailable: return refuse(ApiErrorKind::unavailable, "", "cluster: " + e.message);
         default: return refuse(ApiErrorKind::internal, "", "storage: " + e.message);
     }

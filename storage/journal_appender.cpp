@@ -21,6 +21,22 @@ Result<void> JournalAppender::check_issuer(IssuerId issuer) {
     return {};
 }
 
+Result<void> JournalAppender::keeps_final_revocation(const Change& change) const {
+    // RFC 5280 5.3.1: only certificateHold is undone. Checked here, when a write applies, and
+    // not only by the caller that read the record before: two nodes' writes to one record are
+    // ordered by the cluster's stream, and the later one is refused alike on every node.
+    if (stored_.state != CertState::revoked || stored_.on_hold()) return {};
+    const CertRecord& next = change.record;
+    if (next.state == CertState::revoked && next.reason == stored_.reason &&
+        next.revoked_at == stored_.revoked_at && next.invalidity_date == stored_.invalidity_date) {
+        return {};  // the revocation kept; other fields (not_after, subject) may be filled in
+    }
+    return fail(ErrorCode::conflict, "serial " + change.serial.to_hex() +
+                                         " is already revoked for good; it cannot be " +
+                                         (next.state == CertState::revoked ? "revoked again"
+                                                                           : "released"));
+}
+
 Result<bool> JournalAppender::apply(const Change& change, const Provenance& provenance,
                                     UnixSeconds now) {
     if (auto r = check_issuer(change.issuer); !r) return tl::unexpected(r.error());
@@ -39,6 +55,7 @@ Result<bool> JournalAppender::apply(const Change& change, const Provenance& prov
                         "corrupt record for serial " + change.serial.to_hex());
         }
         if (stored_.same_content(change.record)) return false;
+        if (auto r = keeps_final_revocation(change); !r) return tl::unexpected(r.error());
     }
     if (auto r = append_entry(change, provenance, now); !r) return tl::unexpected(r.error());
     // The same fold the refold verification replays (record_fold.hpp).

@@ -16,11 +16,14 @@ public:
 
     // True when an entry was appended, false when the stored record has the same content.
     // A change that is an audit entry (!changes_record) is appended and touches no record.
+    // ErrorCode::conflict for a change that would undo or rewrite a final revocation.
     Result<bool> apply(const Change& change, const Provenance& provenance, UnixSeconds now);
     const JournalHead& head() const { return head_; }
 
 private:
     Result<void> check_issuer(IssuerId issuer);
+    // stored_ is the record `change` replaces.
+    Result<void> keeps_final_revocation(const Change& change) const;
     Result<void> append_entry(const Change& change, const Provenance& provenance, UnixSeconds now);
 
     lmdb::Txn& txn_;

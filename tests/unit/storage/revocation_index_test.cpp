@@ -261,3 +261,43 @@ TEST_CASE("stats counts records and journal entries", "[index]") {
     CHECK(s->used_bytes > 0);
     CHECK(s->used_bytes <= s->map_size);
 }
+
+// Whoever read the record before: a write that would undo or rewrite a final revocation is
+// refused when it applies (in a cluster, the later of two nodes' writes to one record).
+TEST_CASE("A final revocation is never released nor rewritten", "[index]") {
+    TempDir dir;
+    auto index = open_index(dir.path());
+    const IssuerId issuer = *index->ensure_issuer(as_bytes("ca-1"), "CA One");
+    auto commit = [&](ChangeKind kind, const CertRecord& rec, const std::string& id) {
+        std::vector<Change> changes{change(kind, issuer, "77", rec)};
+        return index->commit(changes, admin_provenance(id), 1700000500);
+    };
+    REQUIRE(commit(ChangeKind::register_certificate, issued(), "r0"));
+    // A hold is released and becomes final: both allowed.
+    REQUIRE(commit(ChangeKind::revoke, revoked(Reason::certificate_hold), "r1"));
+    REQUIRE(commit(ChangeKind::release, issued(), "r2"));
+    REQUIRE(commit(ChangeKind::revoke, revoked(Reason::certificate_hold, 1700000100), "r3"));
+    REQUIRE(commit(ChangeKind::revoke, revoked(Reason::key_compromise, 1700000100), "r4"));
+    const auto head = index->journal_head().value();
+
+    auto released = commit(ChangeKind::release, issued(), "r5");
+    REQUIRE_FALSE(released);
+    CHECK(released.error().code == ErrorCode::conflict);
+    CHECK_THAT(released.error().message, Catch::Contains("cannot be released"));
+    auto rewritten = commit(ChangeKind::revoke, revoked(Reason::superseded, 1700000100), "r6");
+    REQUIRE_FALSE(rewritten);
+    CHECK(rewritten.error().code == ErrorCode::conflict);
+    auto updated = commit(ChangeKind::update, issued(), "r7");
+    REQUIRE_FALSE(updated);
+    CHECK(index->journal_head().value().seq == head.seq);
+    auto now = index->find(issuer, serial("77")).value();
+    REQUIRE(now);
+    CHECK(now->reason == Reason::key_compromise);
+
+    // The revocation kept, the rest filled in (an import adding a missing expiry): allowed.
+    CertRecord filled = revoked(Reason::key_compromise, 1700000100);
+    filled.not_after = 1800000000;
+    auto kept = commit(ChangeKind::revoke, filled, "r8");
+    REQUIRE(kept);
+    CHECK(kept->applied == 1);
+}
