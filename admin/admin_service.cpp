@@ -198,13 +198,26 @@ ApiResult<void> AdminService::check_certificate_scope(const Ca& ca, const Serial
     return check_scope(who, ca.name(), *stored ? std::string_view((*stored)->subject) : "");
 }
 
+AdminService::WriteLocks AdminService::lock_for_change(const Ca& ca, const Serial& serial,
+                                                       bool scheduled) {
+    // submit() and schedule() need all of it (next_expiry_, pending requests).
+    if (ca.policy.approvals >= 2 || scheduled) return {std::unique_lock(write_mutex_), {}, {}};
+    const auto bytes = serial.bytes();
+    const std::size_t hash =
+        std::hash<std::string_view>{}({reinterpret_cast<const char*>(bytes.data()), bytes.size()}) ^
+        (std::size_t{ca.served->issuer_id} * 0x9E3779B97F4A7C15ULL);
+    return {{},
+            std::shared_lock(write_mutex_),
+            std::unique_lock(record_locks_[hash % record_locks_.size()])};
+}
+
 template <typename Request>
 ApiResult<AdminService::ChangeStart> AdminService::start_change(const Request& req,
-                                                                const Caller& who) {
+                                                                const Caller& who, bool scheduled) {
     auto ca = find_ca(req.ca);
     if (!ca) return tl::unexpected(ca.error());
-    ChangeStart start{
-        std::move(*ca), body_digest(req.canonical()), std::unique_lock(write_mutex_), {}};
+    WriteLocks locks = lock_for_change(*ca, req.serial, scheduled);
+    ChangeStart start{std::move(*ca), body_digest(req.canonical()), std::move(locks), {}};
     // Before the replay: an earlier answer to a request id is the record's content too.
     if (auto ok = check_certificate_scope(start.ca, req.serial, who); !ok) {
         logger_.warn("admin request outside the caller's scope",
@@ -224,7 +237,7 @@ ApiResult<AdminService::ChangeStart> AdminService::start_change(const Request& r
 }
 
 ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const Caller& who) {
-    auto start = start_change(req, who);
+    auto start = start_change(req, who, req.effective_at.has_value());
     if (!start) return tl::unexpected(start.error());
     if (start->earlier) return std::move(*start->earlier);
     const Ca& c = start->ca;
@@ -270,7 +283,7 @@ ApiResult<ChangeResult> AdminService::revoke(const RevocationRequest& req, const
 }
 
 ApiResult<ChangeResult> AdminService::release(const ReleaseRequest& req, const Caller& who) {
-    auto start = start_change(req, who);
+    auto start = start_change(req, who, false);
     if (!start) return tl::unexpected(start.error());
     if (start->earlier) return std::move(*start->earlier);
     const Ca& c = start->ca;

@@ -3,14 +3,16 @@
 // is one durable storage commit (record + journal entry); commit observers (OCSP cache, CRL
 // publisher) have run when a write returns.
 //
-// Thread safety: all methods may be called concurrently; writes are serialised here, so the
-// check of the stored record and the commit that changes it cannot interleave with another.
+// Thread safety: all methods may be called concurrently. The check of a stored record and the
+// commit that changes it cannot interleave with another write of that record (write_mutex_).
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +26,7 @@
 #include "admin/journal_filter.hpp"
 #include "admin/request_stages.hpp"
 #include "admin/schedule_record.hpp"
+#include "admin/write_gate.hpp"
 #include "ca/ca_registry_holder.hpp"
 #include "core/logger.hpp"
 #include "storage/revocation_index.hpp"
@@ -85,7 +88,7 @@ struct CertificateView {
 
 struct RegistrationResult {
     std::size_t offered = 0;
-    std::size_t registered = 0;    // new or changed records (one journal entry each)
+    std::size_t registered = 0;  // new or changed records (one journal entry each)
     std::size_t unchanged = 0;
     std::size_t kept_revoked = 0;  // recorded revoked: a registration never undoes that
     std::vector<CertificateView> certificates;
@@ -114,9 +117,9 @@ struct RequestStatus {
     // OCSP answers from the index, and commit observers have invalidated cached answers before
     // the commit returned: visible from applied_at on.
     UnixSeconds ocsp_visible_at = 0;
-    std::optional<CrlPublication> crl;  // nullopt: not (yet, or no publisher) in a CRL
+    std::optional<CrlPublication> crl;       // nullopt: not (yet, or no publisher) in a CRL
     std::optional<UnixSeconds> notified_at;  // a webhook target acknowledged `applied`
-    bool crl_publisher = false;  // the CA publishes CRLs; when not, never success
+    bool crl_publisher = false;              // the CA publishes CRLs; when not, never success
     bool success() const { return crl.has_value(); }
 };
 
@@ -240,17 +243,26 @@ private:
     // The CA named `name` in a fresh snapshot, with its policy; 404 when it is not served.
     ApiResult<Ca> find_ca(std::string_view name) const;
     static std::string ca_name(const ca::CaRegistry& cas, storage::IssuerId id);
-    // The common start of a revocation or a release: the CA, the body digest for replay
-    // detection, the write lock (held until the change is applied), an earlier answer to the
-    // same request id, and the two-person rule.
+    // What a revocation or a release holds until its change is applied (write_mutex_): all of
+    // write_mutex_ when it submits a pending or scheduled request, else a share of it and the
+    // lock of its certificate's record.
+    struct WriteLocks {
+        std::unique_lock<WriteGate> exclusive;
+        std::shared_lock<WriteGate> shared;
+        std::unique_lock<std::mutex> record;
+    };
+    WriteLocks lock_for_change(const Ca& ca, const Serial& serial, bool scheduled);
+    // The common start of a revocation (`scheduled`: with effective_at) or a release: the CA,
+    // the body digest for replay detection, the write locks, an earlier answer to the same
+    // request id, and the two-person rule.
     struct ChangeStart {
         Ca ca;
         std::string digest;
-        std::unique_lock<std::mutex> lock;
+        WriteLocks locks;
         std::optional<ChangeResult> earlier;
     };
     template <typename Request>
-    ApiResult<ChangeStart> start_change(const Request& req, const Caller& who);
+    ApiResult<ChangeStart> start_change(const Request& req, const Caller& who, bool scheduled);
     // 403 unless `who`'s scope covers the certificate `serial` of CA `ca` (as recorded now).
     ApiResult<void> check_certificate_scope(const Ca& ca, const Serial& serial,
                                             const Caller& who) const;
@@ -319,11 +331,27 @@ private:
     void observe(std::string_view stage, UnixSeconds from, UnixSeconds to) const {
         if (stages_) stages_(stage, static_cast<double>(to > from ? to - from : 0));
     }
-    std::mutex write_mutex_;
+    // Held across each write and the checks it rests on. In a cluster a write waits for a
+    // quorum round trip, and a node sends the writes waiting together as one stream message, so
+    // revocations and releases applied at once (approvals 1, no effective_at: the RA path) hold
+    // it shared and overlap, each also holding its record's lock below. What that keeps:
+    //  - a request id is applied once: storage refuses a used one when the write applies (the
+    //    same no-op on every node), and apply() answers that as a replay or a 409;
+    //  - a record's transition (revoked once; only a hold released; its subject) is checked and
+    //    written under the record's lock, so two writes of one certificate never overlap here.
+    //    Storage does not check it again: across nodes this is not held;
+    //  - everything else takes it exclusively, so finds no shared write in flight, as before:
+    //    dual control and scheduled revocations (and next_expiry_), registrations (they read
+    //    records to keep revocations), and with them submissions, whose request id a shared
+    //    write's commit does not check against `pending` (replay() does, under this).
+    WriteGate write_mutex_;
+    // By a hash of issuer and serial; two records sharing one only wait for each other.
+    std::array<std::mutex, 64> record_locks_;
     // The earliest expires_at among open pending requests, or effective_at among approved
     // scheduled ones (UnixSeconds max: none), nullopt until the first sweep: the sweep every 2 s
     // then reads `pending`, which keeps every closed request too, only once a request can have
-    // lapsed or fallen due. submit() and schedule() lower it; guarded by write_mutex_.
+    // lapsed or fallen due. submit() and schedule() lower it; guarded by write_mutex_ held
+    // exclusively.
     std::optional<UnixSeconds> next_expiry_;
 };
 

@@ -8,7 +8,7 @@ nodes on loopback (the integration suite's set-up), against one single node on t
      a single node without a cluster section;
   3. OCSP answers per second (wrk, cached POST) on a cluster node and on the single node.
 Bounded: about DURATION s per measurement. Kills only what it started.
-Usage: bench/cluster.py [--duration S] [--rates 10,200] [--writers N]
+Usage: bench/cluster.py [--duration S] [--rates 10,200] [--writers N] [--admin-threads N]
 """
 import argparse
 import copy
@@ -16,6 +16,7 @@ import http.client
 import os
 import ssl
 import statistics
+import struct
 import subprocess
 import sys
 import threading
@@ -132,6 +133,12 @@ def measure_throughput(admin_pki, port, writers, duration, base):
     return sum(counts) / (time.monotonic() - start)
 
 
+def stream_seq(node):
+    """The last stream message `node` applied (its index's tanda.cluster_seq)."""
+    _, position = node.journal_head()
+    return struct.unpack("<Q", position[:8])[0] if position else 0
+
+
 def wrk_rate(node, pki, duration, work):
     body = os.path.join(work, "ocsp-request.der")
     with open(body, "wb") as f:
@@ -151,6 +158,9 @@ def main():
     ap.add_argument("--duration", type=float, default=10)
     ap.add_argument("--rates", default="10,200")
     ap.add_argument("--writers", type=int, default=8)
+    # Admin handlers run on the admin listener's threads (admin.listen.threads, 2 by default),
+    # so no more revocations than that are in flight on a node, cluster or single.
+    ap.add_argument("--admin-threads", type=int, default=0, help="default: --writers")
     args = ap.parse_args()
     holder = {}
 
@@ -159,6 +169,7 @@ def main():
         holder["nats"].start()
         holder["admin"] = AdminPki(os.path.join(fx.tmp, "admin"))
         sections = holder["admin"].config()
+        sections["admin"]["listen"]["threads"] = args.admin_threads or args.writers
         sections["cluster"] = {"node": "importer", "servers": holder["nats"].urls}
         return sections
 
@@ -192,13 +203,21 @@ def main():
             print(f"CLUSTER_LAG rate={rate:g}/s achieved={achieved:.0f}/s n={len(lags)} "
                   f"p50_ms={pct(lags, 50):.1f} p99_ms={pct(lags, 99):.1f} "
                   f"max_ms={max(lags):.1f}", flush=True)
+        messages_before = stream_seq(a)
         cluster_tp = measure_throughput(admin_pki, a.server.admin_port, args.writers,
                                         args.duration, base)
+        # Each revocation is two writes (the change, then its holder status token): writes per
+        # stream message tell how many the node's group commit gathered.
+        messages = stream_seq(a) - messages_before
         base += 100_000_000
         single_tp = measure_throughput(admin_pki, single.server.admin_port, args.writers,
                                        args.duration, base)
-        print(f"CLUSTER_WRITES writers={args.writers} cluster={cluster_tp:.0f}/s "
-              f"single={single_tp:.0f}/s ratio={cluster_tp / single_tp:.2f}", flush=True)
+        print(f"CLUSTER_WRITES writers={args.writers} "
+              f"admin_threads={args.admin_threads or args.writers} cluster={cluster_tp:.0f}/s "
+              f"single={single_tp:.0f}/s ratio={cluster_tp / single_tp:.2f} "
+              f"stream_messages={messages} "
+              f"writes_per_message={2 * cluster_tp * args.duration / max(messages, 1):.1f}",
+              flush=True)
         cluster_ocsp = wrk_rate(c, fx.pki, args.duration, fx.tmp)
         single_ocsp = wrk_rate(single, fx.pki, args.duration, fx.tmp)
         print(f"CLUSTER_OCSP cluster_node={cluster_ocsp:.0f}/s single={single_ocsp:.0f}/s "

@@ -1,10 +1,13 @@
 #include "admin/admin_service.hpp"
 
+#include <algorithm>
+#include <condition_variable>
 #include <thread>
 
 #include <catch2/catch.hpp>
 
 #include "core/base64.hpp"
+#include "storage/replicator.hpp"
 #include "tests/support/fake_clock.hpp"
 #include "tests/support/served_ca.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -95,6 +98,35 @@ struct Fixture {
         r.evidence_sha256 = std::string(64, 'b');
         return r;
     }
+};
+
+// The cluster's order in memory, as a node's group commit meets concurrent writes: each write
+// waits until `gather` writes have been in flight at once, or `patience` has passed, then
+// they are applied one after the other at the next stream positions.
+class GatheringOrder final : public storage::Replicator {
+public:
+    GatheringOrder(std::size_t gather, std::chrono::milliseconds patience)
+        : gather_(gather), patience_(patience) {}
+
+    Result<void> replicate(ByteView,
+                           const std::function<void(storage::StreamPosition)>& apply) override {
+        std::unique_lock lock(mutex_);
+        most_in_flight = std::max(most_in_flight, ++in_flight_);
+        changed_.notify_all();
+        changed_.wait_for(lock, patience_, [this] { return most_in_flight >= gather_; });
+        apply({++seq_, 0, 1});
+        --in_flight_;
+        return {};
+    }
+    std::size_t most_in_flight = 0;  // read after the writers joined
+
+private:
+    const std::size_t gather_;
+    const std::chrono::milliseconds patience_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::size_t in_flight_ = 0;
+    std::uint64_t seq_ = 0;
 };
 
 }  // namespace
@@ -261,6 +293,67 @@ TEST_CASE("concurrent revocations lose and duplicate nothing", "[service]") {
     REQUIRE(check);
     CHECK(check->first_bad_seq == std::nullopt);
     CHECK(check->first_difference == std::nullopt);  // the records are the refold
+    CHECK(check->ok());
+}
+
+TEST_CASE("revocations of different certificates are in the replicator together",
+          "[service][cluster]") {
+    Fixture f;
+    const Serial first = f.leaf();
+    const Serial second = f.leaf();
+    // Patient: before the fix, one write at a time reached the replicator, and this waited.
+    GatheringOrder order(2, std::chrono::seconds(10));
+    f.index->set_replicator(&order);
+    std::vector<ApiResult<ChangeResult>> done(2, refuse(ApiErrorKind::internal, "", "not run"));
+    {
+        std::jthread a([&] { done[0] = f.service->revoke(f.request(first, "ov-1"), f.op); });
+        std::jthread b([&] { done[1] = f.service->revoke(f.request(second, "ov-2"), f.op); });
+    }
+    CHECK(order.most_in_flight == 2);
+    REQUIRE(done[0]);
+    REQUIRE(done[1]);
+    CHECK(done[0]->record.state == CertState::revoked);
+    CHECK(done[1]->record.state == CertState::revoked);
+    CHECK(test::must(f.index->applied_stream_seq()) == 2);
+    auto check = f.service->verify_journal();
+    REQUIRE(check);
+    CHECK(check->ok());
+}
+
+TEST_CASE("two revocations of one certificate never overlap: the second finds it revoked",
+          "[service][cluster]") {
+    Fixture f;
+    const Serial s = f.leaf();
+    const auto before = test::must(f.index->journal_head()).seq;
+    // Impatient: the writes must not overlap, so each waits alone for a while and goes on.
+    GatheringOrder order(2, std::chrono::milliseconds(300));
+    f.index->set_replicator(&order);
+    std::vector<ApiResult<ChangeResult>> done(2, refuse(ApiErrorKind::internal, "", "not run"));
+    {
+        std::jthread a([&] {
+            done[0] = f.service->revoke(f.request(s, "one-1", Reason::key_compromise), f.op);
+        });
+        std::jthread b(
+            [&] { done[1] = f.service->revoke(f.request(s, "one-2", Reason::superseded), f.op); });
+    }
+    CHECK(order.most_in_flight == 1);
+    REQUIRE(done[0].has_value() != done[1].has_value());
+    const auto& won = done[0] ? done[0] : done[1];
+    const auto& lost = done[0] ? done[1] : done[0];
+    CHECK(lost.error().kind == ApiErrorKind::conflict);
+    CHECK(lost.error().field == "serial");
+    auto view = f.service->certificate("demo", s);
+    REQUIRE(view);
+    CHECK(view->record.reason == won->record.reason);
+    CHECK(view->record.last_seq == won->seq);
+    // One revoke entry, and the loser's refusal as an audit entry: nothing applied twice.
+    auto entries = test::must(f.index->journal(before + 1, 10));
+    REQUIRE(entries.size() == 2);
+    CHECK(std::ranges::count_if(entries, [](const auto& e) {
+              return e.change.kind == storage::ChangeKind::revoke;
+          }) == 1);
+    auto check = f.service->verify_journal();
+    REQUIRE(check);
     CHECK(check->ok());
 }
 
