@@ -7,6 +7,7 @@
 // check of the stored record and the commit that changes it cannot interleave with another.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -112,9 +113,13 @@ struct RequestStatus {
     UnixSeconds applied_at = 0;
     std::uint64_t seq = 0;
     // OCSP answers from the index, and commit observers have invalidated cached answers before
-    // the commit returned: visible from applied_at on.
+    // the commit returned: visible from applied_at on, to the second (derived, not stored; the
+    // histogram's visible_in_ocsp stage measures the write's sub-second duration).
     UnixSeconds ocsp_visible_at = 0;
-    std::optional<CrlPublication> crl;  // nullopt: not (yet, or no publisher) in a CRL
+    // The first CRL that covered the change, as recorded when it was served (crl_stages.hpp);
+    // for a change published before that record existed, the earliest CRL served now that
+    // covers it. nullopt: not (yet, or no publisher) in a CRL.
+    std::optional<CrlPublication> crl;
     std::optional<UnixSeconds> notified_at;  // a webhook target acknowledged `applied`
     bool crl_publisher = false;  // the CA publishes CRLs; when not, never success
     bool success() const { return crl.has_value(); }
@@ -318,6 +323,15 @@ private:
     StageObserver stages_;
     void observe(std::string_view stage, UnixSeconds from, UnixSeconds to) const {
         if (stages_) stages_(stage, static_cast<double>(to > from ? to - from : 0));
+    }
+    // visible_in_ocsp: the seconds since `write_started` (taken just before the write that
+    // applied the request), now that it returned and the commit observers have invalidated
+    // this node's cached OCSP answers.
+    void observe_visible(std::chrono::steady_clock::time_point write_started) const {
+        if (!stages_) return;
+        stages_("visible_in_ocsp",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - write_started)
+                    .count());
     }
     std::mutex write_mutex_;
     // The earliest expires_at among open pending requests, or effective_at among approved
