@@ -1,5 +1,6 @@
 #include "admin/admin_service.hpp"
 
+#include "admin/crl_stages.hpp"
 #include "admin/distinguished_name.hpp"
 #include "admin/importer.hpp"
 #include "admin/operator_identity.hpp"
@@ -451,9 +452,7 @@ ApiResult<RequestStatus> AdminService::request(std::string_view request_id) cons
         s.notified_at = std::strtoll((*notified)->c_str(), nullptr, 10);
     }
     s.crl_publisher = crl_ != nullptr && crl_->publishes(s.ca);
-    auto first_crl = index_.get_meta(crl_published_key(request_id));
-    if (!first_crl) return storage_refusal(first_crl.error());
-    if (*first_crl) s.crl = decode_crl_stage(**first_crl);
+    s.crl = first_crl_covering(index_, e.change.issuer, e.seq);
     if (!s.crl && crl_ != nullptr) s.crl = crl_->published_after(s.ca, e.seq);
     s.state = s.success() ? "success" : "applied";
     return s;

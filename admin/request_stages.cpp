@@ -18,8 +18,13 @@ std::string notified_key(std::string_view request_id) {
     return "notified:" + std::string(request_id);
 }
 
-std::string crl_published_key(std::string_view request_id) {
-    return "crl_published:" + std::string(request_id);
+std::string crl_cover_prefix(std::uint64_t issuer) {
+    return "crl_cover/" + std::to_string(issuer) + "/";
+}
+
+std::string crl_cover_key(std::uint64_t issuer, std::uint64_t covered_seq) {
+    std::string seq = std::to_string(covered_seq);
+    return crl_cover_prefix(issuer) + std::string(20 - seq.size(), '0') + seq;
 }
 
 std::string encode_crl_stage(const CrlPublication& crl) {

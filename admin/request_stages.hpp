@@ -11,6 +11,7 @@
 //   notified         from applied: the first webhook target acknowledged its `applied` event
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -27,9 +28,12 @@ using StageObserver = std::function<void(std::string_view stage, double seconds)
 // "notified:<request id>" = decimal Unix seconds.
 std::string notified_key(std::string_view request_id);
 
-// The meta key that keeps the first CRL that covered a request's change:
-// "crl_published:<request id>" = "<CRL number> <decimal Unix seconds it was published>".
-std::string crl_published_key(std::string_view request_id);
+// The meta keys that keep, per CRL that extended what a CA's CRLs cover, the journal seq it
+// covers up to: "crl_cover/<issuer id>/<covered seq, 20 digits>" = "<CRL number> <decimal Unix
+// seconds it was published>". The first CRL that covered entry `seq` is the first key at or
+// after crl_cover_key(issuer, seq) under crl_cover_prefix(issuer) (first_meta_from).
+std::string crl_cover_prefix(std::uint64_t issuer);
+std::string crl_cover_key(std::uint64_t issuer, std::uint64_t covered_seq);
 std::string encode_crl_stage(const CrlPublication& crl);
 // nullopt when `value` is not two decimal numbers.
 std::optional<CrlPublication> decode_crl_stage(std::string_view value);

@@ -19,13 +19,9 @@ struct Recorded {
                                   seen[std::string(stage)].push_back(seconds);
                               }};
 
-    std::optional<CrlPublication> stage_of(const std::string& request_id) {
-        auto meta = db.index->get_meta(crl_published_key(request_id));
-        REQUIRE(meta);
-        if (!*meta) return std::nullopt;
-        auto decoded = decode_crl_stage(**meta);
-        REQUIRE(decoded);
-        return decoded;
+    std::optional<std::uint64_t> first_number(std::uint64_t seq) {
+        auto crl = first_crl_covering(*db.index, db.issuer, seq);
+        return crl ? std::optional<std::uint64_t>(crl->crl_number) : std::nullopt;
     }
 };
 
@@ -37,46 +33,43 @@ TEST_CASE("a CRL stage round-trips through its meta value; malformed values are 
     REQUIRE(crl);
     CHECK(crl->crl_number == 42);
     CHECK(crl->published_at == 1700000300);
-    CHECK(crl_published_key("r-1") == "crl_published:r-1");
+    CHECK(crl_cover_key(3, 1234) == "crl_cover/3/00000000000000001234");
+    CHECK(crl_cover_key(3, UINT64_MAX) == "crl_cover/3/18446744073709551615");
     for (const char* bad : {"", "42", "42 ", " 1700000300", "42 17x", "x 1", "42  1"}) {
         CHECK_FALSE(decode_crl_stage(bad));
     }
 }
 
-TEST_CASE("the first CRL to cover a revocation is recorded once, with its seconds since applied",
+TEST_CASE("each request's first CRL is the first recorded that covers it, with its seconds",
           "[crl_stages]") {
     Recorded r;
     const auto first = r.db.revoke("0a", "r-first");  // applied at 1700000200
     const auto second = r.db.revoke("0b", "r-second");
     REQUIRE(second > first);
+    CHECK_FALSE(r.first_number(first));
 
-    // A CRL covering only the first request: the second is not recorded.
+    // CRL 5 covers the first request only; CRL 6 what came after it.
     r.recorder.record(r.db.issuer, {5, 1700000260}, 0, first);
-    auto s1 = r.stage_of("r-first");
-    REQUIRE(s1);
-    CHECK(s1->crl_number == 5);
-    CHECK(s1->published_at == 1700000260);
-    CHECK_FALSE(r.stage_of("r-second"));
+    CHECK(r.first_number(first) == 5u);
+    CHECK_FALSE(r.first_number(second));
     CHECK(r.seen["crl_published"] == std::vector<double>{60});
-
-    // The next CRL covers both (as a range told again after a restart would): only the second
-    // is new, and the first keeps its first CRL.
-    r.recorder.record(r.db.issuer, {6, 1700000500}, 0, second);
-    CHECK(r.stage_of("r-first")->crl_number == 5);
-    auto s2 = r.stage_of("r-second");
+    r.recorder.record(r.db.issuer, {6, 1700000500}, first, second);
+    CHECK(r.first_number(first) == 5u);  // a later CRL does not replace the first
+    auto s2 = first_crl_covering(*r.db.index, r.db.issuer, second);
     REQUIRE(s2);
     CHECK(s2->crl_number == 6);
     CHECK(s2->published_at == 1700000500);
     CHECK(r.seen["crl_published"] == std::vector<double>{60, 300});
+    // Nothing covers what comes next, and another issuer's CRLs are its own.
+    CHECK_FALSE(r.first_number(second + 1));
+    CHECK_FALSE(first_crl_covering(*r.db.index, r.db.issuer + 1, first));
 }
 
-TEST_CASE("another issuer's CRL, registrations and entries outside the range record nothing",
-          "[crl_stages]") {
+TEST_CASE("another issuer's CRL and entries outside the range are not observed", "[crl_stages]") {
     Recorded r;
     const auto seq = r.db.revoke("0c", "r-other");
     r.recorder.record(r.db.issuer + 1, {5, 1700000260}, 0, seq);     // not its issuer
-    r.recorder.record(r.db.issuer, {5, 1700000260}, seq, seq + 10);  // after it
-    r.recorder.record(r.db.issuer, {5, 1700000260}, 0, seq - 1);     // its registration only
-    CHECK_FALSE(r.stage_of("r-other"));
+    r.recorder.record(r.db.issuer, {6, 1700000260}, seq, seq + 10);  // after it
+    r.recorder.record(r.db.issuer, {7, 1700000260}, 0, seq - 1);     // its registration only
     CHECK(r.seen.empty());
 }
