@@ -1,5 +1,6 @@
 #include "admin/admin_service.hpp"
 
+#include "admin/crl_stages.hpp"
 #include "admin/distinguished_name.hpp"
 #include "admin/importer.hpp"
 #include "admin/operator_identity.hpp"
@@ -160,6 +161,7 @@ ApiResult<std::optional<ChangeResult>> AdminService::replay(const ca::CaRegistry
 ApiResult<ChangeResult> AdminService::apply(const Ca& ca, const storage::Change& change,
                                             const storage::Provenance& why,
                                             const std::string& digest) {
+    const auto write_started = std::chrono::steady_clock::now();
     auto committed = index_.commit({&change, 1}, why, clock_.now());
     if (!committed && committed.error().code == ErrorCode::conflict) {
         // The id was recorded meanwhile by a writer outside this service: answer as a replay.
@@ -179,6 +181,7 @@ ApiResult<ChangeResult> AdminService::apply(const Ca& ca, const storage::Change&
     if (auto source = parse_admin_source(why.source); source && source->received_at) {
         observe("applied", *source->received_at, applied_at);
     }
+    observe_visible(write_started);
     CertRecord record = change.record;
     record.last_seq = committed->last_seq;
     ChangeResult result{why.request_id,      ca.name(),  change.serial, record,
@@ -462,7 +465,8 @@ ApiResult<RequestStatus> AdminService::request(std::string_view request_id) cons
         s.notified_at = std::strtoll((*notified)->c_str(), nullptr, 10);
     }
     s.crl_publisher = crl_ != nullptr && crl_->publishes(s.ca);
-    if (crl_ != nullptr) s.crl = crl_->published_after(s.ca, e.seq);
+    s.crl = first_crl_covering(index_, e.change.issuer, e.seq);
+    if (!s.crl && crl_ != nullptr) s.crl = crl_->published_after(s.ca, e.seq);
     s.state = s.success() ? "success" : "applied";
     return s;
 }

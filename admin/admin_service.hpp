@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -115,9 +116,13 @@ struct RequestStatus {
     UnixSeconds applied_at = 0;
     std::uint64_t seq = 0;
     // OCSP answers from the index, and commit observers have invalidated cached answers before
-    // the commit returned: visible from applied_at on.
+    // the commit returned: visible from applied_at on, to the second (derived, not stored; the
+    // histogram's visible_in_ocsp stage measures the write's sub-second duration).
     UnixSeconds ocsp_visible_at = 0;
-    std::optional<CrlPublication> crl;       // nullopt: not (yet, or no publisher) in a CRL
+    // The first CRL that covered the change, as recorded when it was served (crl_stages.hpp);
+    // for a change published before that record existed, the earliest CRL served now that
+    // covers it. nullopt: not (yet, or no publisher) in a CRL.
+    std::optional<CrlPublication> crl;
     std::optional<UnixSeconds> notified_at;  // a webhook target acknowledged `applied`
     bool crl_publisher = false;              // the CA publishes CRLs; when not, never success
     bool success() const { return crl.has_value(); }
@@ -331,6 +336,15 @@ private:
     void observe(std::string_view stage, UnixSeconds from, UnixSeconds to) const {
         if (stages_) stages_(stage, static_cast<double>(to > from ? to - from : 0));
     }
+    // visible_in_ocsp: the seconds since `write_started` (taken just before the write that
+    // applied the request), now that it returned and the commit observers have invalidated
+    // this node's cached OCSP answers.
+    void observe_visible(std::chrono::steady_clock::time_point write_started) const {
+        if (!stages_) return;
+        stages_("visible_in_ocsp",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - write_started)
+                    .count());
+    }
     // Held across each write and the checks it rests on. In a cluster a write waits for a
     // quorum round trip, and a node sends the writes waiting together as one stream message, so
     // revocations and releases applied at once (approvals 1, no effective_at: the RA path) hold
@@ -338,8 +352,9 @@ private:
     //  - a request id is applied once: storage refuses a used one when the write applies (the
     //    same no-op on every node), and apply() answers that as a replay or a 409;
     //  - a record's transition (revoked once; only a hold released; its subject) is checked and
-    //    written under the record's lock, so two writes of one certificate never overlap here.
-    //    Storage does not check it again: across nodes this is not held;
+    //    written under the record's lock, so two writes of one certificate never overlap here;
+    //    across nodes, storage refuses when it applies a write that would undo or rewrite a
+    //    final revocation (the later node's write gets 409);
     //  - everything else takes it exclusively, so finds no shared write in flight, as before:
     //    dual control and scheduled revocations (and next_expiry_), registrations (they read
     //    records to keep revocations), and with them submissions, whose request id a shared

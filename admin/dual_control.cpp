@@ -303,10 +303,12 @@ ApiResult<ChangeResult> AdminService::approve(std::string_view id, const Approve
         }
     }
     storage::Change change{p.change.kind, p.change.issuer, p.change.serial, *record};
+    const auto write_started = std::chrono::steady_clock::now();
     auto done = index_.approve(id, change, why, now);
     if (!done) return storage_refusal(done.error());
     observe("approved", p.submitted_at, now);
     observe("applied", now, now);  // the approval applies it
+    observe_visible(write_started);
     logger_.info("admin request approved and applied",
                  {{"request_id", std::string(id)}, {"seq", std::to_string(done->last_seq)}});
     record->last_seq = done->last_seq;

@@ -103,9 +103,11 @@ ApiResult<bool> AdminService::apply_if_due(const storage::PendingRequest& p,
         return true;
     }
     storage::Change change{storage::ChangeKind::revoke, p.change.issuer, p.change.serial, *record};
+    const auto write_started = std::chrono::steady_clock::now();
     auto done = index_.approve(p.request_id, change, why, now);
     if (!done) return storage_refusal(done.error());
     observe("applied", effective, now);
+    observe_visible(write_started);
     logger_.info("scheduled revocation applied", {{"request_id", p.request_id},
                                                   {"effective_at", format_rfc3339(effective)},
                                                   {"seq", std::to_string(done->last_seq)}});

@@ -1,26 +1,27 @@
 // `tanda serve`: wires config, storage, CAs, the OCSP responder and the HTTP listener.
 #include <chrono>
 #include <csignal>
-#include <thread>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
 
-#include "admin/holder_status_route.hpp"
 #include "admin/checkpoint_metrics.hpp"
+#include "admin/crl_stages.hpp"
+#include "admin/holder_status_route.hpp"
 #include "admin/notify_metrics.hpp"
 #include "ca/ca_metrics.hpp"
 #include "ca/ca_readiness.hpp"
 #include "ca/registry_reloader.hpp"
 #include "cli/admin_listener.hpp"
 #include "cli/args.hpp"
+#include "cli/cluster_attach.hpp"
+#include "cli/cluster_jobs.hpp"
 #include "cli/commands.hpp"
 #include "cli/crl_publication_adapter.hpp"
 #include "cli/help.hpp"
 #include "cli/metrics_listener.hpp"
 #include "cli/notifiers.hpp"
 #include "cli/serve_metrics.hpp"
-#include "cli/cluster_attach.hpp"
-#include "cli/cluster_jobs.hpp"
 #include "config/key_files.hpp"
 #include "config/restart_settings.hpp"
 #include "core/file_clock.hpp"
@@ -138,13 +139,16 @@ struct Serving {
     std::unique_ptr<ocsp::SigningPool> signing;
     std::unique_ptr<ocsp::OcspService> ocsp;
     std::unique_ptr<ocsp::Presigner> presigner;  // null without a cache
+    // tanda_request_stage_seconds, for the admin API, the CRL stage recorder and notifiers.
+    admin::StageObserver stages;
+    // Told by the CRL publishers; declared before them, so it outlives their thread.
+    std::unique_ptr<admin::CrlStageRecorder> crl_stages;
     std::unique_ptr<crl::CrlService> crls;
     http::Router router;
     std::unique_ptr<http::Server> server;
     std::unique_ptr<http::LivenessProbe> liveness;
     std::unique_ptr<CrlPublicationAdapter> crl_publication;
     std::vector<std::unique_ptr<admin::Notifier>> notifiers;  // one per notify target
-    admin::StageObserver stages;  // tanda_request_stage_seconds, for the admin API and notifiers
     // GET /status/<token> on the public listener, with an admin section only: a read-only
     // AdminService of its own, since the admin listener's starts after the public routes.
     std::unique_ptr<admin::StatusTokens> status_tokens;
@@ -254,6 +258,13 @@ Stop start_crls(Serving& s) {
     s.crls = std::make_unique<crl::CrlService>(
         s.registry, *s.index, s.cfg.state_dir, s.clock, s.logger, std::chrono::seconds(1),
         s.cluster_jobs ? &s.cluster_jobs->crl_sharing() : nullptr);
+    s.stages = add_request_stage_metrics(s.metrics);
+    s.crl_stages = std::make_unique<admin::CrlStageRecorder>(*s.index, s.logger, s.stages);
+    s.crls->set_publication_listener([recorder = s.crl_stages.get()](const ca::ServedCa& ca,
+                                                                     const crl::PublishedCrl& crl,
+                                                                     std::uint64_t after_seq) {
+        recorder->record(ca.issuer_id, {crl.number, crl.published_at}, after_seq, crl.covered_seq);
+    });
     // A cluster's stream may be electing a leader (a NATS server just restarted): a CRL that
     // must be published at start waits for it, within kClusterStartWait, instead of failing.
     const auto deadline = std::chrono::steady_clock::now() + kClusterStartWait;
@@ -310,7 +321,6 @@ Stop start_notifiers(Serving& s) {
         return made.error().code == ErrorCode::config ? kExitConfig : kExitFailure;
     }
     s.notifiers = std::move(*made);
-    s.stages = add_request_stage_metrics(s.metrics);
     for (auto& n : s.notifiers) {
         n->set_stage_observer(s.stages);
         if (s.cluster_jobs) n->set_delivery_gate(s.cluster_jobs->webhook_gate(n->name()));

@@ -67,13 +67,16 @@ void add_admin_block_metrics(metrics::Registry& registry, admin::Authenticator& 
 }
 
 admin::StageObserver add_request_stage_metrics(metrics::Registry& registry) {
-    // From seconds to days: the SOP's steps take minutes; a scheduled one waits for its time.
+    // From milliseconds (a write becoming visible in OCSP) to days: the SOP's steps take
+    // minutes; a scheduled one waits for its time.
     auto& family = registry.histograms(
         "tanda_request_stage_seconds",
         "Seconds an admin request took to reach a stage from the one before: approved (from "
-        "received), applied (from approved, or from its effective_at when scheduled), notified "
-        "(from applied, the first webhook acknowledgement).",
-        {"stage"}, {1, 5, 30, 60, 300, 900, 1800, 3600, 14400, 86400, 259200});
+        "received), applied (from approved, or from its effective_at when scheduled), "
+        "visible_in_ocsp (from applied: the write until cached OCSP answers were invalidated, on "
+        "the node that took it), crl_published (from visible_in_ocsp: the first CRL covering it "
+        "was served), notified (from applied, the first webhook acknowledgement).",
+        {"stage"}, {0.01, 0.1, 1, 5, 30, 60, 300, 900, 1800, 3600, 14400, 86400, 259200});
     return [&family](std::string_view stage, double seconds) {
         family.with({stage}).observe(seconds);
     };

@@ -25,7 +25,8 @@ void count_admin_requests(metrics::Registry& registry, http::Router& router);
 void add_admin_block_metrics(metrics::Registry& registry, admin::Authenticator& auth,
                              const http::Server& server);
 // tanda_request_stage_seconds{stage}: registers the histograms and answers the observer the
-// admin service and the notifiers report to (admin/request_stages.hpp). Call once.
+// admin service, the CRL stage recorder and the notifiers report to (admin/request_stages.hpp).
+// Call once.
 admin::StageObserver add_request_stage_metrics(metrics::Registry& registry);
 // tanda_admin_oldest_pending_seconds, read from storage at each scrape. `service` must outlive
 // the scrapes.

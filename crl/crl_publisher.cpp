@@ -111,6 +111,7 @@ Result<void> CrlPublisher::resume_locked() {
     base_ = base;
     full_due_ = full->next_update - o.regenerate_before.count();
     std::uint64_t covered = base->seq;
+    reported_seq_ = covered;  // told when that CRL was published, by this or an earlier process
     full->covered_seq = covered;
     if (delta) delta->covered_seq = covered;  // at least the base's; the file does not say more
     {
@@ -256,12 +257,22 @@ Result<void> CrlPublisher::write_and_swap(GeneratedCrl& crl, std::uint64_t numbe
                            now, now + (delta ? o.delta.validity : o.validity).count(), covered_seq);
     p->entries = crl.entries;
     p->generation_seconds = crl.seconds;
-    std::lock_guard state(state_mutex_);
-    (delta ? delta_ : full_) = std::move(p);
-    ++generations_;
-    // Without deltas a change is covered by the full CRL; with them, by the delta after it.
-    if (delta || !o.delta.enabled) covered_seq_ = std::max(covered_seq_, covered_seq);
-    if (dirty_seq_ <= covered_seq_) dirty_since_.reset();
+    std::shared_ptr<const PublishedCrl> served = p;
+    {
+        std::lock_guard state(state_mutex_);
+        (delta ? delta_ : full_) = std::move(p);
+        ++generations_;
+        // Without deltas a change is covered by the full CRL; with them, by the delta after it.
+        if (delta || !o.delta.enabled) covered_seq_ = std::max(covered_seq_, covered_seq);
+        if (dirty_seq_ <= covered_seq_) dirty_since_.reset();
+    }
+    // A complete CRL is published too, so it is the first to cover its base's entries even when
+    // deltas are enabled; its delta, issued with it, covers nothing more.
+    if (covered_seq > reported_seq_) {
+        const std::uint64_t after = reported_seq_;
+        reported_seq_ = covered_seq;
+        if (listener_) listener_(ca_, *served, after);
+    }
     return {};
 }
 

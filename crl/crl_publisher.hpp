@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -28,6 +29,13 @@
 
 namespace tanda::crl {
 
+// Told once a CRL is served that it is the first to cover journal entries (after_seq,
+// crl.covered_seq] (the request stage "published in a CRL", admin/crl_stages.hpp). Called on
+// the publishing thread with the publisher's generation lock held: it may read and write
+// storage, and must not publish CRLs.
+using PublicationListener =
+    std::function<void(const ca::ServedCa& ca, const PublishedCrl& crl, std::uint64_t after_seq)>;
+
 class CrlPublisher {
 public:
     // `ca` must have a crl_signer and a storage issuer id. All references must outlive this.
@@ -35,6 +43,9 @@ public:
     // or null for a single node.
     CrlPublisher(const ca::ServedCa& ca, storage::RevocationIndex& index, std::string directory,
                  const Clock& clock, Logger& logger, CrlSharing* sharing = nullptr);
+
+    // Set before start(); without one nothing is told.
+    void set_listener(PublicationListener listener) { listener_ = std::move(listener); }
 
     // Serves the CRLs on disk at once when they verify, are not past nextUpdate and are the
     // ones storage metadata names; otherwise generates them now. Changes recorded after the
@@ -99,6 +110,8 @@ private:
 
     std::mutex generate_mutex_;  // one generation at a time; guards base_ and the schedule
     std::optional<CrlBase> base_;
+    PublicationListener listener_;
+    std::uint64_t reported_seq_ = 0;  // the listener was told of every entry up to this
     bool recalled_ = false;
     std::uint64_t min_number_ = 1;  // above every number seen on disk
     UnixSeconds full_due_ = 0, delta_due_ = 0;

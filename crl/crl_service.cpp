@@ -43,6 +43,10 @@ CrlService::CrlService(std::shared_ptr<const ca::CaRegistry> cas, storage::Revoc
 
 CrlService::~CrlService() { stop(); }
 
+void CrlService::set_publication_listener(const PublicationListener& listener) {
+    for (auto& p : shared_->publishers) p->set_listener(listener);
+}
+
 Result<void> CrlService::start() {
     std::error_code ec;
     std::filesystem::create_directories(directory_, ec);

@@ -33,6 +33,9 @@ public:
     CrlService(const CrlService&) = delete;
     CrlService& operator=(const CrlService&) = delete;
 
+    // Passes `listener` to every publisher (CrlPublisher::set_listener). Before start().
+    void set_publication_listener(const PublicationListener& listener);
+
     // Starts every publisher (CRLs on disk served at once, or generated now), registers the
     // commit observer and starts the thread. Fails on the first CA whose CRL cannot be made.
     [[nodiscard]] Result<void> start();

@@ -221,6 +221,22 @@ Result<std::optional<std::string>> RevocationIndex::get_meta(std::string_view ke
     return std::string(as_chars(lmdb::view(v)));
 }
 
+Result<std::optional<std::pair<std::string, std::string>>> RevocationIndex::first_meta_from(
+    std::string_view from, std::string_view prefix) const {
+    if (auto r = validate_meta_key(from); !r) return tl::unexpected(r.error());
+    auto txn = lmdb::Txn::begin_read(impl_->env);
+    if (!txn) return tl::unexpected(txn.error());
+    auto cursor = lmdb::Cursor::open(*txn, impl_->dbs.meta);
+    if (!cursor) return tl::unexpected(cursor.error());
+    MDB_val k = lmdb::to_val(as_bytes(from)), v;
+    auto found = cursor->move(k, v, MDB_SET_RANGE);
+    if (!found) return tl::unexpected(found.error());
+    if (!*found) return std::nullopt;
+    std::string key(as_chars(lmdb::view(k)));
+    if (!key.starts_with(prefix)) return std::nullopt;
+    return std::make_pair(std::move(key), std::string(as_chars(lmdb::view(v))));
+}
+
 Result<void> RevocationIndex::put_meta(std::string_view key, std::string_view value) {
     if (auto r = validate_meta_key(key); !r) return r;
     if (auto r = validate_meta_value(value); !r) return r;

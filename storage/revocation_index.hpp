@@ -16,6 +16,7 @@
 #include <stop_token>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/bytes.hpp"
@@ -273,6 +274,11 @@ public:
     // Small persistent key/value metadata (CRL numbers, times); keys must not start with "tanda.".
     [[nodiscard]] Result<std::optional<std::string>> get_meta(std::string_view key) const;
     [[nodiscard]] Result<void> put_meta(std::string_view key, std::string_view value);
+    // The metadata entry with the smallest key >= `from` that starts with `prefix`, as (key,
+    // value) copied out; nullopt when there is none. Keys compare as bytes, so keys that hold
+    // zero-padded decimals are found in numeric order. Read-only.
+    [[nodiscard]] Result<std::optional<std::pair<std::string, std::string>>> first_meta_from(
+        std::string_view from, std::string_view prefix) const;
     // Sets the decimal counter at `key` to max(stored + 1, at_least) (absent counts as 0) in one
     // write transaction and returns it, so no two callers, in any process, get the same value
     // (CRL numbers). A stored value that is not a decimal u64 is ErrorCode::incompatible; a

@@ -210,6 +210,7 @@ class ScheduledRevocationTest(AdminTestCase):
         self.assertEqual(delta("tanda_request_stage_seconds_bucket", stage="approved", le="30"), 0)
         self.assertEqual(delta("tanda_request_stage_seconds_bucket", stage="approved", le="60"), 1)
         self.assertEqual(delta("tanda_request_stage_seconds_count", stage="applied"), 1)
+        self.assertEqual(delta("tanda_request_stage_seconds_count", stage="visible_in_ocsp"), 1)
         self.assertEqual(delta("tanda_request_stage_seconds_count", stage="notified"), 1)
         self.assertEqual(delta("tanda_request_stage_seconds_sum", stage="notified"), 0)
         self.assertEqual(harness.metric_value(after, "tanda_admin_oldest_pending_seconds"), 0)
@@ -217,6 +218,56 @@ class ScheduledRevocationTest(AdminTestCase):
             checked = subprocess.run(["promtool", "check", "metrics"], input=text, text=True,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             self.assertEqual(checked.returncode, 0, checked.stdout)
+
+    def test_crl_stage_is_the_first_crl_that_covered_it(self):
+        # rsa publishes CRLs (debounce 2 s, no delta) and takes one operator's revocation.
+        leaf = self.new_leaf("crl-stage", ca=self.pki.rsa)
+        t = self.clock()
+        status, body = self.call("POST", "/v1/crls/rsa/generate")  # covers what came before
+        self.assertEqual(status, 201, body)
+        before = harness.parse_metrics(harness.scrape_metrics(self.fx.server))
+        status, body, _ = self.post("/v1/revocations", self.revocation(
+            leaf, "crl-stage", ca="rsa", approved_at=rfc3339(t - 60)))
+        self.assertEqual(status, 201, body)
+        st = self.status_of("crl-stage")
+        self.assertEqual((st["applied_at"], st["visible_in_ocsp_at"]), (rfc3339(t), rfc3339(t)))
+        self.assertIsNone(st["published_in_crl"], st)  # the clock stands still: no debounce yet
+        self.assertEqual(st["status"], "applied")
+        self.assertEqual(self.ocsp_status(self.pki.rsa, leaf.serial).certificate_status,
+                         ocsp.OCSPCertStatus.REVOKED)
+
+        self.write_clock(t + 40)  # the CRL thread's debounce is over 40 s later
+        deadline = time.monotonic() + 10
+        while st["published_in_crl"] is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+            st = self.status_of("crl-stage")
+        first = st["published_in_crl"]
+        self.assertEqual(first["published_at"], rfc3339(t + 40), st)
+        self.assertEqual(st["status"], "success")
+        crl, number = self.served_crl("rsa")
+        self.assertEqual(number, first["crl_number"])
+        self.assertIsNotNone(crl.get_revoked_certificate_by_serial_number(leaf.serial))
+
+        # A later CRL is served; the status still names the first one.
+        self.write_clock(t + 100)
+        status, body = self.call("POST", "/v1/crls/rsa/generate")
+        self.assertEqual(status, 201, body)
+        self.assertGreater(body["crl_number"], first["crl_number"])
+        self.assertEqual(self.status_of("crl-stage")["published_in_crl"], first)
+        after = harness.parse_metrics(harness.scrape_metrics(self.fx.server))
+
+        def delta(name, **labels):
+            return (harness.metric_value(after, name, **labels) -
+                    (harness.metric_value(before, name, **labels) or 0))
+
+        self.assertEqual(delta("tanda_request_stage_seconds_count", stage="applied"), 1)
+        self.assertEqual(delta("tanda_request_stage_seconds_count", stage="visible_in_ocsp"), 1)
+        self.assertEqual(delta("tanda_request_stage_seconds_count", stage="crl_published"), 1)
+        self.assertEqual(delta("tanda_request_stage_seconds_sum", stage="crl_published"), 40)
+        self.assertEqual(delta("tanda_request_stage_seconds_bucket", stage="crl_published",
+                               le="30"), 0)
+        self.assertEqual(delta("tanda_request_stage_seconds_bucket", stage="crl_published",
+                               le="60"), 1)
 
     def test_the_sweep_applies_it_after_a_restart(self):
         leaf, effective = self.schedule("sched-restart", "sched-restart", 50,

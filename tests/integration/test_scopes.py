@@ -233,5 +233,56 @@ class ScopeTest(AdminTestCase):
         self.assertEqual(self.ocsp_of(ecdsa, cert), ocsp.OCSPCertStatus.REVOKED)
 
 
+    # -- scheduled revocations follow scopes too ----------------------------------------------
+
+    def scheduled_ids(self, client):
+        status, body = self.call("GET", "/v1/scheduled", client=client)
+        self.assertEqual(status, 200, body)
+        return [s["request_id"] for s in body["scheduled"]]
+
+    def test_the_scheduled_list_and_cancel_follow_scopes(self):
+        rsa = self.pki.rsa
+        cert, _ = self.agency_leaf(rsa, "Fajar Anambas", ANAMBAS)
+        effective = (now() + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        status, body = self.call("POST", "/v1/revocations",
+                                 {**self.revoke_body(rsa, cert, "scope-sched"),
+                                  "effective_at": effective}, client="agency-b")
+        self.assertEqual(status, 202, body)
+        status, body = self.call("POST", "/v1/requests/scope-sched/approve",
+                                 {"subject_dn": cert.subject.rfc4514_string()},
+                                 client="agency-b2")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["status"], "scheduled", body)
+
+        # Listed for B's operators and the CA's, not for A's.
+        self.assertIn("scope-sched", self.scheduled_ids("agency-b"))
+        self.assertIn("scope-sched", self.scheduled_ids("operator"))
+        self.assertNotIn("scope-sched", self.scheduled_ids("agency-a"))
+
+        # A cannot cancel it, neither first nor as the second operator; nothing is recorded.
+        before = self.journal_count()
+        status, body = self.call("POST", "/v1/requests/scope-sched/cancel", {"reason": "x"},
+                                 client="agency-a")
+        self.assert_outside(status, body, f"O={NATUNA}", "Anambas", "Fajar")
+        self.assertEqual(self.journal_count(), before)
+        status, body = self.call("POST", "/v1/requests/scope-sched/cancel",
+                                 {"reason": "term extended"}, client="agency-b")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["status"], "cancel_requested")
+        status, body = self.call("POST", "/v1/requests/scope-sched/cancel", {"reason": "x"},
+                                 client="agency-a")
+        self.assert_outside(status, body, f"O={NATUNA}", "Anambas", "Fajar")
+        status, body = self.call("GET", "/v1/requests/scope-sched", client="agency-b")
+        self.assertEqual(body["status"], "scheduled", body)
+
+        # B's second operator completes the cancel; the list no longer has it.
+        status, body = self.call("POST", "/v1/requests/scope-sched/cancel", {"reason": "agreed"},
+                                 client="agency-b2")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["status"], "cancelled")
+        self.assertNotIn("scope-sched", self.scheduled_ids("operator"))
+        self.assertEqual(self.ocsp_of(rsa, cert), ocsp.OCSPCertStatus.GOOD)
+
+
 if __name__ == "__main__":
     unittest.main()

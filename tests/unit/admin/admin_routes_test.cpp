@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include "admin/crl_stages.hpp"
 #include "core/time_format.hpp"
 #include "tests/support/fake_clock.hpp"
 #include "tests/support/served_ca.hpp"
@@ -263,4 +264,85 @@ TEST_CASE("dual control routes: 202 pending, list, approve by another operator, 
               .as_string() == "applied");
     CHECK(f.call(http::Verb::post, "/v1/requests/dual-a/reject", kOperator2, R"({"reason":"late"})")
               .result() == http::Status::conflict);
+}
+
+TEST_CASE("GET /v1/requests/{id}: the first CRL recorded for it, not the one served now",
+          "[routes]") {
+    Fixture f;
+    auto issued = f.ca.issue("CN=Rina Wati,O=Tanda Test,C=ID");
+    REQUIRE(f.service->register_certificates({"demo", {issued.cert.pem()}}, f.op));
+    RevocationRequest r;
+    r.request_id = "req-first-crl";
+    r.ca = "demo";
+    r.serial = issued.cert.serial();
+    r.reason = Reason::key_compromise;
+    r.subject_dn = "CN=Rina Wati,O=Tanda Test,C=ID";
+    r.requested_by = "holder";
+    r.approved_by = "supervisor";
+    r.approved_at = f.clock.now() - 60;
+    r.evidence_sha256 = std::string(64, 'c');
+    auto done = f.service->revoke(r, f.op);
+    REQUIRE(done);
+    auto entry = f.index->journal(done->seq, 1);
+    REQUIRE(entry);
+    REQUIRE(entry->size() == 1);
+
+    // CRL 5, published 40 s after the revocation, was the first; CRL 7 is served now.
+    std::vector<double> seconds;
+    CrlStageRecorder recorder(*f.index, f.logger, [&](std::string_view stage, double s) {
+        if (stage == "crl_published") seconds.push_back(s);
+    });
+    recorder.record(entry->front().change.issuer, {5, done->applied_at + 40}, 0, done->seq);
+    f.crl.covered = done->seq;
+    auto status = body_of(f.call(http::Verb::get, "/v1/requests/req-first-crl", kAuditor));
+    CHECK(status.at("published_in_crl").at("crl_number").to_number<std::uint64_t>() == 5);
+    CHECK(status.at("published_in_crl").at("published_at").as_string() ==
+          format_rfc3339(done->applied_at + 40));
+    CHECK(status.at("status").as_string() == "success");
+    CHECK(seconds == std::vector<double>{40});
+}
+
+namespace {
+
+// A cluster whose journal stream cannot be reached: nothing is ordered, nothing written.
+struct UnreachableCluster final : storage::Replicator {
+    Result<void> replicate(ByteView, const std::function<void(storage::StreamPosition)>&) override {
+        return fail(ErrorCode::unavailable, "no NATS server answered");
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a write storage cannot order is 503 with a JSON error, and nothing is applied",
+          "[routes]") {
+    Fixture f;
+    auto issued = f.ca.issue("CN=Agus Salim,O=Tanda Test,C=ID");
+    auto registered = f.service->register_certificates({"demo", {issued.cert.pem()}}, f.op);
+    REQUIRE(registered);
+    auto registration = f.index->journal(registered->last_seq, 1);
+    REQUIRE(registration);
+    REQUIRE(registration->size() == 1);
+    UnreachableCluster cluster;
+    f.index->set_replicator(&cluster);
+    const std::string body =
+        R"({"request_id":"r-503","ca":"demo","serial":")" + issued.cert.serial().to_hex() +
+        R"(","subject_dn":"CN=Agus Salim,O=Tanda Test,C=ID","requested_by":"holder",)" +
+        R"("approved_by":"supervisor","approved_at":")" + format_rfc3339(f.clock.now() - 60) +
+        R"(","evidence_sha256":")" + std::string(64, 'd') + R"("})";
+    auto res = f.call(http::Verb::post, "/v1/revocations", kOperator, body);
+    f.index->set_replicator(nullptr);
+    CHECK(res.result() == http::Status::service_unavailable);
+    CHECK(res[http::Field::content_type] == "application/json");
+    auto error = body_of(res).at("error").as_object();
+    CHECK(error.at("status").to_number<unsigned>() == 503);
+    CHECK(error.at("code").as_string() == "unavailable");
+    CHECK(std::string(error.at("message").as_string()).find("no NATS server answered") !=
+          std::string::npos);
+    // Nothing was written: the request is unknown and the certificate still good.
+    CHECK(f.call(http::Verb::get, "/v1/requests/r-503", kAuditor).result() ==
+          http::Status::not_found);
+    auto stored = f.index->find(registration->front().change.issuer, issued.cert.serial());
+    REQUIRE(stored);
+    REQUIRE(*stored);
+    CHECK((*stored)->state == CertState::issued);
 }

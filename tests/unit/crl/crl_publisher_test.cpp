@@ -207,3 +207,54 @@ TEST_CASE("served CRLs carry the journal seq they cover and when they were publi
     CHECK(again->delta()->covered_seq == p->full()->covered_seq);
     CHECK(again->full()->published_at == again->full()->this_update);
 }
+
+TEST_CASE("the listener is told each journal range once, by the first CRL that covers it",
+          "[crl]") {
+    test::CrlFixture f([](ca::CrlOptions& o) {
+        o.delta.enabled = true;
+        o.delta.url = "http://x/ca-delta.crl";
+    });
+    struct Told {
+        std::uint64_t number, after, covered;
+        bool delta;
+        UnixSeconds published_at;
+    };
+    std::vector<Told> told;
+    const std::uint64_t first = f.revoke("01", Reason::key_compromise);
+    auto p = publisher(f);
+    p->set_listener([&](const ca::ServedCa& ca, const crl::PublishedCrl& crl, std::uint64_t after) {
+        CHECK(ca.issuer_id == f.served().issuer_id);
+        told.push_back(
+            {crl.number, after, crl.covered_seq, crl.delta_base.has_value(), crl.published_at});
+    });
+    REQUIRE(p->start());
+    // The complete CRL covers everything so far; its delta, issued with it, adds nothing.
+    REQUIRE(told.size() == 1);
+    CHECK(told[0].number == 1);
+    CHECK_FALSE(told[0].delta);
+    CHECK(told[0].after == 0);
+    CHECK(told[0].covered >= first);
+
+    f.clock.advance(10);
+    const std::uint64_t second = f.revoke("02", Reason::superseded);
+    p->note_change(second);
+    f.clock.advance(2);
+    p->run_due();
+    REQUIRE(told.size() == 2);
+    CHECK(told[1].number == 2);
+    CHECK(told[1].delta);
+    CHECK(told[1].after == told[0].covered);
+    CHECK(told[1].covered >= second);
+    CHECK(told[1].published_at == f.clock.now());
+
+    f.clock.advance(5);
+    REQUIRE(p->publish_full());  // covers nothing new: the delta told it already
+    CHECK(told.size() == 2);
+
+    auto again = publisher(f);  // from disk: what its base covers was told before
+    std::size_t told_again = 0;
+    again->set_listener(
+        [&](const ca::ServedCa&, const crl::PublishedCrl&, std::uint64_t) { ++told_again; });
+    REQUIRE(again->start());
+    CHECK(told_again == 0);
+}

@@ -87,3 +87,23 @@ TEST_CASE("next_meta_counter never hands out a value twice across processes", "[
     CHECK(*seen.begin() == 1);
     CHECK(*seen.rbegin() == 2 * kEach);
 }
+
+TEST_CASE("first_meta_from finds the smallest key at or after, within its prefix",
+          "[index][meta]") {
+    TempDir dir;
+    auto index = open_index(dir.path());
+    REQUIRE(index->put_meta("cover/1/00000000000000000010", "ten"));
+    REQUIRE(index->put_meta("cover/1/00000000000000000025", "twenty-five"));
+    REQUIRE(index->put_meta("cover/2/00000000000000000003", "other prefix"));
+    auto at = [&](std::string_view from) {
+        auto found = index->first_meta_from(from, "cover/1/");
+        REQUIRE(found);
+        return *found ? (*found)->second : std::string("none");
+    };
+    CHECK(at("cover/1/00000000000000000001") == "ten");
+    CHECK(at("cover/1/00000000000000000010") == "ten");  // at: the key itself
+    CHECK(at("cover/1/00000000000000000011") == "twenty-five");
+    CHECK(at("cover/1/00000000000000000026") == "none");  // the next key has another prefix
+    CHECK(index->first_meta_from("cover/3/", "cover/3/").value() == std::nullopt);  // past all
+    CHECK(index->first_meta_from("tanda.x", "tanda.").error().code == ErrorCode::invalid_argument);
+}
