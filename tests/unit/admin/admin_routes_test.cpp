@@ -85,6 +85,24 @@ struct Fixture {
         ctx.peer = peer;
         return router.route(req, ctx);
     }
+
+    // Registers a certificate of `subject` with the demo CA and revokes it at once.
+    ApiResult<ChangeResult> revoke_registered(const std::string& subject,
+                                               const std::string& request_id) {
+        auto issued = ca.issue(subject);
+        REQUIRE(service->register_certificates({"demo", {issued.cert.pem()}}, op));
+        RevocationRequest r;
+        r.request_id = request_id;
+        r.ca = "demo";
+        r.serial = issued.cert.serial();
+        r.reason = Reason::key_compromise;
+        r.subject_dn = subject;
+        r.requested_by = "holder";
+        r.approved_by = "supervisor";
+        r.approved_at = clock.now() - 60;
+        r.evidence_sha256 = std::string(64, 'b');
+        return service->revoke(r, op);
+    }
 };
 
 json::object body_of(const http::Response& res) { return json::parse(res.body()).as_object(); }
@@ -142,19 +160,7 @@ TEST_CASE("POST /v1/crls/{ca}/generate refusals", "[routes]") {
 TEST_CASE("GET /v1/requests/{id}: published_in_crl and success once a CRL covers it",
           "[routes]") {
     Fixture f;
-    auto issued = f.ca.issue("CN=Budi Santoso,O=Tanda Test,C=ID");
-    REQUIRE(f.service->register_certificates({"demo", {issued.cert.pem()}}, f.op));
-    RevocationRequest r;
-    r.request_id = "req-crl";
-    r.ca = "demo";
-    r.serial = issued.cert.serial();
-    r.reason = Reason::key_compromise;
-    r.subject_dn = "CN=Budi Santoso,O=Tanda Test,C=ID";
-    r.requested_by = "holder";
-    r.approved_by = "supervisor";
-    r.approved_at = f.clock.now() - 60;
-    r.evidence_sha256 = std::string(64, 'b');
-    auto done = f.service->revoke(r, f.op);
+    auto done = f.revoke_registered("CN=Budi Santoso,O=Tanda Test,C=ID", "req-crl");
     REQUIRE(done);
 
     auto before = body_of(f.call(http::Verb::get, "/v1/requests/req-crl", kAuditor));
@@ -269,19 +275,7 @@ TEST_CASE("dual control routes: 202 pending, list, approve by another operator, 
 TEST_CASE("GET /v1/requests/{id}: the first CRL recorded for it, not the one served now",
           "[routes]") {
     Fixture f;
-    auto issued = f.ca.issue("CN=Rina Wati,O=Tanda Test,C=ID");
-    REQUIRE(f.service->register_certificates({"demo", {issued.cert.pem()}}, f.op));
-    RevocationRequest r;
-    r.request_id = "req-first-crl";
-    r.ca = "demo";
-    r.serial = issued.cert.serial();
-    r.reason = Reason::key_compromise;
-    r.subject_dn = "CN=Rina Wati,O=Tanda Test,C=ID";
-    r.requested_by = "holder";
-    r.approved_by = "supervisor";
-    r.approved_at = f.clock.now() - 60;
-    r.evidence_sha256 = std::string(64, 'c');
-    auto done = f.service->revoke(r, f.op);
+    auto done = f.revoke_registered("CN=Rina Wati,O=Tanda Test,C=ID", "req-first-crl");
     REQUIRE(done);
     auto entry = f.index->journal(done->seq, 1);
     REQUIRE(entry);

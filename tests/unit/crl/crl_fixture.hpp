@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 #include <ctime>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 
@@ -19,6 +21,13 @@
 #include "tests/support/temp_dir.hpp"
 
 namespace tanda::test {
+
+// The bytes of a file (a CRL the publisher wrote), empty when it cannot be read.
+inline Bytes file_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return to_bytes(s);
+}
 
 class QuietLogger final : public Logger {
 protected:

@@ -16,12 +16,6 @@ std::unique_ptr<crl::CrlPublisher> publisher(test::CrlFixture& f) {
     return std::make_unique<crl::CrlPublisher>(f.served(), *f.index, f.state_dir, f.clock, f.logger);
 }
 
-Bytes file_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return to_bytes(s);
-}
-
 }  // namespace
 
 TEST_CASE("start generates the first CRL, writes it and serves the same bytes", "[crl]") {
@@ -32,7 +26,7 @@ TEST_CASE("start generates the first CRL, writes it and serves the same bytes", 
     auto full = p->full();
     REQUIRE(full);
     CHECK(full->number == 1);
-    CHECK(*full->der == file_bytes(p->full_path()));
+    CHECK(*full->der == test::file_bytes(p->full_path()));
     CHECK(full->next_update == f.clock.now() + 7 * 86400);
     CHECK(full->etag == "\"1f\"");
     CHECK(test::read_crl_der(*full->der, f.ca.cert()).entries == Entries{{"01", 1}});
@@ -57,7 +51,7 @@ TEST_CASE("CRL numbers increase strictly across regenerations and restarts", "[c
     }
     SECTION("a CRL on disk that does not verify is replaced by a newer number") {
         auto path = publisher(f)->full_path();
-        Bytes der = file_bytes(path);
+        Bytes der = test::file_bytes(path);
         der[der.size() - 3] ^= std::byte{1};
         test::must(pki::write_file_atomic(path, as_chars(der), 0644));
         auto p = publisher(f);
@@ -156,7 +150,7 @@ TEST_CASE("with delta CRLs, changes go to the delta and the full CRL keeps its b
     CHECK(delta.verifies);
     CHECK(delta.delta_base == std::optional<std::uint64_t>(1));
     CHECK(delta.entries == Entries{{"02", 8}, {"03", 1}});
-    CHECK(*p->delta()->der == file_bytes(p->delta_path()));
+    CHECK(*p->delta()->der == test::file_bytes(p->delta_path()));
     SECTION("a restart serves both from disk") {
         auto again = publisher(f);
         REQUIRE(again->start());

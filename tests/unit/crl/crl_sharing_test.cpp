@@ -70,12 +70,6 @@ struct TwoNodes {
     }
 };
 
-Bytes file_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return to_bytes(s);
-}
-
 }  // namespace
 
 TEST_CASE("in a cluster only the lease holder signs, and the others serve its bytes", "[crl]") {
@@ -91,7 +85,7 @@ TEST_CASE("in a cluster only the lease holder signs, and the others serve its by
     CHECK(n.a->full()->number == 1);
     CHECK(*n.b->full()->der == *n.a->full()->der);
     CHECK(n.b->full()->etag == n.a->full()->etag);
-    CHECK(file_bytes(n.b->full_path()) == *n.a->full()->der);
+    CHECK(test::file_bytes(n.b->full_path()) == *n.a->full()->der);
     CHECK(n.b->generations() == 0);
 
     auto refused = n.b->publish_full();
@@ -125,7 +119,7 @@ TEST_CASE("a publisher that lost its place never serves a number another one pas
     CHECK(stale.error().code == ErrorCode::conflict);
     CHECK(n.b->full()->number == 3);
     CHECK(n.a->full()->number == 1);                           // 2 was never served...
-    CHECK(file_bytes(n.a->full_path()) == *n.a->full()->der);  // ...nor written
+    CHECK(test::file_bytes(n.a->full_path()) == *n.a->full()->der);  // ...nor written
     n.store.leader = "b";
     n.a->run_due();
     CHECK_FALSE(n.a->publishing());
