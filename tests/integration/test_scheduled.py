@@ -178,6 +178,13 @@ class ScheduledRevocationTest(AdminTestCase):
     def test_stage_times_in_the_status_and_the_metrics(self):
         leaf = self.new_leaf("stages", ca=self.pki.ecdsa)
         t = self.clock()
+        # Earlier tests' events reach the receiver asynchronously: wait until they all have, so
+        # the deltas below count this request's stages alone.
+        deadline = time.monotonic() + 20
+        while harness.metric_value(harness.parse_metrics(harness.scrape_metrics(self.fx.server)),
+                                   "tanda_notify_backlog_entries", target="ra") != 0:
+            self.assertLess(time.monotonic(), deadline, "earlier webhook events still pending")
+            time.sleep(0.1)
         before = harness.parse_metrics(harness.scrape_metrics(self.fx.server))
         status, body, _ = self.post("/v1/revocations", self.revocation(
             leaf, "stages", approved_at=rfc3339(t - 60)))
