@@ -349,7 +349,8 @@ class ClusterTest(unittest.TestCase):
         status, body = self.revoke(joiner, "rsa", serial, "joiner-1")
         self.assertEqual(status, 201, body)
         self.wait_for(lambda: self.is_revoked(solo, self.pki.rsa, serial), 5, "revoked on solo")
-        self.wait_for(lambda: solo.journal_head() == joiner.journal_head(), 5, "same heads")
+        self.wait_for(lambda: solo.journal_head()[0] == joiner.journal_head()[0], 15,
+                      "same journal heads")
 
         # A node with an empty index cannot follow a stream that continues a journal: it says
         # so and stays not ready, rather than serving without that history.
@@ -496,17 +497,21 @@ class ClusterTest(unittest.TestCase):
         self.assertEqual(set(applied_events(seqs).values()), {1})
 
     def assert_same_heads(self):
-        """Every node at the same stream sequence with the same journal head (seq and hash)."""
+        """Every node with the same journal head (seq and hash), applied from the stream.
+
+        The stream position itself is not compared: writes that append no journal entry (the
+        webhook sender's cursors, CRL bookkeeping) keep it moving after a burst, and three
+        indexes read one after another rarely catch all nodes between two of them."""
         def heads():
             return {n.name: n.journal_head() for n in self.nodes.values()}
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and len(set(heads().values())) != 1:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len({h for h, _ in heads().values()}) != 1:
             time.sleep(0.1)
         found = heads()
-        self.assertEqual(len(set(found.values())), 1, found)
-        head, seq = next(iter(found.values()))
-        self.assertIsNotNone(head)
-        self.assertIsNotNone(seq)
+        self.assertEqual(len({h for h, _ in found.values()}), 1, found)
+        for head, seq in found.values():
+            self.assertIsNotNone(head)
+            self.assertIsNotNone(seq)
 
 
 if __name__ == "__main__":
