@@ -26,8 +26,6 @@ void PublisherLease::take(const std::string& job, Held& h, Clock::time_point now
         taken = bucket_.create(job, as_bytes(node_));
     } else if (as_chars((*current)->value) == node_) {
         taken = bucket_.update(job, as_bytes(node_), (*current)->revision);
-    } else {
-        h.holder = std::string(as_chars((*current)->value));
     }
     if (!taken) {
         if (taken.error().code != ErrorCode::conflict) note_problem(job, taken.error());
@@ -36,7 +34,6 @@ void PublisherLease::take(const std::string& job, Held& h, Clock::time_point now
     h.problem.clear();
     h.revision = *taken;
     h.renewed_at = now;
-    h.holder = node_;
     logger_.info("took the publisher lease", {{"job", job}, {"node", node_}});
 }
 
@@ -60,7 +57,6 @@ bool PublisherLease::held(const std::string& job) {
             logger_.warn("lost the publisher lease",
                          {{"job", job}, {"error", renewed.error().message}});
             h.revision = 0;
-            h.holder.clear();
         }
     }
     if (h.revision == 0 && (!h.tried_at || now - *h.tried_at >= ttl_ / 6)) {
@@ -68,12 +64,6 @@ bool PublisherLease::held(const std::string& job) {
         take(job, h, now);
     }
     return still_valid(h, Clock::now());
-}
-
-std::string PublisherLease::holder(const std::string& job) const {
-    std::lock_guard lock(mutex_);
-    auto it = jobs_.find(job);
-    return it == jobs_.end() ? std::string() : it->second.holder;
 }
 
 void PublisherLease::release_all() {

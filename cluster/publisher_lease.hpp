@@ -30,8 +30,6 @@ public:
     // it when due. A node that does not hold it asks the bucket at most every ttl/6, however
     // often it is asked (the webhook outbox asks on every commit).
     bool held(const std::string& job);
-    // The node holding `job` as last seen (empty when none or not known).
-    std::string holder(const std::string& job) const;
     // Gives up every lease held, so that another node takes over at once (graceful stop).
     void release_all();
 
@@ -40,7 +38,6 @@ private:
     struct Held {
         std::uint64_t revision = 0;  // 0: not held
         Clock::time_point renewed_at;
-        std::string holder;
         std::string problem;                        // the last failure to take it, logged once
         std::optional<Clock::time_point> tried_at;  // the last attempt to take it
     };
