@@ -14,6 +14,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -481,6 +482,10 @@ class Server:
         self.metrics_port = None  # set when the metrics listener is enabled
 
     def start(self, timeout=20):
+        if os.path.exists(self.stderr_path):  # a restart: keep the earlier run's log
+            runs = len([n for n in os.listdir(self.workdir) if n.startswith(
+                os.path.basename(self.stderr_path))])
+            os.replace(self.stderr_path, f"{self.stderr_path}.{runs}")
         self._err = open(self.stderr_path, "wb")
         self._out = open(self.stdout_path, "wb")
         self.proc = subprocess.Popen([self.binary or tanda_bin(), *self.args],
@@ -572,7 +577,11 @@ class Fixture:
             if self.server:
                 self.server.stop()
         finally:
-            shutil.rmtree(self.tmp, ignore_errors=True)
+            # TANDA_IT_KEEP=1 keeps the servers' logs and data for a post-mortem.
+            if os.environ.get("TANDA_IT_KEEP") == "1":
+                print(f"kept {self.tmp}", file=sys.stderr)
+            else:
+                shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 class ResponderTestCase(unittest.TestCase):
