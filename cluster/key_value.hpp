@@ -12,17 +12,13 @@
 #include <string>
 
 #include "cluster/journal_stream.hpp"
+#include "cluster/lease_store.hpp"
 #include "core/bytes.hpp"
 #include "core/result.hpp"
 
 namespace tanda::cluster {
 
-struct KeyValueEntry {
-    Bytes value;
-    std::uint64_t revision = 0;  // the stream sequence that stored it
-};
-
-class KeyValueBucket {
+class KeyValueBucket final : public LeaseStore {
 public:
     // The bucket `name` on `stream`'s connection, created on first use with the stream's
     // replica count and, when `max_age` is not 0, values that disappear `max_age` after they
@@ -32,17 +28,14 @@ public:
     KeyValueBucket(const KeyValueBucket&) = delete;
     KeyValueBucket& operator=(const KeyValueBucket&) = delete;
 
-    // nullopt when the key has no value (never written, deleted or lapsed).
-    [[nodiscard]] Result<std::optional<KeyValueEntry>> get(const std::string& key);
-    // Writes only when the key has no value, else ErrorCode::conflict.
-    [[nodiscard]] Result<std::uint64_t> create(const std::string& key, ByteView value);
-    // Writes only when the key's revision is still `last`, else ErrorCode::conflict.
+    // LeaseStore's calls, on the bucket.
+    [[nodiscard]] Result<std::optional<KeyValueEntry>> get(const std::string& key) override;
+    [[nodiscard]] Result<std::uint64_t> create(const std::string& key, ByteView value) override;
     [[nodiscard]] Result<std::uint64_t> update(const std::string& key, ByteView value,
-                                               std::uint64_t last);
+                                               std::uint64_t last) override;
+    [[nodiscard]] Result<void> erase(const std::string& key) override;
     // Writes whatever is there.
     [[nodiscard]] Result<std::uint64_t> put(const std::string& key, ByteView value);
-    [[nodiscard]] Result<void> erase(const std::string& key);
-    // Anything else that fails (no quorum, no connection): ErrorCode::unavailable.
 
 private:
     struct Handle;
