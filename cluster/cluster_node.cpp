@@ -151,17 +151,8 @@ ClusterNode::Applied ClusterNode::apply_message(const StreamMessage& message) {
         first = applied->index + 1;
     } else if (auto head = index_.journal_head(); !head) {
         return Applied::retry_later;
-    } else if (head->seq != frame->head.seq || head->hash != frame->head.hash) {
-        // An empty index meeting a stream that continues an existing journal (cluster init)
-        // is not a fork, but it cannot go on either: it needs that journal first.
-        const std::string hint =
-            head->seq == 0 && message.seq == 1
-                ? "; the stream continues an existing journal: start this node from a "
-                  "`tanda cluster snapshot` of a node of the cluster"
-                : "";
-        stop_applying("the journal has forked: stream sequence " + seq_text +
-                      " was written on journal head " + head_text(frame->head) +
-                      ", this node's head is " + head_text(*head) + hint);
+    } else if (auto why = head_mismatch(message.seq, *frame, *head)) {
+        stop_applying(*why);
         return Applied::stop;
     }
     for (std::uint32_t i = first; i < count; ++i) {
@@ -179,6 +170,41 @@ ClusterNode::Applied ClusterNode::apply_message(const StreamMessage& message) {
     note_applied(message.seq);
     applied_cv_.notify_all();
     return Applied::next;
+}
+
+std::optional<std::string> ClusterNode::head_mismatch(std::uint64_t seq, const JournalFrame& frame,
+                                                      const storage::JournalHead& head) {
+    const std::string seq_text = std::to_string(seq);
+    const bool in_turn = !frame.written_after || *frame.written_after + 1 == seq;
+    if (in_turn && head.seq == frame.head.seq && head.hash == frame.head.hash) return std::nullopt;
+    if (!in_turn && *frame.written_after < seq) {
+        // JetStream stored it after other messages although its writer expected none: its
+        // expected-last-sequence check is made by the stream's leader before replication, and
+        // two leaders in turn may each let one message through on the same sequence. Every
+        // node applies it alike, on the state it has now (the commands check their
+        // preconditions when applied); its writer's head must be in this node's journal.
+        auto entry = index_.journal(frame.head.seq, 1);
+        if (!entry) return "stream sequence " + seq_text + ": " + entry.error().message;
+        const bool known = frame.head.seq == 0
+                               ? frame.head.hash == storage::JournalHead{}.hash
+                               : !entry->empty() && entry->front().seq == frame.head.seq &&
+                                     entry->front().hash == frame.head.hash;
+        if (known && frame.head.seq <= head.seq) {
+            logger_.warn("applying a message the stream stored out of turn",
+                         {{"seq", seq_text},
+                          {"written_after", std::to_string(*frame.written_after)},
+                          {"writer_head", head_text(frame.head)}});
+            return std::nullopt;
+        }
+    }
+    // An empty index meeting a stream that continues an existing journal (cluster init) is
+    // not a fork, but it cannot go on either: it needs that journal first.
+    const std::string hint = head.seq == 0 && seq == 1
+                                 ? "; the stream continues an existing journal: start this node "
+                                   "from a `tanda cluster snapshot` of a node of the cluster"
+                                 : "";
+    return "the journal has forked: stream sequence " + seq_text + " was written on journal head " +
+           head_text(frame.head) + ", this node's head is " + head_text(head) + hint;
 }
 
 void ClusterNode::note_applied(std::uint64_t seq) {

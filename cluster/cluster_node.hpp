@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cluster/cluster_options.hpp"
+#include "cluster/journal_frame.hpp"
 #include "cluster/journal_stream.hpp"
 #include "core/logger.hpp"
 #include "core/metrics.hpp"
@@ -76,6 +77,9 @@ private:
     Result<void> publish_batch(const std::vector<QueuedWrite*>& batch);
     void run(std::stop_token stop);
     Applied apply_message(const StreamMessage& message);
+    // Why message `seq` (its frame `frame`) cannot start on this node's journal, if it cannot.
+    std::optional<std::string> head_mismatch(std::uint64_t seq, const JournalFrame& frame,
+                                             const storage::JournalHead& head);
     void poll_stream();
     void stop_applying(const std::string& why);
     void note_applied(std::uint64_t seq);

@@ -88,7 +88,7 @@ Result<void> ClusterNode::publish_batch(const std::vector<QueuedWrite*>& batch) 
         if (!head) return tl::unexpected(head.error());
         Result<JournalStream::Stored> stored = fail(ErrorCode::conflict, "");
         if (applied->completes_message()) {  // else the thread is in the middle of a message
-            encode_frame(*head, commands, frame);
+            encode_frame(*head, applied->seq, commands, frame);
             stored = stream_.publish(frame, applied->seq, id);
         }
         if (stored && stored->seq == applied->seq + 1) {

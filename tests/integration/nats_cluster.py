@@ -1,12 +1,16 @@
 """A real three-server NATS cluster with JetStream on loopback, for the cluster tests.
 
 Each server has its own temp store; ports are taken free just before start. Servers can be
-killed (SIGKILL), paused (SIGSTOP) and restarted on the same ports and store.
+killed (SIGKILL), paused (SIGSTOP) and restarted on the same ports and store. `request` speaks
+the NATS client protocol itself (Debian packages no Python NATS client), for tests that write
+to the stream behind Tanda's back.
 """
+import json
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import time
 
@@ -100,3 +104,41 @@ class NatsCluster:
     def stop(self):
         for s in self.servers:
             s.stop()
+
+
+def request(url, subject, payload, headers=None, timeout=10):
+    """Publishes `payload` (with `headers`) on `subject` and returns the first reply's payload
+    (a JetStream API answer or publish acknowledgement, JSON), over one plain connection."""
+    host, port = url.removeprefix("nats://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+        reader = sock.makefile("rb")
+        if not reader.readline().startswith(b"INFO "):
+            raise AssertionError(f"{url} is not a NATS server")
+        inbox = "_INBOX.tanda-test"
+        out = (b'CONNECT {"verbose":false,"pedantic":false,"headers":true,'
+               b'"no_responders":true,"protocol":1}\r\n' + f"SUB {inbox} 1\r\n".encode())
+        if headers:
+            head = ("NATS/1.0\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+                    + "\r\n").encode()
+            out += f"HPUB {subject} {inbox} {len(head)} {len(head) + len(payload)}\r\n".encode()
+            out += head + payload + b"\r\n"
+        else:
+            out += f"PUB {subject} {inbox} {len(payload)}\r\n".encode() + payload + b"\r\n"
+        sock.sendall(out + b"PING\r\n")
+        while True:
+            line = reader.readline()
+            if not line:
+                raise AssertionError(f"{url} closed the connection before replying")
+            words = line.split()
+            if words[0] == b"PING":
+                sock.sendall(b"PONG\r\n")
+            elif words[0] == b"-ERR":
+                raise AssertionError(f"{url}: {line.decode().strip()}")
+            elif words[0] in (b"MSG", b"HMSG"):
+                body = reader.read(int(words[-1]) + 2)[:-2]
+                if words[0] == b"HMSG":
+                    header_bytes = int(words[-2])
+                    if b" 503" in body[:header_bytes].split(b"\r\n")[0]:
+                        raise AssertionError(f"no responders on {subject}")
+                    body = body[header_bytes:]
+                return json.loads(body)

@@ -1,11 +1,14 @@
 """Tanda as a cluster: three `tanda serve` nodes on a real three-server NATS JetStream cluster
 (loopback, temp dirs). Writes on any node reach every node; a node cut from the stream goes
 not-ready and catches up; killing a NATS server and a node during a burst of writes from two
-nodes loses nothing acknowledged and never forks the hash chain; one node at a time signs a
-CA's CRLs, every node serves its bytes, and a publisher failover never reuses a CRL number."""
+nodes loses nothing acknowledged and never forks the hash chain; a message JetStream stored
+out of turn is applied alike by every node; one node at a time signs a CA's CRLs, every node
+serves its bytes, and a publisher failover never reuses a CRL number."""
 import copy
+import json
 import os
 import signal
+import struct
 import threading
 import time
 import unittest
@@ -19,6 +22,7 @@ from cryptography.x509.oid import ExtensionOID
 
 import harness
 from harness import Fixture, Server, now, metric_value, parse_metrics, scrape_metrics, to_yaml
+import nats_cluster
 from nats_cluster import NatsCluster
 from test_admin import EVIDENCE, AdminPki, admin_call
 from test_notify import SECRET, Receiver, make_receiver_pki
@@ -83,15 +87,20 @@ class Node:
         except (urllib.error.URLError, OSError):
             return False
 
-    def journal_head(self):
-        """tanda.journal_head and tanda.cluster_seq, read from the index behind tanda's back."""
+    def meta(self, *keys):
+        """Values of the index's meta `keys`, read behind tanda's back (None where absent)."""
         env = lmdb.open(self.storage, readonly=True, lock=False, max_dbs=8, subdir=True)
         try:
             meta = env.open_db(b"meta", create=False)
             with env.begin(db=meta) as txn:
-                return txn.get(b"tanda.journal_head"), txn.get(b"tanda.cluster_seq")
+                return tuple(txn.get(key) for key in keys)
         finally:
             env.close()
+
+    def journal_head(self):
+        """tanda.journal_head (u64 LE seq, 32-byte hash) and tanda.cluster_seq (u64 LE seq,
+        u32 LE index, u32 LE count)."""
+        return self.meta(b"tanda.journal_head", b"tanda.cluster_seq")
 
 
 class ClusterTest(unittest.TestCase):
@@ -495,6 +504,53 @@ class ClusterTest(unittest.TestCase):
         sender.start()
         self.wait_for(sender.ready, 30, f"node {sender.name} ready again")
         self.assertEqual(set(applied_events(seqs).values()), {1})
+
+    def test_7_a_message_the_stream_stored_out_of_turn_is_applied_alike_not_a_fork(self):
+        # JetStream checks Nats-Expected-Last-Sequence on its stream leader before the message
+        # is replicated: across a leader change, a message written on an older journal head can
+        # be stored after others. Written here by hand: a frame on the head of an earlier
+        # revocation, stored after a later one. Before frames carried the writer's applied
+        # stream sequence, every node stopped on it ("the journal has forked").
+        nodes = list(self.nodes.values())
+        a = nodes[0]
+        for node in nodes:
+            self.wait_for(node.ready, 30, f"node {node.name} ready")
+        status, body = self.revoke(a, "rsa", UNREGISTERED_BASE + 0xE000, "out-of-turn-1")
+        self.assertEqual(status, 201, body)
+        self.assert_same_heads()
+        old_head, old_position = a.journal_head()
+        written_after = struct.unpack_from("<Q", old_position)[0]
+        status, body = self.revoke(a, "rsa", UNREGISTERED_BASE + 0xE001, "out-of-turn-2")
+        self.assertEqual(status, 201, body)
+
+        key, value = b"test.out_of_turn", b"applied"
+        command = (bytes([1, 7]) + struct.pack("<H", len(key)) + key +
+                   struct.pack("<I", len(value)) + value)  # format 1, PutMeta
+        frame = (bytes([2]) + old_head + struct.pack("<Q", written_after) +
+                 struct.pack("<I", 1) + struct.pack("<I", len(command)) + command)
+        url = self.nats.urls[0]
+        for _ in range(20):  # the nodes' own writes (cursors, CRLs) may move the stream between
+            last = nats_cluster.request(url, "$JS.API.STREAM.INFO.TANDA", b"")["state"]
+            ack = nats_cluster.request(url, "TANDA.journal", frame,
+                                       {"Nats-Expected-Last-Sequence": last["last_seq"]})
+            if "error" not in ack:  # else (wrong last sequence) seq is 0
+                break
+        self.assertNotIn("error", ack, json.dumps(ack))
+        self.assertGreater(ack["seq"], written_after + 1)
+
+        for node in nodes:
+            self.wait_for(lambda: node.meta(key)[0] == value, 10,
+                          f"node {node.name} applied the out-of-turn message")
+        status, body = self.revoke(nodes[1], "rsa", UNREGISTERED_BASE + 0xE002, "out-of-turn-3")
+        self.assertEqual(status, 201, body)
+        for node in nodes:
+            self.wait_for(lambda: self.is_revoked(node, self.pki.rsa, UNREGISTERED_BASE + 0xE002),
+                          10, f"the later revocation on node {node.name}")
+            self.assertTrue(node.ready())
+            log = node.server.stderr()
+            self.assertNotIn("forked", log)
+            self.assertIn("applying a message the stream stored out of turn", log)
+        self.assert_same_heads()
 
     def assert_same_heads(self):
         """Every node with the same journal head (seq and hash), applied from the stream.
