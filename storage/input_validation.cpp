@@ -43,7 +43,7 @@ Result<void> validate_issuer(ByteView identity, std::string_view name) {
 
 Result<void> validate_change(const Change& change) {
     const auto kind = static_cast<unsigned>(change.kind);
-    if (kind < 1 || kind > 10) {
+    if (kind < 1 || kind > static_cast<unsigned>(kLastChangeKind)) {
         return fail(ErrorCode::invalid_argument, "unknown change kind " + std::to_string(kind));
     }
     if (change.serial.bytes().empty()) return fail(ErrorCode::invalid_argument, "serial is empty");

@@ -57,7 +57,13 @@ enum class ChangeKind : std::uint8_t {
     // `pending` until then; and an operator asked to cancel one (admin/scheduled_revocations).
     scheduled = 9,
     cancel_requested = 10,
+    // The CA's CRL publisher served a CRL that is the first to cover journal entries with
+    // admin requests (the request stage "published in the CRL"): `serial` is the CRL number,
+    // provenance.source says what it covers (admin/crl_stages.hpp). One entry per such CRL.
+    crl_published = 11,
 };
+// The highest kind a decoder accepts (codecs and input validation).
+inline constexpr ChangeKind kLastChangeKind = ChangeKind::crl_published;
 
 // The one predicate of "this entry writes a record": the apply path and any refold of the
 // journal must use it, so an audit entry can never change a record.

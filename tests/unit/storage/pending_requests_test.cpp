@@ -56,6 +56,9 @@ TEST_CASE("changes_record is true for record kinds only", "[pending]") {
         {ChangeKind::rejected, false},
         {ChangeKind::expired, false},
         {ChangeKind::refused, false},
+        {ChangeKind::scheduled, false},
+        {ChangeKind::cancel_requested, false},
+        {ChangeKind::crl_published, false},
     }));
     CHECK(changes_record(kind) == expected);
 }

@@ -114,8 +114,14 @@ TEST_CASE("decode_entry rejects malformed values", "[codec]") {
     encode_entry(1, 0, change, Provenance{}, Sha256Digest{}, value);
     JournalEntry e;
     SECTION("unknown kind") {
-        value[32 + 1 + 8 + 8] = std::byte{11};
+        value[32 + 1 + 8 + 8] = std::byte{12};  // one past crl_published
         CHECK_FALSE(decode_entry(value, e));
+    }
+    SECTION("every known kind decodes") {
+        auto kind = GENERATE(range(1, 12));
+        value[32 + 1 + 8 + 8] = std::byte(kind);
+        REQUIRE(decode_entry(value, e));
+        CHECK(static_cast<int>(e.change.kind) == kind);
     }
     SECTION("unknown format") {
         value[32] = std::byte{0};

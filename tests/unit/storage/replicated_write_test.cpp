@@ -216,6 +216,34 @@ TEST_CASE("an audit entry and the metadata it records are written together or no
     CHECK(index->journal_head()->seq == *seq);
 }
 
+TEST_CASE("a crl_published audit entry goes through the stream; the other node chains it too",
+          "[storage][cluster]") {
+    TwoNodes nodes;
+    auto ca = *nodes.a->ensure_issuer(as_bytes("ca-1"), "CA 1");
+    REQUIRE(nodes.a->commit(std::vector{change(ChangeKind::register_certificate, ca, "01", issued())},
+                            import_provenance(), kNow - 10));
+    REQUIRE(nodes.a->commit(std::vector{change(ChangeKind::revoke, ca, "01", revoked())},
+                            admin_provenance("r-1"), kNow));
+    Provenance crl;
+    crl.source = "crl;number=5;this_update=1750000060;delta=0;after_seq=0;covered_seq=2";
+    auto seq = nodes.a->append_audit(change(ChangeKind::crl_published, ca, "05", issued("")), crl,
+                                     kNow + 60);
+    REQUIRE(seq);
+    CHECK(*seq == 3);
+    REQUIRE(nodes.order.stream.size() == 4);  // the issuer, two commits, the audit entry
+    for (std::size_t i = 0; i < nodes.order.stream.size(); ++i) {
+        REQUIRE(nodes.b->apply_replicated(nodes.order.stream[i], {i + 1, 0, 1}));
+    }
+    auto entry = nodes.b->journal(3, 1)->front();
+    CHECK(entry.change.kind == ChangeKind::crl_published);
+    CHECK(entry.time == kNow + 60);
+    CHECK(entry.provenance.source == crl.source);
+    CHECK(nodes.b->journal_head()->hash == nodes.a->journal_head()->hash);
+    CHECK(*nodes.b->verify_journal() == std::nullopt);
+    CHECK(*nodes.b->verify_records() == std::nullopt);  // it changed no record
+    CHECK((*nodes.b->find(ca, serial("05"))) == std::nullopt);
+}
+
 TEST_CASE(
     "the commands of one stream message apply in order, and the next message only after "
     "the last of them",
