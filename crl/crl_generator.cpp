@@ -148,8 +148,9 @@ Result<std::optional<std::set<storage::IssuerId>>> changed_issuers(
     std::size_t limit) {
     if (head > after && head - after > limit) return std::optional<std::set<storage::IssuerId>>();
     std::set<storage::IssuerId> issuers;
+    // Audit entries (a request pending, a CRL published) change nothing a CRL lists.
     auto walked = walk_journal(index, after, head, [&](const storage::JournalEntry& e) {
-        issuers.insert(e.change.issuer);
+        if (storage::changes_record(e)) issuers.insert(e.change.issuer);
     });
     if (!walked) return tl::unexpected(walked.error());
     return std::optional<std::set<storage::IssuerId>>(std::move(issuers));

@@ -104,6 +104,8 @@ Result<void> CrlPublisher::resume_locked() {
     recalled_ = true;
     if (!full || !base || base->number != full->number) {
         base_ = base;  // for the expiry cutoff
+        // The stored base's entries were reported when it was published (its file is lost).
+        if (base) reported_seq_ = std::max(reported_seq_, base->seq);
         return publish_full_locked();
     }
 

@@ -119,4 +119,15 @@ TEST_CASE("changed_issuers names the issuers of the journal window", "[crl]") {
     REQUIRE(changed);
     CHECK(*changed == std::set<storage::IssuerId>{f.served().issuer_id});
     CHECK(!test::must(crl::changed_issuers(*f.index, 0, head, 0)));
+
+    // An audit entry (here a CRL's own crl_published entry) changes nothing a CRL lists, so it
+    // does not call for another CRL.
+    storage::Change published{ChangeKind::crl_published, f.served().issuer_id,
+                              *Serial::from_hex("05"), CertRecord{}};
+    storage::Provenance source;
+    source.source = "crl;number=5;this_update=1;delta=0;after_seq=0;covered_seq=1";
+    REQUIRE(f.index->append_audit(published, source, f.clock.now()));
+    auto after = test::must(crl::changed_issuers(*f.index, head, head + 1, 100));
+    REQUIRE(after);
+    CHECK(after->empty());
 }
