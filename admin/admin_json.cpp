@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "admin/crl_stages.hpp"
 #include "core/time_format.hpp"
 
 namespace tanda::admin {
@@ -207,6 +208,20 @@ json::object to_json(const JournalPage& page, const AdminService& service) {
         o["submitted_by"] = text_or_null(e.provenance.submitted_by_identity);
         o["approved_by_operator"] = text_or_null(e.provenance.approved_by_identity);
         o["note"] = text_or_null(e.provenance.note);
+        // Stages of a request read off the entry (README, "Revocation workflow"): a record's
+        // change is what OCSP answers from its commit; a crl_published entry names its CRL.
+        o["visible_in_ocsp_at"] = storage::changes_record(e)
+                                      ? json::value(format_rfc3339(e.time))
+                                      : json::value(nullptr);
+        if (auto crl = parse_crl_stage(e)) {
+            o["crl"] = json::object{{"number", crl->crl_number},
+                                    {"this_update", format_rfc3339(crl->this_update)},
+                                    {"delta", crl->delta},
+                                    {"covers_from_seq", crl->after_seq + 1},
+                                    {"covers_to_seq", crl->covered_seq}};
+        } else {
+            o["crl"] = nullptr;
+        }
         o["prev_hash"] = to_hex(e.prev_hash);
         o["hash"] = to_hex(e.hash);
         entries.push_back(std::move(o));

@@ -68,6 +68,8 @@ std::string_view kind_name(storage::ChangeKind kind) {
             return "scheduled";
         case storage::ChangeKind::cancel_requested:
             return "cancel_requested";
+        case storage::ChangeKind::crl_published:
+            return "crl_published";
     }
     return "update";
 }
@@ -465,7 +467,8 @@ ApiResult<RequestStatus> AdminService::request(std::string_view request_id) cons
         s.notified_at = std::strtoll((*notified)->c_str(), nullptr, 10);
     }
     s.crl_publisher = crl_ != nullptr && crl_->publishes(s.ca);
-    s.crl = first_crl_covering(index_, e.change.issuer, e.seq);
+    // The lookup reads the journal after the entry: only where a CRL can have covered it.
+    if (s.crl_publisher) s.crl = first_crl_covering(index_, e.change.issuer, e.seq);
     if (!s.crl && crl_ != nullptr) s.crl = crl_->published_after(s.ca, e.seq);
     s.state = s.success() ? "success" : "applied";
     return s;

@@ -115,13 +115,14 @@ struct RequestStatus {
     std::optional<UnixSeconds> cancel_requested_at;
     UnixSeconds applied_at = 0;
     std::uint64_t seq = 0;
-    // OCSP answers from the index, and commit observers have invalidated cached answers before
-    // the commit returned: visible from applied_at on, to the second (derived, not stored; the
-    // histogram's visible_in_ocsp stage measures the write's sub-second duration).
+    // OCSP answers from the records the applied entry's transaction wrote, and commit observers
+    // have invalidated cached answers before the commit returned: the journal entry's time, to
+    // the second (FORMAT.md, "Request stages"; the histogram's visible_in_ocsp stage measures
+    // the write's sub-second duration).
     UnixSeconds ocsp_visible_at = 0;
-    // The first CRL that covered the change, as recorded when it was served (crl_stages.hpp);
-    // for a change published before that record existed, the earliest CRL served now that
-    // covers it. nullopt: not (yet, or no publisher) in a CRL.
+    // The first CRL that covered the change: its crl_published journal entry (crl_stages.hpp);
+    // for a change published before those entries, the earliest CRL served now that covers it.
+    // nullopt: not (yet, or no publisher) in a CRL.
     std::optional<CrlPublication> crl;
     std::optional<UnixSeconds> notified_at;  // a webhook target acknowledged `applied`
     bool crl_publisher = false;              // the CA publishes CRLs; when not, never success

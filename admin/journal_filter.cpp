@@ -123,7 +123,9 @@ ApiResult<JournalFilter> parse_journal_filter(std::string_view target) {
 bool matches(const JournalFilter& filter, storage::IssuerId ca_issuer,
              const storage::JournalEntry& entry) {
     return (!filter.ca || entry.change.issuer == ca_issuer) &&
-           (!filter.serial || entry.change.serial == *filter.serial) &&
+           // A crl_published entry's serial is its CRL number, not a certificate's.
+           (!filter.serial || (entry.change.serial == *filter.serial &&
+                               entry.change.kind != storage::ChangeKind::crl_published)) &&
            (!filter.request_id || entry.provenance.request_id == *filter.request_id) &&
            (!filter.from || entry.time >= *filter.from) && (!filter.to || entry.time <= *filter.to);
 }

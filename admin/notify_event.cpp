@@ -91,6 +91,8 @@ std::vector<NotifyEvent> events_for(const storage::JournalEntry& entry) {
         case storage::ChangeKind::register_certificate:
         case storage::ChangeKind::update:
             break;  // a certificate's issuance, not a request's state
+        case storage::ChangeKind::crl_published:
+            break;  // a CRL's; each request's `success` event follows its CRL already
     }
     return events;
 }

@@ -7,7 +7,8 @@
 //   visible_in_ocsp  from applied: the write's own duration, measured on the node that took it
 //                    (the commit observers invalidate cached OCSP answers before it returns)
 //   crl_published    from visible in OCSP: the first CRL (complete or delta) that covers the
-//                    request's journal entry was served (admin/crl_stages.hpp)
+//                    request's journal entry was served; journaled as a crl_published entry
+//                    (admin/crl_stages.hpp)
 //   notified         from applied: the first webhook target acknowledged its `applied` event
 #pragma once
 
@@ -28,8 +29,8 @@ using StageObserver = std::function<void(std::string_view stage, double seconds)
 // "notified:<request id>" = decimal Unix seconds.
 std::string notified_key(std::string_view request_id);
 
-// The meta keys that keep, per CRL that extended what a CA's CRLs cover, the journal seq it
-// covers up to: "crl_cover/<issuer id>/<covered seq, 20 digits>" = "<CRL number> <decimal Unix
+// The meta keys that older versions wrote (read only now: the journal's crl_published entries
+// replaced them), per CRL that extended what a CA's CRLs cover, the journal seq it covers up to: "crl_cover/<issuer id>/<covered seq, 20 digits>" = "<CRL number> <decimal Unix
 // seconds it was published>". The first CRL that covered entry `seq` is the first key at or
 // after crl_cover_key(issuer, seq) under crl_cover_prefix(issuer) (first_meta_from).
 std::string crl_cover_prefix(std::uint64_t issuer);

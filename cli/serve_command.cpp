@@ -263,7 +263,8 @@ Stop start_crls(Serving& s) {
     s.crls->set_publication_listener([recorder = s.crl_stages.get()](const ca::ServedCa& ca,
                                                                      const crl::PublishedCrl& crl,
                                                                      std::uint64_t after_seq) {
-        recorder->record(ca.issuer_id, {crl.number, crl.published_at}, after_seq, crl.covered_seq);
+        recorder->record(ca.issuer_id, {crl.number, crl.published_at}, after_seq, crl.covered_seq,
+                         crl.delta_base.has_value());
     });
     // A cluster's stream may be electing a leader (a NATS server just restarted): a CRL that
     // must be published at start waits for it, within kClusterStartWait, instead of failing.

@@ -294,6 +294,23 @@ TEST_CASE("GET /v1/requests/{id}: the first CRL recorded for it, not the one ser
           format_rfc3339(done->applied_at + 40));
     CHECK(status.at("status").as_string() == "success");
     CHECK(seconds == std::vector<double>{40});
+
+    // The journal read shows both stages: the revocation visible in OCSP at its own time, and
+    // the CRL's entry with its number, thisUpdate and range.
+    auto page = body_of(f.call(http::Verb::get,
+                               "/v1/journal?since=" + std::to_string(done->seq), kAuditor));
+    const auto& entries = page.at("entries").as_array();
+    REQUIRE(entries.size() == 2);
+    CHECK(entries[0].at("visible_in_ocsp_at").as_string() == format_rfc3339(done->applied_at));
+    CHECK(entries[0].at("crl").is_null());
+    const auto& crl = entries[1];
+    CHECK(crl.at("kind").as_string() == "crl_published");
+    CHECK(crl.at("time").as_string() == format_rfc3339(done->applied_at + 40));
+    CHECK(crl.at("visible_in_ocsp_at").is_null());
+    CHECK(crl.at("crl").at("number").to_number<std::uint64_t>() == 5);
+    CHECK(crl.at("crl").at("this_update").as_string() == format_rfc3339(done->applied_at + 40));
+    CHECK(crl.at("crl").at("covers_from_seq").to_number<std::uint64_t>() == 1);
+    CHECK(crl.at("crl").at("covers_to_seq").to_number<std::uint64_t>() == done->seq);
 }
 
 namespace {
