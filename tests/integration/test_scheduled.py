@@ -119,6 +119,11 @@ class ScheduledRevocationTest(AdminTestCase):
         self.assertEqual(status, 200, body)
         return body
 
+    def journal_since(self, seq):
+        status, body = self.call("GET", f"/v1/journal?since={seq}&limit=1000", client="auditor")
+        self.assertEqual(status, 200, body)
+        return body["entries"]
+
     def scheduled_ids(self):
         # GET /v1/scheduled also applies what is due first.
         status, body = self.call("GET", "/v1/scheduled", client="auditor")
@@ -255,12 +260,36 @@ class ScheduledRevocationTest(AdminTestCase):
         self.assertEqual(number, first["crl_number"])
         self.assertIsNotNone(crl.get_revoked_certificate_by_serial_number(leaf.serial))
 
-        # A later CRL is served; the status still names the first one.
+        # The journal alone says both stages: the revocation's entry is visible in OCSP at its
+        # own time, and one crl_published entry names the CA, the CRL, its thisUpdate and the
+        # entries it covers, this revocation's among them.
+        entries = self.journal_since(st["seq"])
+        crl_entries = [e for e in entries if e["kind"] == "crl_published"]
+        self.assertEqual(len(crl_entries), 1, entries)
+        entry = crl_entries[0]
+        self.assertEqual((entry["ca"], entry["time"]), ("rsa", rfc3339(t + 40)))
+        self.assertEqual(entry["crl"]["number"], first["crl_number"])
+        self.assertEqual(entry["crl"]["this_update"], rfc3339(t + 40))
+        self.assertLessEqual(entry["crl"]["covers_from_seq"], st["seq"])
+        self.assertGreaterEqual(entry["crl"]["covers_to_seq"], st["seq"])
+        revocation = entries[0]
+        self.assertEqual((revocation["request_id"], revocation["visible_in_ocsp_at"]),
+                         ("crl-stage", rfc3339(t)))
+
+        # A later CRL is served; the status still names the first one, and the later CRL,
+        # which covers no new request, adds no crl_published entry.
         self.write_clock(t + 100)
         status, body = self.call("POST", "/v1/crls/rsa/generate")
         self.assertEqual(status, 201, body)
         self.assertGreater(body["crl_number"], first["crl_number"])
         self.assertEqual(self.status_of("crl-stage")["published_in_crl"], first)
+        self.assertEqual([e for e in self.journal_since(st["seq"]) if e["kind"] == "crl_published"],
+                         crl_entries)
+        # The hash chain and the refold hold with the new entries, offline too.
+        status, body = self.call("GET", "/v1/journal/verify", client="auditor")
+        self.assertEqual((status, body["ok"], body["first_difference"]), (200, True, None), body)
+        verified = harness.run_tanda("verify", "--config", self.fx.config_path)
+        self.assertEqual(verified.returncode, 0, verified.stdout + verified.stderr)
         after = harness.parse_metrics(harness.scrape_metrics(self.fx.server))
 
         def delta(name, **labels):
