@@ -210,9 +210,8 @@ json::object to_json(const JournalPage& page, const AdminService& service) {
         o["note"] = text_or_null(e.provenance.note);
         // Stages of a request read off the entry (README, "Revocation workflow"): a record's
         // change is what OCSP answers from its commit; a crl_published entry names its CRL.
-        o["visible_in_ocsp_at"] = storage::changes_record(e)
-                                      ? json::value(format_rfc3339(e.time))
-                                      : json::value(nullptr);
+        o["visible_in_ocsp_at"] =
+            storage::changes_record(e) ? json::value(format_rfc3339(e.time)) : json::value(nullptr);
         if (auto crl = parse_crl_stage(e)) {
             o["crl"] = json::object{{"number", crl->crl_number},
                                     {"this_update", format_rfc3339(crl->this_update)},

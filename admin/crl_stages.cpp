@@ -56,15 +56,15 @@ bool read_field(std::string_view source, std::string_view name, T& out) {
 }  // namespace
 
 storage::Change crl_stage_change(storage::IssuerId issuer, const CrlStageEntry& crl) {
-    return {storage::ChangeKind::crl_published, issuer, number_serial(crl.crl_number), CertRecord{}};
+    return {storage::ChangeKind::crl_published, issuer, number_serial(crl.crl_number),
+            CertRecord{}};
 }
 
 storage::Provenance crl_stage_provenance(const CrlStageEntry& crl) {
     storage::Provenance p;
     p.source = std::string(kSourcePrefix) + "number=" + std::to_string(crl.crl_number) +
                ";this_update=" + std::to_string(crl.this_update) +
-               ";delta=" + (crl.delta ? "1" : "0") +
-               ";after_seq=" + std::to_string(crl.after_seq) +
+               ";delta=" + (crl.delta ? "1" : "0") + ";after_seq=" + std::to_string(crl.after_seq) +
                ";covered_seq=" + std::to_string(crl.covered_seq);
     return p;
 }
@@ -122,9 +122,9 @@ void CrlStageRecorder::record(storage::IssuerId issuer, const CrlPublication& cr
     auto seq = index_.append_audit(crl_stage_change(issuer, entry), crl_stage_provenance(entry),
                                    crl.published_at);
     if (!seq) {
-        logger_.warn("could not journal the CRL stage",
-                     {{"crl_number", std::to_string(crl.crl_number)},
-                      {"error", seq.error().message}});
+        logger_.warn(
+            "could not journal the CRL stage",
+            {{"crl_number", std::to_string(crl.crl_number)}, {"error", seq.error().message}});
         return;
     }
     if (!stages_) return;

@@ -30,9 +30,10 @@ using StageObserver = std::function<void(std::string_view stage, double seconds)
 std::string notified_key(std::string_view request_id);
 
 // The meta keys that older versions wrote (read only now: the journal's crl_published entries
-// replaced them), per CRL that extended what a CA's CRLs cover, the journal seq it covers up to: "crl_cover/<issuer id>/<covered seq, 20 digits>" = "<CRL number> <decimal Unix
-// seconds it was published>". The first CRL that covered entry `seq` is the first key at or
-// after crl_cover_key(issuer, seq) under crl_cover_prefix(issuer) (first_meta_from).
+// replaced them), per CRL that extended what a CA's CRLs cover, the journal seq it covers up to:
+// "crl_cover/<issuer id>/<covered seq, 20 digits>" = "<CRL number> <decimal Unix seconds it was
+// published>". The first CRL that covered entry `seq` is the first key at or after
+// crl_cover_key(issuer, seq) under crl_cover_prefix(issuer) (first_meta_from).
 std::string crl_cover_prefix(std::uint64_t issuer);
 std::string crl_cover_key(std::uint64_t issuer, std::uint64_t covered_seq);
 std::string encode_crl_stage(const CrlPublication& crl);

@@ -51,8 +51,8 @@ struct GeneratedCrl {
                                                       const CrlBase& base);
 
 // The issuers with journal entries in (after, head] that change a record (not audit entries,
-// so a CRL's own crl_published entry does not call for another CRL); nullopt when there are more than `limit`
-// entries to read (callers then assume every issuer changed).
+// so a CRL's own crl_published entry does not call for another CRL); nullopt when there are more
+// than `limit` entries to read (callers then assume every issuer changed).
 [[nodiscard]] Result<std::optional<std::set<storage::IssuerId>>> changed_issuers(
     const storage::RevocationIndex& index, std::uint64_t after, std::uint64_t head,
     std::size_t limit);

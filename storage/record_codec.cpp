@@ -153,7 +153,8 @@ bool read_change(ByteReader& r, Change& out) {
     out.issuer = r.u32();
     ByteView serial = r.bytes8();
     if (!read_content(r, out.record)) return false;
-    if (!r.ok() || kind < 1 || kind > static_cast<unsigned>(kLastChangeKind) || serial.empty() || serial.size() > Serial::kMaxBytes ||
+    if (!r.ok() || kind < 1 || kind > static_cast<unsigned>(kLastChangeKind) || serial.empty() ||
+        serial.size() > Serial::kMaxBytes ||
         (serial.size() > 1 && serial.front() == std::byte{0})) {
         return false;
     }

@@ -297,8 +297,8 @@ TEST_CASE("GET /v1/requests/{id}: the first CRL recorded for it, not the one ser
 
     // The journal read shows both stages: the revocation visible in OCSP at its own time, and
     // the CRL's entry with its number, thisUpdate and range.
-    auto page = body_of(f.call(http::Verb::get,
-                               "/v1/journal?since=" + std::to_string(done->seq), kAuditor));
+    auto page = body_of(
+        f.call(http::Verb::get, "/v1/journal?since=" + std::to_string(done->seq), kAuditor));
     const auto& entries = page.at("entries").as_array();
     REQUIRE(entries.size() == 2);
     CHECK(entries[0].at("visible_in_ocsp_at").as_string() == format_rfc3339(done->applied_at));

@@ -220,8 +220,9 @@ TEST_CASE("a crl_published audit entry goes through the stream; the other node c
           "[storage][cluster]") {
     TwoNodes nodes;
     auto ca = *nodes.a->ensure_issuer(as_bytes("ca-1"), "CA 1");
-    REQUIRE(nodes.a->commit(std::vector{change(ChangeKind::register_certificate, ca, "01", issued())},
-                            import_provenance(), kNow - 10));
+    REQUIRE(
+        nodes.a->commit(std::vector{change(ChangeKind::register_certificate, ca, "01", issued())},
+                        import_provenance(), kNow - 10));
     REQUIRE(nodes.a->commit(std::vector{change(ChangeKind::revoke, ca, "01", revoked())},
                             admin_provenance("r-1"), kNow));
     Provenance crl;
