@@ -70,6 +70,8 @@ std::string_view kind_name(storage::ChangeKind kind) {
             return "cancel_requested";
         case storage::ChangeKind::crl_published:
             return "crl_published";
+        case storage::ChangeKind::notified:
+            return "notified";
     }
     return "update";
 }

@@ -94,7 +94,14 @@ void Notifier::record_notified(const NotifyEvent& event, UnixSeconds committed) 
     const UnixSeconds now = clock_.now();
     // Observed first, so a reader who sees the status's notified_at sees the metric too.
     if (stages_) stages_("notified", static_cast<double>(now > committed ? now - committed : 0));
-    if (auto put = index_.put_meta(key, std::to_string(now)); !put) {
+    // The journal entry and the status's meta key in one transaction (one stream write).
+    storage::Provenance provenance;
+    provenance.request_id = event.request_id;
+    provenance.source = "notify;target=" + target_.name + ";event=" + event.id;
+    const storage::Change change{storage::ChangeKind::notified, event.issuer, event.serial,
+                                 event.record};
+    if (auto put = index_.append_audit_with_meta(change, provenance, now, key, std::to_string(now));
+        !put) {
         logger_.warn("could not record a request's notification time",
                      {{"request_id", event.request_id}, {"error", put.error().message}});
     }

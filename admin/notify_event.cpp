@@ -93,6 +93,8 @@ std::vector<NotifyEvent> events_for(const storage::JournalEntry& entry) {
             break;  // a certificate's issuance, not a request's state
         case storage::ChangeKind::crl_published:
             break;  // a CRL's; each request's `success` event follows its CRL already
+        case storage::ChangeKind::notified:
+            break;  // the receiver's own acknowledgement
     }
     return events;
 }

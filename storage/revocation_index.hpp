@@ -61,9 +61,13 @@ enum class ChangeKind : std::uint8_t {
     // admin requests (the request stage "published in the CRL"): `serial` is the CRL number,
     // provenance.source says what it covers (admin/crl_stages.hpp). One entry per such CRL.
     crl_published = 11,
+    // A webhook target acknowledged a request's `applied` event, the first to (the request
+    // stage "holder notified"): the request's CA, serial and record, provenance.source
+    // "notify;target=NAME;event=ID" (admin/notifier.hpp). One entry per request.
+    notified = 12,
 };
 // The highest kind a decoder accepts (codecs and input validation).
-inline constexpr ChangeKind kLastChangeKind = ChangeKind::crl_published;
+inline constexpr ChangeKind kLastChangeKind = ChangeKind::notified;
 
 // The one predicate of "this entry writes a record": the apply path and any refold of the
 // journal must use it, so an audit entry can never change a record.

@@ -164,9 +164,10 @@ class ScheduledRevocationTest(AdminTestCase):
         self.assertEqual(st["applied_at"], rfc3339(effective))
         self.assertEqual(st["effective_at"], rfc3339(effective))
         self.assertEqual(st["approved_at"], rfc3339(effective - 100))
-        kinds = [e["kind"] for e in self.entries_of("sched-second")]
-        self.assertEqual(kinds, ["submitted", "scheduled", "revoke"])
-        applied = self.entries_of("sched-second")[-1]
+        # (Its `notified` entry follows once the webhook target has answered.)
+        entries = [e for e in self.entries_of("sched-second") if e["kind"] != "notified"]
+        self.assertEqual([e["kind"] for e in entries], ["submitted", "scheduled", "revoke"])
+        applied = entries[-1]
         self.assertEqual(applied["mode"], "dual")
         self.assertIn("CN=Admin operator2,", applied["approved_by_operator"])
         # The holder is told: scheduled (with when), then applied; no second "approved".
@@ -210,6 +211,16 @@ class ScheduledRevocationTest(AdminTestCase):
         self.assertIn("published_in_crl", st)
         self.assertIn("applied", [t for t, _ in self.events_of("stages", "applied")])
         self.assertEqual(self.notified_at("stages"), rfc3339(t + 50))
+        # Every stage is in the journal: the request's own entries, then its `notified` one.
+        status, body = self.call("GET", "/v1/journal?request_id=stages", client="auditor")
+        self.assertEqual(status, 200, body)
+        kinds = [(e["kind"], e["time"]) for e in body["entries"]]
+        self.assertEqual(kinds, [("submitted", rfc3339(t)), ("revoke", rfc3339(t + 50)),
+                                 ("notified", rfc3339(t + 50))], body)
+        notified = body["entries"][-1]
+        self.assertEqual((notified["ca"], int(notified["serial"], 16)),
+                         (body["entries"][1]["ca"], leaf.serial))
+        self.assertTrue(notified["source"].startswith("notify;target=ra;event=tanda-"), notified)
         text = harness.scrape_metrics(self.fx.server)
         after = harness.parse_metrics(text)
 

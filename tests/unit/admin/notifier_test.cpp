@@ -183,4 +183,24 @@ TEST_CASE("the first target to deliver a request's 'applied' records when its ho
     REQUIRE(first->pass());  // delivers "other" again: the second target was first
     CHECK(f.db.index->get_meta(admin::notified_key("other"))->value() == "1700000700");
     CHECK(seen.size() == 2);
+
+    // The journal holds the stage too: one `notified` entry per request, from its first target.
+    std::vector<storage::JournalEntry> notified;
+    auto journal = f.db.index->journal(1, 1000);
+    REQUIRE(journal);
+    for (const auto& e : *journal) {
+        if (e.change.kind == storage::ChangeKind::notified) notified.push_back(e);
+    }
+    REQUIRE(notified.size() == 2);
+    CHECK(notified[0].provenance.request_id == "told");
+    CHECK(notified[0].time == 1700000600);
+    CHECK(notified[0].change.serial.to_hex() == "03");
+    CHECK(notified[0].change.record.state == CertState::revoked);
+    CHECK(notified[0].provenance.source.starts_with("notify;target=" +
+                                                    test::notify_target().name + ";event=tanda-"));
+    CHECK(notified[0].provenance.source.ends_with("-applied"));
+    CHECK(notified[1].provenance.request_id == "other");
+    CHECK(notified[1].provenance.source.starts_with("notify;target=second;"));
+    CHECK(*f.db.index->verify_journal() == std::nullopt);
+    CHECK(*f.db.index->verify_records() == std::nullopt);
 }

@@ -59,6 +59,7 @@ TEST_CASE("changes_record is true for record kinds only", "[pending]") {
         {ChangeKind::scheduled, false},
         {ChangeKind::cancel_requested, false},
         {ChangeKind::crl_published, false},
+        {ChangeKind::notified, false},
     }));
     CHECK(changes_record(kind) == expected);
 }

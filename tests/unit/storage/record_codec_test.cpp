@@ -114,11 +114,11 @@ TEST_CASE("decode_entry rejects malformed values", "[codec]") {
     encode_entry(1, 0, change, Provenance{}, Sha256Digest{}, value);
     JournalEntry e;
     SECTION("unknown kind") {
-        value[32 + 1 + 8 + 8] = std::byte{12};  // one past crl_published
+        value[32 + 1 + 8 + 8] = std::byte{13};  // one past notified
         CHECK_FALSE(decode_entry(value, e));
     }
     SECTION("every known kind decodes") {
-        auto kind = GENERATE(range(1, 12));
+        auto kind = GENERATE(range(1, 13));
         value[32 + 1 + 8 + 8] = std::byte(kind);
         REQUIRE(decode_entry(value, e));
         CHECK(static_cast<int>(e.change.kind) == kind);
