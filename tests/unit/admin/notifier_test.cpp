@@ -196,8 +196,8 @@ TEST_CASE("the first target to deliver a request's 'applied' records when its ho
     CHECK(notified[0].time == 1700000600);
     CHECK(notified[0].change.serial.to_hex() == "03");
     CHECK(notified[0].change.record.state == CertState::revoked);
-    CHECK(notified[0].provenance.source.starts_with("notify;target=" +
-                                                    test::notify_target().name + ";event=tanda-"));
+    CHECK(notified[0].provenance.source.starts_with("notify;target=" + test::notify_target().name +
+                                                    ";event=tanda-"));
     CHECK(notified[0].provenance.source.ends_with("-applied"));
     CHECK(notified[1].provenance.request_id == "other");
     CHECK(notified[1].provenance.source.starts_with("notify;target=second;"));
