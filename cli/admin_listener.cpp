@@ -1,6 +1,7 @@
 #include "cli/admin_listener.hpp"
 
 #include "admin/checkpoint_routes.hpp"
+#include "cli/admin_tls.hpp"
 #include "cli/serve_metrics.hpp"
 #include "http/tls_context.hpp"
 
@@ -28,8 +29,8 @@ Result<std::unique_ptr<AdminListener>> AdminListener::start(
     admin::Checkpointer* checkpoints, admin::StageObserver stages) {
     const admin::AdminOptions& o = config.admin;
     if (!o.enabled) return std::unique_ptr<AdminListener>();
-    auto tls = http::make_server_tls_context({o.server_certificate, o.server_key, o.client_ca});
-    if (!tls) return tl::unexpected(tls.error().with_context("admin TLS"));
+    auto tls = make_admin_tls_context(o);
+    if (!tls) return tl::unexpected(tls.error());
 
     std::unique_ptr<AdminListener> l(new AdminListener());
     l->service_ = std::make_unique<admin::AdminService>(std::move(cas), index, clock, logger,

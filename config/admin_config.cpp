@@ -182,7 +182,7 @@ void read_admin(YamlReader& r, const YAML::Node& node, Config& c) {
     if (node["listen"].IsDefined()) read_admin_listen(r, node["listen"], a);
     r.require(node, {"server_certificate", "server_key", "client_ca"}, "'admin'");
     r.read_path(node, "server_certificate", a.server_certificate);
-    r.read_path(node, "server_key", a.server_key);
+    r.read_key(node, "server_key", a.server_key);
     r.read_path(node, "client_ca", a.client_ca);
     r.read_duration(node, "handshake_timeout", seconds(1), seconds(300), a.handshake_timeout);
     r.read_duration(node, "pending_ttl", seconds(1), kMaxPendingTtl, a.pending_ttl);

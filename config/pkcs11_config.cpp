@@ -33,6 +33,7 @@ void apply_pkcs11_module(YamlReader& r, const YAML::Node& node, Config& c) {
         add_module(module, ca.crl.signing_key);
     }
     add_module(module, c.checkpoint.key);
+    add_module(module, c.admin.server_key);
 }
 
 std::string secret_file_of(const std::string& key) {

@@ -33,12 +33,23 @@ Result<std::shared_ptr<ssl::context>> base_context(ssl::context::method method) 
     return ctx;
 }
 
-Result<void> load_identity(ssl::context& ctx, const std::string& cert, const std::string& key) {
+Result<void> load_identity(ssl::context& ctx, const std::string& cert, const std::string& key,
+                           EVP_PKEY* key_object) {
     boost::system::error_code ec;
     ctx.use_certificate_chain_file(cert, ec);
     if (ec) return file_error("certificate", cert, ec);
-    ctx.use_private_key_file(key, ssl::context::pem, ec);
-    if (ec) return file_error("private key", key, ec);
+    if (key_object != nullptr) {
+        if (SSL_CTX_use_PrivateKey(ctx.native_handle(), key_object) != 1) {
+            // OpenSSL checks it against the certificate: "key values mismatch" when not its.
+            const char* reason = ERR_reason_error_string(ERR_peek_last_error());
+            ERR_clear_error();
+            return fail(ErrorCode::config, "private key '" + key + "' cannot be used with '" +
+                                               cert + "': " + (reason ? reason : "unknown"));
+        }
+    } else {
+        ctx.use_private_key_file(key, ssl::context::pem, ec);
+        if (ec) return file_error("private key", key, ec);
+    }
     if (SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
         ERR_clear_error();
         return fail(ErrorCode::config, "private key '" + key + "' does not match '" + cert + "'");
@@ -51,7 +62,8 @@ Result<void> load_identity(ssl::context& ctx, const std::string& cert, const std
 Result<std::shared_ptr<ssl::context>> make_server_tls_context(const TlsServerFiles& files) {
     auto ctx = base_context(ssl::context::tls_server);
     if (!ctx) return ctx;
-    if (auto ok = load_identity(**ctx, files.certificate, files.key); !ok) {
+    if (auto ok = load_identity(**ctx, files.certificate, files.key, files.key_object.get());
+        !ok) {
         return tl::unexpected(ok.error());
     }
     if (!files.client_ca.empty()) {
@@ -79,7 +91,7 @@ Result<std::shared_ptr<ssl::context>> make_client_tls_context(const TlsClientFil
     if (ec) return file_error("CA bundle", files.ca, ec);
     (*ctx)->set_verify_mode(ssl::verify_peer, ec);
     if (!files.certificate.empty()) {
-        if (auto ok = load_identity(**ctx, files.certificate, files.key); !ok) {
+        if (auto ok = load_identity(**ctx, files.certificate, files.key, nullptr); !ok) {
             return tl::unexpected(ok.error());
         }
     }

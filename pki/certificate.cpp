@@ -285,6 +285,10 @@ std::string PrivateKey::algorithm() const {
 
 bool PrivateKey::on_token() const { return handle_->on_token; }
 
+std::shared_ptr<evp_pkey_st> PrivateKey::openssl_key() const {
+    return {handle_, handle_->get()};  // shares the handle's lifetime
+}
+
 std::string PrivateKey::pem() const {
     if (handle_->on_token) return {};  // never extractable
     BioPtr bio(BIO_new(BIO_s_mem()));

@@ -11,6 +11,8 @@
 #include "core/result.hpp"
 #include "core/serial.hpp"
 
+struct evp_pkey_st;  // OpenSSL's EVP_PKEY
+
 namespace tanda::pki {
 
 // CertID hash algorithms of RFC 6960 4.1.1 that Tanda accepts.
@@ -81,6 +83,8 @@ public:
     [[nodiscard]] Result<PrivateKey> with_pss() const;
 
     const KeyHandle& handle() const { return *handle_; }
+    // The OpenSSL key, kept alive by the pointer: for TLS (http/), which takes an EVP_PKEY.
+    std::shared_ptr<evp_pkey_st> openssl_key() const;
     explicit PrivateKey(std::shared_ptr<const KeyHandle> handle);
 
 private:

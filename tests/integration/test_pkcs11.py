@@ -2,13 +2,17 @@
 RSA-2048 keys generated on it (never extractable), `tanda check-config` and `tanda serve`
 signing OCSP responses and CRLs through it, checked by openssl and Python cryptography; live
 signing from many threads at once; a wrong PIN named by URI without the PIN; a systemd
-credential PIN; SIGHUP rotation to another key on the token."""
+credential PIN; SIGHUP rotation to another key on the token; the admin listener's TLS key on the
+token."""
 
 import concurrent.futures
 import datetime as dt
+import ipaddress
 import os
 import shutil
 import signal
+import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -17,11 +21,12 @@ import urllib.error
 import urllib.request
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from test_admin import AdminPki, admin_call
 from harness import (Server, _name, _write_key, _write_pem, asn1_time, issue, metric_value, now,
                      openssl, parse_metrics, run_tanda, scrape_metrics, single_request, to_yaml,
                      verify_signature, REVOKED_AT)
@@ -358,6 +363,83 @@ P11_KIT_CLIENT = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so"
 
 @unittest.skipUnless(have_tools() and os.path.exists(P11_KIT_CLIENT),
                      "softhsm2, opensc and p11-kit-modules are needed")
+@unittest.skipUnless(have_tools(), "softhsm2 and opensc (pkcs11-tool) are needed")
+class AdminKeyOnTokenTest(unittest.TestCase):
+    """admin.server_key as a pkcs11: URI: every admin TLS handshake is signed on the token."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="tanda-p11-admin-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.token = Token(os.path.join(self.tmp, "token"))
+        self.admin = AdminPki(os.path.join(self.tmp, "admin"))
+        t = now()
+        self.tls_public = self.token.keygen("admin-tls", "31", "EC:prime256v1")
+        self.token.keygen("other-tls", "32", "EC:prime256v1")
+        server = (x509.CertificateBuilder().subject_name(_name("localhost"))
+                  .issuer_name(self.admin.server_ca.subject).public_key(self.tls_public)
+                  .serial_number(3).not_valid_before(t - dt.timedelta(days=1))
+                  .not_valid_after(t + dt.timedelta(days=30))
+                  .add_extension(x509.SubjectAlternativeName(
+                      [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+                  .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)
+                  .sign(self.admin.server_ca_key, hashes.SHA256()))
+        self.server_cert = os.path.join(self.tmp, "admin-token-server.pem")
+        _write_pem(self.server_cert, server)
+        # One file CA to serve: the admin listener is what is under test.
+        key = ec.generate_private_key(ec.SECP256R1())
+        subject = _name("Tanda Admin Token Test CA")
+        self.ca_path = os.path.join(self.tmp, "ca.pem")
+        _write_pem(self.ca_path, issue(subject, key.public_key(), subject, key, 0x7100,
+                                       t - dt.timedelta(days=1), t + dt.timedelta(days=365),
+                                       ca=True))
+        self.ca_key_path = os.path.join(self.tmp, "ca.key")
+        _write_key(self.ca_key_path, key)
+
+    def config(self, label):
+        admin = self.admin.config()
+        admin["admin"]["server_certificate"] = self.server_cert
+        admin["admin"]["server_key"] = self.token.uri(label)
+        path = os.path.join(self.tmp, f"tanda-{label}.yaml")
+        with open(path, "w") as f:
+            f.write(to_yaml({"listen": {"address": "127.0.0.1", "port": 0, "threads": 2},
+                             "storage": {"path": os.path.join(self.tmp, "data"),
+                                         "map_size": "64MiB"},
+                             "cas": [{"name": "file", "issuer_certificate": self.ca_path,
+                                      "signer_key": self.ca_key_path}],
+                             **admin}))
+        return path
+
+    def test_admin_tls_handshakes_are_signed_on_the_token(self):
+        good = self.config("admin-tls")
+        r = run_tanda("check-config", good, env=self.token.env)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        # A key on the token that is not the certificate's is refused, naming the URI.
+        wrong = self.config("other-tls")
+        r = run_tanda("check-config", wrong, env=self.token.env)
+        self.assertEqual(r.returncode, 78, r.stdout + r.stderr)
+        self.assertIn("admin TLS", r.stderr)
+        self.assertIn("object=other-tls", r.stderr)
+        self.assertIn("key values mismatch", r.stderr)
+        self.assertNotIn(PIN, r.stderr)
+
+        server = Server(["serve", "--config", good], self.tmp, env=self.token.env)
+        server.start()
+        self.addCleanup(server.stop)
+        status, body = admin_call(self.admin, server.admin_port, "GET", "/v1/journal",
+                                  client="auditor")
+        self.assertEqual(status, 200, body)
+        # The handshake's certificate is the token key's, and its CertificateVerify (TLS 1.3)
+        # verified against it: the signature was made on the token.
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.load_verify_locations(self.admin.path_server_ca)
+        ctx.load_cert_chain(*self.admin.pair("auditor"))
+        with socket.create_connection(("127.0.0.1", server.admin_port), timeout=10) as raw:
+            with ctx.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+                peer = x509.load_der_x509_certificate(tls.getpeercert(binary_form=True))
+                self.assertEqual(tls.version(), "TLSv1.3")
+        self.assertEqual(peer.public_key().public_numbers(), self.tls_public.public_numbers())
+
+
 class TokenOutageTest(unittest.TestCase):
     """An HSM reached over a socket (SoftHSM served by `p11-kit server`, Tanda using p11-kit's
     client module, as with a network HSM) that goes away while Tanda serves: Tanda keeps
