@@ -62,8 +62,7 @@ Result<void> load_identity(ssl::context& ctx, const std::string& cert, const std
 Result<std::shared_ptr<ssl::context>> make_server_tls_context(const TlsServerFiles& files) {
     auto ctx = base_context(ssl::context::tls_server);
     if (!ctx) return ctx;
-    if (auto ok = load_identity(**ctx, files.certificate, files.key, files.key_object.get());
-        !ok) {
+    if (auto ok = load_identity(**ctx, files.certificate, files.key, files.key_object.get()); !ok) {
         return tl::unexpected(ok.error());
     }
     if (!files.client_ca.empty()) {
