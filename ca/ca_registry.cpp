@@ -34,7 +34,7 @@ tl::expected<ServedCa, std::string> load_ca(const CaOptions& o) {
     auto signer = pki::OcspSigner::create(*issuer, *signer_cert, *key);
     if (!signer) return tl::unexpected(where(signer.error().message));
     ServedCa ca{o, *issuer, std::move(*signer), 0, {}, std::nullopt, std::nullopt};
-    if (o.crl.enabled) {
+    if (o.crl.enabled && !o.crl.signing_key.empty()) {
         // RFC 5280 5.1.1.2: CRLs are signed by the CA itself, even with a delegated OCSP signer.
         auto crl_key = load_signing_key(o.crl.signing_key, o.rsa_pss);
         if (!crl_key) return tl::unexpected(where("crl.signing_key: " + crl_key.error().message));

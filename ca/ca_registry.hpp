@@ -30,7 +30,8 @@ struct ServedCa {
         Bytes key_hash;
     };
     std::vector<Hashes> hashes;  // one per accepted CertID hash algorithm
-    std::optional<pki::CrlSigner> crl_signer;  // the CA key, when options.crl.enabled
+    // The CA key, when options.crl.enabled and this node has it (in a cluster it may not).
+    std::optional<pki::CrlSigner> crl_signer;
     // Who may sign requests, when options.requests.trusted_requestors is set.
     std::optional<pki::RequestorTrust> requestors;
 };

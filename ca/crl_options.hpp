@@ -15,7 +15,8 @@ struct DeltaCrlOptions {
 
 struct CrlOptions {
     // Resolved by config: true when a CA key is known (crl.signing_key, or signer_key when the
-    // CA signs its own OCSP responses) unless `enabled: false`.
+    // CA signs its own OCSP responses) unless `enabled: false`. In a cluster, `enabled: true`
+    // without a key: this node serves the CRLs a node with the key signs, never signs any.
     bool enabled = false;
     std::string signing_key;  // the CA's private key (CRLs are always signed by the CA itself)
     std::chrono::seconds validity{std::chrono::hours(24 * 7)};

@@ -58,7 +58,10 @@ int generate_all(const ca::CaRegistry& cas, const std::optional<std::string>& wa
     for (const auto& ca : cas.cas()) {
         if (wanted && ca.options.name != *wanted) continue;
         if (!ca.crl_signer) {
-            std::fprintf(stderr, "tanda: CA '%s' does not publish CRLs (crl.enabled)\n",
+            std::fprintf(stderr,
+                         ca.options.crl.enabled
+                             ? "tanda: CA '%s' has no CRL signing key here (crl.signing_key)\n"
+                             : "tanda: CA '%s' does not publish CRLs (crl.enabled)\n",
                          ca.options.name.c_str());
             if (wanted) return kExitUsage;
             continue;

@@ -123,7 +123,7 @@ void read_requests(YamlReader& r, const YAML::Node& node, ca::CaOptions& ca) {
     }
 }
 
-ca::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
+ca::CaOptions read_ca(YamlReader& r, const YAML::Node& node, bool in_cluster) {
     ca::CaOptions ca;
     ca.location = r.location(node);
     if (!r.expect_map(
@@ -159,7 +159,7 @@ ca::CaOptions read_ca(YamlReader& r, const YAML::Node& node) {
     if (node["requests"].IsDefined()) read_requests(r, node["requests"], ca);
     r.read_bool(node, "presign", ca.presign);
     if (auto i = r.read_choice(node, "rsa_padding", {"pkcs1", "pss"})) ca.rsa_pss = *i == 1;
-    read_crl(r, node, ca);
+    read_crl(r, node, ca, in_cluster);
     return ca;
 }
 
@@ -215,7 +215,7 @@ void read_cas(YamlReader& r, const YAML::Node& node, Config& c) {
     }
     std::set<std::string> names;
     for (const auto& entry : node) {
-        auto ca = read_ca(r, entry);
+        auto ca = read_ca(r, entry, c.cluster.enabled);
         read_admin_ca_policy(r, entry, ca.name, c);
         if (!ca.name.empty() && !names.insert(ca.name).second) {
             r.problem(entry, "duplicate CA name '" + ca.name + "'");

@@ -49,7 +49,7 @@ void read_delta(YamlReader& r, const YAML::Node& node, ca::DeltaCrlOptions& d) {
 
 }  // namespace
 
-void read_crl(YamlReader& r, const YAML::Node& ca_node, ca::CaOptions& ca) {
+void read_crl(YamlReader& r, const YAML::Node& ca_node, ca::CaOptions& ca, bool in_cluster) {
     auto& crl = ca.crl;
     std::optional<bool> enabled;
     const YAML::Node node = ca_node["crl"];
@@ -74,7 +74,7 @@ void read_crl(YamlReader& r, const YAML::Node& ca_node, ca::CaOptions& ca) {
         crl.signing_key = ca.signer_key;
     }
     crl.enabled = enabled.value_or(!crl.signing_key.empty());
-    if (crl.enabled && crl.signing_key.empty()) {
+    if (crl.enabled && crl.signing_key.empty() && !in_cluster) {
         r.problem(node.IsDefined() ? node : ca_node,
                   "CA '" + ca.name + "': CRLs are signed with the CA key, and OCSP uses a "
                   "delegated signer: set 'crl.signing_key' to the CA's private key");

@@ -24,6 +24,12 @@ std::optional<Bytes> read_file(const std::string& path) {
 }
 
 tl::unexpected<Error> not_publisher(const ca::ServedCa& ca) {
+    if (!ca.crl_signer) {
+        return fail(ErrorCode::conflict, "this node has no CRL signing key of CA " +
+                                             ca.options.name +
+                                             ": a node of the cluster with crl.signing_key "
+                                             "publishes its CRLs");
+    }
     return fail(ErrorCode::conflict, "this node does not publish the CRLs of CA " +
                                          ca.options.name +
                                          " now: another node of the cluster holds the lease");
@@ -51,7 +57,7 @@ std::string CrlPublisher::delta_path() const {
 std::optional<PublishedCrl> CrlPublisher::load(const std::string& path, bool delta) {
     auto der = read_file(path);
     if (!der) return std::nullopt;
-    auto info = pki::read_crl(*der, *ca_.crl_signer);
+    auto info = read_own(*der);
     if (!info) {
         logger_.warn("ignoring CRL on disk", {{"path", path}, {"error", info.error().message}});
         return std::nullopt;
@@ -65,6 +71,10 @@ std::optional<PublishedCrl> CrlPublisher::load(const std::string& path, bool del
                                 info->next_update, 0);
     p->entries = info->entries;
     return *p;
+}
+
+Result<pki::CrlInfo> CrlPublisher::read_own(ByteView der) const {
+    return ca_.crl_signer ? pki::read_crl(der, *ca_.crl_signer) : pki::read_crl(der, ca_.issuer);
 }
 
 Result<void> CrlPublisher::start() {

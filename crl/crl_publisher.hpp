@@ -6,7 +6,9 @@
 // In a cluster (with a CrlSharing) only the node holding the CA's publisher lease does that; it
 // shares each CRL before serving it, and the other nodes serve the shared bytes, checked
 // against the CA's CRL signer. A node that takes the lease over resumes from the shared CRLs
-// and the replicated base, and its numbers come from the replicated counter: never reused.
+// and the replicated base, and its numbers come from the replicated counter: never reused. A
+// node without the CA key (no crl_signer) never asks for the lease: it serves the shared CRLs,
+// checked against the CA certificate.
 //
 // Thread safety: full(), delta() and note_change() may be called from any thread; start(),
 // run_due() and the publish_*() calls are serialised internally (one generation at a time).
@@ -25,6 +27,7 @@
 #include "crl/crl_generator.hpp"
 #include "crl/crl_sharing.hpp"
 #include "crl/published_crl.hpp"
+#include "pki/crl_reader.hpp"
 #include "storage/revocation_index.hpp"
 
 namespace tanda::crl {
@@ -38,7 +41,8 @@ using PublicationListener =
 
 class CrlPublisher {
 public:
-    // `ca` must have a crl_signer and a storage issuer id. All references must outlive this.
+    // `ca` must have a storage issuer id, and a crl_signer unless `sharing` is given. All
+    // references must outlive this.
     // CRLs are written to `directory`/<ca>.crl and <ca>-delta.crl. `sharing`: the cluster's,
     // or null for a single node.
     CrlPublisher(const ca::ServedCa& ca, storage::RevocationIndex& index, std::string directory,
@@ -89,6 +93,8 @@ private:
     void adopt_shared();
     void adopt(SharedCrl crl, bool delta);
     std::optional<PublishedCrl> load(const std::string& path, bool delta);
+    // Reads back a CRL of this CA: against its CRL signer, or without the key its certificate.
+    Result<pki::CrlInfo> read_own(ByteView der) const;
     // Before the first CRL without start(): numbers on disk and the stored base.
     Result<void> recall();
     // The next number from storage's counter, refused (logged, counted) unless it is above

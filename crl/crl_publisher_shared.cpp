@@ -8,7 +8,8 @@ namespace tanda::crl {
 
 bool CrlPublisher::lead_locked() {
     if (!sharing_) return true;
-    const bool leads = sharing_->publishes(ca_.options.name);
+    // Without the CA key this node only serves what the publisher shares.
+    const bool leads = ca_.crl_signer && sharing_->publishes(ca_.options.name);
     bool was;
     {
         std::lock_guard state(state_mutex_);
@@ -53,7 +54,7 @@ void CrlPublisher::adopt_shared() {
 }
 
 void CrlPublisher::adopt(SharedCrl shared, bool delta) {
-    auto info = pki::read_crl(shared.der, *ca_.crl_signer);
+    auto info = read_own(shared.der);
     std::string problem;
     if (!info) {
         problem = info.error().message;

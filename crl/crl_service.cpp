@@ -34,7 +34,8 @@ CrlService::CrlService(std::shared_ptr<const ca::CaRegistry> cas, storage::Revoc
       poll_(poll),
       shared_(std::make_shared<Shared>()) {
     for (const auto& ca : cas_->cas()) {
-        if (!ca.options.crl.enabled || !ca.crl_signer) continue;
+        // A node without the CA key serves a cluster's shared CRLs; alone it has none.
+        if (!ca.options.crl.enabled || (!ca.crl_signer && sharing == nullptr)) continue;
         shared_->publishers.push_back(
             std::make_unique<CrlPublisher>(ca, index_, directory_, clock_, logger_, sharing));
         shared_->by_issuer[ca.issuer_id] = shared_->publishers.back().get();

@@ -24,7 +24,7 @@ struct TlsServerFiles {
     std::string key;          // PEM private key, unencrypted
     std::string client_ca;    // PEM bundle the client certificates must chain to; empty: none asked
     // A private key already loaded (one on a PKCS#11 token), used instead of the `key` file.
-    std::shared_ptr<evp_pkey_st> key_object;
+    std::shared_ptr<evp_pkey_st> key_object = nullptr;
 };
 
 // TLS 1.2 and 1.3 only. With a client CA bundle the server asks every client for a certificate

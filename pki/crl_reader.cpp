@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "core/time_format.hpp"
+#include "pki/openssl_error.hpp"
+#include "pki/openssl_handles.hpp"
 
 namespace tanda::pki {
 namespace {
@@ -80,12 +82,17 @@ bool read_extensions(ByteView explicit_content, CrlInfo& info) {
     return has_number;
 }
 
-}  // namespace
+// The CertificateList's parts, its fields read; names and signature not checked yet.
+struct ParsedCrl {
+    CrlInfo info;
+    ByteView tbs, algorithm, signature, issuer;
+};
 
-Result<CrlInfo> read_crl(ByteView der, const CrlSigner& signer) {
-    auto bad = [](const char* why) {
-        return fail(ErrorCode::invalid_argument, std::string("not a usable CRL: ") + why);
-    };
+tl::unexpected<Error> bad(const std::string& why) {
+    return fail(ErrorCode::invalid_argument, "not a usable CRL: " + why);
+}
+
+Result<ParsedCrl> parse_crl(ByteView der) {
     ByteView in = der;
     auto outer = next(in);
     if (!outer || outer->tag != 0x30 || !in.empty()) return bad("not one DER SEQUENCE");
@@ -99,8 +106,9 @@ Result<CrlInfo> read_crl(ByteView der, const CrlSigner& signer) {
     if (!version || version->tag != 0x02 || !inner_alg || !equal(inner_alg->whole, alg->whole)) {
         return bad("not a v2 CRL");
     }
-    if (!issuer || !equal(issuer->whole, signer.issuer_name_der())) return bad("other issuer");
-    CrlInfo info;
+    if (!issuer) return bad("no issuer");
+    ParsedCrl out{{}, tbs->whole, alg->whole, sig->content.subspan(1), issuer->whole};
+    CrlInfo& info = out.info;
     auto tu = this_update ? time_of(*this_update) : std::nullopt;
     auto next_update = next(f);
     auto nu = next_update ? time_of(*next_update) : std::nullopt;
@@ -115,10 +123,34 @@ Result<CrlInfo> read_crl(ByteView der, const CrlSigner& signer) {
     if (!rest || rest->tag != 0xa0 || !f.empty() || !read_extensions(rest->content, info)) {
         return bad("no cRLNumber");
     }
-    if (!signer.verify(tbs->whole, alg->whole, sig->content.subspan(1))) {
+    return out;
+}
+
+}  // namespace
+
+Result<CrlInfo> read_crl(ByteView der, const CrlSigner& signer) {
+    auto crl = parse_crl(der);
+    if (!crl) return tl::unexpected(crl.error());
+    if (!equal(crl->issuer, signer.issuer_name_der())) return bad("other issuer");
+    if (!signer.verify(crl->tbs, crl->algorithm, crl->signature)) {
         return bad("signature does not verify with the CA key");
     }
-    return info;
+    return crl->info;
+}
+
+Result<CrlInfo> read_crl(ByteView der, const Certificate& ca) {
+    auto crl = parse_crl(der);
+    if (!crl) return tl::unexpected(crl.error());
+    const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+    X509CrlPtr x(d2i_X509_CRL(nullptr, &p, static_cast<long>(der.size())));
+    X509* cert = ca.handle().get();
+    const bool ours = x && X509_NAME_cmp(X509_CRL_get_issuer(x.get()),
+                                         X509_get_subject_name(cert)) == 0;
+    const bool verifies = ours && X509_CRL_verify(x.get(), X509_get0_pubkey(cert)) == 1;
+    discard_openssl_errors();
+    if (!ours) return bad("other issuer");
+    if (!verifies) return bad("signature does not verify with the CA certificate's key");
+    return crl->info;
 }
 
 }  // namespace tanda::pki

@@ -23,5 +23,9 @@ struct CrlInfo {
 // ErrorCode::invalid_argument when `der` is not a v2 CRL with a cRLNumber and nextUpdate,
 // names another issuer, or its signature does not verify with `signer`'s CA key and algorithm.
 [[nodiscard]] Result<CrlInfo> read_crl(ByteView der, const CrlSigner& signer);
+// The same for a node without the CA key (a cluster node serving another node's CRLs): the
+// issuer and signature are checked against the CA certificate, under whatever signature
+// algorithm the CRL names (OpenSSL's X509_CRL_verify).
+[[nodiscard]] Result<CrlInfo> read_crl(ByteView der, const Certificate& ca);
 
 }  // namespace tanda::pki

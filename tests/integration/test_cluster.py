@@ -3,7 +3,8 @@
 not-ready and catches up; killing a NATS server and a node during a burst of writes from two
 nodes loses nothing acknowledged and never forks the hash chain; a message JetStream stored
 out of turn is applied alike by every node; one node at a time signs a CA's CRLs, every node
-serves its bytes, and a publisher failover never reuses a CRL number."""
+serves its bytes (a node without the CRL key too), and a publisher failover never reuses a CRL
+number."""
 import copy
 import json
 import os
@@ -33,10 +34,13 @@ UNREGISTERED_BASE = 0x7A000000
 class Node:
     """One `tanda serve` of the cluster, with its own index and config file."""
 
-    def __init__(self, fx, name, servers):
+    def __init__(self, fx, name, servers, cas=None):
+        """`cas`: {CA name: settings to add to its entry} on this node only."""
         self.name = name
         self.storage = os.path.join(fx.tmp, f"data-{name}")
         config = copy.deepcopy(fx.config)
+        for entry in config["cas"]:
+            entry.update((cas or {}).get(entry["name"], {}))
         config["storage"]["path"] = self.storage
         config["cluster"] = {"node": name, "servers": servers, "stream": "TANDA", "replicas": 3,
                              "max_lag": "2s", "crl_lease": "3s"}
@@ -551,6 +555,55 @@ class ClusterTest(unittest.TestCase):
             self.assertNotIn("forked", log)
             self.assertIn("applying a message the stream stored out of turn", log)
         self.assert_same_heads()
+
+    def test_8_a_node_without_the_crl_key_serves_the_publishers_crls_and_never_signs(self):
+        # The ecdsa CA signs OCSP with a delegated signer: its CRL key is on node d only; node e
+        # has `crl: {enabled: true}` and no key. (Nodes a, b and c publish no ecdsa CRLs.)
+        ecdsa = self.pki.ecdsa
+        writes = {"allow_single_approver": True, "allow_unregistered": True}
+        d = Node(self.fx, "d", self.nats.urls,
+                 {"ecdsa": {"crl": {"signing_key": ecdsa.key_path}, **writes}})
+        e = Node(self.fx, "e", self.nats.urls, {"ecdsa": {"crl": {"enabled": True}, **writes}})
+        for node in (d, e):
+            self.addCleanup(node.stop)
+            node.start()
+            self.wait_for(node.ready, 30, f"node {node.name} ready")
+
+        def same_crl():
+            got = d.crl("ecdsa"), e.crl("ecdsa")
+            return got[0] if got[0] and got[0] == got[1] else None
+
+        def verified(der):
+            crl = x509.load_der_x509_crl(der)
+            self.assertTrue(crl.is_signature_valid(ecdsa.cert.public_key()))
+            return crl
+
+        self.wait_for(same_crl, 20, "node e serving node d's ecdsa CRL")
+        self.assertTrue(d.publishes("ecdsa"))
+        self.assertFalse(e.publishes("ecdsa"))
+        first = same_crl()
+        verified(first[1])
+        status, body = self.call(e, "POST", "/v1/crls/ecdsa/generate")
+        self.assertEqual(status, 409, body)
+        self.assertIn("no CRL signing key of CA ecdsa", body["error"]["message"])
+
+        # A revocation through the keyless node: it serves the CRL node d signs, listing it.
+        serial = UNREGISTERED_BASE + 0xF000
+        status, body = self.revoke(e, "ecdsa", serial, "keyless-crl")
+        self.assertEqual(status, 201, body)
+        self.wait_for(lambda: (same_crl() or (0,))[0] > first[0], 20, "the new CRL on d and e")
+        crl = verified(same_crl()[1])
+        self.assertIsNotNone(crl.get_revoked_certificate_by_serial_number(serial))
+
+        # With the only key holder gone, node e goes on serving that CRL and does not sign.
+        served = same_crl()
+        d.kill()
+        time.sleep(5)  # past the 3 s lease
+        self.assertEqual(e.crl("ecdsa"), served)
+        self.assertFalse(e.publishes("ecdsa"))
+        self.assertNotIn("CRL published", e.server.stderr())
+        d.start()
+        self.wait_for(lambda: d.publishes("ecdsa"), 20, "node d publishing again")
 
     def assert_same_heads(self):
         """Every node with the same journal head (seq and hash), applied from the stream.

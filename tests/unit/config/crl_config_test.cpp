@@ -48,6 +48,13 @@ TEST_CASE("a delegated OCSP signer needs crl.signing_key, else CRLs are off", "[
     CHECK(problems_of(config_with("    crl:\n      enabled: true\n", true)) ==
           "/etc/tanda/tanda.yaml:9: CA 'demo': CRLs are signed with the CA key, and OCSP uses a "
           "delegated signer: set 'crl.signing_key' to the CA's private key\n");
+    // In a cluster the same is a node that serves the CRLs a node with the key signs.
+    auto follower = parse_config(config_with("    crl:\n      enabled: true\n", true) +
+                                     "cluster:\n  node: a\n  servers: [nats://127.0.0.1:4222]\n",
+                                 "/etc/tanda/tanda.yaml");
+    REQUIRE(follower);
+    CHECK(follower->cas[0].crl.enabled);
+    CHECK(follower->cas[0].crl.signing_key.empty());
 }
 
 TEST_CASE("every crl key is read", "[config][crl]") {

@@ -160,3 +160,32 @@ TEST_CASE("a shared CRL that does not verify against the CA is not served", "[cr
     CHECK(n.b->full()->number == 1);
     CHECK(*n.b->full()->der == good);
 }
+
+TEST_CASE("a node without the CA key serves the shared CRLs and never signs", "[crl]") {
+    TwoNodes n;
+    n.f.revoke("01", Reason::key_compromise);
+    n.store.leader = "a";
+    REQUIRE(n.a->start());
+    ca::ServedCa keyless = n.f.served();
+    keyless.crl_signer.reset();
+    FakeSharing::Node sharing_c{n.store, "c"};
+    n.store.leader = "c";  // the lease is free for it: it must not take it without the key
+    crl::CrlPublisher c(keyless, *n.f.index, n.dir_b, n.f.clock, n.f.logger, &sharing_c);
+    REQUIRE(c.start());
+    CHECK_FALSE(c.publishing());
+    REQUIRE(c.full());
+    CHECK(*c.full()->der == *n.a->full()->der);
+    auto refused = c.publish_full();
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == ErrorCode::conflict);
+    CHECK(refused.error().message.find("no CRL signing key") != std::string::npos);
+
+    // The publisher signs a newer one; the keyless node serves it after checking it.
+    n.store.leader = "a";
+    n.f.revoke("02", Reason::superseded);
+    REQUIRE(n.a->publish_full());
+    c.run_due();
+    CHECK(c.full()->number == n.a->full()->number);
+    CHECK(*c.full()->der == *n.a->full()->der);
+    CHECK(c.generations() == 0);
+}

@@ -50,3 +50,20 @@ TEST_CASE("read_crl refuses tampered, foreign and truncated CRLs", "[crl]") {
     CHECK(!read_crl(ByteView(der).first(der.size() - 1), signer));
     CHECK(!read_crl({}, signer));
 }
+
+TEST_CASE("without the CA key a CRL is read against the CA certificate", "[crl]") {
+    auto type = GENERATE(KeyType::ec_p256, KeyType::rsa2048, KeyType::ed25519);
+    test::TestCa ca(type);
+    test::TestCa other;
+    auto signer = test::must(CrlSigner::create(ca.cert(), ca.key()));
+    Bytes der = build(signer, {7, kNow, kNow + 600, std::nullopt, "", ""}, 2);
+    auto info = test::must(read_crl(der, ca.cert()));
+    CHECK(info.number == 7);
+    CHECK(info.entries == 2);
+    CHECK(info.next_update == kNow + 600);
+    CHECK(!read_crl(der, other.cert()));  // another CA: neither issuer nor key
+    Bytes tampered = der;
+    tampered[tampered.size() / 2] ^= std::byte{1};
+    CHECK(!read_crl(tampered, ca.cert()));
+    CHECK(!read_crl(ByteView(der).first(der.size() - 1), ca.cert()));
+}
