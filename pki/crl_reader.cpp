@@ -144,8 +144,8 @@ Result<CrlInfo> read_crl(ByteView der, const Certificate& ca) {
     const auto* p = reinterpret_cast<const unsigned char*>(der.data());
     X509CrlPtr x(d2i_X509_CRL(nullptr, &p, static_cast<long>(der.size())));
     X509* cert = ca.handle().get();
-    const bool ours = x && X509_NAME_cmp(X509_CRL_get_issuer(x.get()),
-                                         X509_get_subject_name(cert)) == 0;
+    const bool ours =
+        x && X509_NAME_cmp(X509_CRL_get_issuer(x.get()), X509_get_subject_name(cert)) == 0;
     const bool verifies = ours && X509_CRL_verify(x.get(), X509_get0_pubkey(cert)) == 1;
     discard_openssl_errors();
     if (!ours) return bad("other issuer");
