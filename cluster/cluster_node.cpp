@@ -14,6 +14,9 @@ constexpr auto kReadWait = std::chrono::milliseconds(200);
 // applied sequence (the ordered consumer normally recovers by itself; this is the backstop).
 constexpr auto kStuckAfter = std::chrono::seconds(2);
 constexpr auto kRetryWait = std::chrono::milliseconds(500);
+// A message stored out of turn is compared with at most this many messages before it (a
+// leader change lets through the few in flight, not thousands).
+constexpr std::uint64_t kMaxOutOfTurn = 1000;
 
 std::string head_text(const storage::JournalHead& head) {
     return std::to_string(head.seq) + "/" + to_hex(head.hash);
@@ -151,9 +154,24 @@ ClusterNode::Applied ClusterNode::apply_message(const StreamMessage& message) {
         first = applied->index + 1;
     } else if (auto head = index_.journal_head(); !head) {
         return Applied::retry_later;
-    } else if (auto why = head_mismatch(message.seq, *frame, *head)) {
-        stop_applying(*why);
-        return Applied::stop;
+    } else if (auto check = check_head(message, *frame, *head); check.kind != HeadCheck::apply) {
+        if (check.kind == HeadCheck::stop) {
+            stop_applying(check.why);
+            return Applied::stop;
+        }
+        if (check.kind == HeadCheck::retry_later) {
+            logger_.warn("cannot check where a message starts; retrying",
+                         {{"seq", seq_text}, {"error", check.why}});
+            return Applied::retry_later;
+        }
+        if (auto skipped = index_.skip_replicated(message.seq, count); !skipped) {
+            logger_.error("cannot record a skipped message; retrying",
+                          {{"seq", seq_text}, {"error", skipped.error().message}});
+            return Applied::retry_later;
+        }
+        note_applied(message.seq);
+        applied_cv_.notify_all();
+        return Applied::next;
     }
     for (std::uint32_t i = first; i < count; ++i) {
         auto done = index_.apply_replicated(frame->commands[i], {message.seq, i, count});
@@ -172,39 +190,65 @@ ClusterNode::Applied ClusterNode::apply_message(const StreamMessage& message) {
     return Applied::next;
 }
 
-std::optional<std::string> ClusterNode::head_mismatch(std::uint64_t seq, const JournalFrame& frame,
-                                                      const storage::JournalHead& head) {
-    const std::string seq_text = std::to_string(seq);
-    const bool in_turn = !frame.written_after || *frame.written_after + 1 == seq;
-    if (in_turn && head.seq == frame.head.seq && head.hash == frame.head.hash) return std::nullopt;
-    if (!in_turn && *frame.written_after < seq) {
+ClusterNode::HeadCheck ClusterNode::check_head(const StreamMessage& message,
+                                               const JournalFrame& frame,
+                                               const storage::JournalHead& head) {
+    const std::string seq_text = std::to_string(message.seq);
+    const bool in_turn = !frame.written_after || *frame.written_after + 1 == message.seq;
+    if (in_turn && head.seq == frame.head.seq && head.hash == frame.head.hash) return {};
+    if (!in_turn && *frame.written_after < message.seq) {
         // JetStream stored it after other messages although its writer expected none: its
         // expected-last-sequence check is made by the stream's leader before replication, and
         // two leaders in turn may each let one message through on the same sequence. Every
         // node applies it alike, on the state it has now (the commands check their
         // preconditions when applied); its writer's head must be in this node's journal.
         auto entry = index_.journal(frame.head.seq, 1);
-        if (!entry) return "stream sequence " + seq_text + ": " + entry.error().message;
+        if (!entry) return {HeadCheck::retry_later, entry.error().message};
         const bool known = frame.head.seq == 0
                                ? frame.head.hash == storage::JournalHead{}.hash
                                : !entry->empty() && entry->front().seq == frame.head.seq &&
                                      entry->front().hash == frame.head.hash;
         if (known && frame.head.seq <= head.seq) {
-            logger_.warn("applying a message the stream stored out of turn",
-                         {{"seq", seq_text},
-                          {"written_after", std::to_string(*frame.written_after)},
-                          {"writer_head", head_text(frame.head)}});
-            return std::nullopt;
+            return check_second_copy(message, *frame.written_after);
         }
     }
     // An empty index meeting a stream that continues an existing journal (cluster init) is
     // not a fork, but it cannot go on either: it needs that journal first.
-    const std::string hint = head.seq == 0 && seq == 1
+    const std::string hint = head.seq == 0 && message.seq == 1
                                  ? "; the stream continues an existing journal: start this node "
                                    "from a `tanda cluster snapshot` of a node of the cluster"
                                  : "";
-    return "the journal has forked: stream sequence " + seq_text + " was written on journal head " +
-           head_text(frame.head) + ", this node's head is " + head_text(head) + hint;
+    return {HeadCheck::stop, "the journal has forked: stream sequence " + seq_text +
+                                 " was written on journal head " + head_text(frame.head) +
+                                 ", this node's head is " + head_text(head) + hint};
+}
+
+ClusterNode::HeadCheck ClusterNode::check_second_copy(const StreamMessage& message,
+                                                      std::uint64_t written_after) {
+    const std::string seq_text = std::to_string(message.seq);
+    // The same duplicate-window race lets a retry (same id, same bytes) through a second time;
+    // a writer's retries re-encode the same frame, which no other publication can equal.
+    if (message.seq - written_after > kMaxOutOfTurn) {
+        return {HeadCheck::stop, "stream sequence " + seq_text + " was written after sequence " +
+                                     std::to_string(written_after) + ", too far back to check"};
+    }
+    for (std::uint64_t seq = written_after + 1; seq < message.seq; ++seq) {
+        auto earlier = stream_.message_at(seq);
+        if (!earlier && earlier.error().code == ErrorCode::not_found) {
+            const std::string gone = std::to_string(seq);
+            return {HeadCheck::stop, "stream sequence " + seq_text + " was stored out of turn " +
+                                         "and sequence " + gone + ", which it may repeat, is gone"};
+        }
+        if (!earlier) return {HeadCheck::retry_later, earlier.error().message};
+        if (std::ranges::equal(*earlier, message.data)) {
+            logger_.warn("skipping a second copy the stream stored of a message",
+                         {{"seq", seq_text}, {"copy_of", std::to_string(seq)}});
+            return {HeadCheck::skip, {}};
+        }
+    }
+    logger_.warn("applying a message the stream stored out of turn",
+                 {{"seq", seq_text}, {"written_after", std::to_string(written_after)}});
+    return {};
 }
 
 void ClusterNode::note_applied(std::uint64_t seq) {

@@ -77,9 +77,18 @@ private:
     Result<void> publish_batch(const std::vector<QueuedWrite*>& batch);
     void run(std::stop_token stop);
     Applied apply_message(const StreamMessage& message);
-    // Why message `seq` (its frame `frame`) cannot start on this node's journal, if it cannot.
-    std::optional<std::string> head_mismatch(std::uint64_t seq, const JournalFrame& frame,
-                                             const storage::JournalHead& head);
+    // Whether `message` (its frame `frame`) starts on this node's journal head `head`: apply
+    // it, skip it (a second copy the stream stored of an earlier message), read it again
+    // later, or stop (a fork), with the reason.
+    struct HeadCheck {
+        enum Kind { apply, skip, retry_later, stop } kind = apply;
+        std::string why;
+    };
+    HeadCheck check_head(const StreamMessage& message, const JournalFrame& frame,
+                         const storage::JournalHead& head);
+    // Out of turn: whether one of the messages after the writer's applied sequence is the
+    // same publication (a retry JetStream stored again across a leader change).
+    HeadCheck check_second_copy(const StreamMessage& message, std::uint64_t written_after);
     void poll_stream();
     void stop_applying(const std::string& why);
     void note_applied(std::uint64_t seq);

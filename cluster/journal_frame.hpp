@@ -3,7 +3,7 @@
 // expect), and the write commands (storage/write_command.hpp) it carries, in order: a node puts
 // the writes that wait at the same moment in one message (group commit). Every node must have
 // that head when it starts applying the message, or the chain has forked; unless JetStream
-// stored the message out of turn (see ClusterNode::head_mismatch).
+// stored the message out of turn (see ClusterNode::check_head).
 // Layout: u8 format = 2 | u64 LE head seq | 32-byte head hash | u64 LE applied stream seq |
 // u32 LE count | count x (u32 LE length | command). Format 1 (before 2026-12-07) has no
 // applied stream seq; it is still read.

@@ -173,6 +173,25 @@ Result<std::uint64_t> JournalStream::last_seq() {
     return last;
 }
 
+Result<Bytes> JournalStream::message_at(std::uint64_t seq) {
+    if (auto r = impl_->ensure_stream(); !r) return tl::unexpected(r.error());
+    jsOptions o = impl_->js_options();
+    o.Wait = 1000;
+    natsMsg* msg = nullptr;
+    jsErrCode jerr = static_cast<jsErrCode>(0);
+    natsStatus s = js_GetMsg(&msg, impl_->js, impl_->options.stream.c_str(), seq, &o, &jerr);
+    if (s != NATS_OK) {
+        Error e =
+            nats_error(s, "message " + std::to_string(seq) + " of " + impl_->options.stream, jerr);
+        if (jerr == JSNoMessageFoundErr || s == NATS_NOT_FOUND) e.code = ErrorCode::not_found;
+        return tl::unexpected(e);
+    }
+    const auto* data = reinterpret_cast<const std::byte*>(natsMsg_GetData(msg));
+    Bytes out(data, data + natsMsg_GetDataLength(msg));
+    natsMsg_Destroy(msg);
+    return out;
+}
+
 Result<void> JournalStream::read_from(std::uint64_t seq) {
     if (auto r = impl_->ensure_stream(); !r) return r;
     if (impl_->reader != nullptr) {

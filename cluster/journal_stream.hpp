@@ -46,6 +46,9 @@ public:
                                          const std::string& id);
     // The stream's last sequence (ErrorCode::unavailable when it cannot be asked).
     [[nodiscard]] Result<std::uint64_t> last_seq();
+    // The data of the message stored at `seq`: ErrorCode::not_found when the stream no longer
+    // (or never) held one there, ErrorCode::unavailable when it cannot be asked.
+    [[nodiscard]] Result<Bytes> message_at(std::uint64_t seq);
     // Reads from `seq` on (an ordered consumer: in order, without gaps, re-created by the
     // client after a reconnect). Replaces any earlier reading.
     [[nodiscard]] Result<void> read_from(std::uint64_t seq);

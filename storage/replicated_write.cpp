@@ -76,6 +76,15 @@ Result<StreamPosition> read_position(const lmdb::Txn& txn, const Databases& dbs)
     return at;
 }
 
+Result<void> write_position(lmdb::Txn& txn, const Databases& dbs, const StreamPosition& at) {
+    Bytes value;
+    ByteWriter w(value);
+    w.u64(at.seq);
+    w.u32(at.index);
+    w.u32(at.count);
+    return txn.put(dbs.meta, as_bytes(kClusterSeqKey), value);
+}
+
 std::string position_text(const StreamPosition& at) {
     return std::to_string(at.seq) + "#" + std::to_string(at.index);
 }
@@ -129,12 +138,7 @@ Result<void> RevocationIndex::Impl::commit_write(lmdb::Txn& txn) {
                             (done ? " was applied already"
                                   : " does not follow the applied " + position_text(*stored)));
         }
-        Bytes value;
-        ByteWriter w(value);
-        w.u64(applying_at->seq);
-        w.u32(applying_at->index);
-        w.u32(applying_at->count);
-        if (auto r = txn.put(dbs.meta, as_bytes(kClusterSeqKey), value); !r) return r;
+        if (auto r = write_position(txn, dbs, *applying_at); !r) return r;
     }
     if (auto r = txn.commit(); !r) return r;
     if (applying_at) applying_seq_recorded = true;
@@ -148,6 +152,21 @@ Result<void> RevocationIndex::apply_replicated(ByteView command, StreamPosition 
     if (!decoded) return tl::unexpected(decoded.error());
     auto applied = impl_->applying(at, [&] { return run_command(*this, *decoded); });
     return applied.recorded;
+}
+
+Result<void> RevocationIndex::skip_replicated(std::uint64_t seq, std::uint32_t count) {
+    auto txn = lmdb::Txn::begin_write(impl_->env);
+    if (!txn) return tl::unexpected(txn.error());
+    auto stored = read_position(*txn, impl_->dbs);
+    if (!stored) return tl::unexpected(stored.error());
+    if (!stored->completes_message() || stored->seq + 1 != seq) {
+        return fail(ErrorCode::conflict, "stream sequence " + std::to_string(seq) +
+                                             " does not follow the applied " +
+                                             position_text(*stored));
+    }
+    // Its last command's position, in one transaction: a restart never resumes inside it.
+    if (auto r = write_position(*txn, impl_->dbs, {seq, count - 1, count}); !r) return r;
+    return impl_->commit_write(*txn);
 }
 
 Result<StreamPosition> RevocationIndex::applied_stream_position() const {

@@ -314,6 +314,10 @@ public:
     // as a no-op and returns success; a malformed command or a storage failure is an error and
     // records nothing.
     [[nodiscard]] Result<void> apply_replicated(ByteView command, StreamPosition at);
+    // Records message `seq` (of `count` commands, > 0) as applied without running them: a
+    // message the stream stored twice, whose second copy every node skips alike. It must
+    // follow the applied position (ErrorCode::conflict otherwise).
+    [[nodiscard]] Result<void> skip_replicated(std::uint64_t seq, std::uint32_t count);
     // The last command applied (seq 0: none; meta `tanda.cluster_seq`).
     [[nodiscard]] Result<StreamPosition> applied_stream_position() const;
     // The last stream message applied in full (0: none).

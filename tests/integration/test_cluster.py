@@ -527,24 +527,35 @@ class ClusterTest(unittest.TestCase):
         status, body = self.revoke(a, "rsa", UNREGISTERED_BASE + 0xE001, "out-of-turn-2")
         self.assertEqual(status, 201, body)
 
-        key, value = b"test.out_of_turn", b"applied"
-        command = (bytes([1, 7]) + struct.pack("<H", len(key)) + key +
-                   struct.pack("<I", len(value)) + value)  # format 1, PutMeta
-        frame = (bytes([2]) + old_head + struct.pack("<Q", written_after) +
-                 struct.pack("<I", 1) + struct.pack("<I", len(command)) + command)
+        key, value, counter = b"test.out_of_turn", b"applied", b"test.out_of_turn_counter"
+        put_meta = (bytes([1, 7]) + struct.pack("<H", len(key)) + key +
+                    struct.pack("<I", len(value)) + value)  # command format 1, kind 7
+        next_counter = (bytes([1, 8]) + struct.pack("<H", len(counter)) + counter +
+                        struct.pack("<QB", 1, 0))  # kind 8: +1 each time it is applied
+        frame = (bytes([2]) + old_head + struct.pack("<Q", written_after) + struct.pack("<I", 2) +
+                 b"".join(struct.pack("<I", len(c)) + c for c in (put_meta, next_counter)))
         url = self.nats.urls[0]
-        for _ in range(20):  # the nodes' own writes (cursors, CRLs) may move the stream between
-            last = nats_cluster.request(url, "$JS.API.STREAM.INFO.TANDA", b"")["state"]
-            ack = nats_cluster.request(url, "TANDA.journal", frame,
-                                       {"Nats-Expected-Last-Sequence": last["last_seq"]})
-            if "error" not in ack:  # else (wrong last sequence) seq is 0
-                break
-        self.assertNotIn("error", ack, json.dumps(ack))
-        self.assertGreater(ack["seq"], written_after + 1)
 
+        def store_at_the_end():
+            for _ in range(20):  # the nodes' own writes (cursors, CRLs) may move the stream
+                last = nats_cluster.request(url, "$JS.API.STREAM.INFO.TANDA", b"")["state"]
+                ack = nats_cluster.request(url, "TANDA.journal", frame,
+                                           {"Nats-Expected-Last-Sequence": last["last_seq"]})
+                if "error" not in ack:  # else (wrong last sequence) seq is 0
+                    break
+            self.assertNotIn("error", ack, json.dumps(ack))
+            self.assertGreater(ack["seq"], written_after + 1)
+
+        store_at_the_end()
         for node in nodes:
-            self.wait_for(lambda: node.meta(key)[0] == value, 10,
+            self.wait_for(lambda: node.meta(key, counter) == (value, b"1"), 10,
                           f"node {node.name} applied the out-of-turn message")
+        # The same publication stored again (a retry let through twice): skipped by every node.
+        store_at_the_end()
+        for node in nodes:
+            self.wait_for(lambda: "skipping a second copy" in node.server.stderr(), 10,
+                          f"node {node.name} skipped the second copy")
+            self.assertEqual(node.meta(counter), (b"1",))
         status, body = self.revoke(nodes[1], "rsa", UNREGISTERED_BASE + 0xE002, "out-of-turn-3")
         self.assertEqual(status, 201, body)
         for node in nodes:

@@ -181,6 +181,30 @@ TEST_CASE("a stream sequence applied already, or after a gap, writes nothing",
     CHECK(*b->get_meta("k") == "1");
 }
 
+TEST_CASE("a skipped message records its position whole and runs none of its commands",
+          "[storage][cluster]") {
+    TwoNodes nodes;
+    auto& a = nodes.a;
+    auto& b = nodes.b;
+    auto& order = nodes.order;
+    REQUIRE(a->ensure_issuer(as_bytes("ca-1"), "CA 1"));
+    REQUIRE(a->put_meta("k", "1"));
+    REQUIRE(a->put_meta("k", "2"));
+
+    REQUIRE(b->apply_replicated(order.stream[0], {1, 0, 1}));
+    auto ahead = b->skip_replicated(3, 2);  // does not follow 1
+    REQUIRE_FALSE(ahead);
+    CHECK(ahead.error().code == ErrorCode::conflict);
+    REQUIRE(b->skip_replicated(2, 3));  // a message of three commands, none run
+    auto at = b->applied_stream_position();
+    REQUIRE(at);
+    CHECK((at->seq == 2 && at->index == 2 && at->count == 3));
+    CHECK(*b->get_meta("k") == std::nullopt);
+    REQUIRE(b->apply_replicated(order.stream[2], {3, 0, 1}));
+    CHECK(*b->get_meta("k") == "2");
+    CHECK_FALSE(b->skip_replicated(3, 1));  // applied already
+}
+
 TEST_CASE("a write the cluster cannot order is refused and writes nothing", "[storage][cluster]") {
     TempDir dir;
     auto a = open_index(dir.path());
