@@ -100,8 +100,9 @@ void Notifier::record_notified(const NotifyEvent& event, UnixSeconds committed) 
     provenance.source = "notify;target=" + target_.name + ";event=" + event.id;
     const storage::Change change{storage::ChangeKind::notified, event.issuer, event.serial,
                                  event.record};
-    if (auto put = index_.append_audit_with_meta(change, provenance, now, key, std::to_string(now));
-        !put) {
+    auto put = index_.append_audit_with_meta(change, provenance, now, key, std::to_string(now));
+    if (!put && put.error().code == ErrorCode::conflict) return;  // another target, just before
+    if (!put) {
         logger_.warn("could not record a request's notification time",
                      {{"request_id", event.request_id}, {"error", put.error().message}});
     }

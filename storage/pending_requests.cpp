@@ -178,6 +178,17 @@ Result<std::uint64_t> RevocationIndex::append_audit_with_meta(const Change& chan
     }
     auto txn = lmdb::Txn::begin_write(impl_->env);
     if (!txn) return tl::unexpected(txn.error());
+    if (change.kind == ChangeKind::notified && !meta_key.empty()) {
+        // Once per request: two webhook targets acknowledging at once (on two nodes, perhaps)
+        // both ask; the first to be applied wins, alike on every node.
+        MDB_val v;
+        auto found = txn->get(impl_->dbs.meta, as_bytes(meta_key), v);
+        if (!found) return tl::unexpected(found.error());
+        if (*found) {
+            return fail(ErrorCode::conflict,
+                        "the request's holder was told already (" + std::string(meta_key) + ")");
+        }
+    }
     auto seq = append_in(*txn, impl_->dbs, change, provenance, now);
     if (!seq) return seq;
     if (!meta_key.empty()) {

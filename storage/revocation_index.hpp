@@ -63,7 +63,8 @@ enum class ChangeKind : std::uint8_t {
     crl_published = 11,
     // A webhook target acknowledged a request's `applied` event, the first to (the request
     // stage "holder notified"): the request's CA, serial and record, provenance.source
-    // "notify;target=NAME;event=ID" (admin/notifier.hpp). One entry per request.
+    // "notify;target=NAME;event=ID" (admin/notifier.hpp). One entry per request: written with
+    // its meta key, and refused (ErrorCode::conflict) once that key exists.
     notified = 12,
 };
 // The highest kind a decoder accepts (codecs and input validation).
@@ -238,7 +239,8 @@ public:
                                                      const Provenance& provenance, UnixSeconds now);
     // append_audit() and put_meta(meta_key, meta_value) in ONE transaction, so an audit entry
     // and the state it records cannot part in a crash (a scheduled revocation's record and its
-    // `scheduled` entry). An empty meta_key writes no metadata.
+    // `scheduled` entry). An empty meta_key writes no metadata. A `notified` entry whose
+    // meta_key exists already is refused (ErrorCode::conflict), so there is one per request.
     [[nodiscard]] Result<std::uint64_t> append_audit_with_meta(const Change& change,
                                                                const Provenance& provenance,
                                                                UnixSeconds now,

@@ -240,6 +240,23 @@ TEST_CASE("an audit entry and the metadata it records are written together or no
     CHECK(index->journal_head()->seq == *seq);
 }
 
+TEST_CASE("a request's notified entry is written once: a second is refused with no entry",
+          "[storage][cluster]") {
+    TempDir dir;
+    auto index = open_index(dir.path());
+    auto ca = *index->ensure_issuer(as_bytes("ca-1"), "CA 1");
+    auto told = change(ChangeKind::notified, ca, "01", revoked());
+    auto seq = index->append_audit_with_meta(told, admin_provenance("r-1"), kNow, "notified:r-1",
+                                             "1700000000");
+    REQUIRE(seq);
+    auto again = index->append_audit_with_meta(told, admin_provenance("r-1"), kNow + 1,
+                                               "notified:r-1", "1700000001");
+    REQUIRE_FALSE(again);
+    CHECK(again.error().code == ErrorCode::conflict);
+    CHECK(index->journal_head()->seq == *seq);
+    CHECK(*index->get_meta("notified:r-1") == "1700000000");
+}
+
 TEST_CASE("a crl_published audit entry goes through the stream; the other node chains it too",
           "[storage][cluster]") {
     TwoNodes nodes;
