@@ -57,6 +57,15 @@ PendingRequest pending(IssuerId ca, std::string id) {
     return p;
 }
 
+// Node a writes three commands (an issuer, then meta k = "1", then k = "2": stream 1 to 3);
+// node b applies the first.
+void write_three_on_a_and_apply_one_on_b(TwoNodes& nodes) {
+    REQUIRE(nodes.a->ensure_issuer(as_bytes("ca-1"), "CA 1"));
+    REQUIRE(nodes.a->put_meta("k", "1"));
+    REQUIRE(nodes.a->put_meta("k", "2"));
+    REQUIRE(nodes.b->apply_replicated(nodes.order.stream[0], {1, 0, 1}));
+}
+
 }  // namespace
 
 TEST_CASE("every write command survives encoding unchanged", "[storage][cluster]") {
@@ -161,14 +170,9 @@ TEST_CASE("a second node applying the stream folds the same journal, records and
 TEST_CASE("a stream sequence applied already, or after a gap, writes nothing",
           "[storage][cluster]") {
     TwoNodes nodes;
-    auto& a = nodes.a;
+    write_three_on_a_and_apply_one_on_b(nodes);
     auto& b = nodes.b;
     auto& order = nodes.order;
-    REQUIRE(a->ensure_issuer(as_bytes("ca-1"), "CA 1"));
-    REQUIRE(a->put_meta("k", "1"));
-    REQUIRE(a->put_meta("k", "2"));
-
-    REQUIRE(b->apply_replicated(order.stream[0], {1, 0, 1}));
     auto gap = b->apply_replicated(order.stream[2], {3, 0, 1});
     REQUIRE_FALSE(gap);
     CHECK(gap.error().code == ErrorCode::conflict);
@@ -184,14 +188,9 @@ TEST_CASE("a stream sequence applied already, or after a gap, writes nothing",
 TEST_CASE("a skipped message records its position whole and runs none of its commands",
           "[storage][cluster]") {
     TwoNodes nodes;
-    auto& a = nodes.a;
+    write_three_on_a_and_apply_one_on_b(nodes);
     auto& b = nodes.b;
     auto& order = nodes.order;
-    REQUIRE(a->ensure_issuer(as_bytes("ca-1"), "CA 1"));
-    REQUIRE(a->put_meta("k", "1"));
-    REQUIRE(a->put_meta("k", "2"));
-
-    REQUIRE(b->apply_replicated(order.stream[0], {1, 0, 1}));
     auto ahead = b->skip_replicated(3, 2);  // does not follow 1
     REQUIRE_FALSE(ahead);
     CHECK(ahead.error().code == ErrorCode::conflict);
