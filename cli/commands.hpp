@@ -25,6 +25,10 @@ int admin_command(const Argv& args);
 int verify_command(const Argv& args);
 int cluster_command(const Argv& args);
 
+// The CRL size beyond which generation spills its entries to a file: TANDA_TEST_CRL_SPILL_BYTES,
+// for tests that take the streamed path with small CRLs; else crl::kDefaultSpillBytes.
+std::size_t crl_spill_bytes();
+
 // Loads the config, printing every problem as file:line; nullopt after printing.
 std::optional<config::Config> load_config_or_report(const std::string& path);
 // Checks who may read the private key files the config names (config/key_files.hpp) and reports

@@ -2,12 +2,13 @@
 // state directory. Safe while `tanda serve` runs: CRL numbers come from one counter in storage.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
+#include "ca/ca_registry.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/help.hpp"
-#include "ca/ca_registry.hpp"
 #include "crl/crl_publisher.hpp"
 
 namespace tanda::cli {
@@ -25,10 +26,21 @@ A running `tanda serve` keeps serving the CRL it made until its own next regener
 Exit codes: 0 generated, 1 failure, 2 bad usage, 78 bad configuration.
 )";
 
+}  // namespace
+
+std::size_t crl_spill_bytes() {
+    const char* v = std::getenv("TANDA_TEST_CRL_SPILL_BYTES");
+    if (v == nullptr || *v == '\0') return crl::kDefaultSpillBytes;
+    return static_cast<std::size_t>(std::strtoull(v, nullptr, 10));
+}
+
+namespace {
+
 // Publishes one CA's complete CRL (and its delta) and prints where they went.
 bool generate_for(const ca::ServedCa& ca, storage::RevocationIndex& index,
                   const config::Config& cfg, const Clock& clock, Logger& logger) {
     crl::CrlPublisher publisher(ca, index, cfg.state_dir, clock, logger);
+    publisher.set_spill_threshold(crl_spill_bytes());
     auto started = std::chrono::steady_clock::now();
     if (auto r = publisher.publish_full(); !r) {
         std::fprintf(stderr, "tanda: %s\n", r.error().message.c_str());
@@ -36,10 +48,9 @@ bool generate_for(const ca::ServedCa& ca, storage::RevocationIndex& index,
     }
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::steady_clock::now() - started).count();
-    std::printf("%s: CRL number %llu written to %s (%zu bytes, %lld ms)\n",
-                ca.options.name.c_str(),
+    std::printf("%s: CRL number %llu written to %s (%zu bytes, %lld ms)\n", ca.options.name.c_str(),
                 static_cast<unsigned long long>(publisher.full()->number),
-                publisher.full_path().c_str(), publisher.full()->der->size(),
+                publisher.full_path().c_str(), publisher.full()->der.size(),
                 static_cast<long long>(ms));
     if (auto d = publisher.delta()) {
         std::printf("%s: delta CRL number %llu written to %s\n", ca.options.name.c_str(),

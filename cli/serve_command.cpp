@@ -258,6 +258,7 @@ Stop start_crls(Serving& s) {
     s.crls = std::make_unique<crl::CrlService>(
         s.registry, *s.index, s.cfg.state_dir, s.clock, s.logger, std::chrono::seconds(1),
         s.cluster_jobs ? &s.cluster_jobs->crl_sharing() : nullptr);
+    s.crls->set_spill_threshold(crl_spill_bytes());
     s.stages = add_request_stage_metrics(s.metrics);
     s.crl_stages = std::make_unique<admin::CrlStageRecorder>(*s.index, s.logger, s.stages);
     s.crls->set_publication_listener([recorder = s.crl_stages.get()](const ca::ServedCa& ca,

@@ -1,13 +1,16 @@
 // CRL contents per RFC 5280 5.1.2.6 / 5.2.4 from the index. The full CRL is encoded while the
-// LMDB cursor walks the CA's records, so memory is the DER itself plus one record.
+// LMDB cursor walks the CA's records; written to a file, its entries spill beyond a threshold,
+// so memory is about the threshold plus one record whatever the CA's size.
 #include "crl/crl_generator.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <sstream>
 
+#include "core/mapped_file.hpp"
 #include "pki/crl_builder.hpp"
 
 namespace tanda::crl {
@@ -60,6 +63,30 @@ std::optional<CrlBase> decode_crl_base(std::string_view text) {
 }
 
 namespace {
+
+// Index pages walked between two releases of the mapped pages, for CRLs that spill: the walk
+// of a large CA would otherwise keep every page it touched in this process's RSS.
+constexpr std::size_t kReleaseEvery = 65536;
+
+// Sends the builder's entries to `to`'s file when there is one (see CrlDestination).
+Result<void> prepare(pki::CrlBuilder& builder, const CrlDestination& to) {
+    if (to.file == nullptr) return {};
+    const auto dir = std::filesystem::path(to.file->temp_path()).parent_path().string();
+    return builder.spill_to(dir.empty() ? "." : dir, to.spill_threshold);
+}
+
+// Finishes the CRL in memory, or in `to`'s file, mapped.
+Result<SharedBytes> finish(pki::CrlBuilder& builder, const CrlDestination& to) {
+    if (to.file == nullptr) {
+        auto der = builder.finish();
+        if (!der) return tl::unexpected(der.error());
+        return SharedBytes(std::move(*der));
+    }
+    auto size = builder.finish_to(to.file->fd());
+    if (!size) return tl::unexpected(size.error());
+    return map_file(to.file->fd(), to.file->temp_path());
+}
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -71,17 +98,23 @@ Result<std::uint64_t> journal_head(const storage::RevocationIndex& index) {
     return stats->journal_entries;
 }
 
-Result<GeneratedCrl> generate_full_crl(const ca::ServedCa& ca, const storage::RevocationIndex& index,
-                                       std::uint64_t number, UnixSeconds now,
-                                       UnixSeconds expired_cutoff) {
+Result<GeneratedCrl> generate_full_crl(const ca::ServedCa& ca,
+                                       const storage::RevocationIndex& index, std::uint64_t number,
+                                       UnixSeconds now, UnixSeconds expired_cutoff,
+                                       CrlDestination to) {
     const auto started = std::chrono::steady_clock::now();
     auto head = journal_head(index);
     if (!head) return tl::unexpected(head.error());
     const bool keep = ca.options.crl.keep_expired;
     pki::CrlBuilder builder(*ca.crl_signer, params_for(ca, number, now, false));
+    if (auto r = prepare(builder, to); !r) return tl::unexpected(r.error());
     std::uint64_t max_seq = *head;
+    std::size_t walked_records = 0;
     auto walked = index.for_each_record(ca.issuer_id, [&](const Serial& s, const CertRecord& r) {
         max_seq = std::max(max_seq, r.last_seq);
+        if (to.file != nullptr && ++walked_records % kReleaseEvery == 0) {
+            index.release_mapped_pages();
+        }
         if (listed(r, expired_cutoff, keep)) {
             builder.add({s.bytes(), r.revoked_at, r.reason, r.invalidity_date});
         }
@@ -90,7 +123,7 @@ Result<GeneratedCrl> generate_full_crl(const ca::ServedCa& ca, const storage::Re
     if (!walked) return tl::unexpected(walked.error());
     GeneratedCrl out;
     out.entries = builder.entries();
-    auto der = builder.finish();
+    auto der = finish(builder, to);
     if (!der) return tl::unexpected(der.error());
     out.der = std::move(*der);
     out.base = {number, max_seq, now, expired_cutoff};
@@ -98,9 +131,9 @@ Result<GeneratedCrl> generate_full_crl(const ca::ServedCa& ca, const storage::Re
     return out;
 }
 
-Result<GeneratedCrl> generate_delta_crl(const ca::ServedCa& ca, const storage::RevocationIndex& index,
-                                        std::uint64_t number, UnixSeconds now,
-                                        const CrlBase& base) {
+Result<GeneratedCrl> generate_delta_crl(const ca::ServedCa& ca,
+                                        const storage::RevocationIndex& index, std::uint64_t number,
+                                        UnixSeconds now, const CrlBase& base, CrlDestination to) {
     const auto started = std::chrono::steady_clock::now();
     auto head = journal_head(index);
     if (!head) return tl::unexpected(head.error());
@@ -124,6 +157,7 @@ Result<GeneratedCrl> generate_delta_crl(const ca::ServedCa& ca, const storage::R
     auto params = params_for(ca, number, now, true);
     params.delta_base = base.number;
     pki::CrlBuilder builder(*ca.crl_signer, params, changed.size());
+    if (auto r = prepare(builder, to); !r) return tl::unexpected(r.error());
     for (const auto& [serial, l] : changed) {
         const CertRecord& r = l.record;
         if (listed(r, base.expired_cutoff, ca.options.crl.keep_expired)) {
@@ -135,7 +169,7 @@ Result<GeneratedCrl> generate_delta_crl(const ca::ServedCa& ca, const storage::R
     }
     GeneratedCrl out;
     out.entries = builder.entries();
-    auto der = builder.finish();
+    auto der = finish(builder, to);
     if (!der) return tl::unexpected(der.error());
     out.der = std::move(*der);
     out.base = base;

@@ -11,6 +11,8 @@
 #include "ca/ca_registry.hpp"
 #include "core/bytes.hpp"
 #include "core/result.hpp"
+#include "core/shared_bytes.hpp"
+#include "pki/atomic_file.hpp"
 #include "storage/revocation_index.hpp"
 
 namespace tanda::crl {
@@ -27,8 +29,18 @@ struct CrlBase {
 std::string encode_crl_base(const CrlBase& base);
 std::optional<CrlBase> decode_crl_base(std::string_view text);
 
+// Where a generated CRL is written. Without a file, in memory (small CRLs, tests). With one, the
+// CRL goes into it, entries beyond `spill_threshold` bytes through an unnamed file in the same
+// directory: memory stays about the threshold whatever the CRL's size (Ed25519 keys excepted:
+// they sign the whole CRL from one buffer).
+inline constexpr std::size_t kDefaultSpillBytes = std::size_t{8} << 20;
+struct CrlDestination {
+    pki::AtomicFile* file = nullptr;
+    std::size_t spill_threshold = kDefaultSpillBytes;
+};
+
 struct GeneratedCrl {
-    Bytes der;
+    SharedBytes der;  // in memory, or the destination file mapped
     std::size_t entries = 0;
     double seconds = 0;  // wall time spent generating and signing
     CrlBase base;  // complete CRLs: what a delta needs; deltas: their base
@@ -40,7 +52,8 @@ struct GeneratedCrl {
 [[nodiscard]] Result<GeneratedCrl> generate_full_crl(const ca::ServedCa& ca,
                                                      const storage::RevocationIndex& index,
                                                      std::uint64_t number, UnixSeconds now,
-                                                     UnixSeconds expired_cutoff);
+                                                     UnixSeconds expired_cutoff,
+                                                     CrlDestination to = {});
 
 // The delta CRL numbered `number` against `base`: each certificate whose record changed after
 // base.seq, with its current revocation, or removeFromCRL when it was released from hold (and
@@ -48,7 +61,7 @@ struct GeneratedCrl {
 [[nodiscard]] Result<GeneratedCrl> generate_delta_crl(const ca::ServedCa& ca,
                                                       const storage::RevocationIndex& index,
                                                       std::uint64_t number, UnixSeconds now,
-                                                      const CrlBase& base);
+                                                      const CrlBase& base, CrlDestination to = {});
 
 // The issuers with journal entries in (after, head] that change a record (not audit entries,
 // so a CRL's own crl_published entry does not call for another CRL); nullopt when there are more

@@ -31,7 +31,7 @@ void add_crl_metrics(metrics::Registry& registry, ca::CaSnapshot cas, const CrlS
         family("tanda_crl_entries", "Entries of the CRL being served.",
                [](const PublishedCrl& c) { return c.entries; });
         family("tanda_crl_bytes", "DER size of the CRL being served.",
-               [](const PublishedCrl& c) { return c.der->size(); });
+               [](const PublishedCrl& c) { return c.der.size(); });
         family("tanda_crl_generation_seconds",
                "Time the CRL being served took to generate and sign (0 when read from disk).",
                [](const PublishedCrl& c) { return c.generation_seconds; });

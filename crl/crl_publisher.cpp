@@ -3,9 +3,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
-#include <iterator>
 
+#include "core/mapped_file.hpp"
 #include "crl/crl_continuity.hpp"
 #include "pki/crl_reader.hpp"
 
@@ -15,13 +14,6 @@ namespace {
 constexpr UnixSeconds kRetrySeconds = 30;
 // At start, journal entries beyond this since the last CRL are not read: assume a change.
 constexpr std::size_t kStartScanLimit = 100000;
-
-std::optional<Bytes> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return to_bytes(text);
-}
 
 tl::unexpected<Error> not_publisher(const ca::ServedCa& ca) {
     if (!ca.crl_signer) {
@@ -55,7 +47,9 @@ std::string CrlPublisher::delta_path() const {
 }
 
 std::optional<PublishedCrl> CrlPublisher::load(const std::string& path, bool delta) {
-    auto der = read_file(path);
+    // Mapped, not read: a CRL of millions of entries stays in the page cache. Tanda replaces
+    // its files only by rename, which leaves this mapping on the old file.
+    auto der = map_file(path);
     if (!der) return std::nullopt;
     auto info = read_own(*der);
     if (!info) {
@@ -209,10 +203,12 @@ Result<void> CrlPublisher::publish_full_locked() {
     // RFC 5280 5.3: an expired certificate stays until one CRL issued after its expiry.
     const UnixSeconds cutoff = o.keep_expired || !base_ ? 0 : base_->this_update;
     auto started = std::chrono::steady_clock::now();
-    auto crl = generate_full_crl(ca_, index_, *number, now, cutoff);
+    auto file = pki::AtomicFile::create(full_path(), 0644);
+    if (!file) return tl::unexpected(file.error());
+    auto crl = generate_full_crl(ca_, index_, *number, now, cutoff, {&*file, spill_bytes_});
     if (!crl) return tl::unexpected(crl.error().with_context("CRL of CA " + ca_.options.name));
     const std::size_t bytes = crl->der.size();
-    if (auto r = write_and_swap(*crl, *number, false, now, crl->base.seq); !r) return r;
+    if (auto r = write_and_swap(*crl, *file, *number, false, now, crl->base.seq); !r) return r;
     if (auto r = index_.put_meta(base_key_, encode_crl_base(crl->base)); !r) return r;
     base_ = crl->base;
     full_due_ = now + o.validity.count() - o.regenerate_before.count();
@@ -225,9 +221,14 @@ Result<void> CrlPublisher::publish_full_locked() {
                                    {"ms", std::to_string(ms.count())}});
     if (!o.delta.enabled) return {};
     // RFC 5280 5.2.3: a complete and a delta CRL issued together share the number.
-    auto delta = generate_delta_crl(ca_, index_, *number, now, *base_);
+    auto delta_file = pki::AtomicFile::create(delta_path(), 0644);
+    if (!delta_file) return tl::unexpected(delta_file.error());
+    auto delta =
+        generate_delta_crl(ca_, index_, *number, now, *base_, {&*delta_file, spill_bytes_});
     if (!delta) return tl::unexpected(delta.error());
-    if (auto r = write_and_swap(*delta, *number, true, now, crl->base.seq); !r) return r;
+    if (auto r = write_and_swap(*delta, *delta_file, *number, true, now, crl->base.seq); !r) {
+        return r;
+    }
     delta_due_ = now + o.delta.validity.count() - o.delta.regenerate_before.count();
     return {};
 }
@@ -240,10 +241,12 @@ Result<void> CrlPublisher::publish_delta_locked() {
     auto number = next_number();
     if (!number) return tl::unexpected(number.error());
     const UnixSeconds now = clock_.now();
-    auto delta = generate_delta_crl(ca_, index_, *number, now, *base_);
+    auto file = pki::AtomicFile::create(delta_path(), 0644);
+    if (!file) return tl::unexpected(file.error());
+    auto delta = generate_delta_crl(ca_, index_, *number, now, *base_, {&*file, spill_bytes_});
     if (!delta)
         return tl::unexpected(delta.error().with_context("delta CRL of " + ca_.options.name));
-    if (auto r = write_and_swap(*delta, *number, true, now, *head); !r) return r;
+    if (auto r = write_and_swap(*delta, *file, *number, true, now, *head); !r) return r;
     delta_due_ = now + o.delta.validity.count() - o.delta.regenerate_before.count();
     logger_.info("delta CRL published", {{"ca", ca_.options.name},
                                          {"number", std::to_string(*number)},
@@ -252,16 +255,16 @@ Result<void> CrlPublisher::publish_delta_locked() {
     return {};
 }
 
-Result<void> CrlPublisher::write_and_swap(GeneratedCrl& crl, std::uint64_t number, bool delta,
-                                          UnixSeconds now, std::uint64_t covered_seq) {
-    const std::string path = delta ? delta_path() : full_path();
+Result<void> CrlPublisher::write_and_swap(GeneratedCrl& crl, pki::AtomicFile& file,
+                                          std::uint64_t number, bool delta, UnixSeconds now,
+                                          std::uint64_t covered_seq) {
     // Shared first: a CRL another node got in before (a lost lease) is never served.
     if (sharing_) {
         if (auto r = sharing_->share(ca_.options.name, delta, number, covered_seq, crl.der); !r) {
             return tl::unexpected(r.error().with_context("share the CRL of " + ca_.options.name));
         }
     }
-    if (auto r = pki::write_file_atomic(path, as_chars(crl.der), 0644); !r) return r;
+    if (auto r = file.commit(); !r) return r;
     const auto& o = ca_.options.crl;
     auto p =
         make_published_crl(std::move(crl.der), number,

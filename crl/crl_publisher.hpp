@@ -50,6 +50,8 @@ public:
 
     // Set before start(); without one nothing is told.
     void set_listener(PublicationListener listener) { listener_ = std::move(listener); }
+    // CRLs beyond this many entry bytes are streamed through a spill file (CrlDestination).
+    void set_spill_threshold(std::size_t bytes) { spill_bytes_ = bytes; }
 
     // Serves the CRLs on disk at once when they verify, are not past nextUpdate and are the
     // ones storage metadata names; otherwise generates them now. Changes recorded after the
@@ -102,9 +104,10 @@ private:
     Result<std::uint64_t> next_number();
     Result<void> publish_full_locked();
     Result<void> publish_delta_locked();
-    // Writes the file, then serves it; `crl.der` is moved into the snapshot.
-    Result<void> write_and_swap(GeneratedCrl& crl, std::uint64_t number, bool delta,
-                                UnixSeconds now, std::uint64_t covered_seq);
+    // Shares the CRL written into `file`, puts the file in place, then serves it; `crl.der` is
+    // moved into the snapshot.
+    Result<void> write_and_swap(GeneratedCrl& crl, pki::AtomicFile& file, std::uint64_t number,
+                                bool delta, UnixSeconds now, std::uint64_t covered_seq);
 
     const ca::ServedCa& ca_;
     storage::RevocationIndex& index_;
@@ -117,6 +120,7 @@ private:
     std::mutex generate_mutex_;  // one generation at a time; guards base_ and the schedule
     std::optional<CrlBase> base_;
     PublicationListener listener_;
+    std::size_t spill_bytes_ = kDefaultSpillBytes;
     std::uint64_t reported_seq_ = 0;  // the listener was told of every entry up to this
     bool recalled_ = false;
     std::uint64_t min_number_ = 1;  // above every number seen on disk

@@ -72,7 +72,7 @@ void CrlPublisher::adopt(SharedCrl shared, bool delta) {
         logger_.warn("cannot keep the shared CRL on disk",
                      {{"path", path}, {"error", r.error().message}});
     }
-    auto p = make_published_crl(std::move(shared.der), info->number, info->delta_base,
+    auto p = make_published_crl(SharedBytes(std::move(shared.der)), info->number, info->delta_base,
                                 info->this_update, info->next_update, shared.covered_seq);
     p->published_at = clock_.now();
     p->entries = info->entries;

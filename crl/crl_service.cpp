@@ -48,6 +48,10 @@ void CrlService::set_publication_listener(const PublicationListener& listener) {
     for (auto& p : shared_->publishers) p->set_listener(listener);
 }
 
+void CrlService::set_spill_threshold(std::size_t bytes) {
+    for (auto& p : shared_->publishers) p->set_spill_threshold(bytes);
+}
+
 Result<void> CrlService::start() {
     std::error_code ec;
     std::filesystem::create_directories(directory_, ec);

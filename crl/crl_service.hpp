@@ -35,6 +35,8 @@ public:
 
     // Passes `listener` to every publisher (CrlPublisher::set_listener). Before start().
     void set_publication_listener(const PublicationListener& listener);
+    // Before start(): see CrlPublisher::set_spill_threshold.
+    void set_spill_threshold(std::size_t bytes);
 
     // Starts every publisher (CRLs on disk served at once, or generated now), registers the
     // commit observer and starts the thread. Fails on the first CA whose CRL cannot be made.

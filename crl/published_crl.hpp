@@ -10,11 +10,12 @@
 
 #include "core/bytes.hpp"
 #include "core/clock.hpp"
+#include "core/shared_bytes.hpp"
 
 namespace tanda::crl {
 
 struct PublishedCrl {
-    std::shared_ptr<const Bytes> der;  // never null
+    SharedBytes der;                   // in memory, or the CRL file mapped
     std::string etag;                  // strong validator: CRL numbers are never reused
     std::uint64_t number = 0;
     std::optional<std::uint64_t> delta_base;  // set for delta CRLs
@@ -30,13 +31,13 @@ struct PublishedCrl {
 };
 
 // A CRL as served from now on; `base` is set for a delta CRL.
-inline std::shared_ptr<PublishedCrl> make_published_crl(Bytes der, std::uint64_t number,
+inline std::shared_ptr<PublishedCrl> make_published_crl(SharedBytes der, std::uint64_t number,
                                                         std::optional<std::uint64_t> base,
                                                         UnixSeconds this_update,
                                                         UnixSeconds next_update,
                                                         std::uint64_t covered_seq) {
     auto p = std::make_shared<PublishedCrl>();
-    p->der = std::make_shared<const Bytes>(std::move(der));
+    p->der = std::move(der);
     p->etag = "\"" + std::to_string(number) + (base ? "d" : "f") + "\"";
     p->number = number;
     p->delta_base = base;

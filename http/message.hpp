@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/bytes.hpp"
+#include "core/shared_bytes.hpp"
 
 namespace tanda::http {
 
@@ -141,24 +142,28 @@ public:
     Body(std::string s) : std::string(std::move(s)) {}
 
     // Sends `bytes` (never null) as the payload; the string part is cleared.
-    void share(std::shared_ptr<const Bytes> bytes) {
+    void share(std::shared_ptr<const Bytes> bytes) { share(SharedBytes(std::move(bytes))); }
+    // The same for bytes wherever they live (a mapped CRL file).
+    void share(SharedBytes bytes) {
         std::string::clear();
         shared_ = std::move(bytes);
     }
-    const std::shared_ptr<const Bytes>& shared() const { return shared_; }
+    const SharedBytes& shared() const { return shared_; }
     // What goes on the wire, whichever form holds it.
     std::string_view payload() const {
-        if (shared_) return {reinterpret_cast<const char*>(shared_->data()), shared_->size()};
+        if (shared_.owner()) return as_chars(shared_.view());
         return {data(), std::string::size()};
     }
-    std::size_t payload_size() const { return shared_ ? shared_->size() : std::string::size(); }
+    std::size_t payload_size() const {
+        return shared_.owner() ? shared_.size() : std::string::size();
+    }
     void clear() noexcept {
         std::string::clear();
-        shared_.reset();
+        shared_ = SharedBytes();
     }
 
 private:
-    std::shared_ptr<const Bytes> shared_;
+    SharedBytes shared_;
 };
 
 class Response {

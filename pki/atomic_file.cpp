@@ -1,5 +1,7 @@
-// write_file_atomic: readers see either the old file or the complete new one, never a torn
-// write, and the new content survives a crash once the call returns.
+// AtomicFile and write_file_atomic: readers see either the old file or the complete new one,
+// never a torn write, and the new content survives a crash once commit returns.
+#include "pki/atomic_file.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +11,7 @@
 #include <string>
 
 #include "pki/certificate.hpp"
+#include "pki/fd_io.hpp"
 
 namespace tanda::pki {
 namespace {
@@ -25,58 +28,47 @@ std::string parent_dir(const std::string& path) {
     return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-Result<void> write_all(int fd, std::string_view text, const std::string& path) {
-    while (!text.empty()) {
-        ssize_t n = ::write(fd, text.data(), text.size());
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return errno_fail("write " + path);
-        }
-        text.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return {};
-}
-
-Result<void> fill_temp(int fd, const std::string& temp, std::string_view text, unsigned mode) {
-    if (auto written = write_all(fd, text, temp); !written) {
-        return written;
-    }
-    if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) {
-        return errno_fail("chmod " + temp);
-    }
-    if (::fsync(fd) != 0) {
-        return errno_fail("fsync " + temp);
-    }
-    return {};
-}
-
 }  // namespace
 
-Result<void> write_file_atomic(const std::string& path, std::string_view text, unsigned mode) {
+Result<AtomicFile> AtomicFile::create(const std::string& path, unsigned mode) {
     std::string temp = path + ".tmp.XXXXXX";
     int fd = ::mkostemp(temp.data(), O_CLOEXEC);
-    if (fd < 0) {
-        return errno_fail("create temporary file for " + path);
+    if (fd < 0) return errno_fail("create temporary file for " + path);
+    return AtomicFile(path, std::move(temp), fd, mode);
+}
+
+AtomicFile::AtomicFile(AtomicFile&& other) noexcept
+    : path_(std::move(other.path_)),
+      temp_(std::move(other.temp_)),
+      fd_(other.fd_),
+      mode_(other.mode_) {
+    other.fd_ = -1;
+    other.temp_.clear();
+}
+
+AtomicFile::~AtomicFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!temp_.empty()) ::unlink(temp_.c_str());
+}
+
+Result<void> AtomicFile::write(std::string_view text) {
+    return fd_io::write_all(fd_, as_bytes(text), temp_);
+}
+
+Result<void> AtomicFile::commit() {
+    if (::fchmod(fd_, static_cast<mode_t>(mode_)) != 0) return errno_fail("chmod " + temp_);
+    if (::fsync(fd_) != 0) return errno_fail("fsync " + temp_);
+    int closed = ::close(fd_);
+    fd_ = -1;
+    if (closed != 0) return errno_fail("close " + temp_);
+    if (::rename(temp_.c_str(), path_.c_str()) != 0) {
+        return errno_fail("rename " + temp_ + " to " + path_);
     }
-    auto filled = fill_temp(fd, temp, text, mode);
-    if (::close(fd) != 0 && filled) {
-        filled = errno_fail("close " + temp);
-    }
-    if (filled && ::rename(temp.c_str(), path.c_str()) != 0) {
-        filled = errno_fail("rename " + temp + " to " + path);
-    }
-    if (!filled) {
-        ::unlink(temp.c_str());
-        return filled;
-    }
+    temp_.clear();
     // The rename is durable only once the directory entry is.
-    std::string dir = parent_dir(path);
+    std::string dir = parent_dir(path_);
     int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir_fd < 0) {
-        return errno_fail("open directory " + dir);
-    }
+    if (dir_fd < 0) return errno_fail("open directory " + dir);
     int synced = ::fsync(dir_fd);
     int saved = errno;
     ::close(dir_fd);
@@ -85,6 +77,13 @@ Result<void> write_file_atomic(const std::string& path, std::string_view text, u
         return errno_fail("fsync directory " + dir);
     }
     return {};
+}
+
+Result<void> write_file_atomic(const std::string& path, std::string_view text, unsigned mode) {
+    auto file = AtomicFile::create(path, mode);
+    if (!file) return tl::unexpected(file.error());
+    if (auto r = file->write(text); !r) return r;
+    return file->commit();
 }
 
 }  // namespace tanda::pki

@@ -5,8 +5,10 @@
 
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
+#include <unistd.h>
 
 #include "pki/der_writer.hpp"
+#include "pki/fd_io.hpp"
 #include "pki/openssl_error.hpp"
 #include "pki/openssl_handles.hpp"
 #include "pki/signing_digest.hpp"
@@ -117,6 +119,47 @@ Result<Bytes> CrlSigner::sign(ByteView tbs) const {
     return sig;
 }
 
+bool CrlSigner::can_stream() const {
+    const int type = EVP_PKEY_get_base_id(key_.handle().get());
+    return type != EVP_PKEY_ED25519 && type != EVP_PKEY_ED448;
+}
+
+Result<CrlSigner::Stream> CrlSigner::stream() const {
+    if (!can_stream()) return fail(ErrorCode::internal, "this key signs whole messages only");
+    auto md = signing_digest(key_);
+    if (!md) return tl::unexpected(md.error());
+    Stream s(*this);
+    s.ctx_.reset(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    EVP_PKEY_CTX* pctx = nullptr;
+    if (!s.ctx_ ||
+        EVP_DigestSignInit(s.ctx_.get(), &pctx, *md, nullptr, key_.handle().get()) != 1 ||
+        !set_signature_padding(pctx, key_.signs_with_pss())) {
+        return crypto_fail("CRL signature");
+    }
+    return s;
+}
+
+Result<void> CrlSigner::Stream::update(ByteView part) {
+    if (EVP_DigestSignUpdate(ctx_.get(), part.data(), part.size()) != 1) {
+        return crypto_fail("CRL signature");
+    }
+    return {};
+}
+
+Result<Bytes> CrlSigner::Stream::finish() {
+    // The token's part (a PKCS#11 key) is this last step: the digest is computed here.
+    TokenUsage::Call call(signer_->key_.handle().usage.get());
+    std::size_t len = 0;
+    if (EVP_DigestSignFinal(ctx_.get(), nullptr, &len) != 1) return crypto_fail("CRL signature");
+    Bytes sig(len);
+    if (EVP_DigestSignFinal(ctx_.get(), reinterpret_cast<unsigned char*>(sig.data()), &len) != 1) {
+        return crypto_fail("CRL signature");
+    }
+    call.done(true);
+    sig.resize(len);
+    return sig;
+}
+
 bool CrlSigner::verify(ByteView tbs, ByteView algorithm_der, ByteView signature) const {
     if (!std::equal(algorithm_der.begin(), algorithm_der.end(), algorithm_.begin(),
                     algorithm_.end())) {
@@ -151,6 +194,31 @@ CrlBuilder::CrlBuilder(const CrlSigner& signer, CrlParams params, std::size_t ex
     buf_.resize(headroom_);
 }
 
+CrlBuilder::~CrlBuilder() {
+    if (spill_fd_ >= 0) ::close(spill_fd_);
+}
+
+Result<void> CrlBuilder::spill_to(const std::string& dir, std::size_t threshold) {
+    if (!signer_.can_stream() || spill_fd_ >= 0) return {};
+    auto fd = fd_io::unnamed_file(dir);
+    if (!fd) return tl::unexpected(fd.error());
+    spill_fd_ = *fd;
+    spill_at_ = std::max<std::size_t>(threshold, 1);
+    buf_.reserve(headroom_ + spill_at_ + 1024);
+    return {};
+}
+
+void CrlBuilder::spill_entries() {
+    ByteView entries = ByteView(buf_).subspan(headroom_);
+    if (spill_error_.empty()) {
+        if (auto r = fd_io::write_all(spill_fd_, entries, "the CRL's spill file"); !r) {
+            spill_error_ = r.error().message;
+        }
+    }
+    spilled_ += entries.size();
+    buf_.resize(headroom_);
+}
+
 void CrlBuilder::add(const CrlEntry& e) {
     ByteView serial = e.serial;
     while (!serial.empty() && serial.front() == std::byte{0}) serial = serial.subspan(1);
@@ -175,6 +243,7 @@ void CrlBuilder::add(const CrlEntry& e) {
         }
     }
     ++count_;
+    if (spill_fd_ >= 0 && buf_.size() - headroom_ >= spill_at_) spill_entries();
 }
 
 Bytes CrlBuilder::extensions() const {
@@ -197,6 +266,7 @@ Bytes CrlBuilder::extensions() const {
 }
 
 Result<Bytes> CrlBuilder::finish() {
+    if (spilled_ > 0) return fail(ErrorCode::internal, "a spilled CRL is written by finish_to");
     const std::size_t entries_size = buf_.size() - headroom_;
     Bytes ext = extensions();
     buf_.insert(buf_.end(), ext.begin(), ext.end());
@@ -225,6 +295,66 @@ Result<Bytes> CrlBuilder::finish() {
     pos -= der::put_header_before(pos, der::kSequence, outer);
     buf_.erase(buf_.begin(), buf_.begin() + (pos - buf_.data()));
     return std::move(buf_);
+}
+
+Result<std::size_t> CrlBuilder::finish_to(int fd) {
+    if (spilled_ > 0) return finish_spilled(fd);
+    auto der = finish();
+    if (!der) return tl::unexpected(der.error());
+    if (auto r = fd_io::write_all(fd, *der, "the CRL file"); !r) return tl::unexpected(r.error());
+    return der->size();
+}
+
+// The same layout as finish(), written front to back: the TBSCertList is signed as the spill
+// file is read back, then the file is copied in the kernel between the headers and the tail.
+Result<std::size_t> CrlBuilder::finish_spilled(int fd) {
+    spill_entries();
+    if (!spill_error_.empty()) return fail(ErrorCode::io, spill_error_);
+    const std::size_t entries_size = spilled_;
+    const Bytes ext = extensions();
+    const std::size_t tbs_content =
+        head_.size() + 1 + der::length_size(entries_size) + entries_size + ext.size();
+    Bytes prefix;  // TBSCertList header, the fields before the entries, their SEQUENCE header
+    der::put_header(prefix, der::kSequence, tbs_content);
+    prefix.insert(prefix.end(), head_.begin(), head_.end());
+    der::put_header(prefix, der::kSequence, entries_size);
+
+    auto stream = signer_.stream();
+    if (!stream) return tl::unexpected(stream.error());
+    if (auto r = stream->update(prefix); !r) return tl::unexpected(r.error());
+    Bytes chunk(std::min<std::size_t>(entries_size, std::size_t{1} << 20));
+    for (std::size_t at = 0; at < entries_size;) {
+        std::span<std::byte> part(chunk.data(), std::min(chunk.size(), entries_size - at));
+        if (auto r = fd_io::read_exactly(spill_fd_, part, at, "the CRL's spill file"); !r) {
+            return tl::unexpected(r.error());
+        }
+        if (auto r = stream->update(part); !r) return tl::unexpected(r.error());
+        at += part.size();
+    }
+    if (auto r = stream->update(ext); !r) return tl::unexpected(r.error());
+    auto signature = stream->finish();
+    if (!signature) return tl::unexpected(signature.error());
+
+    Bytes tail;  // signatureAlgorithm and signatureValue
+    auto alg = signer_.algorithm_der();
+    tail.insert(tail.end(), alg.begin(), alg.end());
+    der::put_header(tail, der::kBitString, signature->size() + 1);
+    tail.push_back(b(0));  // no unused bits
+    tail.insert(tail.end(), signature->begin(), signature->end());
+    Bytes outer;
+    der::put_header(outer, der::kSequence, prefix.size() + entries_size + ext.size() + tail.size());
+    for (ByteView part : {ByteView(outer), ByteView(prefix)}) {
+        if (auto r = fd_io::write_all(fd, part, "the CRL file"); !r)
+            return tl::unexpected(r.error());
+    }
+    if (auto r = fd_io::copy_prefix(spill_fd_, fd, entries_size, "the CRL's entries"); !r) {
+        return tl::unexpected(r.error());
+    }
+    for (ByteView part : {ByteView(ext), ByteView(tail)}) {
+        if (auto r = fd_io::write_all(fd, part, "the CRL file"); !r)
+            return tl::unexpected(r.error());
+    }
+    return outer.size() + prefix.size() + entries_size + ext.size() + tail.size();
 }
 
 }  // namespace tanda::pki

@@ -1,9 +1,11 @@
 // RFC 5280 section 5 CRLs encoded by streaming: entries are written as DER one by one into a
-// single buffer (no OpenSSL object per entry), then the TBSCertList is completed and signed with
-// the CA key. Complete CRLs and delta CRLs (5.2.4), RSA, ECDSA and Ed25519.
+// buffer (no OpenSSL object per entry), spilled to an unnamed file beyond a threshold, then the
+// TBSCertList is completed and signed with the CA key, read back piece by piece when spilled.
+// Complete CRLs and delta CRLs (5.2.4), RSA, ECDSA and Ed25519.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -12,6 +14,8 @@
 #include "core/result.hpp"
 #include "core/revocation_reason.hpp"
 #include "pki/certificate.hpp"
+
+struct evp_md_ctx_st;
 
 namespace tanda::pki {
 
@@ -26,6 +30,21 @@ public:
 
     // The signatureValue bytes for `tbs` (DER ECDSA-Sig-Value for ECDSA). ErrorCode::crypto.
     [[nodiscard]] Result<Bytes> sign(ByteView tbs) const;
+    // Signs bytes given piece by piece, for a CRL too large for one buffer. Ed25519 signs the
+    // whole message at once (PureEdDSA) and cannot: can_stream() is false for it.
+    class Stream {
+    public:
+        [[nodiscard]] Result<void> update(ByteView part);
+        [[nodiscard]] Result<Bytes> finish();  // the signatureValue, as sign() gives it
+
+    private:
+        friend class CrlSigner;
+        explicit Stream(const CrlSigner& signer) : signer_(&signer) {}
+        const CrlSigner* signer_;
+        std::shared_ptr<evp_md_ctx_st> ctx_;
+    };
+    bool can_stream() const;
+    [[nodiscard]] Result<Stream> stream() const;
     // true when `signature` over `tbs` verifies with the CA's public key under our algorithm.
     bool verify(ByteView tbs, ByteView algorithm_der, ByteView signature) const;
 
@@ -67,21 +86,41 @@ public:
     // `signer` must outlive the builder. `expected_entries` only sizes the buffer.
     CrlBuilder(const CrlSigner& signer, CrlParams params, std::size_t expected_entries = 0);
 
+    ~CrlBuilder();
+    CrlBuilder(const CrlBuilder&) = delete;
+    CrlBuilder& operator=(const CrlBuilder&) = delete;
+
+    // Entries beyond `threshold` bytes go to an unnamed temporary file in `dir` instead of
+    // memory, so a CRL of any size costs about `threshold` of memory. Only when the signer
+    // can_stream(); otherwise (Ed25519) a no-op. ErrorCode::io when the file cannot be made.
+    [[nodiscard]] Result<void> spill_to(const std::string& dir, std::size_t threshold);
+
     void add(const CrlEntry& entry);
     std::size_t entries() const { return count_; }
 
-    // The DER CertificateList. Call once. ErrorCode::crypto when signing fails.
+    // The DER CertificateList. Call once, and only when nothing was spilled. ErrorCode::crypto
+    // when signing fails.
     [[nodiscard]] Result<Bytes> finish();
+    // Writes the DER CertificateList at `fd`'s offset and returns its size: the TBSCertList is
+    // signed as it is read back from the spill file, never held whole. Call once, instead of
+    // finish(). ErrorCode::io (writing, spilling) or ErrorCode::crypto.
+    [[nodiscard]] Result<std::size_t> finish_to(int fd);
 
 private:
     Bytes extensions() const;
+    void spill_entries();
+    Result<std::size_t> finish_spilled(int fd);
 
     const CrlSigner& signer_;
     CrlParams params_;
     Bytes head_;            // version, signature, issuer, thisUpdate, nextUpdate
     std::size_t headroom_;  // bytes reserved in buf_ before the first entry
-    Bytes buf_;             // headroom, then the entries' DER
+    Bytes buf_;             // headroom, then the entries' DER (not yet spilled)
     std::size_t count_ = 0;
+    int spill_fd_ = -1;         // the unnamed file holding the entries before buf_'s
+    std::size_t spill_at_ = 0;  // buf_'s entry bytes that trigger a spill
+    std::size_t spilled_ = 0;   // entry bytes in the spill file
+    std::string spill_error_;   // the first failed spill write: finish reports it
 };
 
 }  // namespace tanda::pki

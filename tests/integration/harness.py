@@ -567,8 +567,8 @@ class Fixture:
         with open(self.config_path, "w") as f:
             f.write(to_yaml(self.config))
 
-    def serve(self):
-        self.server = Server(["serve", "--config", self.config_path], self.tmp)
+    def serve(self, env=None):
+        self.server = Server(["serve", "--config", self.config_path], self.tmp, env=env)
         self.server.start()
         return self.server
 

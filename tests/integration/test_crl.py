@@ -89,7 +89,9 @@ def der_file(tmp, name, der, pem=False):
 
 
 class CrlContentTest(unittest.TestCase):
-    """Both CAs publish: ecdsa (delegated OCSP signer) with crl.signing_key, rsa by default."""
+    """Both CAs publish: ecdsa (delegated OCSP signer) with crl.signing_key, rsa by default.
+    Every CRL takes the streamed path of CRLs of millions of entries: the entries spill to a
+    file every 64 bytes and are signed as they are read back (crl/crl_generator.hpp)."""
 
     @classmethod
     def setUpClass(cls):
@@ -98,7 +100,7 @@ class CrlContentTest(unittest.TestCase):
         cls.pki = cls.fx.pki
         cls.fx.write_config(ca_options={"ecdsa": {"crl": {"signing_key": cls.pki.ecdsa.key_path,
                                                           "keep_expired": True}}})
-        cls.server = cls.fx.serve()
+        cls.server = cls.fx.serve(env={**os.environ, "TANDA_TEST_CRL_SPILL_BYTES": "64"})
 
     def test_openssl_crl_verify_and_exact_entries(self):
         for name, ca in self.pki.cas.items():

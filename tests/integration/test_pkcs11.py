@@ -147,8 +147,9 @@ class Pkcs11Test(unittest.TestCase):
             r = run_tanda("import", "--config", cls.config_path, "--ca", name, "--index",
                           ca.index_path, env=cls.token.env)
             assert r.returncode == 0, f"import {name}: {r.stdout}{r.stderr}"
+        # CRLs take the streamed path (entries spilled, signed through the token as read back).
         cls.server = Server(["serve", "--config", cls.config_path], cls.tmp,
-                            env=cls.token.env)
+                            env={**cls.token.env, "TANDA_TEST_CRL_SPILL_BYTES": "1"})
         cls.server.start()
         cls.addClassCleanup(cls.server.stop)
 

@@ -118,7 +118,7 @@ inline std::optional<std::uint64_t> crl_int_ext(X509_CRL* crl, int nid) {
     return out;
 }
 
-inline ReadCrl read_crl_der(const Bytes& der, const pki::Certificate& ca) {
+inline ReadCrl read_crl_der(ByteView der, const pki::Certificate& ca) {
     const auto* p = reinterpret_cast<const unsigned char*>(der.data());
     X509_CRL* crl = d2i_X509_CRL(nullptr, &p, static_cast<long>(der.size()));
     REQUIRE(crl != nullptr);

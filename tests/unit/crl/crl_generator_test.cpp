@@ -131,3 +131,31 @@ TEST_CASE("changed_issuers names the issuers of the journal window", "[crl]") {
     REQUIRE(after);
     CHECK(after->empty());
 }
+
+TEST_CASE("a CRL generated into a file spills its entries and reads back the same", "[crl]") {
+    test::CrlFixture f;
+    for (int i = 1; i <= 200; ++i) {
+        char serial[8];
+        std::snprintf(serial, sizeof serial, "%04X", i);
+        f.revoke(serial, i % 2 ? Reason::key_compromise : Reason::superseded);
+    }
+    const UnixSeconds now = f.clock.now();
+    auto memory = test::must(crl::generate_full_crl(f.served(), *f.index, 9, now, 0));
+    const std::string path = f.state_dir + "/streamed.crl";
+    auto file = test::must(pki::AtomicFile::create(path, 0644));
+    // A 64-byte threshold: the entries go through the spill file a few at a time.
+    auto streamed =
+        test::must(crl::generate_full_crl(f.served(), *f.index, 9, now, 0, {&file, 64}));
+    test::must(file.commit());
+    CHECK(streamed.entries == 200);
+    CHECK(streamed.der == test::file_bytes(path));  // served from the file it was written to
+    auto read = test::read_crl_der(streamed.der, f.ca.cert());
+    CHECK(read.verifies);
+    CHECK(read.number == 9);
+    CHECK(read.entries == test::read_crl_der(memory.der, f.ca.cert()).entries);
+    CHECK(read.entries.size() == 200);
+    // Nothing but the CRL is left in the directory: the spill file had no name.
+    std::size_t files = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(f.state_dir)) ++files;
+    CHECK(files == 1);
+}

@@ -22,7 +22,7 @@ public:
 
 std::shared_ptr<const crl::PublishedCrl> crl(std::uint64_t number, bool delta, UnixSeconds now) {
     auto p = std::make_shared<crl::PublishedCrl>();
-    p->der = std::make_shared<const Bytes>(Bytes(100 + number, std::byte{0x30}));
+    p->der = SharedBytes(Bytes(100 + number, std::byte{0x30}));
     p->etag = "\"" + std::to_string(number) + (delta ? "d" : "f") + "\"";
     p->number = number;
     if (delta) p->delta_base = 1;

@@ -69,7 +69,7 @@ TEST_CASE("CRL and signer metrics show what is served", "[health][metrics]") {
     };
     has("tanda_crl_number{ca=\"ca\",kind=\"full\"} 1");
     has("tanda_crl_entries{ca=\"ca\",kind=\"full\"} 1");
-    has("tanda_crl_bytes{ca=\"ca\",kind=\"full\"} " + std::to_string(crl->der->size()));
+    has("tanda_crl_bytes{ca=\"ca\",kind=\"full\"} " + std::to_string(crl->der.size()));
     has("tanda_crl_next_update_timestamp_seconds{ca=\"ca\",kind=\"full\"} " +
         std::to_string(crl->next_update));
     has("tanda_signer_not_after_timestamp_seconds{ca=\"ca\",delegated=\"" +

@@ -1,13 +1,16 @@
 #include "pki/crl_builder.hpp"
 
+#include <fcntl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <ctime>
 
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
-
 #include "pki/certificate_factory.hpp"
 #include "pki/openssl_handles.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/test_ca.hpp"
 
 using namespace tanda;
@@ -207,4 +210,85 @@ TEST_CASE("CrlSigner refuses a key that is not the CA's and a non-CA certificate
     auto not_ca = CrlSigner::create(leaf.cert, leaf.key);
     REQUIRE(!not_ca);
     CHECK(not_ca.error().message.find("CA") != std::string::npos);
+}
+
+namespace {
+
+// The TBSCertList TLV of a DER CRL, found with OpenSSL's header parser.
+Bytes tbs_of(const Bytes& der) {
+    const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+    long len = 0;
+    int tag = 0, cls = 0;
+    REQUIRE((ASN1_get_object(&p, &len, &tag, &cls, static_cast<long>(der.size())) & 0x80) == 0);
+    const auto* tbs = p;
+    REQUIRE((ASN1_get_object(&p, &len, &tag, &cls, len) & 0x80) == 0);
+    const auto start =
+        static_cast<std::size_t>(tbs - reinterpret_cast<const unsigned char*>(der.data()));
+    const auto end =
+        static_cast<std::size_t>(p - reinterpret_cast<const unsigned char*>(der.data())) +
+        static_cast<std::size_t>(len);
+    return Bytes(der.begin() + static_cast<long>(start), der.begin() + static_cast<long>(end));
+}
+
+// The same 3000 entries (reasons, invalidity dates, serials of every length) into `b`.
+void add_entries(CrlBuilder& b) {
+    Bytes serial(20);
+    for (std::uint32_t i = 0; i < 3000; ++i) {
+        for (int k = 0; k < 4; ++k)
+            serial[16 + static_cast<std::size_t>(k)] = std::byte((i >> (24 - 8 * k)) & 0xff);
+        serial[0] = std::byte(i % 3 == 0 ? 0x80 : 0x01);
+        std::optional<UnixSeconds> invalid;
+        if (i % 7 == 0) invalid = kNow - 86400 - i;
+        b.add({ByteView(serial).subspan(i % 5), kNow - i, static_cast<Reason>(i % 6), invalid});
+    }
+}
+
+Bytes read_whole(int fd) {
+    Bytes out(static_cast<std::size_t>(::lseek(fd, 0, SEEK_END)));
+    REQUIRE(::pread(fd, out.data(), out.size(), 0) == static_cast<ssize_t>(out.size()));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a spilled CRL has the same to-be-signed bytes as one built in memory", "[crl]") {
+    const auto type =
+        GENERATE(KeyType::ec_p256, KeyType::ec_p384, KeyType::rsa2048, KeyType::ed25519);
+    Signed s(type);
+    test::TempDir dir;
+    const CrlParams params{42, kNow, kNow + 3600, std::nullopt, "http://crl.example/ca.crl", ""};
+    CrlBuilder memory(s.signer, params);
+    add_entries(memory);
+    const Bytes in_memory = test::must(memory.finish());
+
+    CrlBuilder spilled(s.signer, params);
+    test::must(spilled.spill_to(dir.path().string(), 1000));  // a spill every ~25 entries
+    add_entries(spilled);
+    const int out = ::open(dir.path().c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    REQUIRE(out >= 0);
+    REQUIRE(::write(out, "x", 1) == 1);  // written at the descriptor's offset
+    const std::size_t size = test::must(spilled.finish_to(out));
+    Bytes file = read_whole(out);
+    ::close(out);
+    REQUIRE(file.size() == size + 1);
+    file.erase(file.begin());
+
+    CHECK(tbs_of(file) == tbs_of(in_memory));
+    auto crl = parse(file);
+    CHECK(sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl.get())) == 3000);
+    CHECK(X509_CRL_verify(crl.get(), X509_get0_pubkey(s.ca.cert().handle().get())) == 1);
+    // RSA PKCS#1 v1.5 and Ed25519 signatures are deterministic: the whole CRLs are equal.
+    if (type == KeyType::rsa2048 || type == KeyType::ed25519) CHECK(file == in_memory);
+    CHECK(s.signer.can_stream() == (type != KeyType::ed25519));
+}
+
+TEST_CASE("finish refuses a spilled CRL", "[crl]") {
+    Signed s;
+    test::TempDir dir;
+    CrlBuilder b(s.signer, {1, kNow, kNow + 3600, std::nullopt, "", ""});
+    test::must(b.spill_to(dir.path().string(), 10));
+    add_entries(b);
+    auto r = b.finish();
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == ErrorCode::internal);
 }

@@ -1,0 +1,18 @@
+// A file's bytes mapped read-only: served and read without a copy in this process's heap, the
+// pages shared with the page cache (RssFile, reclaimable), not anonymous memory.
+#pragma once
+
+#include <string>
+
+#include "core/result.hpp"
+#include "core/shared_bytes.hpp"
+
+namespace tanda {
+
+// The whole file at `path` as it is now. A file replaced later by rename (atomic writes) leaves
+// this mapping on the old content. ErrorCode::io when it cannot be opened or mapped.
+[[nodiscard]] Result<SharedBytes> map_file(const std::string& path);
+// The same for an open descriptor (not kept open).
+[[nodiscard]] Result<SharedBytes> map_file(int fd, const std::string& path);
+
+}  // namespace tanda
