@@ -3,11 +3,12 @@
 # on the same CA and the same revoked certificates, in the same run, for each size given.
 # Wall time and peak RSS come from /usr/bin/time -v; both CRLs are verified with openssl.
 #   bench/crl_bench.sh [SIZES...]      (default: 100000 1000000)
-# Writes bench/CRL-RESULTS.md (and prints it). Needs a Release build: TANDA_BIN or
-# build-crl-release/cli/tanda.
+# Writes bench/CRL-RESULTS.md, or CRL_RESULTS (and prints it). Needs a Release build: TANDA_BIN
+# or build-crl-release/cli/tanda.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tanda=${TANDA_BIN:-$here/../build-crl-release/cli/tanda}
+out=${CRL_RESULTS:-$here/CRL-RESULTS.md}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
 work=$(mktemp -d /tmp/tanda-crl-bench.XXXXXX)
@@ -100,9 +101,10 @@ done
     echo "tool writes one complete v2 CRL with AKI and CRL Number, verified afterwards with \`openssl crl -verify\`. Wall time and peak RSS"
     echo "of the whole process from \`/usr/bin/time -v\`; \"inside\" is Tanda's own measurement of"
     echo "the generation (cursor walk, encoding, signing, atomic write with fsync), without process"
-    echo "start, config and key loading. Tanda's peak RSS counts the LMDB pages the cursor touched"
-    echo "(file-backed, shared with the page cache) plus one buffer holding the CRL; the 2 cores are"
-    echo "shared with other work, so rerun for stable figures."
+    echo "start, config and key loading. Tanda streams the CRL into its file (entries past 8 MiB"
+    echo "through a spill file, signed as read back) and releases the LMDB pages the cursor touched"
+    echo "every 65536 records, so its peak RSS stays flat; the 2 cores are shared with other work, so"
+    echo "rerun for stable figures."
     echo
     echo "Reproduce: \`cmake -S . -B build-crl-release -G Ninja -DCMAKE_BUILD_TYPE=Release"
     echo "-DTANDA_BUILD_TESTS=OFF && cmake --build build-crl-release --target tanda && bench/crl_bench.sh 100000 1000000\`"
@@ -110,5 +112,5 @@ done
     echo "| revoked | tanda crl generate | peak RSS | openssl ca -gencrl | peak RSS | bytes (Tanda / OpenSSL DER) | tanda import (setup, not compared) |"
     echo "|---:|---:|---:|---:|---:|---:|---:|"
     printf '%s\n' "${rows[@]}"
-} >"$here/CRL-RESULTS.md"
-cat "$here/CRL-RESULTS.md"
+} >"$out"
+cat "$out"
