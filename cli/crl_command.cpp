@@ -41,6 +41,7 @@ bool generate_for(const ca::ServedCa& ca, storage::RevocationIndex& index,
                   const config::Config& cfg, const Clock& clock, Logger& logger) {
     crl::CrlPublisher publisher(ca, index, cfg.state_dir, clock, logger);
     publisher.set_spill_threshold(crl_spill_bytes());
+    publisher.set_release_index_pages(true);
     auto started = std::chrono::steady_clock::now();
     if (auto r = publisher.publish_full(); !r) {
         std::fprintf(stderr, "tanda: %s\n", r.error().message.c_str());

@@ -38,6 +38,24 @@ Result<SharedBytes> map_file(int fd, const std::string& path) {
     return SharedBytes(mapping, ByteView(static_cast<const std::byte*>(address), size));
 }
 
+Result<SharedBytes> load_file(const std::string& path, std::size_t map_from) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return io_fail("open", path);
+    const std::unique_ptr<const int, void (*)(const int*)> closer(&fd, [](const int* f) { ::close(*f); });
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return io_fail("stat", path);
+    if (static_cast<std::size_t>(st.st_size) >= map_from) return map_file(fd, path);
+    Bytes bytes(static_cast<std::size_t>(st.st_size));
+    for (std::size_t at = 0; at < bytes.size();) {
+        const ssize_t n = ::read(fd, bytes.data() + at, bytes.size() - at);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return io_fail("read", path);
+        if (n == 0) return fail(ErrorCode::io, "read " + path + ": the file shrank while read");
+        at += static_cast<std::size_t>(n);
+    }
+    return SharedBytes(std::move(bytes));
+}
+
 Result<SharedBytes> map_file(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return io_fail("open", path);

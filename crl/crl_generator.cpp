@@ -64,27 +64,31 @@ std::optional<CrlBase> decode_crl_base(std::string_view text) {
 
 namespace {
 
-// Index pages walked between two releases of the mapped pages, for CRLs that spill: the walk
-// of a large CA would otherwise keep every page it touched in this process's RSS.
+// Records walked between two releases of the mapped index pages (release_index_pages).
 constexpr std::size_t kReleaseEvery = 65536;
 
 // Sends the builder's entries to `to`'s file when there is one (see CrlDestination).
 Result<void> prepare(pki::CrlBuilder& builder, const CrlDestination& to) {
     if (to.file == nullptr) return {};
-    const auto dir = std::filesystem::path(to.file->temp_path()).parent_path().string();
+    const auto dir = std::filesystem::path(to.file->path()).parent_path().string();
     return builder.spill_to(dir.empty() ? "." : dir, to.spill_threshold);
 }
 
-// Finishes the CRL in memory, or in `to`'s file, mapped.
+// Finishes the CRL into `to`'s file when there is one. A CRL that spilled is then served from
+// the file mapped; a smaller one from memory (a mapped file rewritten in place by someone else
+// would fault when read).
 Result<SharedBytes> finish(pki::CrlBuilder& builder, const CrlDestination& to) {
-    if (to.file == nullptr) {
+    if (to.file == nullptr || !builder.spilled()) {
         auto der = builder.finish();
         if (!der) return tl::unexpected(der.error());
+        if (to.file != nullptr) {
+            if (auto r = to.file->write(as_chars(*der)); !r) return tl::unexpected(r.error());
+        }
         return SharedBytes(std::move(*der));
     }
     auto size = builder.finish_to(to.file->fd());
     if (!size) return tl::unexpected(size.error());
-    return map_file(to.file->fd(), to.file->temp_path());
+    return map_file(to.file->fd(), to.file->path());
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -112,7 +116,7 @@ Result<GeneratedCrl> generate_full_crl(const ca::ServedCa& ca,
     std::size_t walked_records = 0;
     auto walked = index.for_each_record(ca.issuer_id, [&](const Serial& s, const CertRecord& r) {
         max_seq = std::max(max_seq, r.last_seq);
-        if (to.file != nullptr && ++walked_records % kReleaseEvery == 0) {
+        if (to.release_index_pages && ++walked_records % kReleaseEvery == 0) {
             index.release_mapped_pages();
         }
         if (listed(r, expired_cutoff, keep)) {

@@ -37,6 +37,10 @@ inline constexpr std::size_t kDefaultSpillBytes = std::size_t{8} << 20;
 struct CrlDestination {
     pki::AtomicFile* file = nullptr;
     std::size_t spill_threshold = kDefaultSpillBytes;
+    // Drop the index pages the walk touched from this process as it goes, so a one-shot
+    // command's RSS stays flat. Never in the daemon: it would undo the warm-up of the OCSP
+    // index (storage::RevocationIndex::release_mapped_pages).
+    bool release_index_pages = false;
 };
 
 struct GeneratedCrl {

@@ -47,9 +47,9 @@ std::string CrlPublisher::delta_path() const {
 }
 
 std::optional<PublishedCrl> CrlPublisher::load(const std::string& path, bool delta) {
-    // Mapped, not read: a CRL of millions of entries stays in the page cache. Tanda replaces
-    // its files only by rename, which leaves this mapping on the old file.
-    auto der = map_file(path);
+    // A CRL of millions of entries is mapped, not read: it stays in the page cache. Tanda
+    // replaces its files only by rename, which leaves a mapping on the old file.
+    auto der = load_file(path, kDefaultSpillBytes);
     if (!der) return std::nullopt;
     auto info = read_own(*der);
     if (!info) {
@@ -205,7 +205,7 @@ Result<void> CrlPublisher::publish_full_locked() {
     auto started = std::chrono::steady_clock::now();
     auto file = pki::AtomicFile::create(full_path(), 0644);
     if (!file) return tl::unexpected(file.error());
-    auto crl = generate_full_crl(ca_, index_, *number, now, cutoff, {&*file, spill_bytes_});
+    auto crl = generate_full_crl(ca_, index_, *number, now, cutoff, {&*file, spill_bytes_, release_index_pages_});
     if (!crl) return tl::unexpected(crl.error().with_context("CRL of CA " + ca_.options.name));
     const std::size_t bytes = crl->der.size();
     if (auto r = write_and_swap(*crl, *file, *number, false, now, crl->base.seq); !r) return r;
@@ -224,7 +224,7 @@ Result<void> CrlPublisher::publish_full_locked() {
     auto delta_file = pki::AtomicFile::create(delta_path(), 0644);
     if (!delta_file) return tl::unexpected(delta_file.error());
     auto delta =
-        generate_delta_crl(ca_, index_, *number, now, *base_, {&*delta_file, spill_bytes_});
+        generate_delta_crl(ca_, index_, *number, now, *base_, {&*delta_file, spill_bytes_, release_index_pages_});
     if (!delta) return tl::unexpected(delta.error());
     if (auto r = write_and_swap(*delta, *delta_file, *number, true, now, crl->base.seq); !r) {
         return r;
@@ -243,7 +243,7 @@ Result<void> CrlPublisher::publish_delta_locked() {
     const UnixSeconds now = clock_.now();
     auto file = pki::AtomicFile::create(delta_path(), 0644);
     if (!file) return tl::unexpected(file.error());
-    auto delta = generate_delta_crl(ca_, index_, *number, now, *base_, {&*file, spill_bytes_});
+    auto delta = generate_delta_crl(ca_, index_, *number, now, *base_, {&*file, spill_bytes_, release_index_pages_});
     if (!delta)
         return tl::unexpected(delta.error().with_context("delta CRL of " + ca_.options.name));
     if (auto r = write_and_swap(*delta, *file, *number, true, now, *head); !r) return r;

@@ -52,6 +52,8 @@ public:
     void set_listener(PublicationListener listener) { listener_ = std::move(listener); }
     // CRLs beyond this many entry bytes are streamed through a spill file (CrlDestination).
     void set_spill_threshold(std::size_t bytes) { spill_bytes_ = bytes; }
+    // For one-shot commands (tanda crl generate): see CrlDestination::release_index_pages.
+    void set_release_index_pages(bool release) { release_index_pages_ = release; }
 
     // Serves the CRLs on disk at once when they verify, are not past nextUpdate and are the
     // ones storage metadata names; otherwise generates them now. Changes recorded after the
@@ -121,6 +123,7 @@ private:
     std::optional<CrlBase> base_;
     PublicationListener listener_;
     std::size_t spill_bytes_ = kDefaultSpillBytes;
+    bool release_index_pages_ = false;
     std::uint64_t reported_seq_ = 0;  // the listener was told of every entry up to this
     bool recalled_ = false;
     std::uint64_t min_number_ = 1;  // above every number seen on disk

@@ -31,6 +31,10 @@ std::string parent_dir(const std::string& path) {
 }  // namespace
 
 Result<AtomicFile> AtomicFile::create(const std::string& path, unsigned mode) {
+    // Unnamed until commit (O_TMPFILE): a process killed while writing a large file (a CRL of
+    // millions of entries takes seconds) leaves nothing behind.
+    int unnamed = ::open(parent_dir(path).c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (unnamed >= 0) return AtomicFile(path, std::string(), unnamed, mode);
     std::string temp = path + ".tmp.XXXXXX";
     int fd = ::mkostemp(temp.data(), O_CLOEXEC);
     if (fd < 0) return errno_fail("create temporary file for " + path);
@@ -52,12 +56,31 @@ AtomicFile::~AtomicFile() {
 }
 
 Result<void> AtomicFile::write(std::string_view text) {
-    return fd_io::write_all(fd_, as_bytes(text), temp_);
+    return fd_io::write_all(fd_, as_bytes(text), "a temporary file for " + path_);
+}
+
+Result<void> AtomicFile::name_unnamed() {
+    // linkat cannot replace a file: a fresh name next to the path, then rename over the path.
+    const std::string self = "/proc/self/fd/" + std::to_string(fd_);
+    for (unsigned attempt = 0; attempt < 100; ++attempt) {
+        std::string temp = path_ + ".tmp." + std::to_string(::getpid()) + "." +
+                           std::to_string(attempt);
+        if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, temp.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+            temp_ = std::move(temp);
+            return {};
+        }
+        if (errno != EEXIST) return errno_fail("link a temporary file for " + path_);
+    }
+    return errno_fail("link a temporary file for " + path_);
 }
 
 Result<void> AtomicFile::commit() {
-    if (::fchmod(fd_, static_cast<mode_t>(mode_)) != 0) return errno_fail("chmod " + temp_);
-    if (::fsync(fd_) != 0) return errno_fail("fsync " + temp_);
+    const std::string what = "a temporary file for " + path_;
+    if (::fchmod(fd_, static_cast<mode_t>(mode_)) != 0) return errno_fail("chmod " + what);
+    if (::fsync(fd_) != 0) return errno_fail("fsync " + what);
+    if (temp_.empty()) {
+        if (auto named = name_unnamed(); !named) return named;
+    }
     int closed = ::close(fd_);
     fd_ = -1;
     if (closed != 0) return errno_fail("close " + temp_);

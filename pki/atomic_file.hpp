@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/result.hpp"
 
@@ -19,7 +20,7 @@ public:
     ~AtomicFile();  // an uncommitted file is removed
 
     int fd() const { return fd_; }
-    const std::string& temp_path() const { return temp_; }
+    const std::string& path() const { return path_; }  // where commit puts it
     // Writes all of `bytes` at the current offset.
     [[nodiscard]] Result<void> write(std::string_view bytes);
     // fsync, rename to the path, fsync the directory: the content survives a crash once this
@@ -27,12 +28,17 @@ public:
     [[nodiscard]] Result<void> commit();
 
 private:
+    Result<void> name_unnamed();
     AtomicFile(std::string path, std::string temp, int fd, unsigned mode)
         : path_(std::move(path)), temp_(std::move(temp)), fd_(fd), mode_(mode) {}
     std::string path_;
-    std::string temp_;
+    std::string temp_;  // empty while unnamed (O_TMPFILE)
     int fd_ = -1;
     unsigned mode_ = 0644;
 };
+
+// Writes `text` to `path` atomically (an AtomicFile) with the given mode.
+[[nodiscard]] Result<void> write_file_atomic(const std::string& path, std::string_view text,
+                                             unsigned mode);
 
 }  // namespace tanda::pki

@@ -10,6 +10,7 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "core/serial.hpp"
+#include "pki/atomic_file.hpp"  // write_file_atomic
 
 struct evp_pkey_st;  // OpenSSL's EVP_PKEY
 
@@ -91,9 +92,5 @@ private:
     std::shared_ptr<const KeyHandle> handle_;
     bool pss_ = false;
 };
-
-// Writes `text` to `path` atomically (temp file, fsync, rename) with the given mode.
-[[nodiscard]] Result<void> write_file_atomic(const std::string& path, std::string_view text,
-                                             unsigned mode);
 
 }  // namespace tanda::pki

@@ -97,6 +97,7 @@ public:
 
     void add(const CrlEntry& entry);
     std::size_t entries() const { return count_; }
+    bool spilled() const { return spilled_ > 0; }
 
     // The DER CertificateList. Call once, and only when nothing was spilled. ErrorCode::crypto
     // when signing fails.

@@ -49,12 +49,11 @@ Result<void> copy_prefix(int from, int to, std::size_t length, const std::string
             ::copy_file_range(from, &in, to, nullptr, length - static_cast<std::size_t>(in), 0);
         if (n < 0 && errno == EINTR) continue;
         if (n > 0) continue;
-        if (n == 0)
-            return fail(ErrorCode::io, "copy " + what + ": the file is shorter than written");
-        if (errno != EXDEV && errno != ENOSYS && errno != EOPNOTSUPP && errno != EINVAL) {
+        if (n < 0 && errno != EXDEV && errno != ENOSYS && errno != EOPNOTSUPP && errno != EINVAL) {
             return io_fail("copy " + what);
         }
-        // No in-kernel copy between these files: through a buffer.
+        // No in-kernel copy between these files (some filesystems return 0 for that): through a
+        // buffer, which reports a source shorter than `length`.
         Bytes buffer(std::size_t{1} << 20);
         for (auto at = static_cast<std::size_t>(in); at < length;) {
             const std::size_t n_read = std::min(buffer.size(), length - at);
