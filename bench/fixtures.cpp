@@ -8,6 +8,7 @@
 //   cfssl-responses.txt              (with --cfssl) one base64 CA-signed response per serial,
 //                                    without embedded certificates, for `cfssl ocspserve`
 // Not part of the product: bench tooling only.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -92,6 +93,11 @@ void write(const fs::path& p, ByteView data) {
 
 }  // namespace
 
+// The LMDB map: 16 GiB, or about 400 bytes per certificate (10M use 3 GB) for 100M and more.
+std::size_t map_size_gib(std::size_t count) {
+    return std::max<std::size_t>(16, (count * 400 >> 30) + 1);
+}
+
 int main(int argc, char** argv) {
     std::string dir, key = "ec";
     std::size_t count = 100000;
@@ -149,7 +155,7 @@ int main(int argc, char** argv) {
     }
     std::ofstream(dir + "/tanda.yaml")
         << "listen:\n  address: 127.0.0.1\n  port: " << port << "\n  max_connections: 20000\n"
-        << "storage:\n  path: data\n  map_size: 16GiB\n"
+        << "storage:\n  path: data\n  map_size: " << map_size_gib(count) << "GiB\n"
         << (no_cache ? "responder:\n  cache_entries: 0\n" : "")
         << "cas:\n  - name: bench\n    issuer_certificate: ca.pem\n"
         << "    signer_certificate: signer.pem\n    signer_key: signer.key\n"
