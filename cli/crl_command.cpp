@@ -30,8 +30,10 @@ Exit codes: 0 generated, 1 failure, 2 bad usage, 78 bad configuration.
 
 std::size_t crl_spill_bytes() {
     const char* v = std::getenv("TANDA_TEST_CRL_SPILL_BYTES");
-    if (v == nullptr || *v == '\0') return crl::kDefaultSpillBytes;
-    return static_cast<std::size_t>(std::strtoull(v, nullptr, 10));
+    char* end = nullptr;
+    const auto bytes = v == nullptr ? 0 : std::strtoull(v, &end, 10);
+    if (bytes == 0 || *end != '\0') return crl::kDefaultSpillBytes;  // unset or not a number
+    return static_cast<std::size_t>(bytes);
 }
 
 namespace {

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/fd_io.hpp"
+
 namespace tanda {
 namespace {
 
@@ -46,22 +48,8 @@ Result<SharedBytes> load_file(const std::string& path, std::size_t map_from) {
     if (::fstat(fd, &st) != 0) return io_fail("stat", path);
     if (static_cast<std::size_t>(st.st_size) >= map_from) return map_file(fd, path);
     Bytes bytes(static_cast<std::size_t>(st.st_size));
-    for (std::size_t at = 0; at < bytes.size();) {
-        const ssize_t n = ::read(fd, bytes.data() + at, bytes.size() - at);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return io_fail("read", path);
-        if (n == 0) return fail(ErrorCode::io, "read " + path + ": the file shrank while read");
-        at += static_cast<std::size_t>(n);
-    }
+    if (auto r = fd_io::read_exactly(fd, bytes, 0, path); !r) return tl::unexpected(r.error());
     return SharedBytes(std::move(bytes));
-}
-
-Result<SharedBytes> map_file(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return io_fail("open", path);
-    auto mapped = map_file(fd, path);
-    ::close(fd);
-    return mapped;
 }
 
 }  // namespace tanda

@@ -9,14 +9,13 @@
 
 namespace tanda {
 
-// The whole file at `path` as it is now. A file replaced later by rename (atomic writes) leaves
-// this mapping on the old content. ErrorCode::io when it cannot be opened or mapped.
-[[nodiscard]] Result<SharedBytes> map_file(const std::string& path);
 // The file's bytes, read into memory when smaller than `map_from` bytes, mapped otherwise: a
 // mapped file truncated in place by someone else faults (SIGBUS) when read, so only files too
 // large for memory are mapped.
 [[nodiscard]] Result<SharedBytes> load_file(const std::string& path, std::size_t map_from);
-// The same for an open descriptor (not kept open).
+// The whole file open at `fd` (not kept open), mapped read-only as it is now: a file replaced
+// later by rename (atomic writes) leaves the mapping on the old content. ErrorCode::io when it
+// cannot be mapped; messages name `path`.
 [[nodiscard]] Result<SharedBytes> map_file(int fd, const std::string& path);
 
 }  // namespace tanda

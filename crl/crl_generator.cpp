@@ -67,11 +67,11 @@ namespace {
 // Records walked between two releases of the mapped index pages (release_index_pages).
 constexpr std::size_t kReleaseEvery = 65536;
 
-// Sends the builder's entries to `to`'s file when there is one (see CrlDestination).
-Result<void> prepare(pki::CrlBuilder& builder, const CrlDestination& to) {
-    if (to.file == nullptr) return {};
+// Lets the builder spill next to `to`'s file when there is one (see CrlDestination).
+void prepare(pki::CrlBuilder& builder, const CrlDestination& to) {
+    if (to.file == nullptr) return;
     const auto dir = std::filesystem::path(to.file->path()).parent_path().string();
-    return builder.spill_to(dir.empty() ? "." : dir, to.spill_threshold);
+    builder.spill_to(dir.empty() ? "." : dir, to.spill_threshold);
 }
 
 // Finishes the CRL into `to`'s file when there is one. A CRL that spilled is then served from
@@ -111,7 +111,7 @@ Result<GeneratedCrl> generate_full_crl(const ca::ServedCa& ca,
     if (!head) return tl::unexpected(head.error());
     const bool keep = ca.options.crl.keep_expired;
     pki::CrlBuilder builder(*ca.crl_signer, params_for(ca, number, now, false));
-    if (auto r = prepare(builder, to); !r) return tl::unexpected(r.error());
+    prepare(builder, to);
     std::uint64_t max_seq = *head;
     std::size_t walked_records = 0;
     auto walked = index.for_each_record(ca.issuer_id, [&](const Serial& s, const CertRecord& r) {
@@ -127,6 +127,7 @@ Result<GeneratedCrl> generate_full_crl(const ca::ServedCa& ca,
     if (!walked) return tl::unexpected(walked.error());
     GeneratedCrl out;
     out.entries = builder.entries();
+    out.spilled = builder.spilled();
     auto der = finish(builder, to);
     if (!der) return tl::unexpected(der.error());
     out.der = std::move(*der);
@@ -161,7 +162,7 @@ Result<GeneratedCrl> generate_delta_crl(const ca::ServedCa& ca,
     auto params = params_for(ca, number, now, true);
     params.delta_base = base.number;
     pki::CrlBuilder builder(*ca.crl_signer, params, changed.size());
-    if (auto r = prepare(builder, to); !r) return tl::unexpected(r.error());
+    prepare(builder, to);
     for (const auto& [serial, l] : changed) {
         const CertRecord& r = l.record;
         if (listed(r, base.expired_cutoff, ca.options.crl.keep_expired)) {
@@ -173,6 +174,7 @@ Result<GeneratedCrl> generate_delta_crl(const ca::ServedCa& ca,
     }
     GeneratedCrl out;
     out.entries = builder.entries();
+    out.spilled = builder.spilled();
     auto der = finish(builder, to);
     if (!der) return tl::unexpected(der.error());
     out.der = std::move(*der);

@@ -44,7 +44,8 @@ struct CrlDestination {
 };
 
 struct GeneratedCrl {
-    SharedBytes der;  // in memory, or the destination file mapped
+    SharedBytes der;  // in memory, or the destination file mapped when `spilled`
+    bool spilled = false;
     std::size_t entries = 0;
     double seconds = 0;  // wall time spent generating and signing
     CrlBase base;  // complete CRLs: what a delta needs; deltas: their base

@@ -205,7 +205,7 @@ Result<void> CrlPublisher::publish_full_locked() {
     auto started = std::chrono::steady_clock::now();
     auto file = pki::AtomicFile::create(full_path(), 0644);
     if (!file) return tl::unexpected(file.error());
-    auto crl = generate_full_crl(ca_, index_, *number, now, cutoff, {&*file, spill_bytes_, release_index_pages_});
+    auto crl = generate_full_crl(ca_, index_, *number, now, cutoff, into(*file));
     if (!crl) return tl::unexpected(crl.error().with_context("CRL of CA " + ca_.options.name));
     const std::size_t bytes = crl->der.size();
     if (auto r = write_and_swap(*crl, *file, *number, false, now, crl->base.seq); !r) return r;
@@ -223,8 +223,7 @@ Result<void> CrlPublisher::publish_full_locked() {
     // RFC 5280 5.2.3: a complete and a delta CRL issued together share the number.
     auto delta_file = pki::AtomicFile::create(delta_path(), 0644);
     if (!delta_file) return tl::unexpected(delta_file.error());
-    auto delta =
-        generate_delta_crl(ca_, index_, *number, now, *base_, {&*delta_file, spill_bytes_, release_index_pages_});
+    auto delta = generate_delta_crl(ca_, index_, *number, now, *base_, into(*delta_file));
     if (!delta) return tl::unexpected(delta.error());
     if (auto r = write_and_swap(*delta, *delta_file, *number, true, now, crl->base.seq); !r) {
         return r;
@@ -243,7 +242,7 @@ Result<void> CrlPublisher::publish_delta_locked() {
     const UnixSeconds now = clock_.now();
     auto file = pki::AtomicFile::create(delta_path(), 0644);
     if (!file) return tl::unexpected(file.error());
-    auto delta = generate_delta_crl(ca_, index_, *number, now, *base_, {&*file, spill_bytes_, release_index_pages_});
+    auto delta = generate_delta_crl(ca_, index_, *number, now, *base_, into(*file));
     if (!delta)
         return tl::unexpected(delta.error().with_context("delta CRL of " + ca_.options.name));
     if (auto r = write_and_swap(*delta, *file, *number, true, now, *head); !r) return r;

@@ -104,6 +104,10 @@ private:
     // The next number from storage's counter, refused (logged, counted) unless it is above
     // every number on disk and in service (RFC 5280 5.2.3).
     Result<std::uint64_t> next_number();
+    // Where a CRL written into `file` goes, with this publisher's spill settings.
+    CrlDestination into(pki::AtomicFile& file) const {
+        return {&file, spill_bytes_, release_index_pages_};
+    }
     Result<void> publish_full_locked();
     Result<void> publish_delta_locked();
     // Shares the CRL written into `file`, puts the file in place, then serves it; `crl.der` is

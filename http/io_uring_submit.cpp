@@ -17,7 +17,7 @@ extern "C" int __real_io_uring_submit(io_uring* ring);
 
 extern "C" int __wrap_io_uring_submit(io_uring* ring) {
     io_uring_sq& sq = ring->sq;
-    const unsigned before = *sq.khead;
+    const unsigned before = io_uring_smp_load_acquire(sq.khead);
     const int submitted = __real_io_uring_submit(ring);
     // Without SQPOLL the kernel consumes entries inside io_uring_enter, and (IORING_FEAT_SUBMIT_
     // STABLE, Linux 5.5) has read them by the time it returns. Asio calls this under its ring

@@ -10,8 +10,8 @@
 #include <cstring>
 #include <string>
 
+#include "core/fd_io.hpp"
 #include "pki/certificate.hpp"
-#include "pki/fd_io.hpp"
 
 namespace tanda::pki {
 namespace {

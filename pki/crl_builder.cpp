@@ -7,8 +7,8 @@
 #include <openssl/x509v3.h>
 #include <unistd.h>
 
+#include "core/fd_io.hpp"
 #include "pki/der_writer.hpp"
-#include "pki/fd_io.hpp"
 #include "pki/openssl_error.hpp"
 #include "pki/openssl_handles.hpp"
 #include "pki/signing_digest.hpp"
@@ -96,17 +96,24 @@ Result<CrlSigner> CrlSigner::create(const Certificate& ca, const PrivateKey& key
     return signer;
 }
 
-Result<Bytes> CrlSigner::sign(ByteView tbs) const {
+Result<void> CrlSigner::start_signing(evp_md_ctx_st* ctx) const {
     auto md = signing_digest(key_);
     if (!md) return tl::unexpected(md.error());
+    EVP_PKEY_CTX* pctx = nullptr;
+    if (ctx == nullptr || EVP_DigestSignInit(ctx, &pctx, *md, nullptr, key_.handle().get()) != 1 ||
+        !set_signature_padding(pctx, key_.signs_with_pss())) {
+        return crypto_fail("CRL signature");
+    }
+    return {};
+}
+
+Result<Bytes> CrlSigner::sign(ByteView tbs) const {
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     std::size_t len = 0;
     const auto* data = reinterpret_cast<const unsigned char*>(tbs.data());
-    EVP_PKEY_CTX* pctx = nullptr;
     TokenUsage::Call call(key_.handle().usage.get());
-    if (!ctx || EVP_DigestSignInit(ctx.get(), &pctx, *md, nullptr, key_.handle().get()) != 1 ||
-        !set_signature_padding(pctx, key_.signs_with_pss()) ||
-        EVP_DigestSign(ctx.get(), nullptr, &len, data, tbs.size()) != 1) {
+    if (auto r = start_signing(ctx.get()); !r) return tl::unexpected(r.error());
+    if (EVP_DigestSign(ctx.get(), nullptr, &len, data, tbs.size()) != 1) {
         return crypto_fail("CRL signature");
     }
     Bytes sig(len);
@@ -126,16 +133,9 @@ bool CrlSigner::can_stream() const {
 
 Result<CrlSigner::Stream> CrlSigner::stream() const {
     if (!can_stream()) return fail(ErrorCode::internal, "this key signs whole messages only");
-    auto md = signing_digest(key_);
-    if (!md) return tl::unexpected(md.error());
     Stream s(*this);
     s.ctx_.reset(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-    EVP_PKEY_CTX* pctx = nullptr;
-    if (!s.ctx_ ||
-        EVP_DigestSignInit(s.ctx_.get(), &pctx, *md, nullptr, key_.handle().get()) != 1 ||
-        !set_signature_padding(pctx, key_.signs_with_pss())) {
-        return crypto_fail("CRL signature");
-    }
+    if (auto r = start_signing(s.ctx_.get()); !r) return tl::unexpected(r.error());
     return s;
 }
 
@@ -198,18 +198,19 @@ CrlBuilder::~CrlBuilder() {
     if (spill_fd_ >= 0) ::close(spill_fd_);
 }
 
-Result<void> CrlBuilder::spill_to(const std::string& dir, std::size_t threshold) {
-    if (!signer_.can_stream() || spill_fd_ >= 0) return {};
-    auto fd = fd_io::unnamed_file(dir);
-    if (!fd) return tl::unexpected(fd.error());
-    spill_fd_ = *fd;
+void CrlBuilder::spill_to(const std::string& dir, std::size_t threshold) {
+    if (!signer_.can_stream()) return;
+    spill_dir_ = dir;
     spill_at_ = std::max<std::size_t>(threshold, 1);
-    buf_.reserve(headroom_ + spill_at_ + 1024);
-    return {};
 }
 
 void CrlBuilder::spill_entries() {
     ByteView entries = ByteView(buf_).subspan(headroom_);
+    if (spill_fd_ < 0 && spill_error_.empty()) {  // the first spill: most CRLs never get here
+        auto fd = fd_io::unnamed_file(spill_dir_);
+        if (fd) spill_fd_ = *fd;
+        if (!fd) spill_error_ = fd.error().message;
+    }
     if (spill_error_.empty()) {
         if (auto r = fd_io::write_all(spill_fd_, entries, "the CRL's spill file"); !r) {
             spill_error_ = r.error().message;
@@ -243,7 +244,7 @@ void CrlBuilder::add(const CrlEntry& e) {
         }
     }
     ++count_;
-    if (spill_fd_ >= 0 && buf_.size() - headroom_ >= spill_at_) spill_entries();
+    if (spill_at_ != 0 && buf_.size() - headroom_ >= spill_at_) spill_entries();
 }
 
 Bytes CrlBuilder::extensions() const {

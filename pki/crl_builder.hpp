@@ -54,6 +54,8 @@ public:
     ByteView key_identifier() const { return key_id_; }           // for the AKI extension
 
 private:
+    // EVP_DigestSignInit with our digest and padding: what sign() and stream() share.
+    Result<void> start_signing(evp_md_ctx_st* ctx) const;
     CrlSigner(Certificate ca, PrivateKey key) : ca_(std::move(ca)), key_(std::move(key)) {}
     Certificate ca_;
     PrivateKey key_;
@@ -90,10 +92,11 @@ public:
     CrlBuilder(const CrlBuilder&) = delete;
     CrlBuilder& operator=(const CrlBuilder&) = delete;
 
-    // Entries beyond `threshold` bytes go to an unnamed temporary file in `dir` instead of
-    // memory, so a CRL of any size costs about `threshold` of memory. Only when the signer
-    // can_stream(); otherwise (Ed25519) a no-op. ErrorCode::io when the file cannot be made.
-    [[nodiscard]] Result<void> spill_to(const std::string& dir, std::size_t threshold);
+    // Entries beyond `threshold` bytes go to an unnamed temporary file in `dir` (made at the
+    // first spill) instead of memory, so a CRL of any size costs about `threshold` of memory.
+    // Only when the signer can_stream(); otherwise (Ed25519) a no-op. A file that cannot be
+    // made or written fails finish_to with ErrorCode::io.
+    void spill_to(const std::string& dir, std::size_t threshold);
 
     void add(const CrlEntry& entry);
     std::size_t entries() const { return count_; }
@@ -118,10 +121,11 @@ private:
     std::size_t headroom_;  // bytes reserved in buf_ before the first entry
     Bytes buf_;             // headroom, then the entries' DER (not yet spilled)
     std::size_t count_ = 0;
+    std::string spill_dir_;
+    std::size_t spill_at_ = 0;  // buf_'s entry bytes that trigger a spill; 0: never
     int spill_fd_ = -1;         // the unnamed file holding the entries before buf_'s
-    std::size_t spill_at_ = 0;  // buf_'s entry bytes that trigger a spill
     std::size_t spilled_ = 0;   // entry bytes in the spill file
-    std::string spill_error_;   // the first failed spill write: finish reports it
+    std::string spill_error_;   // the first failed spill: finish_to reports it
 };
 
 }  // namespace tanda::pki

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/fd_io.hpp"
+
 namespace tanda::pki {
 
 Cleanse::~Cleanse() { OPENSSL_cleanse(text_.data(), text_.size()); }
@@ -26,16 +28,10 @@ Result<void> read_secret_file(const std::string& path, std::string& out) {
         return fail(ErrorCode::io, path + ": not a regular file of at most 1 MiB");
     }
     out.assign(static_cast<std::size_t>(st.st_size), '\0');
-    std::size_t got = 0;
-    while (got < out.size()) {
-        ssize_t n = ::read(fd, out.data() + got, out.size() - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        got += static_cast<std::size_t>(n);
-    }
+    auto read = fd_io::read_exactly(
+        fd, std::span(reinterpret_cast<std::byte*>(out.data()), out.size()), 0, path);
     ::close(fd);
-    if (got != out.size()) return fail(ErrorCode::io, path + ": read failed");
-    return {};
+    return read;
 }
 
 }  // namespace tanda::pki

@@ -362,8 +362,6 @@ P11_KIT = shutil.which("p11-kit") or "/usr/bin/p11-kit"
 P11_KIT_CLIENT = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so"
 
 
-@unittest.skipUnless(have_tools() and os.path.exists(P11_KIT_CLIENT),
-                     "softhsm2, opensc and p11-kit-modules are needed")
 @unittest.skipUnless(have_tools(), "softhsm2 and opensc (pkcs11-tool) are needed")
 class AdminKeyOnTokenTest(unittest.TestCase):
     """admin.server_key as a pkcs11: URI: every admin TLS handshake is signed on the token."""
@@ -441,6 +439,8 @@ class AdminKeyOnTokenTest(unittest.TestCase):
         self.assertEqual(peer.public_key().public_numbers(), self.tls_public.public_numbers())
 
 
+@unittest.skipUnless(have_tools() and os.path.exists(P11_KIT_CLIENT),
+                     "softhsm2, opensc and p11-kit-modules are needed")
 class TokenOutageTest(unittest.TestCase):
     """An HSM reached over a socket (SoftHSM served by `p11-kit server`, Tanda using p11-kit's
     client module, as with a network HSM) that goes away while Tanda serves: Tanda keeps

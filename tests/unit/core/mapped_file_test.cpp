@@ -21,13 +21,13 @@ TEST_CASE("a mapped file keeps its content after the file is replaced by rename"
     test::TempDir dir;
     const std::string path = (dir / "a.crl").string(), next = (dir / "b.crl").string();
     write(path, "first version");
-    auto mapped = map_file(path);
+    auto mapped = load_file(path, 0);
     REQUIRE(mapped);
     write(next, "second version, longer");
     REQUIRE(std::rename(next.c_str(), path.c_str()) == 0);
     CHECK(mapped->owner() != nullptr);
     CHECK(*mapped == to_bytes("first version"));
-    auto again = map_file(path);
+    auto again = load_file(path, 0);
     REQUIRE(again);
     CHECK(*again == to_bytes("second version, longer"));
 }
@@ -47,7 +47,7 @@ TEST_CASE("load_file reads small files and maps large ones", "[mapped_file]") {
     CHECK(*read == to_bytes("0123456789"));
 
     write(path, "");
-    auto empty = map_file(path);
+    auto empty = load_file(path, 0);
     REQUIRE(empty);
     CHECK(empty->empty());
     auto missing = load_file((dir / "none.crl").string(), 1);

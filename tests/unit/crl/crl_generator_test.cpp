@@ -148,6 +148,8 @@ TEST_CASE("a CRL generated into a file spills its entries and reads back the sam
         test::must(crl::generate_full_crl(f.served(), *f.index, 9, now, 0, {&file, 64}));
     test::must(file.commit());
     CHECK(streamed.entries == 200);
+    CHECK(streamed.spilled);
+    CHECK_FALSE(memory.spilled);
     CHECK(streamed.der == test::file_bytes(path));  // served from the file it was written to
     auto read = test::read_crl_der(streamed.der, f.ca.cert());
     CHECK(read.verifies);

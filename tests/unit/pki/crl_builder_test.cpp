@@ -262,7 +262,7 @@ TEST_CASE("a spilled CRL has the same to-be-signed bytes as one built in memory"
     const Bytes in_memory = test::must(memory.finish());
 
     CrlBuilder spilled(s.signer, params);
-    test::must(spilled.spill_to(dir.path().string(), 1000));  // a spill every ~25 entries
+    spilled.spill_to(dir.path().string(), 1000);  // a spill every ~25 entries
     add_entries(spilled);
     const int out = ::open(dir.path().c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     REQUIRE(out >= 0);
@@ -286,9 +286,25 @@ TEST_CASE("finish refuses a spilled CRL", "[crl]") {
     Signed s;
     test::TempDir dir;
     CrlBuilder b(s.signer, {1, kNow, kNow + 3600, std::nullopt, "", ""});
-    test::must(b.spill_to(dir.path().string(), 10));
+    b.spill_to(dir.path().string(), 10);
     add_entries(b);
     auto r = b.finish();
     REQUIRE_FALSE(r);
     CHECK(r.error().code == ErrorCode::internal);
+}
+
+TEST_CASE("a spill file that cannot be made fails the CRL, not the process", "[crl]") {
+    Signed s;
+    test::TempDir dir;
+    CrlBuilder b(s.signer, {1, kNow, kNow + 3600, std::nullopt, "", ""});
+    b.spill_to((dir / "missing").string(), 10);
+    add_entries(b);
+    CHECK(b.spilled());
+    const int out = ::open(dir.path().c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    REQUIRE(out >= 0);
+    auto r = b.finish_to(out);
+    ::close(out);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == ErrorCode::io);
+    CHECK(r.error().message.find("missing") != std::string::npos);
 }

@@ -13,6 +13,12 @@ using tanda::test::TempDir;
 
 namespace {
 
+// A storage call refused with `code` (the call's result is not needed afterwards).
+template <typename T>
+bool refused_with(const Result<T>& r, ErrorCode code) {
+    return !r && r.error().code == code;
+}
+
 constexpr UnixSeconds kNow = 1750000000;
 
 // The stream, in memory: each command gets the next sequence and is applied at once.
@@ -107,9 +113,7 @@ TEST_CASE("a malformed write command is refused as incompatible", "[storage][clu
     Bytes unknown = bytes;
     unknown[1] = std::byte{99};
     for (const Bytes& bad : {truncated, trailing, unknown, Bytes{}}) {
-        auto decoded = decode_command(bad);
-        REQUIRE_FALSE(decoded);
-        CHECK(decoded.error().code == ErrorCode::incompatible);
+        CHECK(refused_with(decode_command(bad), ErrorCode::incompatible));
     }
 }
 
@@ -138,10 +142,9 @@ TEST_CASE("a second node applying the stream folds the same journal, records and
     CHECK(*a->raise_meta_counter("crl/1/number", 40) == 40);
     CHECK(*a->next_meta_counter("crl/1/number") == 41);
     // Refused by the state (a used request id): the writer hears why, the stream keeps it.
-    auto again = a->commit(std::vector{change(ChangeKind::revoke, *ca, "02", revoked())},
-                           admin_provenance("r-1"), kNow);
-    REQUIRE_FALSE(again);
-    CHECK(again.error().code == ErrorCode::conflict);
+    CHECK(refused_with(a->commit(std::vector{change(ChangeKind::revoke, *ca, "02", revoked())},
+                                 admin_provenance("r-1"), kNow),
+                       ErrorCode::conflict));
 
     REQUIRE(order.stream.size() == 11);
     CHECK(*a->applied_stream_seq() == 11);
@@ -173,14 +176,10 @@ TEST_CASE("a stream sequence applied already, or after a gap, writes nothing",
     write_three_on_a_and_apply_one_on_b(nodes);
     auto& b = nodes.b;
     auto& order = nodes.order;
-    auto gap = b->apply_replicated(order.stream[2], {3, 0, 1});
-    REQUIRE_FALSE(gap);
-    CHECK(gap.error().code == ErrorCode::conflict);
+    CHECK(refused_with(b->apply_replicated(order.stream[2], {3, 0, 1}), ErrorCode::conflict));
     CHECK(*b->get_meta("k") == std::nullopt);
     REQUIRE(b->apply_replicated(order.stream[1], {2, 0, 1}));
-    auto replay = b->apply_replicated(order.stream[1], {2, 0, 1});
-    REQUIRE_FALSE(replay);
-    CHECK(replay.error().code == ErrorCode::conflict);
+    CHECK(refused_with(b->apply_replicated(order.stream[1], {2, 0, 1}), ErrorCode::conflict));
     CHECK(*b->applied_stream_seq() == 2);
     CHECK(*b->get_meta("k") == "1");
 }
@@ -191,9 +190,7 @@ TEST_CASE("a skipped message records its position whole and runs none of its com
     write_three_on_a_and_apply_one_on_b(nodes);
     auto& b = nodes.b;
     auto& order = nodes.order;
-    auto ahead = b->skip_replicated(3, 2);  // does not follow 1
-    REQUIRE_FALSE(ahead);
-    CHECK(ahead.error().code == ErrorCode::conflict);
+    CHECK(refused_with(b->skip_replicated(3, 2), ErrorCode::conflict));  // does not follow 1
     REQUIRE(b->skip_replicated(2, 3));  // a message of three commands, none run
     auto at = b->applied_stream_position();
     REQUIRE(at);
@@ -211,10 +208,10 @@ TEST_CASE("a write the cluster cannot order is refused and writes nothing", "[st
     a->set_replicator(&order);
     auto ca = *a->ensure_issuer(as_bytes("ca-1"), "CA 1");
     order.unreachable = true;
-    auto done = a->commit(std::vector{change(ChangeKind::register_certificate, ca, "01", issued())},
-                          import_provenance(), kNow);
-    REQUIRE_FALSE(done);
-    CHECK(done.error().code == ErrorCode::unavailable);
+    CHECK(refused_with(
+        a->commit(std::vector{change(ChangeKind::register_certificate, ca, "01", issued())},
+                  import_provenance(), kNow),
+        ErrorCode::unavailable));
     CHECK(*a->find(ca, serial("01")) == std::nullopt);
     CHECK(a->journal_head()->seq == 0);
     // An issuer already recorded is found without asking the cluster.
@@ -248,10 +245,9 @@ TEST_CASE("a request's notified entry is written once: a second is refused with 
     auto seq = index->append_audit_with_meta(told, admin_provenance("r-1"), kNow, "notified:r-1",
                                              "1700000000");
     REQUIRE(seq);
-    auto again = index->append_audit_with_meta(told, admin_provenance("r-1"), kNow + 1,
-                                               "notified:r-1", "1700000001");
-    REQUIRE_FALSE(again);
-    CHECK(again.error().code == ErrorCode::conflict);
+    CHECK(refused_with(index->append_audit_with_meta(told, admin_provenance("r-1"), kNow + 1,
+                                                     "notified:r-1", "1700000001"),
+                       ErrorCode::conflict));
     CHECK(index->journal_head()->seq == *seq);
     CHECK(*index->get_meta("notified:r-1") == "1700000000");
 }
@@ -297,9 +293,7 @@ TEST_CASE(
     encode_command(PutMetaCommand{"k", "3"}, three);
     REQUIRE(index->apply_replicated(one, {1, 0, 2}));
     CHECK(*index->applied_stream_seq() == 0);  // message 1 is not complete yet
-    auto early = index->apply_replicated(three, {2, 0, 1});
-    REQUIRE_FALSE(early);
-    CHECK(early.error().code == ErrorCode::conflict);
+    CHECK(refused_with(index->apply_replicated(three, {2, 0, 1}), ErrorCode::conflict));
     auto skipped = index->apply_replicated(three, {1, 2, 3});
     REQUIRE_FALSE(skipped);
     REQUIRE(index->apply_replicated(two, {1, 1, 2}));

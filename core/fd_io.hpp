@@ -1,5 +1,5 @@
-// pki-internal: whole writes, positioned reads and in-kernel copies on file descriptors, for the
-// files written without holding them in memory (atomic files, spilled CRL entries).
+// Whole writes, positioned reads and in-kernel copies on file descriptors, for files read or
+// written without holding them whole in memory (atomic files, spilled CRL entries, mapped files).
 #pragma once
 
 #include <string>
@@ -7,7 +7,7 @@
 #include "core/bytes.hpp"
 #include "core/result.hpp"
 
-namespace tanda::pki::fd_io {
+namespace tanda::fd_io {
 
 // Writes all of `bytes` at fd's offset, retrying short writes. ErrorCode::io naming `what`.
 [[nodiscard]] Result<void> write_all(int fd, ByteView bytes, const std::string& what);
@@ -22,4 +22,4 @@ namespace tanda::pki::fd_io {
 // its descriptor. ErrorCode::io.
 [[nodiscard]] Result<int> unnamed_file(const std::string& dir);
 
-}  // namespace tanda::pki::fd_io
+}  // namespace tanda::fd_io

@@ -1,4 +1,4 @@
-#include "pki/fd_io.hpp"
+#include "core/fd_io.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace tanda::pki::fd_io {
+namespace tanda::fd_io {
 namespace {
 
 tl::unexpected<Error> io_fail(const std::string& what) {
@@ -34,8 +34,7 @@ Result<void> read_exactly(int fd, std::span<std::byte> out, std::size_t offset,
         ssize_t n = ::pread(fd, out.data(), out.size(), static_cast<off_t>(offset));
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return io_fail("read " + what);
-        if (n == 0)
-            return fail(ErrorCode::io, "read " + what + ": the file is shorter than written");
+        if (n == 0) return fail(ErrorCode::io, "read " + what + ": the file ended early");
         out = out.subspan(static_cast<std::size_t>(n));
         offset += static_cast<std::size_t>(n);
     }
@@ -77,4 +76,4 @@ Result<int> unnamed_file(const std::string& dir) {
     return fd;
 }
 
-}  // namespace tanda::pki::fd_io
+}  // namespace tanda::fd_io
