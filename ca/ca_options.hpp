@@ -26,6 +26,13 @@ enum class ExpiredPolicy {
     unknown,  // answer unknown once notAfter has passed
 };
 
+// What a CA's issued certificates answer once the CA's own certificate is revoked by a served
+// parent (RFC 6960 leaves it to policy; EJBCA and XiPKI revoke them).
+enum class IssuerRevocationPolicy {
+    inherit,  // revoked with the CA's revocation time, reason cACompromise (ocsp/issuer_revocation)
+    ignore,   // each certificate keeps its own status; path validation sees the CA's
+};
+
 enum class RequestSignaturePolicy {
     optional,  // signed and unsigned requests are answered alike (RFC 6960 4.1.2)
     required,  // an unsigned request is answered sigRequired
@@ -53,6 +60,7 @@ struct CaOptions {
     std::size_t nonce_max_length = 128;  // RFC 9654 2.1
     UnknownSerialPolicy unknown_serials = UnknownSerialPolicy::unknown;
     ExpiredPolicy expired = ExpiredPolicy::archive;
+    IssuerRevocationPolicy issuer_revocation = IssuerRevocationPolicy::inherit;
     // archiveCutoff = producedAt - retention; nullopt ("forever"): the CA certificate's notBefore.
     std::optional<std::chrono::seconds> archive_retention;
     bool presign = false;  // sign answers for every registered certificate ahead of requests

@@ -6,6 +6,28 @@
 namespace tanda::ca {
 namespace {
 
+// The served CA that issued `child`'s certificate, other than `child` itself; nullptr for a root
+// or a CA whose issuer is not served.
+const ServedCa* served_parent(const std::vector<ServedCa>& cas, const ServedCa& child) {
+    for (const auto& parent : cas) {
+        if (&parent != &child && child.issuer.issued_by(parent.issuer)) return &parent;
+    }
+    return nullptr;
+}
+
+// Nearest first; bounded by the number of CAs, so cross-signed loops end.
+std::vector<CaCertificateRecord> ancestry_of(const std::vector<ServedCa>& cas, const ServedCa& ca) {
+    std::vector<CaCertificateRecord> chain;
+    const ServedCa* child = &ca;
+    while (chain.size() < cas.size()) {
+        const ServedCa* parent = served_parent(cas, *child);
+        if (parent == nullptr) break;
+        chain.push_back({parent->issuer_id, child->issuer.serial()});
+        child = parent;
+    }
+    return chain;
+}
+
 bool equal(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
 
 // The key at `path`, signing with RSASSA-PSS when the CA's rsa_padding asks for it.
@@ -33,7 +55,7 @@ tl::expected<ServedCa, std::string> load_ca(const CaOptions& o) {
     }
     auto signer = pki::OcspSigner::create(*issuer, *signer_cert, *key);
     if (!signer) return tl::unexpected(where(signer.error().message));
-    ServedCa ca{o, *issuer, std::move(*signer), 0, {}, std::nullopt, std::nullopt};
+    ServedCa ca{o, *issuer, std::move(*signer), 0, {}, std::nullopt, std::nullopt, {}};
     if (o.crl.enabled && !o.crl.signing_key.empty()) {
         // RFC 5280 5.1.1.2: CRLs are signed by the CA itself, even with a delegated OCSP signer.
         auto crl_key = load_signing_key(o.crl.signing_key, o.rsa_pss);
@@ -75,6 +97,15 @@ const ServedCa* CaRegistry::find_by_name(std::string_view name) const {
         if (ca.options.name == name) return &ca;
     }
     return nullptr;
+}
+
+bool CaRegistry::records_served_ca(storage::IssuerId issuer, const Serial& serial) const {
+    for (const auto& ca : cas_) {
+        for (const auto& link : ca.ancestry) {
+            if (link.issuer_id == issuer && link.serial == serial) return true;
+        }
+    }
+    return false;
 }
 
 std::size_t CaRegistry::max_certids() const {
@@ -133,6 +164,7 @@ Result<void> bind_storage(CaRegistry& registry, storage::RevocationIndex& index,
             if (!done) return tl::unexpected(done.error());
         }
     }
+    for (auto& ca : registry.mutable_cas()) ca.ancestry = ancestry_of(registry.cas(), ca);
     return {};
 }
 

@@ -18,6 +18,12 @@
 
 namespace tanda::ca {
 
+// Where a served CA's own certificate is recorded: in the index of the served CA that issued it.
+struct CaCertificateRecord {
+    storage::IssuerId issuer_id = 0;  // the parent's
+    Serial serial;                    // the child's certificate
+};
+
 struct ServedCa {
     CaOptions options;
     pki::Certificate issuer;
@@ -34,6 +40,9 @@ struct ServedCa {
     std::optional<pki::CrlSigner> crl_signer;
     // Who may sign requests, when options.requests.trusted_requestors is set.
     std::optional<pki::RequestorTrust> requestors;
+    // The records of this CA's certificate and of its served ancestors' certificates, nearest
+    // first, up to a self-signed or unserved issuer (set by bind_storage). Empty for a root.
+    std::vector<CaCertificateRecord> ancestry;
 };
 
 class CaRegistry {
@@ -47,6 +56,9 @@ public:
     std::vector<ServedCa>& mutable_cas() { return cas_; }  // for bind_storage only
     // The largest max_certids of any CA: the parse limit before the CA is known.
     std::size_t max_certids() const;
+    // Whether (issuer, serial) is the record of a served CA's certificate, whose change alters
+    // the answers of every certificate that CA issued.
+    bool records_served_ca(storage::IssuerId issuer, const Serial& serial) const;
 
 private:
     std::vector<ServedCa> cas_;
@@ -59,6 +71,7 @@ private:
 
 // Assigns each CA its storage issuer id and records the served CA certificates issued by a served
 // CA (a root's own certificate), so OCSP answers good for them (journaled as source "config").
+// Fills each CA's ancestry.
 [[nodiscard]] Result<void> bind_storage(CaRegistry& registry, storage::RevocationIndex& index,
                                         UnixSeconds now);
 

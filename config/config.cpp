@@ -130,7 +130,7 @@ ca::CaOptions read_ca(YamlReader& r, const YAML::Node& node, bool in_cluster) {
             node, "a CA entry",
             {"name", "issuer_certificate", "signer_certificate", "signer_key", "response_validity",
              "backdate", "max_certids", "nonce", "unknown_serials", "expired", "presign", "crl",
-             "rsa_padding", "requests",
+             "rsa_padding", "requests", "issuer_revocation",
              kAdminCaKeys[0], kAdminCaKeys[1], kAdminCaKeys[2], kAdminCaKeys[3],
              kAdminCaKeys[4]})) {
         return ca;
@@ -153,6 +153,9 @@ ca::CaOptions read_ca(YamlReader& r, const YAML::Node& node, bool in_cluster) {
     ca.max_certids = max_certids;
     if (auto i = r.read_choice(node, "unknown_serials", {"unknown", "revoked"})) {
         ca.unknown_serials = static_cast<ca::UnknownSerialPolicy>(*i);
+    }
+    if (auto i = r.read_choice(node, "issuer_revocation", {"inherit", "ignore"})) {
+        ca.issuer_revocation = static_cast<ca::IssuerRevocationPolicy>(*i);
     }
     if (node["nonce"].IsDefined()) read_nonce(r, node["nonce"], ca);
     if (node["expired"].IsDefined()) read_expired(r, node["expired"], ca);

@@ -19,6 +19,12 @@ std::shared_ptr<const ServedAnswer> LiveResponder::respond(const ResolvedRequest
     std::vector<pki::SingleStatus> statuses;
     statuses.reserve(request.certs.size());
     Outcome overall = Outcome::good;
+    auto inherited = inherited_revocation(ca, index_);
+    if (!inherited) {
+        logger_.error("storage lookup of the CA's own certificate failed",
+                      {{"ca", ca.options.name}, {"error", inherited.error().message}});
+        return error_answer(Outcome::internal_error);
+    }
     for (const auto& cert : request.certs) {
         auto record = index_.find(ca.issuer_id, Serial::from_magnitude(cert.serial));
         if (!record) {
@@ -26,7 +32,7 @@ std::shared_ptr<const ServedAnswer> LiveResponder::respond(const ResolvedRequest
                           {{"ca", ca.options.name}, {"error", record.error().message}});
             return error_answer(Outcome::internal_error);
         }
-        auto decided = decide_status(ca, cert.cert_id_der, *record, now);
+        auto decided = decide_status(ca, cert.cert_id_der, *record, *inherited, now);
         extras.extended_revoke = extras.extended_revoke || decided.extended_revoke;
         if (decided.outcome == Outcome::revoked ||
             (decided.outcome == Outcome::unknown && overall == Outcome::good)) {

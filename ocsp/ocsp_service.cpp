@@ -23,9 +23,18 @@ OcspService::OcspService(std::shared_ptr<const ca::CaRegistry> cas, const LiveRe
 
 void OcspService::watch(storage::RevocationIndex& index) {
     if (cache_ == nullptr) return;
-    index.add_commit_observer([cache = cache_](std::span<const storage::CommittedChange> changes) {
-        for (const auto& c : changes) cache->invalidate(CacheKey(c.issuer, c.serial.bytes()));
-    });
+    index.add_commit_observer(
+        [cache = cache_, cas = cas_](std::span<const storage::CommittedChange> changes) {
+            bool ca_changed = false;
+            const auto registry = cas->snapshot();
+            for (const auto& c : changes) {
+                cache->invalidate(CacheKey(c.issuer, c.serial.bytes()));
+                ca_changed = ca_changed || registry->records_served_ca(c.issuer, c.serial);
+            }
+            // A served CA's own certificate changed: every answer of the certificates it and its
+            // descendants issued may have (issuer_revocation). Rare enough to drop them all.
+            if (ca_changed) cache->clear();
+        });
 }
 
 void OcspService::respond(ByteView der, Done done) const {

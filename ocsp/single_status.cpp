@@ -1,9 +1,23 @@
 #include "ocsp/single_status.hpp"
 
 namespace tanda::ocsp {
+namespace {
+
+void state_revoked(DecidedStatus& d, const Revocation& r) {
+    pki::SingleStatus& s = d.status;
+    s.kind = pki::SingleStatusKind::revoked;
+    s.revoked_at = r.revoked_at;
+    // As in CRLs (RFC 5280 5.3.1), unspecified is expressed by omitting the reason.
+    if (r.reason != Reason::unspecified) s.reason = r.reason;
+    s.invalidity_date = r.invalidity_date;
+    d.outcome = Outcome::revoked;
+}
+
+}  // namespace
 
 DecidedStatus decide_status(const ca::ServedCa& ca, ByteView cert_id_der,
-                            const std::optional<CertRecord>& record, UnixSeconds now) {
+                            const std::optional<CertRecord>& record,
+                            const std::optional<Revocation>& inherited, UnixSeconds now) {
     const ca::CaOptions& o = ca.options;
     DecidedStatus d;
     pki::SingleStatus& s = d.status;
@@ -13,12 +27,17 @@ DecidedStatus decide_status(const ca::ServedCa& ca, ByteView cert_id_der,
     s.next_update = now + o.response_validity.count();
 
     if (!record) {
+        // RFC 6960 2.2: never issued -> revoked, certificateHold, 1970-01-01T00:00:00Z.
+        std::optional<Revocation> never_issued;
         if (o.unknown_serials == ca::UnknownSerialPolicy::revoked) {
-            // RFC 6960 2.2: never issued -> revoked, certificateHold, 1970-01-01T00:00:00Z.
-            s.kind = pki::SingleStatusKind::revoked;
-            s.revoked_at = 0;
-            s.reason = Reason::certificate_hold;
-            d.outcome = Outcome::revoked;
+            never_issued = Revocation{0, Reason::certificate_hold, std::nullopt};
+        }
+        // A revoked CA's key may have signed certificates it never recorded: revoked too.
+        if (inherited) {
+            never_issued = never_issued ? prevailing(*never_issued, *inherited) : *inherited;
+        }
+        if (never_issued) {
+            state_revoked(d, *never_issued);
             d.extended_revoke = true;
         } else {
             s.kind = pki::SingleStatusKind::unknown;
@@ -38,13 +57,13 @@ DecidedStatus decide_status(const ca::ServedCa& ca, ByteView cert_id_der,
         s.archive_cutoff = o.archive_retention ? now - o.archive_retention->count()
                                                : ca.issuer.not_before();
     }
+    std::optional<Revocation> revocation;
     if (record->state == CertState::revoked) {
-        s.kind = pki::SingleStatusKind::revoked;
-        s.revoked_at = record->revoked_at;
-        // As in CRLs (RFC 5280 5.3.1), unspecified is expressed by omitting the reason.
-        if (record->reason != Reason::unspecified) s.reason = record->reason;
-        s.invalidity_date = record->invalidity_date;
-        d.outcome = Outcome::revoked;
+        revocation = Revocation{record->revoked_at, record->reason, record->invalidity_date};
+    }
+    if (inherited) revocation = revocation ? prevailing(*revocation, *inherited) : *inherited;
+    if (revocation) {
+        state_revoked(d, *revocation);
     } else {
         s.kind = pki::SingleStatusKind::good;
         d.outcome = Outcome::good;

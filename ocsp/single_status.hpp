@@ -6,6 +6,7 @@
 
 #include "ca/ca_registry.hpp"
 #include "core/cert_record.hpp"
+#include "ocsp/issuer_revocation.hpp"
 #include "ocsp/response_content.hpp"
 #include "pki/ocsp_response.hpp"
 
@@ -17,8 +18,11 @@ struct DecidedStatus {
     bool extended_revoke = false;  // the response must carry the extended-revoke extension
 };
 
-// `record` is what storage holds for the serial (nullopt: never seen issued). Pure function.
+// `record` is what storage holds for the serial (nullopt: never seen issued); `inherited` is the
+// revocation of the CA's own certificate, when it passes to what the CA issued
+// (inherited_revocation). Pure function.
 DecidedStatus decide_status(const ca::ServedCa& ca, ByteView cert_id_der,
-                            const std::optional<CertRecord>& record, UnixSeconds now);
+                            const std::optional<CertRecord>& record,
+                            const std::optional<Revocation>& inherited, UnixSeconds now);
 
 }  // namespace tanda::ocsp

@@ -249,15 +249,22 @@ class Leaf:
 class Ca:
     """A CA, its OCSP signer and leaves, with index.txt lines for the registered ones."""
 
-    def __init__(self, name, directory, kind, serial_base, delegated):
+    def __init__(self, name, directory, kind, serial_base, delegated, parent=None):
+        """`parent`: the Ca that issues this one's certificate (an intermediate); else a root."""
         self.name, self.dir, self.kind = name, directory, kind
         os.makedirs(directory, exist_ok=True)
         t = now()
         self.key = self._new_key()
         self.not_before = t - dt.timedelta(days=3650)
         subject = _name(f"Tanda Test {name} CA")
-        self.cert = issue(subject, self.key.public_key(), subject, self.key, serial_base,
-                          self.not_before, t + dt.timedelta(days=3650), ca=True)
+        if parent is None:
+            self.cert = issue(subject, self.key.public_key(), subject, self.key, serial_base,
+                              self.not_before, t + dt.timedelta(days=3650), ca=True)
+        else:
+            self.cert = issue(subject, self.key.public_key(), parent.cert.subject, parent.key,
+                              serial_base, self.not_before, t + dt.timedelta(days=3650), ca=True,
+                              aki_from=parent.key.public_key())
+        self.parent = parent
         self.cert_path = os.path.join(directory, "ca.pem")
         _write_pem(self.cert_path, self.cert)
         self.key_path = os.path.join(directory, "ca.key")
@@ -345,14 +352,19 @@ class Ca:
 
 
 class Pki:
-    """Both served CAs plus one CA that is never served."""
+    """Both served CAs plus one CA that is never served; with `intermediate`, a third served
+    CA "sub" whose certificate rsa issued."""
 
-    def __init__(self, directory):
+    def __init__(self, directory, intermediate=False):
         self.dir = directory
         self.ecdsa = Ca("ecdsa", os.path.join(directory, "ecdsa"), "ecdsa", 0x1000, True)
         self.rsa = Ca("rsa", os.path.join(directory, "rsa"), "rsa", 0x2000, False)
         self.other = Ca("other", os.path.join(directory, "other"), "ecdsa", 0x3000, False)
         self.cas = {"ecdsa": self.ecdsa, "rsa": self.rsa}
+        if intermediate:
+            self.sub = Ca("sub", os.path.join(directory, "sub"), "ecdsa", 0x4000, True,
+                          parent=self.rsa)
+            self.cas["sub"] = self.sub
 
 
 # ---------------------------------------------------------------------------------------------
@@ -541,11 +553,12 @@ class Server:
 class Fixture:
     """A temp dir with the PKI, a config, the imports done, and optionally a running server."""
 
-    def __init__(self, listen=None, ca_options=None, import_cas=True, extra=None):
+    def __init__(self, listen=None, ca_options=None, import_cas=True, extra=None,
+                 intermediate=False):
         """`extra(fixture)` may return top-level config sections, after the PKI exists."""
         self.tmp = tempfile.mkdtemp(prefix="tanda-it-")
         try:
-            self.pki = Pki(os.path.join(self.tmp, "pki"))
+            self.pki = Pki(os.path.join(self.tmp, "pki"), intermediate)
             self.config_path = os.path.join(self.tmp, "tanda.yaml")
             self.extra = extra(self) if extra else None
             self.write_config(listen, ca_options)

@@ -128,6 +128,7 @@ def admin_call(admin, port, method, path, body=None, client="operator", raw=None
 class AdminTestCase(unittest.TestCase):
     RATE_LIMIT = None
     CA_OPTIONS = {"rsa": {"allow_single_approver": True, "allow_unregistered": True}}
+    INTERMEDIATE = False  # serve harness.Pki's "sub" CA, issued by rsa
 
     @classmethod
     def config_sections(cls, fx, admin):
@@ -143,7 +144,7 @@ class AdminTestCase(unittest.TestCase):
             holder["admin"] = AdminPki(os.path.join(fx.tmp, "admin"))
             return cls.config_sections(fx, holder["admin"])
 
-        cls.fx = Fixture(ca_options=cls.CA_OPTIONS, extra=extra)
+        cls.fx = Fixture(ca_options=cls.CA_OPTIONS, extra=extra, intermediate=cls.INTERMEDIATE)
         cls.addClassCleanup(cls.fx.close)
         cls.admin = holder["admin"]
         cls.pki = cls.fx.pki

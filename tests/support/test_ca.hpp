@@ -37,6 +37,9 @@ public:
     explicit TestCa(pki::KeyType type = pki::KeyType::ec_p256,
                     std::string subject = "CN=Test CA,O=Tanda Test,C=ID")
         : type_(type), ca_(make(type, subject, pki::Profile::ca, nullptr)) {}
+    // An intermediate: a CA whose certificate `parent` issued.
+    TestCa(TestCa& parent, pki::KeyType type, const std::string& subject)
+        : type_(type), ca_(parent.issue(subject, pki::Profile::ca, type)) {}
 
     const pki::Certificate& cert() const { return ca_.cert; }
     const pki::PrivateKey& key() const { return ca_.key; }

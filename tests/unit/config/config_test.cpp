@@ -28,6 +28,7 @@ TEST_CASE("a minimal config gets every default and absolute paths", "[config]") 
     CHECK(ca.nonce_max_length == 128);
     CHECK(ca.unknown_serials == ca::UnknownSerialPolicy::unknown);
     CHECK(ca.expired == ca::ExpiredPolicy::archive);
+    CHECK(ca.issuer_revocation == ca::IssuerRevocationPolicy::inherit);  // on unless turned off
     CHECK_FALSE(ca.archive_retention);
     CHECK_FALSE(ca.rsa_pss);  // PKCS#1 v1.5 unless asked (or an RSA-PSS key)
     CHECK(ca.location == "/etc/tanda/tanda.yaml:4");
@@ -70,6 +71,7 @@ cas:
     backdate: 1m
     max_certids: 4
     unknown_serials: revoked
+    issuer_revocation: ignore
     nonce: {policy: require, min_length: 16, max_length: 32}
     expired: {policy: archive, retention: 10y}
     rsa_padding: pss
@@ -98,6 +100,7 @@ cas:
     CHECK(ca.backdate == std::chrono::minutes(1));
     CHECK(ca.max_certids == 4);
     CHECK(ca.unknown_serials == ca::UnknownSerialPolicy::revoked);
+    CHECK(ca.issuer_revocation == ca::IssuerRevocationPolicy::ignore);
     CHECK(ca.nonce_policy == ca::NoncePolicy::require);
     CHECK(ca.nonce_min_length == 16);
     CHECK(ca.nonce_max_length == 32);
@@ -156,6 +159,9 @@ TEST_CASE("structural problems", "[config]") {
         {"storage: {path: d}\ncas:\n  - {name: a, issuer_certificate: c, signer_key: k, nonce: "
          "{min_length: 40, max_length: 20}}\n",
          "nonce min_length is greater than max_length"},
+        {"storage: {path: d}\ncas:\n  - {name: a, issuer_certificate: c, signer_key: k,\n"
+         "     issuer_revocation: yes}\n",
+         "tanda.yaml:4: 'issuer_revocation' must be one of inherit, ignore"},
     }));
     INFO(text);
     CHECK_THAT(problems_of(text), Catch::Contains(expected));

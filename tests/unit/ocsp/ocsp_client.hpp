@@ -55,6 +55,8 @@ public:
     bool verifies(const pki::Certificate& ca) const {
         pki::X509StorePtr store(X509_STORE_new());
         X509_STORE_add_cert(store.get(), ca.handle().get());
+        // An intermediate is a trust anchor here too: the chain above it is not the question.
+        X509_STORE_set_flags(store.get(), X509_V_FLAG_PARTIAL_CHAIN);
         // A CA-signed response carries no certificate: the client knows the issuer, as
         // `openssl ocsp -issuer` does.
         std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)> issuer(
