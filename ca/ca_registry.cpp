@@ -15,14 +15,17 @@ const ServedCa* served_parent(const std::vector<ServedCa>& cas, const ServedCa& 
     return nullptr;
 }
 
-// Nearest first; bounded by the number of CAs, so cross-signed loops end.
+// Nearest first. Ends at a CA already on the way up: two CAs whose served certificates each
+// signed the other's (cross-certified) are not each other's ancestors twice over.
 std::vector<CaCertificateRecord> ancestry_of(const std::vector<ServedCa>& cas, const ServedCa& ca) {
     std::vector<CaCertificateRecord> chain;
+    std::vector<const ServedCa*> seen{&ca};
     const ServedCa* child = &ca;
-    while (chain.size() < cas.size()) {
+    for (;;) {
         const ServedCa* parent = served_parent(cas, *child);
-        if (parent == nullptr) break;
+        if (parent == nullptr || std::find(seen.begin(), seen.end(), parent) != seen.end()) break;
         chain.push_back({parent->issuer_id, child->issuer.serial()});
+        seen.push_back(parent);
         child = parent;
     }
     return chain;
@@ -55,7 +58,7 @@ tl::expected<ServedCa, std::string> load_ca(const CaOptions& o) {
     }
     auto signer = pki::OcspSigner::create(*issuer, *signer_cert, *key);
     if (!signer) return tl::unexpected(where(signer.error().message));
-    ServedCa ca{o, *issuer, std::move(*signer), 0, {}, std::nullopt, std::nullopt, {}};
+    ServedCa ca{.options = o, .issuer = *issuer, .signer = std::move(*signer)};
     if (o.crl.enabled && !o.crl.signing_key.empty()) {
         // RFC 5280 5.1.1.2: CRLs are signed by the CA itself, even with a delegated OCSP signer.
         auto crl_key = load_signing_key(o.crl.signing_key, o.rsa_pss);
@@ -99,7 +102,7 @@ const ServedCa* CaRegistry::find_by_name(std::string_view name) const {
     return nullptr;
 }
 
-bool CaRegistry::records_served_ca(storage::IssuerId issuer, const Serial& serial) const {
+bool CaRegistry::is_served_ca_certificate(storage::IssuerId issuer, const Serial& serial) const {
     for (const auto& ca : cas_) {
         for (const auto& link : ca.ancestry) {
             if (link.issuer_id == issuer && link.serial == serial) return true;

@@ -58,7 +58,7 @@ public:
     std::size_t max_certids() const;
     // Whether (issuer, serial) is the record of a served CA's certificate, whose change alters
     // the answers of every certificate that CA issued.
-    bool records_served_ca(storage::IssuerId issuer, const Serial& serial) const;
+    bool is_served_ca_certificate(storage::IssuerId issuer, const Serial& serial) const;
 
 private:
     std::vector<ServedCa> cas_;

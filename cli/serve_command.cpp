@@ -240,7 +240,9 @@ void build_ocsp(Serving& s) {
     s.signing = std::make_unique<ocsp::SigningPool>(o.signing_threads, o.signing_queue);
     s.ocsp = std::make_unique<ocsp::OcspService>(s.holder, *s.live, s.cache.get(),
                                                       *s.signing, s.clock);
-    s.ocsp->watch(*s.index);
+    s.ocsp->watch(*s.index, [&s] {
+        if (s.presigner) s.presigner->restart();
+    });
     ocsp::add_cache_metrics(s.metrics, s.cache.get());
     ocsp::add_signing_pool_metrics(s.metrics, *s.signing);
     ca::add_ca_metrics(s.metrics, s.snapshot);

@@ -21,20 +21,23 @@ OcspService::OcspService(std::shared_ptr<const ca::CaRegistry> cas, const LiveRe
     : OcspService(std::make_shared<const ca::CaRegistryHolder>(std::move(cas)), live, cache,
                   pool, clock) {}
 
-void OcspService::watch(storage::RevocationIndex& index) {
+void OcspService::watch(storage::RevocationIndex& index, std::function<void()> cleared) {
     if (cache_ == nullptr) return;
-    index.add_commit_observer(
-        [cache = cache_, cas = cas_](std::span<const storage::CommittedChange> changes) {
-            bool ca_changed = false;
-            const auto registry = cas->snapshot();
-            for (const auto& c : changes) {
-                cache->invalidate(CacheKey(c.issuer, c.serial.bytes()));
-                ca_changed = ca_changed || registry->records_served_ca(c.issuer, c.serial);
-            }
-            // A served CA's own certificate changed: every answer of the certificates it and its
-            // descendants issued may have (issuer_revocation). Rare enough to drop them all.
-            if (ca_changed) cache->clear();
-        });
+    index.add_commit_observer([cache = cache_, cas = cas_, cleared = std::move(cleared)](
+                                  std::span<const storage::CommittedChange> changes) {
+        bool ca_changed = false;
+        const auto registry = cas->snapshot();
+        for (const auto& c : changes) {
+            cache->invalidate(CacheKey(c.issuer, c.serial.bytes()));
+            ca_changed = ca_changed || registry->is_served_ca_certificate(c.issuer, c.serial);
+        }
+        // A served CA's own certificate changed: the answers of every certificate it and the
+        // CAs below it issued may have changed too (issuer_revocation). Rare: drop them all.
+        if (ca_changed) {
+            cache->clear();
+            if (cleared) cleared();
+        }
+    });
 }
 
 void OcspService::respond(ByteView der, Done done) const {

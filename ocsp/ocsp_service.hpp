@@ -45,8 +45,10 @@ public:
 
     void respond(ByteView request_der, Done done) const override;
 
-    // Registers the cache invalidation with storage: call once before serving.
-    void watch(storage::RevocationIndex& index);
+    // Registers the cache invalidation with storage: call once before serving. `cleared` is
+    // called after a change of a served CA's own certificate emptied the whole cache (the
+    // presigner starts over).
+    void watch(storage::RevocationIndex& index, std::function<void()> cleared = {});
 
 private:
     // Signs `request` on this thread when `here` and the pool has an idle thread, otherwise on

@@ -13,6 +13,21 @@ void state_revoked(DecidedStatus& d, const Revocation& r) {
     d.outcome = Outcome::revoked;
 }
 
+// The certificate's own revocation, or its CA's when that one prevails; nullopt: good.
+std::optional<Revocation> stated_revocation(const CertRecord& record,
+                                            const std::optional<Revocation>& inherited) {
+    std::optional<Revocation> own;
+    if (record.state == CertState::revoked) {
+        own = Revocation{record.revoked_at, record.reason, record.invalidity_date};
+    }
+    if (!inherited) return own;
+    if (!own) return inherited;
+    Revocation stated = prevailing(*own, *inherited);
+    // When the key was known to be compromised stays true under the CA's revocation.
+    if (!stated.invalidity_date) stated.invalidity_date = own->invalidity_date;
+    return stated;
+}
+
 }  // namespace
 
 DecidedStatus decide_status(const ca::ServedCa& ca, ByteView cert_id_der,
@@ -27,17 +42,11 @@ DecidedStatus decide_status(const ca::ServedCa& ca, ByteView cert_id_der,
     s.next_update = now + o.response_validity.count();
 
     if (!record) {
-        // RFC 6960 2.2: never issued -> revoked, certificateHold, 1970-01-01T00:00:00Z.
-        std::optional<Revocation> never_issued;
-        if (o.unknown_serials == ca::UnknownSerialPolicy::revoked) {
-            never_issued = Revocation{0, Reason::certificate_hold, std::nullopt};
-        }
-        // A revoked CA's key may have signed certificates it never recorded: revoked too.
-        if (inherited) {
-            never_issued = never_issued ? prevailing(*never_issued, *inherited) : *inherited;
-        }
-        if (never_issued) {
-            state_revoked(d, *never_issued);
+        // RFC 6960 2.2: never issued -> revoked, certificateHold, 1970-01-01T00:00:00Z; the only
+        // form a revoked answer for such a serial may take. A revoked CA's key may have signed
+        // certificates it never recorded, so under one this answer is given whatever the policy.
+        if (o.unknown_serials == ca::UnknownSerialPolicy::revoked || inherited) {
+            state_revoked(d, Revocation{0, Reason::certificate_hold, std::nullopt});
             d.extended_revoke = true;
         } else {
             s.kind = pki::SingleStatusKind::unknown;
@@ -57,12 +66,7 @@ DecidedStatus decide_status(const ca::ServedCa& ca, ByteView cert_id_der,
         s.archive_cutoff = o.archive_retention ? now - o.archive_retention->count()
                                                : ca.issuer.not_before();
     }
-    std::optional<Revocation> revocation;
-    if (record->state == CertState::revoked) {
-        revocation = Revocation{record->revoked_at, record->reason, record->invalidity_date};
-    }
-    if (inherited) revocation = revocation ? prevailing(*revocation, *inherited) : *inherited;
-    if (revocation) {
+    if (auto revocation = stated_revocation(*record, inherited)) {
         state_revoked(d, *revocation);
     } else {
         s.kind = pki::SingleStatusKind::good;

@@ -91,8 +91,9 @@ TEST_CASE("each served CA knows where its own and its ancestors' certificates ar
     REQUIRE(issuing.size() == 2);
     CHECK(issuing[0].serial == f.issuing.cert().serial());
     CHECK(issuing[1].serial == f.sub.cert().serial());
-    CHECK(f.registry->records_served_ca(issuing[0].issuer_id, issuing[0].serial));
-    CHECK_FALSE(f.registry->records_served_ca(issuing[0].issuer_id, f.sub_leaf.cert.serial()));
+    CHECK(f.registry->is_served_ca_certificate(issuing[0].issuer_id, issuing[0].serial));
+    CHECK_FALSE(
+        f.registry->is_served_ca_certificate(issuing[0].issuer_id, f.sub_leaf.cert.serial()));
 }
 
 TEST_CASE("a CA its served parent revokes takes what it issued with it, cached answers too",
@@ -115,8 +116,11 @@ TEST_CASE("a CA its served parent revokes takes what it issued with it, cached a
     auto before = f.status(f.sub_revoked, f.sub);
     CHECK(before.revoked_at == f.clock.now() - 7200);
     CHECK(before.reason == OCSP_REVOKED_STATUS_KEYCOMPROMISE);
-    // The CA's key may have signed what was never recorded.
-    CHECK(f.status(f.sub_unrecorded, f.sub).cert_status == V_OCSP_CERTSTATUS_REVOKED);
+    // The CA's key may have signed what was never recorded: RFC 6960 2.2's revoked.
+    auto unrecorded = f.status(f.sub_unrecorded, f.sub);
+    CHECK(unrecorded.cert_status == V_OCSP_CERTSTATUS_REVOKED);
+    CHECK(unrecorded.reason == OCSP_REVOKED_STATUS_CERTIFICATEHOLD);
+    CHECK(unrecorded.revoked_at == 0);
     // Below the revoked intermediate too.
     auto below = f.status(f.issuing_leaf, f.issuing);
     CHECK(below.cert_status == V_OCSP_CERTSTATUS_REVOKED);

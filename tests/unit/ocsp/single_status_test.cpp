@@ -174,12 +174,22 @@ TEST_CASE("a revoked CA's revocation passes to what it issued, the earliest fina
         CHECK(d.status.revoked_at == kNow - 100);
         CHECK(d.status.reason == Reason::key_compromise);
     }
-    SECTION("a serial never recorded: revoked too, with the extended-revoke extension") {
+    SECTION("a serial never recorded: revoked in the only form RFC 6960 2.2 allows") {
+        auto policy = GENERATE(ca::UnknownSerialPolicy::unknown, ca::UnknownSerialPolicy::revoked);
+        f.options.unknown_serials = policy;
         auto d = ocsp::decide_status(f.served(), f.cert_id_der, std::nullopt, ca_revoked, kNow);
         CHECK(d.outcome == Outcome::revoked);
+        CHECK(d.status.revoked_at == 0);
+        CHECK(d.status.reason == Reason::certificate_hold);
+        CHECK(d.extended_revoke);
+    }
+    SECTION("revoked after the CA with an earlier invalidity date: the CA's time, its date") {
+        CertRecord r = revoked(Reason::key_compromise, kNow - 100);
+        r.invalidity_date = kNow - 5000;
+        auto d = ocsp::decide_status(f.served(), f.cert_id_der, r, ca_revoked, kNow);
         CHECK(d.status.revoked_at == kNow - 500);
         CHECK(d.status.reason == Reason::ca_compromise);
-        CHECK(d.extended_revoke);
+        CHECK(d.status.invalidity_date == kNow - 5000);
     }
     SECTION("expired under the unknown policy: still unknown") {
         f.options.expired = ca::ExpiredPolicy::unknown;
