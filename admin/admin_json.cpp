@@ -276,6 +276,19 @@ json::object to_json(const CrlGeneration& g) {
     return o;
 }
 
+json::object to_json(const CrlImported& i) {
+    json::object o = crl_json(i.crl);
+    o["ca"] = i.ca;
+    o["kind"] = i.delta_base ? "delta" : "full";
+    if (i.delta_base) o["base_crl_number"] = *i.delta_base;
+    o["entries"] = i.entries;
+    o["revoked"] = i.revoked;
+    o["released"] = i.released;
+    o["unchanged"] = i.unchanged;
+    o["expired_holds_kept"] = i.kept_expired;
+    return o;
+}
+
 json::object to_json(const std::vector<BlockInfo>& blocks, UnixSeconds now,
                      const RateLimitOptions& limits) {
     json::array list;

@@ -21,6 +21,7 @@ boost::json::object to_json(const std::vector<PendingView>& list);
 boost::json::object to_json(const JournalPage& page, const AdminService& service);
 boost::json::object to_json(const JournalCheck& check);
 boost::json::object to_json(const CrlGeneration& g);
+boost::json::object to_json(const CrlImported& i);
 // GET /v1/blocks: each block with its end as wall time from `now`, and the limits in force.
 boost::json::object to_json(const std::vector<BlockInfo>& blocks, UnixSeconds now,
                             const RateLimitOptions& limits);

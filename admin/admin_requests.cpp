@@ -4,7 +4,9 @@
 
 #include "admin/json_keys.hpp"
 #include "admin/person_name.hpp"
+#include "core/base64.hpp"
 #include "core/time_format.hpp"
+#include "pki/crl_number.hpp"
 #include "storage/revocation_index.hpp"
 
 namespace tanda::admin {
@@ -357,6 +359,22 @@ ApiResult<UnblockRequest> parse_unblock(std::string_view body, std::size_t max_b
                       "expected spki:<64 hex digits> or ip:<address>");
     }
     return UnblockRequest{*valid, false};
+}
+
+ApiResult<Bytes> parse_crl_import(std::string_view body, std::size_t max_bytes) {
+    auto o = parse_object(body, max_bytes, {"crl"});
+    if (!o) return tl::unexpected(o.error());
+    auto text = string_field(*o, "crl", max_bytes, true);
+    if (!text) return tl::unexpected(text.error());
+    std::optional<Bytes> given;
+    if ((*text)->find("-----BEGIN") != std::string::npos) {
+        given = to_bytes(**text);
+    } else {
+        given = base64_decode(**text);
+    }
+    auto der = given ? pki::crl_der(*given) : Result<Bytes>(fail(ErrorCode::invalid_argument, ""));
+    if (!der) return refuse(ApiErrorKind::bad_request, "crl", "expected a CRL, PEM or base64 DER");
+    return std::move(*der);
 }
 
 }  // namespace tanda::admin

@@ -80,6 +80,8 @@ struct UnblockRequest {
 [[nodiscard]] ApiResult<RejectRequest> parse_reject(std::string_view body, std::size_t max_bytes);
 [[nodiscard]] ApiResult<RegistrationRequest> parse_registration(std::string_view body,
                                                                 std::size_t max_certificates);
+// {"crl": "<PEM, or base64 DER>"}: the DER of a CRL, not yet checked against any CA.
+[[nodiscard]] ApiResult<Bytes> parse_crl_import(std::string_view body, std::size_t max_bytes);
 // {"key": "..."} or {"all": true}, exactly one.
 [[nodiscard]] ApiResult<UnblockRequest> parse_unblock(std::string_view body,
                                                       std::size_t max_bytes);

@@ -217,10 +217,19 @@ public:
         return json_response(req, http::Status::ok, to_json(*check));
     }
 
-    ApiResult<Response> generate_crl(const Request& req, const RequestContext& ctx,
-                                     const Caller& who) {
+    // POST /v1/crls/{ca}/generate, or /v1/crls/{ca}/import with {"crl": ...}.
+    ApiResult<Response> crl_action(const Request& req, const RequestContext& ctx,
+                                   const Caller& who) {
         auto parts = segments(ctx.path, "/v1/crls/");
-        if (parts.size() != 2 || parts[1] != "generate" || parts[0].empty()) return not_found(ctx);
+        if (parts.size() != 2 || parts[0].empty()) return not_found(ctx);
+        if (parts[1] == "import") {
+            auto der = parse_crl_import(req.body(), service_.options().max_json_bytes);
+            if (!der) return tl::unexpected(der.error());
+            auto imported = service_.import_crl(parts[0], *der, who);
+            if (!imported) return tl::unexpected(imported.error());
+            return json_response(req, http::Status::created, to_json(*imported));
+        }
+        if (parts[1] != "generate") return not_found(ctx);
         auto made = service_.generate_crl(parts[0], who);
         if (!made) return tl::unexpected(made.error());
         return json_response(req, http::Status::created, to_json(*made));
@@ -294,8 +303,7 @@ void add_admin_routes(http::Router& router, AdminService& service, Authenticator
                  h->guarded(Role::auditor, bind(&Handlers::list_scheduled)));
     router.exact("/v1/journal", get, h->guarded(Role::auditor, bind(&Handlers::journal)));
     router.exact("/v1/journal/verify", get, h->guarded(Role::auditor, bind(&Handlers::verify)));
-    router.prefix("/v1/crls/", post,
-                  h->guarded(Role::operator_, bind(&Handlers::generate_crl)));
+    router.prefix("/v1/crls/", post, h->guarded(Role::operator_, bind(&Handlers::crl_action)));
     router.exact("/v1/blocks", get, h->guarded(Role::auditor, bind(&Handlers::list_blocks)));
     router.exact("/v1/blocks/unblock", post,
                  h->guarded(Role::operator_, bind(&Handlers::unblock)));

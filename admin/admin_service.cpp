@@ -557,6 +557,43 @@ ApiResult<CrlGeneration> AdminService::generate_crl(std::string_view ca_name, co
     return std::move(**made);
 }
 
+ApiResult<CrlImported> AdminService::import_crl(std::string_view ca_name, ByteView der,
+                                                const Caller& who) {
+    auto ca = find_ca(ca_name);
+    if (!ca) return tl::unexpected(ca.error());
+    if (auto ok = check_whole_ca(who, "CRL import", ca->name()); !ok) {
+        return tl::unexpected(ok.error());
+    }
+    const std::string& name = ca->name();
+    if (reissuer_ == nullptr) {
+        return refuse(ApiErrorKind::not_found, "ca", "CA '" + name + "' does not publish CRLs");
+    }
+    storage::Provenance why;
+    why.requested_by = who.subject;
+    why.source =
+        source_text("crl-import", clock_.now(), std::nullopt, to_hex(Sha256::digest(der)), who);
+    std::lock_guard lock(write_mutex_);
+    auto imported = reissuer_->import_crl(name, der, why);
+    if (!imported) {
+        const Error& e = imported.error();
+        logger_.warn("CRL import refused",
+                     {{"ca", name}, {"client", who.subject}, {"error", e.message}});
+        if (e.code == ErrorCode::invalid_argument) {
+            return refuse(ApiErrorKind::bad_request, "crl", e.message);
+        }
+        if (e.code == ErrorCode::conflict) return refuse(ApiErrorKind::conflict, "crl", e.message);
+        if (e.code == ErrorCode::not_found) return refuse(ApiErrorKind::not_found, "ca", e.message);
+        return storage_refusal(e);
+    }
+    logger_.info("CRL imported through the admin API",
+                 {{"ca", name},
+                  {"client", who.subject},
+                  {"number", std::to_string(imported->crl.crl_number)},
+                  {"revoked", std::to_string(imported->revoked)},
+                  {"released", std::to_string(imported->released)}});
+    return std::move(*imported);
+}
+
 ApiResult<JournalCheck> AdminService::verify_journal() const {
     auto bad = index_.verify_journal();
     if (!bad) return storage_refusal(bad.error());

@@ -224,6 +224,11 @@ public:
     // Regenerates the CA's CRL now: 404 for an unknown CA or one without CRL publishing, 503
     // when generation fails. Logged with the caller; not journaled (no record changes).
     [[nodiscard]] ApiResult<CrlGeneration> generate_crl(std::string_view ca, const Caller& who);
+    // Imports a CRL that the CA's offline key signed (crl.source: import), given as `der`:
+    // 400 (field "crl") when the CRL is refused, 409 for its number or base, 404 for an
+    // unknown CA or without CRL publishing. Its revocations are journaled with the caller.
+    [[nodiscard]] ApiResult<CrlImported> import_crl(std::string_view ca, ByteView der,
+                                                    const Caller& who);
 
     // The CA name of a storage issuer id in the current registry; empty when it is not a
     // served CA.

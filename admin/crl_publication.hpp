@@ -1,8 +1,9 @@
 // What the admin API needs from the CRL publisher: whether a request's change is in a published
-// CRL, and a way to issue and serve a new CRL of a CA now (CrlReissuer; not to be confused with
-// crl::CrlGenerator, which encodes and signs CRLs for the publisher). The CRL publisher (crl/)
-// provides both; cli/ adapts it, so admin/ does not depend on crl/. Without a source the API
-// answers `published_in_crl: null`; without a reissuer, POST /v1/crls/{ca}/generate is 404.
+// CRL, and a way to issue (or import) and serve a new CRL of a CA now (CrlReissuer; not to be
+// confused with crl::CrlGenerator, which encodes and signs CRLs for the publisher). The CRL
+// publisher (crl/) provides both; cli/ adapts it, so admin/ does not depend on crl/. Without a
+// source the API answers `published_in_crl: null`; without a reissuer, POST /v1/crls/{ca}/generate
+// is 404.
 #pragma once
 
 #include <cstdint>
@@ -10,8 +11,10 @@
 #include <string>
 #include <string_view>
 
+#include "core/bytes.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
+#include "storage/revocation_index.hpp"
 
 namespace tanda::admin {
 
@@ -45,9 +48,26 @@ struct CrlGeneration {
     std::optional<std::uint64_t> delta_base;
 };
 
+// A CRL that a CA's offline key signed, imported (crl.source: import, crl/crl_import.hpp).
+struct CrlImported {
+    std::string ca;
+    IssuedCrl crl;
+    std::optional<std::uint64_t> delta_base;  // set for a delta CRL
+    std::size_t entries = 0;
+    std::size_t revoked = 0;   // records revoked or put on hold by it
+    std::size_t released = 0;  // holds it lifted
+    std::size_t unchanged = 0;
+    std::size_t kept_expired = 0;  // holds gone from it after notAfter, kept
+};
+
 class CrlReissuer {
 public:
     virtual ~CrlReissuer() = default;
+    // Checks, records and serves (before returning) a CRL that `ca`'s offline key signed.
+    // ErrorCode::invalid_argument: the CRL itself is refused (signature, times, entries);
+    // ErrorCode::conflict: its number or base against what is known, or `ca` signs its own.
+    [[nodiscard]] virtual Result<CrlImported> import_crl(std::string_view ca, ByteView der,
+                                                         const storage::Provenance& why) = 0;
     // Issues a complete CRL of `ca` now (and its delta when enabled) and serves it before
     // returning. nullopt when `ca` does not publish CRLs; an error when generation failed (the
     // CRLs served before stay). Thread-safe; blocks for as long as generation takes.

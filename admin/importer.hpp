@@ -11,6 +11,7 @@
 #include "admin/index_txt.hpp"
 #include "core/result.hpp"
 #include "pki/certificate.hpp"
+#include "storage/import_merge.hpp"
 #include "storage/revocation_index.hpp"
 
 namespace tanda::admin {
@@ -23,11 +24,7 @@ struct ImportStats {
     std::uint64_t last_seq = 0;
 };
 
-// What to record when `incoming` is imported over `stored`; nullopt keeps the stored record.
-// A revocation is never undone by an import (only an admin release lifts a hold); a hold may
-// become a final revocation; missing notAfter/subject are filled in.
-std::optional<CertRecord> merge_import(const std::optional<CertRecord>& stored,
-                                       const CertRecord& incoming);
+using storage::merge_import;  // storage/import_merge.hpp
 
 using ImportProgress = std::function<void(std::size_t done, std::size_t total)>;
 

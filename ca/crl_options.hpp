@@ -13,11 +13,17 @@ struct DeltaCrlOptions {
     std::string url;  // where the delta is published: the full CRL's Freshest CRL (RFC 5280 5.2.6)
 };
 
+enum class CrlSource {
+    local,     // Tanda signs the CA's CRLs with the CA key (crl/crl_publisher)
+    imported,  // `crl.source: import`: an offline CA signs them; Tanda serves what is imported
+};
+
 struct CrlOptions {
     // Resolved by config: true when a CA key is known (crl.signing_key, or signer_key when the
     // CA signs its own OCSP responses) unless `enabled: false`. In a cluster, `enabled: true`
     // without a key: this node serves the CRLs a node with the key signs, never signs any.
     bool enabled = false;
+    CrlSource source = CrlSource::local;
     std::string signing_key;  // the CA's private key (CRLs are always signed by the CA itself)
     std::chrono::seconds validity{std::chrono::hours(24 * 7)};
     std::chrono::seconds regenerate_before{std::chrono::hours(24 * 3)};

@@ -1,4 +1,4 @@
-// `tanda admin revoke|release|approve|reject|register|crl-generate|unblock|checkpoint|show|
+// `tanda admin revoke|release|approve|reject|register|crl-generate|crl-import|unblock|checkpoint|show|
 // request|pending|journal|verify|blocks`: the admin API
 // over mutual TLS, so operators need no curl. Prints the JSON answer; a refusal is one clear line
 // and exit 1.
@@ -63,6 +63,9 @@ Subcommands (operator role for the first nine, auditor or operator for the rest)
             before it takes effect: with approvals: 2 a second operator repeats it
   register  --ca NAME --certs FILE[,FILE...]              registers issued certificates (PEM/DER)
   crl-generate --ca NAME                                regenerates the CA's CRL (and delta) now
+  crl-import --ca NAME --file CRL                        imports a CRL the CA's offline key
+            signed (crl.source: import; PEM or DER, complete or delta): checked, its
+            revocations journaled, served at once
   unblock   (--block KEY | --all)                       lifts a block (429) on a client that
             failed authentication too often; KEY as `blocks` lists it (spki:HEX or ip:ADDRESS)
   checkpoint                                              signs a journal checkpoint now
@@ -86,11 +89,20 @@ Subcommands (operator role for the first nine, auditor or operator for the rest)
 Exit codes: 0 done, 1 refused or unreachable (the reason is printed), 2 bad usage.
 )";
 
-const std::set<std::string> kValueOptions = {
-    "url", "cert", "key", "cacert", "request-id", "ca", "serial", "reason", "subject-dn",
-    "requested-by", "approved-by", "approved-at", "revoked-at", "invalidity-date", "evidence",
-    "evidence-sha256", "certs", "since", "limit", "timeout", "block", "profile", "from", "to",
-    "status", "effective-at"};
+const std::set<std::string> kValueOptions = {"url",         "cert",
+                                             "key",         "cacert",
+                                             "request-id",  "ca",
+                                             "serial",      "reason",
+                                             "subject-dn",  "requested-by",
+                                             "approved-by", "approved-at",
+                                             "revoked-at",  "invalidity-date",
+                                             "evidence",    "evidence-sha256",
+                                             "certs",       "since",
+                                             "limit",       "timeout",
+                                             "block",       "profile",
+                                             "from",        "to",
+                                             "status",      "effective-at",
+                                             "file"};
 
 Result<std::string> read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -207,6 +219,17 @@ Result<Call> register_call(const Args& args) {
                 admin::json_object({{"ca", *args.get("ca")}}, {{"certificates", certs}})};
 }
 
+// An offline CA's CRL file, PEM as text or DER as base64 (the API takes either).
+Result<Call> crl_import_call(const Args& args) {
+    if (auto ok = need(args, {"ca", "file"}); !ok) return tl::unexpected(ok.error());
+    auto text = read_file(*args.get("file"));
+    if (!text) return tl::unexpected(text.error());
+    const std::string crl =
+        text->find("-----BEGIN") != std::string::npos ? *text : base64_encode(as_bytes(*text));
+    return Call{true, "/v1/crls/" + *args.get("ca") + "/import",
+                admin::json_object({{"crl", crl}}, {})};
+}
+
 // The reads: a record, a request, the journal, its verification, the blocks.
 Result<Call> read_call(const std::string& sub, const Args& args) {
     if (sub == "show") {
@@ -241,6 +264,7 @@ Result<Call> build_call(const std::string& sub, const Args& args) {
         if (auto ok = need(args, {"ca"}); !ok) return tl::unexpected(ok.error());
         return Call{true, "/v1/crls/" + *args.get("ca") + "/generate", ""};
     }
+    if (sub == "crl-import") return crl_import_call(args);
     if (sub == "unblock") return unblock_call(args);
     if (sub == "checkpoint") {
         return args.has("latest") ? Call{false, "/v1/checkpoints/latest", ""}

@@ -8,6 +8,7 @@
 #include "ca/ca_registry.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/crl_import_command.hpp"
 #include "cli/help.hpp"
 #include "crl/crl_publisher.hpp"
 
@@ -15,15 +16,22 @@ namespace tanda::cli {
 namespace {
 
 constexpr const char* kCrlHelp = R"(Usage: tanda crl generate --config FILE [--ca NAME]
+       tanda crl import --config FILE --ca NAME --file CRL
 
-Generates a new complete CRL for CA NAME (default: every CA that publishes CRLs), and an empty
-delta CRL with the same number when delta CRLs are enabled, signed with the CA key
+generate: issues a new complete CRL for CA NAME (default: every CA that publishes CRLs), and an
+empty delta CRL with the same number when delta CRLs are enabled, signed with the CA key
 (crl.signing_key), and writes them atomically to the state directory (state_dir, default
-<storage.path>/crl) as <ca>.crl and <ca>-delta.crl. Prints one line per CRL.
+<storage.path>/crl) as <ca>.crl and <ca>-delta.crl. Prints one line per CRL. A running
+`tanda serve` keeps serving the CRL it made until its own next regeneration.
 
-A running `tanda serve` keeps serving the CRL it made until its own next regeneration.
+import: for a CA with crl.source: import (its key is offline), takes a CRL it signed (PEM or
+DER, complete or delta), checks its signature, that its number is above every number known and
+that its thisUpdate and nextUpdate are sane, records its revocations in the journal (never
+undoing one) and installs it as <ca>.crl or <ca>-delta.crl, which `tanda serve` serves within a
+second. While serving, prefer `tanda admin crl-import`: cached OCSP answers change at once.
 
-Exit codes: 0 generated, 1 failure, 2 bad usage, 78 bad configuration.
+Exit codes: 0 generated or imported, 1 failure or refused CRL, 2 bad usage, 78 bad
+configuration.
 )";
 
 }  // namespace
@@ -72,11 +80,13 @@ int generate_all(const ca::CaRegistry& cas, const std::optional<std::string>& wa
     for (const auto& ca : cas.cas()) {
         if (wanted && ca.options.name != *wanted) continue;
         if (!ca.crl_signer) {
-            std::fprintf(stderr,
-                         ca.options.crl.enabled
-                             ? "tanda: CA '%s' has no CRL signing key here (crl.signing_key)\n"
-                             : "tanda: CA '%s' does not publish CRLs (crl.enabled)\n",
-                         ca.options.name.c_str());
+            std::fprintf(
+                stderr,
+                !ca.options.crl.enabled ? "tanda: CA '%s' does not publish CRLs (crl.enabled)\n"
+                : ca.options.crl.source == ca::CrlSource::imported
+                    ? "tanda: CA '%s' imports the CRLs its offline key signs (crl import)\n"
+                    : "tanda: CA '%s' has no CRL signing key here (crl.signing_key)\n",
+                ca.options.name.c_str());
             if (wanted) return kExitUsage;
             continue;
         }
@@ -94,13 +104,20 @@ int generate_all(const ca::CaRegistry& cas, const std::optional<std::string>& wa
 
 int crl_command(const Argv& argv) {
     if (wants_help(argv, kCrlHelp)) return kExitOk;
-    if (argv.empty() || argv[0] != "generate") {
-        return usage_error("the only crl subcommand is 'generate'", kCrlHelp);
+    const bool importing = !argv.empty() && argv[0] == "import";
+    if (argv.empty() || (argv[0] != "generate" && !importing)) {
+        return usage_error("the crl subcommands are 'generate' and 'import'", kCrlHelp);
     }
-    Args args(Argv(argv.begin() + 1, argv.end()), {"config", "ca"}, {});
+    Args args(Argv(argv.begin() + 1, argv.end()),
+              importing ? std::set<std::string>{"config", "ca", "file"}
+                        : std::set<std::string>{"config", "ca"},
+              {});
     if (!args.error().empty() || !args.get("config")) {
         return usage_error(args.error().empty() ? "--config FILE is required" : args.error(),
                            kCrlHelp);
+    }
+    if (importing && (!args.get("ca") || !args.get("file"))) {
+        return usage_error("crl import needs --ca NAME and --file CRL", kCrlHelp);
     }
     auto cfg = load_config_or_report(*args.get("config"));
     if (!cfg) return kExitConfig;
@@ -120,6 +137,8 @@ int crl_command(const Argv& argv) {
         std::fprintf(stderr, "tanda: %s\n", bound.error().message.c_str());
         return kExitFailure;
     }
+    if (importing)
+        return import_crl_file(*loaded, **index, *cfg, *args.get("ca"), *args.get("file"));
     return generate_all(*loaded, args.get("ca"), **index, *cfg, clock);
 }
 

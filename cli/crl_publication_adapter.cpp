@@ -40,4 +40,20 @@ Result<std::optional<admin::CrlGeneration>> CrlPublicationAdapter::reissue(std::
     return std::optional<admin::CrlGeneration>(std::move(g));
 }
 
+Result<admin::CrlImported> CrlPublicationAdapter::import_crl(std::string_view ca, ByteView der,
+                                                             const storage::Provenance& why) {
+    auto done = crls_.import_crl(ca, der, why);
+    if (!done) return tl::unexpected(done.error());
+    admin::CrlImported out;
+    out.ca = std::string(ca);
+    out.crl = {done->number, done->this_update, done->next_update};
+    out.delta_base = done->delta_base;
+    out.entries = done->entries;
+    out.revoked = done->revoked;
+    out.released = done->released;
+    out.unchanged = done->unchanged;
+    out.kept_expired = done->kept_expired;
+    return out;
+}
+
 }  // namespace tanda::cli

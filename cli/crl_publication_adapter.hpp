@@ -22,6 +22,9 @@ public:
                                                          std::uint64_t seq) const override;
     bool publishes(std::string_view ca) const override { return crls_.publisher(ca) != nullptr; }
     Result<std::optional<admin::CrlGeneration>> reissue(std::string_view ca) override;
+    // crl::CrlService::import_crl, for the admin API.
+    Result<admin::CrlImported> import_crl(std::string_view ca, ByteView der,
+                                          const storage::Provenance& why) override;
 
 private:
     crl::CrlService& crls_;

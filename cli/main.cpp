@@ -24,7 +24,8 @@ Commands:
   demo          create a demo CA and serve it on loopback (tanda demo [--dir DIR] [--port N])
   import        register certificates from index.txt or certificate files
   check-config  validate a configuration file and the files it names
-  crl           generate CRLs now      (tanda crl generate --config FILE [--ca NAME])
+  crl           generate CRLs now      (tanda crl generate --config FILE [--ca NAME]),
+                or import an offline CA's (tanda crl import --config FILE --ca NAME --file CRL)
   admin         revoke, release, register, crl-generate, show, request, journal, verify (admin API)
   verify        prove offline that the index is the fold of its journal (tanda verify --config FILE)
   cluster       start a cluster from this index, or copy it for a new node (init, snapshot)

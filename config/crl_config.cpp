@@ -47,6 +47,27 @@ void read_delta(YamlReader& r, const YAML::Node& node, ca::DeltaCrlOptions& d) {
     }
 }
 
+// crl.source: import: the CA's key is offline; its CRLs are imported as signed (crl/crl_import).
+void read_imported(YamlReader& r, const YAML::Node& node, ca::CaOptions& ca,
+                   std::optional<bool> enabled, bool in_cluster) {
+    auto& crl = ca.crl;
+    crl.enabled = enabled.value_or(true);
+    for (const char* key : {"signing_key", "delta"}) {
+        if (node[key].IsDefined()) {
+            r.problem(node[key],
+                      std::string("CA '") + ca.name +
+                          "': crl.source: import serves "
+                          "the CRLs the CA signs elsewhere, delta CRLs included: remove 'crl." +
+                          key + "'");
+        }
+    }
+    if (in_cluster && crl.enabled) {
+        r.problem(node["source"], "CA '" + ca.name +
+                                      "': crl.source: import is not supported in "
+                                      "a cluster yet (an imported CRL would reach one node only)");
+    }
+}
+
 }  // namespace
 
 void read_crl(YamlReader& r, const YAML::Node& ca_node, ca::CaOptions& ca, bool in_cluster) {
@@ -55,12 +76,15 @@ void read_crl(YamlReader& r, const YAML::Node& ca_node, ca::CaOptions& ca, bool 
     const YAML::Node node = ca_node["crl"];
     if (node.IsDefined() &&
         r.expect_map(node, "crl",
-                     {"enabled", "signing_key", "validity", "regenerate_before", "debounce",
-                      "keep_expired", "issuing_distribution_point", "delta"})) {
+                     {"enabled", "source", "signing_key", "validity", "regenerate_before",
+                      "debounce", "keep_expired", "issuing_distribution_point", "delta"})) {
         if (node["enabled"].IsDefined()) {
             bool e = false;
             r.read_bool(node, "enabled", e);
             enabled = e;
+        }
+        if (auto i = r.read_choice(node, "source", {"local", "import"})) {
+            crl.source = static_cast<ca::CrlSource>(*i);
         }
         r.read_key(node, "signing_key", crl.signing_key);
         read_schedule(r, node, crl.validity, crl.regenerate_before, "crl.");
@@ -68,6 +92,10 @@ void read_crl(YamlReader& r, const YAML::Node& ca_node, ca::CaOptions& ca, bool 
         r.read_bool(node, "keep_expired", crl.keep_expired);
         read_uri(r, node, "issuing_distribution_point", crl.issuing_distribution_point);
         if (node["delta"].IsDefined()) read_delta(r, node["delta"], crl.delta);
+    }
+    if (crl.source == ca::CrlSource::imported) {
+        read_imported(r, node, ca, enabled, in_cluster);
+        return;
     }
     // The CA key is known when the CA signs its own OCSP responses.
     if (crl.signing_key.empty() && ca.signer_certificate == ca.issuer_certificate) {

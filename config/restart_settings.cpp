@@ -36,9 +36,9 @@ void listen(Diff& d, const std::string& p, const http::ListenerOptions& a,
 }
 
 auto tie_crl(const ca::CrlOptions& c) {
-    return std::tie(c.enabled, c.signing_key, c.validity, c.regenerate_before, c.debounce,
-                    c.keep_expired, c.issuing_distribution_point, c.delta.enabled,
-                    c.delta.validity, c.delta.regenerate_before, c.delta.url);
+    return std::tie(c.enabled, c.source, c.signing_key, c.validity, c.regenerate_before, c.debounce,
+                    c.keep_expired, c.issuing_distribution_point, c.delta.enabled, c.delta.validity,
+                    c.delta.regenerate_before, c.delta.url);
 }
 
 auto tie_role(const admin::RoleBinding& r) {

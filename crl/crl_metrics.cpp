@@ -48,6 +48,14 @@ void add_crl_metrics(metrics::Registry& registry, ca::CaSnapshot cas, const CrlS
                            p->publishing() ? 1.0 : 0.0);
             }
         }
+        out.family("tanda_crl_imported", "gauge",
+                   "1 for a CA whose CRLs are imported as its offline key signs them "
+                   "(crl.source: import), 0 for one Tanda signs.");
+        for (const auto& ca : cas()->cas()) {
+            if (!ca.options.crl.enabled) continue;
+            out.sample("tanda_crl_imported", {{"ca", ca.options.name}},
+                       ca.options.crl.source == ca::CrlSource::imported ? 1.0 : 0.0);
+        }
         out.family("tanda_crl_number_refusals_total", "counter",
                    "CRLs not published because their number was not above every number known.");
         for (const auto& ca : cas()->cas()) {

@@ -6,6 +6,7 @@
 
 #include "core/mapped_file.hpp"
 #include "crl/crl_continuity.hpp"
+#include "crl/crl_import.hpp"
 #include "pki/crl_reader.hpp"
 
 namespace tanda::crl {
@@ -41,9 +42,11 @@ CrlPublisher::CrlPublisher(const ca::ServedCa& ca, storage::RevocationIndex& ind
       number_key_(crl_number_key(ca.issuer_id)),
       base_key_("crl/" + std::to_string(ca.issuer_id) + "/base") {}
 
-std::string CrlPublisher::full_path() const { return directory_ + "/" + ca_.options.name + ".crl"; }
+std::string CrlPublisher::full_path() const {
+    return crl_file_path(directory_, ca_.options.name, false);
+}
 std::string CrlPublisher::delta_path() const {
-    return directory_ + "/" + ca_.options.name + "-delta.crl";
+    return crl_file_path(directory_, ca_.options.name, true);
 }
 
 std::optional<PublishedCrl> CrlPublisher::load(const std::string& path, bool delta) {

@@ -16,6 +16,7 @@ constexpr std::size_t kPollScanLimit = 100000;
 
 struct CrlService::Shared {
     std::vector<std::unique_ptr<CrlPublisher>> publishers;
+    std::vector<std::unique_ptr<ImportedCrls>> imported;
     std::map<storage::IssuerId, CrlPublisher*> by_issuer;
     std::mutex mutex;
     std::condition_variable wake;
@@ -34,6 +35,10 @@ CrlService::CrlService(std::shared_ptr<const ca::CaRegistry> cas, storage::Revoc
       poll_(poll),
       shared_(std::make_shared<Shared>()) {
     for (const auto& ca : cas_->cas()) {
+        if (ca.options.crl.enabled && ca.options.crl.source == ca::CrlSource::imported) {
+            shared_->imported.push_back(std::make_unique<ImportedCrls>(ca, directory_, logger_));
+            continue;
+        }
         // A node without the CA key serves a cluster's shared CRLs; alone it has none.
         if (!ca.options.crl.enabled || (!ca.crl_signer && sharing == nullptr)) continue;
         shared_->publishers.push_back(
@@ -62,6 +67,7 @@ Result<void> CrlService::start() {
     for (auto& p : shared_->publishers) {
         if (auto r = p->start(); !r) return r;
     }
+    for (auto& i : shared_->imported) i->refresh();
     std::weak_ptr<Shared> weak = shared_;
     index_.add_commit_observer([weak](std::span<const storage::CommittedChange> changes) {
         auto shared = weak.lock();
@@ -78,7 +84,9 @@ Result<void> CrlService::start() {
         shared->woken = true;
         shared->wake.notify_one();
     });
-    if (!shared_->publishers.empty()) thread_ = std::thread([this] { run(); });
+    if (!shared_->publishers.empty() || !shared_->imported.empty()) {
+        thread_ = std::thread([this] { run(); });
+    }
     return {};
 }
 
@@ -108,6 +116,7 @@ void CrlService::run() {
         shared_->woken = false;
         lock.unlock();
         poll_journal();
+        for (auto& i : shared_->imported) i->refresh();
         const UnixSeconds now = clock_.now();
         UnixSeconds next = std::numeric_limits<UnixSeconds>::max();
         for (auto& p : shared_->publishers) next = std::min(next, p->run_due());
@@ -123,9 +132,34 @@ void CrlService::run() {
 }
 
 std::shared_ptr<const PublishedCrl> CrlService::find(std::string_view ca, bool delta) const {
-    auto* p = publisher(ca);
-    if (!p) return nullptr;
-    return delta ? p->delta() : p->full();
+    if (auto* p = publisher(ca)) return delta ? p->delta() : p->full();
+    if (auto* i = imported(ca)) return delta ? i->delta() : i->full();
+    return nullptr;
+}
+
+Result<CrlImport> CrlService::import_crl(std::string_view ca, ByteView der,
+                                         storage::Provenance why) {
+    ImportedCrls* served = imported(ca);
+    if (served == nullptr) {
+        if (publisher(ca) != nullptr) {
+            return fail(ErrorCode::conflict,
+                        "CA " + std::string(ca) +
+                            " signs its own CRLs here: "
+                            "only a CA with crl.source: import takes imported CRLs");
+        }
+        return fail(ErrorCode::not_found, "CA " + std::string(ca) + " does not publish CRLs");
+    }
+    auto done =
+        crl::import_crl(served->ca(), index_, directory_, der, std::move(why), clock_.now());
+    if (done) served->refresh();
+    return done;
+}
+
+ImportedCrls* CrlService::imported(std::string_view ca) const {
+    for (const auto& i : shared_->imported) {
+        if (i->ca().options.name == ca) return i.get();
+    }
+    return nullptr;
 }
 
 CrlPublisher* CrlService::publisher(std::string_view ca) const {

@@ -1,6 +1,7 @@
 // Runs the CRL publishers of every CA that publishes CRLs on one background thread: tells them
 // about changes (storage's commit observer for this process, a journal poll for changes made
-// by other processes such as `tanda import`), and lets each do what is due.
+// by other processes such as `tanda import`), and lets each do what is due. Serves the CRLs
+// of CAs that import theirs (crl.source: import) from the files imports install.
 #pragma once
 
 #include <chrono>
@@ -14,8 +15,10 @@
 #include "ca/ca_registry.hpp"
 #include "core/clock.hpp"
 #include "core/logger.hpp"
+#include "crl/crl_import.hpp"
 #include "crl/crl_publisher.hpp"
 #include "crl/crl_routes.hpp"
+#include "crl/imported_crls.hpp"
 #include "storage/revocation_index.hpp"
 
 namespace tanda::crl {
@@ -46,6 +49,13 @@ public:
 
     std::shared_ptr<const PublishedCrl> find(std::string_view ca, bool delta) const override;
     CrlPublisher* publisher(std::string_view ca) const;
+    // The CRLs of a CA with crl.source: import (null for others); the CRL thread re-reads
+    // their files every poll, refresh() at once after an import in this process.
+    ImportedCrls* imported(std::string_view ca) const;
+    // import_crl() for the CA `ca` into this service's directory, then serves the result
+    // before returning. ErrorCode::not_found for a CA that does not import its CRLs.
+    [[nodiscard]] Result<CrlImport> import_crl(std::string_view ca, ByteView der,
+                                               storage::Provenance why);
 
 private:
     struct Shared;

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "pki/asn1_time.hpp"
 #include "pki/openssl_error.hpp"
 #include "pki/openssl_handles.hpp"
 #include "pki/pkcs11_key.hpp"
@@ -54,14 +55,6 @@ std::string bio_text(BIO* bio) {
 
 // Refuses encrypted keys instead of letting OpenSSL prompt on the terminal.
 int no_password(char*, int, int, void*) { return -1; }
-
-UnixSeconds to_unix(const ASN1_TIME* t) {
-    std::tm tm{};
-    if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) {
-        return 0;
-    }
-    return static_cast<UnixSeconds>(timegm(&tm));
-}
 
 std::string name_text(const X509_NAME* name) {
     BioPtr bio(BIO_new(BIO_s_mem()));

@@ -21,6 +21,19 @@ X509CrlPtr decode(ByteView data) {
 
 }  // namespace
 
+Result<Bytes> crl_der(ByteView data) {
+    X509CrlPtr crl = decode(data);
+    unsigned char* out = nullptr;
+    const int n = crl ? i2d_X509_CRL(crl.get(), &out) : -1;
+    if (n <= 0) {
+        discard_openssl_errors();
+        return fail(ErrorCode::invalid_argument, "not a CRL (PEM or DER)");
+    }
+    Bytes der(reinterpret_cast<const std::byte*>(out), reinterpret_cast<const std::byte*>(out) + n);
+    OPENSSL_free(out);
+    return der;
+}
+
 Result<std::uint64_t> read_crl_number(ByteView data, const Certificate& issuer) {
     auto bad = [](const std::string& why) {
         discard_openssl_errors();

@@ -14,5 +14,8 @@ namespace tanda::pki {
 // verifies with its key). ErrorCode::invalid_argument when it is not a CRL, names another
 // issuer, does not verify, has no cRLNumber, or a number above 2^64-1.
 [[nodiscard]] Result<std::uint64_t> read_crl_number(ByteView data, const Certificate& issuer);
+// The DER of a CRL given as PEM or DER (what an offline CA hands over), unchecked.
+// ErrorCode::invalid_argument when it is neither.
+[[nodiscard]] Result<Bytes> crl_der(ByteView data);
 
 }  // namespace tanda::pki

@@ -23,7 +23,7 @@ from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID
 
 import harness
-from harness import Fixture, Server, _name, _write_key, _write_pem, issue, now, run_tanda
+from harness import Fixture, _name, _write_key, _write_pem, issue, now, run_tanda
 
 EVIDENCE = hashlib.sha256(b"signed revocation letter").hexdigest()
 
@@ -129,6 +129,7 @@ class AdminTestCase(unittest.TestCase):
     RATE_LIMIT = None
     CA_OPTIONS = {"rsa": {"allow_single_approver": True, "allow_unregistered": True}}
     INTERMEDIATE = False  # serve harness.Pki's "sub" CA, issued by rsa
+    CLI_TIMEOUT = 60  # seconds a `tanda admin` run may take
 
     @classmethod
     def config_sections(cls, fx, admin):
@@ -154,6 +155,13 @@ class AdminTestCase(unittest.TestCase):
 
     def call(self, method, path, body=None, client="operator", raw=None):
         return admin_call(self.admin, self.fx.server.admin_port, method, path, body, client, raw)
+
+    def cli(self, *args, client="operator"):
+        """`tanda admin ARGS` against this server as `client`."""
+        cert, key = self.admin.pair(client)
+        return run_tanda("admin", *args, "--url", f"https://127.0.0.1:{self.fx.server.admin_port}",
+                         "--cert", cert, "--key", key, "--cacert", self.admin.path_server_ca,
+                         timeout=self.CLI_TIMEOUT)
 
     def revocation(self, leaf, request_id, ca="ecdsa", **over):
         body = {"request_id": request_id, "ca": ca, "serial": f"{leaf.serial:X}",
@@ -600,11 +608,6 @@ class AdminReloadTest(AdminTestCase):
 
 
 class AdminCliTest(AdminTestCase):
-
-    def cli(self, *args, client="operator"):
-        cert, key = self.admin.pair(client)
-        return run_tanda("admin", *args, "--url", f"https://127.0.0.1:{self.fx.server.admin_port}",
-                         "--cert", cert, "--key", key, "--cacert", self.admin.path_server_ca)
 
     def test_every_subcommand(self):
         leaf = self.pki.ecdsa.add_leaf("cli-leaf", registered=False)

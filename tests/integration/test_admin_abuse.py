@@ -15,7 +15,6 @@ import time
 
 import harness
 import test_admin
-from harness import run_tanda
 
 # Few enough failures that 20 counted probes would have blocked the address.
 RATE_LIMIT = {"max_failures": 5, "window": "60s", "block": "60s"}
@@ -51,17 +50,12 @@ def partial_client_hello():
 
 class AdminAbuseTest(test_admin.AdminTestCase):
     RATE_LIMIT = RATE_LIMIT
+    CLI_TIMEOUT = 30
 
     @classmethod
     def setUpClass(cls):
         raise_nofile()
         super().setUpClass()
-
-    def cli(self, *args, client="operator"):
-        cert, key = self.admin.pair(client)
-        return run_tanda("admin", *args, "--url", f"https://127.0.0.1:{self.fx.server.admin_port}",
-                         "--cert", cert, "--key", key, "--cacert", self.admin.path_server_ca,
-                         timeout=30)
 
     def assert_operator_gets_in(self, within=2.0):
         start = time.monotonic()

@@ -404,7 +404,8 @@ class UsageErrorTest(unittest.TestCase):
                  (("demo", "--port", "99999"), "--port must be 0-65535", "tanda demo"),
                  (("import", "--bogus"), "unknown option --bogus", "tanda import"),
                  (("check-config",), "check-config takes exactly one FILE", "tanda check-config"),
-                 (("crl", "list"), "the only crl subcommand is 'generate'", "tanda crl generate"),
+                 (("crl", "list"), "the crl subcommands are 'generate' and 'import'",
+                  "tanda crl generate"),
                  (("admin",), "admin needs a subcommand", "tanda admin")]
         for args, message, command in cases:
             with self.subTest(args=args):

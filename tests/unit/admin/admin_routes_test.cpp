@@ -4,7 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include "admin/crl_stages.hpp"
+#include "core/base64.hpp"
 #include "core/time_format.hpp"
+#include "pki/crl_builder.hpp"
 #include "tests/support/fake_clock.hpp"
 #include "tests/support/served_ca.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -34,9 +36,25 @@ struct FakeCrl : CrlPublicationSource, CrlReissuer {
             std::string(ca), {number, 1'800'000'000, 1'800'086'400},
             IssuedCrl{number, 1'800'000'000, 1'800'003'600}, number});
     }
+    Result<CrlImported> import_crl(std::string_view ca, ByteView der,
+                                   const storage::Provenance& why) override {
+        imported.assign(der.begin(), der.end());
+        import_source = why.source;
+        if (refusing) return fail(ErrorCode::conflict, "its CRL number 3 is not above 7");
+        CrlImported done;
+        done.ca = std::string(ca);
+        done.crl = {8, 1'800'000'000, 1'800'086'400};
+        done.entries = 3;
+        done.revoked = 2;
+        done.released = 1;
+        return done;
+    }
     std::uint64_t covered = 0;
     std::uint64_t number = 7;
     bool failing = false;
+    bool refusing = false;
+    Bytes imported;
+    std::string import_source;
 };
 
 struct Fixture {
@@ -125,6 +143,44 @@ TEST_CASE("POST /v1/crls/{ca}/generate answers the new CRL and its delta", "[rou
     CHECK(body_of(f.call(http::Verb::post, "/v1/crls/demo/generate", kOperator))
               .at("crl_number")
               .to_number<std::uint64_t>() == 9);
+}
+
+TEST_CASE("POST /v1/crls/{ca}/import takes a CRL as PEM or base64 DER", "[routes]") {
+    Fixture f;
+    auto signer = test::must(pki::CrlSigner::create(f.ca.cert(), f.ca.key()));
+    pki::CrlParams p{3, f.clock.now() - 60, f.clock.now() + 86400};
+    pki::CrlBuilder b(signer, p);
+    const Bytes der = test::must(b.finish());
+    const std::string b64 = base64_encode(der);
+    std::string pem = "-----BEGIN X509 CRL-----\n";
+    for (std::size_t i = 0; i < b64.size(); i += 64) pem += b64.substr(i, 64) + "\n";
+    pem += "-----END X509 CRL-----\n";
+    for (const std::string& given : {b64, pem}) {
+        f.crl.imported.clear();
+        boost::json::object body{{"crl", given}};
+        auto res = f.call(http::Verb::post, "/v1/crls/demo/import", kOperator,
+                          boost::json::serialize(body));
+        REQUIRE(res.result() == http::Status::created);
+        CHECK(f.crl.imported == der);
+        CHECK_THAT(f.crl.import_source, Catch::Contains("crl-import"));
+        auto o = body_of(res);
+        CHECK(o.at("crl_number").to_number<std::uint64_t>() == 8);
+        CHECK(o.at("kind").as_string() == "full");
+        CHECK(o.at("revoked").to_number<std::uint64_t>() == 2);
+        CHECK(o.at("released").to_number<std::uint64_t>() == 1);
+    }
+    auto junk = f.call(http::Verb::post, "/v1/crls/demo/import", kOperator, R"({"crl":"AAAA"})");
+    CHECK(junk.result() == http::Status::bad_request);
+    CHECK(body_of(junk).at("error").at("field").as_string() == "crl");
+    auto auditor = f.call(http::Verb::post, "/v1/crls/demo/import", kAuditor,
+                          boost::json::serialize(boost::json::object{{"crl", b64}}));
+    CHECK(auditor.result() == http::Status::forbidden);
+    f.crl.refusing = true;
+    auto refused = f.call(http::Verb::post, "/v1/crls/demo/import", kOperator,
+                          boost::json::serialize(boost::json::object{{"crl", b64}}));
+    CHECK(refused.result() == http::Status::conflict);
+    CHECK_THAT(std::string(body_of(refused).at("error").at("message").as_string()),
+               Catch::Contains("not above 7"));
 }
 
 TEST_CASE("POST /v1/crls/{ca}/generate refusals", "[routes]") {

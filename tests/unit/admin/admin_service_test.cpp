@@ -36,10 +36,24 @@ struct FakeReissuer : CrlReissuer {
             CrlGeneration{std::string(ca), {number, 1'800'000'000, 1'800'086'400}, std::nullopt,
                           std::nullopt});
     }
+    Result<CrlImported> import_crl(std::string_view ca, ByteView der,
+                                   const storage::Provenance& why) override {
+        imported.assign(der.begin(), der.end());
+        import_why = why;
+        if (refusing) return fail(ErrorCode::conflict, "its CRL number 5 is not above 5");
+        CrlImported done;
+        done.ca = std::string(ca);
+        done.crl = {5, 1'800'000'000, 1'800'086'400};
+        done.revoked = 2;
+        return done;
+    }
     bool publishes = true;
     bool failing = false;
+    bool refusing = false;
     int calls = 0;
     std::uint64_t number = 4;
+    Bytes imported;
+    storage::Provenance import_why;
 };
 
 struct Fixture {

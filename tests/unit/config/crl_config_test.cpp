@@ -96,3 +96,29 @@ TEST_CASE("bad crl settings are reported with their lines", "[config][crl]") {
     }));
     CHECK_THAT(problems_of(config_with(extra)), Catch::Contains(expected));
 }
+
+TEST_CASE("crl.source: import serves an offline CA's CRLs: no key, no delta, no cluster",
+          "[config][crl]") {
+    // The CA signs OCSP itself: signer_key is its key, yet an offline CA's CRLs are never signed
+    // here.
+    auto c = parse_config(config_with("    crl:\n      source: import\n"), "/etc/tanda/tanda.yaml");
+    REQUIRE(c);
+    CHECK(c->cas[0].crl.enabled);
+    CHECK(c->cas[0].crl.source == ca::CrlSource::imported);
+    CHECK(c->cas[0].crl.signing_key.empty());
+    auto local = parse_config(config_with(""), "/etc/tanda/tanda.yaml");
+    REQUIRE(local);
+    CHECK(local->cas[0].crl.source == ca::CrlSource::local);
+    CHECK_THAT(
+        problems_of(config_with("    crl:\n      source: import\n      signing_key: k\n", true)),
+        Catch::Contains("tanda.yaml:10: CA 'demo': crl.source: import serves the CRLs the "
+                        "CA signs elsewhere, delta CRLs included: remove 'crl.signing_key'"));
+    CHECK_THAT(problems_of(config_with("    crl:\n      source: import\n      delta: {}\n", true)),
+               Catch::Contains("remove 'crl.delta'"));
+    CHECK_THAT(problems_of(config_with("    crl:\n      source: elsewhere\n")),
+               Catch::Contains("tanda.yaml:8: 'source' must be one of local, import"));
+    CHECK_THAT(problems_of(config_with("    crl:\n      source: import\n", true) +
+                           "cluster:\n  node: a\n  servers: [nats://127.0.0.1:4222]\n"),
+               Catch::Contains("tanda.yaml:9: CA 'demo': crl.source: import is not supported in "
+                               "a cluster yet"));
+}
