@@ -1,5 +1,5 @@
-// `tanda admin revoke|release|approve|reject|register|crl-generate|crl-import|unblock|checkpoint|show|
-// request|pending|journal|verify|blocks`: the admin API
+// `tanda admin revoke|release|approve|reject|register|crl-generate|crl-import|unblock|
+// checkpoint|show|request|pending|journal|verify|blocks`: the admin API
 // over mutual TLS, so operators need no curl. Prints the JSON answer; a refusal is one clear line
 // and exit 1.
 #include <chrono>
