@@ -41,13 +41,9 @@ private:
 
 // The serving stack of `tanda serve` (holder, live responder, cache, pool, service) with a
 // reloader whose loader reads `options` from disk again, as the config loader does.
-struct ReloadFixture : test::LiveFixture {
+struct ReloadFixture : test::LiveFixture, test::ServingStack {
     CaptureLogger log;
     std::shared_ptr<ca::CaRegistryHolder> holder;
-    std::unique_ptr<ocsp::LiveResponder> live;
-    std::unique_ptr<ocsp::ResponseCache> cache;
-    std::unique_ptr<ocsp::SigningPool> pool;
-    std::unique_ptr<ocsp::OcspService> service;
     std::unique_ptr<ca::RegistryReloader> reloader;
     std::vector<std::string> restart_only;             // reported by the loader
     std::vector<std::string> config_problems;          // the loader fails with these when set
@@ -55,12 +51,7 @@ struct ReloadFixture : test::LiveFixture {
     ReloadFixture() {
         start();
         holder = std::make_shared<ca::CaRegistryHolder>(registry);
-        live = std::make_unique<ocsp::LiveResponder>(*index, clock, logger);
-        cache = std::make_unique<ocsp::ResponseCache>(1000);
-        pool = std::make_unique<ocsp::SigningPool>(2, 16);
-        service = std::make_unique<ocsp::OcspService>(holder, *live, cache.get(), *pool,
-                                                           clock);
-        service->watch(*index);
+        serve(holder, *index, clock, logger);
         auto load = [this]() -> tl::expected<ca::ReloadCandidate, std::vector<std::string>> {
             if (!config_problems.empty()) return tl::unexpected(config_problems);
             auto loaded = ca::load_cas(options);

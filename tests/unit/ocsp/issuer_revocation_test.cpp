@@ -31,10 +31,7 @@ struct ChainFixture {
                                        write_ca_files(dir, "issuing", issuing, std::nullopt)};
     std::unique_ptr<storage::RevocationIndex> index;
     std::shared_ptr<ca::CaRegistry> registry;
-    std::unique_ptr<ocsp::LiveResponder> live;
-    std::unique_ptr<ocsp::ResponseCache> cache;
-    std::unique_ptr<ocsp::SigningPool> pool;
-    std::unique_ptr<ocsp::OcspService> service;
+    test::ServingStack stack;
 
     void start() {
         index = test::must(storage::RevocationIndex::open({(dir / "db").string(), 1 << 24, 126}));
@@ -44,11 +41,7 @@ struct ChainFixture {
         record("sub", sub_revoked.cert, CertState::revoked, Reason::key_compromise,
                clock.now() - 7200);
         record("issuing", issuing_leaf.cert, CertState::issued, Reason::unspecified, 0);
-        live = std::make_unique<ocsp::LiveResponder>(*index, clock, logger);
-        cache = std::make_unique<ocsp::ResponseCache>(1000);
-        pool = std::make_unique<ocsp::SigningPool>(2, 16);
-        service = std::make_unique<ocsp::OcspService>(registry, *live, cache.get(), *pool, clock);
-        service->watch(*index);
+        stack.serve(registry, *index, clock, logger);
     }
     void record(const std::string& ca, const pki::Certificate& c, CertState state, Reason reason,
                 UnixSeconds at) {
@@ -66,7 +59,7 @@ struct ChainFixture {
     test::ReadStatus status(const test::IssuedCert& leaf, const test::TestCa& issuer) {
         test::RequestBuilder req;
         req.add(EVP_sha256(), leaf.cert, issuer.cert());
-        auto served = test::ask(*service, req.der());
+        auto served = test::ask(*stack.service, req.der());
         test::ReadResponse read(*served->answer.der);
         REQUIRE(read.response_status() == OCSP_RESPONSE_STATUS_SUCCESSFUL);
         CHECK(read.verifies(issuer.cert()));
@@ -103,7 +96,7 @@ TEST_CASE("a CA its served parent revokes takes what it issued with it, cached a
     CHECK(f.status(f.sub_leaf, f.sub).cert_status == V_OCSP_CERTSTATUS_GOOD);
     CHECK(f.status(f.issuing_leaf, f.issuing).cert_status == V_OCSP_CERTSTATUS_GOOD);
     CHECK(f.status(f.sub_leaf, f.sub).cert_status == V_OCSP_CERTSTATUS_GOOD);  // from the cache
-    REQUIRE(f.cache->stats().hits == 1);
+    REQUIRE(f.stack.cache->stats().hits == 1);
 
     const UnixSeconds at = f.clock.now() - 600;
     f.record("root", f.sub.cert(), CertState::revoked, Reason::key_compromise, at);

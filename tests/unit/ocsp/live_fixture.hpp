@@ -2,10 +2,9 @@
 // few certificates recorded: the world the responder tests run in.
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <future>
-
-#include <catch2/catch.hpp>
 
 #include "ocsp/error_answers.hpp"
 #include "ocsp/ocsp_responder.hpp"
@@ -28,9 +27,8 @@ struct LiveFixture {
     IssuedCert ec_unknown = ec.issue("CN=never registered");
     IssuedCert rsa_good = rsa.issue("CN=rsa good");
     IssuedCert foreign = stranger.issue("CN=foreign");
-    std::vector<ca::CaOptions> options{
-        write_ca_files(dir, "ec", ec, ec.ocsp_signer()),
-        write_ca_files(dir, "rsa", rsa, std::nullopt)};
+    std::vector<ca::CaOptions> options{write_ca_files(dir, "ec", ec, ec.ocsp_signer()),
+                                       write_ca_files(dir, "rsa", rsa, std::nullopt)};
     std::unique_ptr<storage::RevocationIndex> index;
     std::shared_ptr<ca::CaRegistry> registry;
 
@@ -66,6 +64,25 @@ struct LiveFixture {
     }
 };
 
+// The OCSP path of `tanda serve` over an index: live responder, answer cache (watching the
+// index), signing pool and service. `cas` is a registry or a holder (reload tests).
+struct ServingStack {
+    std::unique_ptr<ocsp::LiveResponder> live;
+    std::unique_ptr<ocsp::ResponseCache> cache;
+    std::unique_ptr<ocsp::SigningPool> pool;
+    std::unique_ptr<ocsp::OcspService> service;
+
+    template <typename Cas>
+    void serve(Cas cas, storage::RevocationIndex& index, const Clock& clock, Logger& logger,
+               unsigned threads = 2, std::size_t room = 16) {
+        live = std::make_unique<ocsp::LiveResponder>(index, clock, logger);
+        cache = std::make_unique<ocsp::ResponseCache>(1000);
+        pool = std::make_unique<ocsp::SigningPool>(threads, room);
+        service =
+            std::make_unique<ocsp::OcspService>(std::move(cas), *live, cache.get(), *pool, clock);
+        service->watch(index);
+    }
+};
 
 // Asks `source` and waits for the answer, wherever it is produced (this thread or the pool's).
 inline std::shared_ptr<const ocsp::ServedAnswer> ask(const ocsp::AnswerSource& source,

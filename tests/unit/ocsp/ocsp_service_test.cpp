@@ -12,20 +12,10 @@ using ocsp::Outcome;
 
 namespace {
 
-struct ServiceFixture : test::LiveFixture {
-    std::unique_ptr<ocsp::LiveResponder> live;
-    std::unique_ptr<ocsp::ResponseCache> cache;
-    std::unique_ptr<ocsp::SigningPool> pool;
-    std::unique_ptr<ocsp::OcspService> service;
-
+struct ServiceFixture : test::LiveFixture, test::ServingStack {
     void start_service(unsigned threads = 2, std::size_t room = 16) {
         start();
-        live = std::make_unique<ocsp::LiveResponder>(*index, clock, logger);
-        cache = std::make_unique<ocsp::ResponseCache>(1000);
-        pool = std::make_unique<ocsp::SigningPool>(threads, room);
-        service = std::make_unique<ocsp::OcspService>(registry, *live, cache.get(), *pool,
-                                                           clock);
-        service->watch(*index);
+        serve(registry, *index, clock, logger, threads, room);
     }
     // Waits for the answer, wherever it is produced.
     std::shared_ptr<const ocsp::ServedAnswer> ask(const Bytes& der) {
