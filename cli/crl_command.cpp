@@ -27,8 +27,8 @@ empty delta CRL with the same number when delta CRLs are enabled, signed with th
 import: for a CA with crl.source: import (its key is offline), takes a CRL it signed (PEM or
 DER, complete or delta), checks its signature, that its number is above every number known and
 that its thisUpdate and nextUpdate are sane, records its revocations in the journal (never
-undoing one) and installs it as <ca>.crl or <ca>-delta.crl, which `tanda serve` serves within a
-second. While serving, prefer `tanda admin crl-import`: cached OCSP answers change at once.
+undoing one) and installs it as <ca>.crl or <ca>-delta.crl. A running `tanda serve` serves it,
+and drops the OCSP answers it cached for what changed, within a second.
 
 Exit codes: 0 generated or imported, 1 failure or refused CRL, 2 bad usage, 78 bad
 configuration.

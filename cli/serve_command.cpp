@@ -45,6 +45,7 @@
 #include "pki/token_usage.hpp"
 #include "storage/index_metrics.hpp"
 #include "storage/index_warmer.hpp"
+#include "storage/journal_follower.hpp"
 
 namespace tanda::cli {
 
@@ -139,6 +140,8 @@ struct Serving {
     std::unique_ptr<ocsp::SigningPool> signing;
     std::unique_ptr<ocsp::OcspService> ocsp;
     std::unique_ptr<ocsp::Presigner> presigner;  // null without a cache
+    // Cached answers of what `tanda import` and `tanda crl import` change beside this process.
+    std::unique_ptr<storage::JournalFollower> cache_follower;  // null without a cache
     // tanda_request_stage_seconds, for the admin API, the CRL stage recorder and notifiers.
     admin::StageObserver stages;
     // Told by the CRL publishers; declared before them, so it outlives their thread.
@@ -250,6 +253,14 @@ void build_ocsp(Serving& s) {
         s.presigner = std::make_unique<ocsp::Presigner>(s.holder, *s.index, *s.live,
                                                              *s.cache, s.logger, o.presign_rate);
         s.presigner->start();
+        s.cache_follower = std::make_unique<storage::JournalFollower>(
+            *s.index, std::chrono::seconds(1),
+            [&s](auto entries, bool skipped) { s.ocsp->forget(entries, skipped); });
+        if (auto r = s.cache_follower->start(); !r) {
+            // Only other processes' changes wait for their answers' refresh.
+            s.logger.error("cannot follow the journal for the answer cache",
+                           {{"error", r.error().message}});
+        }
     }
 }
 
@@ -461,6 +472,7 @@ void shut_down(Serving& s) {
     s.warmer->stop();
     s.reloader->stop();
     if (s.presigner) s.presigner->stop();
+    if (s.cache_follower) s.cache_follower->stop();
     s.signing->stop();  // before the server's I/O context goes: late answers have nowhere to go
     s.admin.reset();
     s.exporter.reset();  // its scrapes read storage and the CRLs

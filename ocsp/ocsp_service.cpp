@@ -23,21 +23,37 @@ OcspService::OcspService(std::shared_ptr<const ca::CaRegistry> cas, const LiveRe
 
 void OcspService::watch(storage::RevocationIndex& index, std::function<void()> cleared) {
     if (cache_ == nullptr) return;
-    index.add_commit_observer([cache = cache_, cas = cas_, cleared = std::move(cleared)](
-                                  std::span<const storage::CommittedChange> changes) {
-        bool ca_changed = false;
-        const auto registry = cas->snapshot();
-        for (const auto& c : changes) {
-            cache->invalidate(CacheKey(c.issuer, c.serial.bytes()));
-            ca_changed = ca_changed || registry->is_served_ca_certificate(c.issuer, c.serial);
-        }
-        // A served CA's own certificate changed: the answers of every certificate it and the
-        // CAs below it issued may have changed too (issuer_revocation). Rare: drop them all.
-        if (ca_changed) {
-            cache->clear();
-            if (cleared) cleared();
-        }
+    cleared_ = std::move(cleared);
+    index.add_commit_observer([this](std::span<const storage::CommittedChange> changes) {
+        bool cleared_all = false;
+        for (const auto& c : changes) forget(c.issuer, c.serial, cleared_all);
     });
+}
+
+void OcspService::forget(std::span<const storage::JournalEntry> entries, bool skipped) {
+    if (cache_ == nullptr) return;
+    if (skipped) return clear_all();
+    bool cleared_all = false;
+    for (const auto& e : entries) {
+        if (storage::changes_record(e.change))
+            forget(e.change.issuer, e.change.serial, cleared_all);
+    }
+}
+
+void OcspService::forget(storage::IssuerId issuer, const Serial& serial, bool& cleared_all) const {
+    if (cleared_all) return;
+    cache_->invalidate(CacheKey(issuer, serial.bytes()));
+    // A served CA's own certificate changed: the answers of every certificate it and the CAs
+    // below it issued may have changed too (issuer_revocation). Rare: drop them all.
+    if (cas_->snapshot()->is_served_ca_certificate(issuer, serial)) {
+        clear_all();
+        cleared_all = true;
+    }
+}
+
+void OcspService::clear_all() const {
+    cache_->clear();
+    if (cleared_) cleared_();
 }
 
 void OcspService::respond(ByteView der, Done done) const {

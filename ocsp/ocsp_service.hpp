@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <span>
 
 #include "ca/ca_registry_holder.hpp"
 #include "core/clock.hpp"
@@ -49,8 +50,16 @@ public:
     // called after a change of a served CA's own certificate emptied the whole cache (the
     // presigner starts over).
     void watch(storage::RevocationIndex& index, std::function<void()> cleared = {});
+    // The same for changes another process made (storage::JournalFollower's entries):
+    // `skipped` (entries not read) drops every cached answer.
+    void forget(std::span<const storage::JournalEntry> entries, bool skipped);
 
 private:
+    // Drops the answers of (issuer, serial); when it is a served CA's own certificate, every
+    // answer. Thread-safe.
+    void forget(storage::IssuerId issuer, const Serial& serial, bool& cleared_all) const;
+    void clear_all() const;
+
     // Signs `request` on this thread when `here` and the pool has an idle thread, otherwise on
     // the pool; caches the answer when `key` is set, the answer may be, and the registry is still
     // at `version` (read before the request's snapshot).
@@ -62,6 +71,7 @@ private:
     ResponseCache* cache_;
     SigningPool& pool_;
     const Clock& clock_;
+    std::function<void()> cleared_;  // set by watch(), before serving
 };
 
 }  // namespace tanda::ocsp

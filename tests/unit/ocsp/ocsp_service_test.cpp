@@ -180,3 +180,23 @@ TEST_CASE("cache hits still obey the CA's policy", "[service]") {
         CHECK(later->answer.produced_at == f.clock.now());
     }
 }
+
+TEST_CASE("a change another process made (the journal follower's entries) drops the answer",
+          "[service]") {
+    ServiceFixture f;
+    f.start_service();
+    auto der = f.simple_request(f.ec_good);
+    auto first = f.ask(der);
+    CHECK(f.ask(der) == first);  // cached
+    storage::JournalEntry e;
+    e.change = {storage::ChangeKind::revoke,
+                f.registry->find_by_name("ec")->issuer_id,
+                f.ec_good.cert.serial(),
+                {}};
+    f.service->forget({&e, 1}, false);
+    auto second = f.ask(der);
+    CHECK(second != first);
+    CHECK(f.ask(der) == second);
+    f.service->forget({}, true);  // entries skipped: everything goes
+    CHECK(f.ask(der) != second);
+}
