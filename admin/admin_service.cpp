@@ -223,6 +223,17 @@ ApiResult<AdminService::ChangeStart> AdminService::start_change(const Request& r
                                                                 const Caller& who, bool scheduled) {
     auto ca = find_ca(req.ca);
     if (!ca) return tl::unexpected(ca.error());
+    // Its CRL is the record: a change made here would be undone by (or missing from) the next.
+    if (ca->served->options.crl.enabled &&
+        ca->served->options.crl.source == ca::CrlSource::imported) {
+        return refuse(
+            ApiErrorKind::conflict, "ca",
+            "CA '" + ca->name() +
+                "' takes its revocations from the CRLs its offline "
+                "key signs (crl.source: import): revoke or release at the CA, then import "
+                "its CRL (POST /v1/crls/" +
+                ca->name() + "/import)");
+    }
     WriteLocks locks = lock_for_change(*ca, req.serial, scheduled);
     ChangeStart start{std::move(*ca), body_digest(req.canonical()), std::move(locks), {}};
     // Before the replay: an earlier answer to a request id is the record's content too.

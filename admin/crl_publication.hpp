@@ -2,8 +2,8 @@
 // CRL, and a way to issue (or import) and serve a new CRL of a CA now (CrlReissuer; not to be
 // confused with crl::CrlGenerator, which encodes and signs CRLs for the publisher). The CRL
 // publisher (crl/) provides both; cli/ adapts it, so admin/ does not depend on crl/. Without a
-// source the API answers `published_in_crl: null`; without a reissuer, POST /v1/crls/{ca}/generate
-// is 404.
+// source the API answers `published_in_crl: null`; without a reissuer, POST
+// /v1/crls/{ca}/generate and /import are 404.
 #pragma once
 
 #include <cstdint>

@@ -137,8 +137,9 @@ int crl_command(const Argv& argv) {
         std::fprintf(stderr, "tanda: %s\n", bound.error().message.c_str());
         return kExitFailure;
     }
-    if (importing)
+    if (importing) {
         return import_crl_file(*loaded, **index, *cfg, *args.get("ca"), *args.get("file"));
+    }
     return generate_all(*loaded, args.get("ca"), **index, *cfg, clock);
 }
 

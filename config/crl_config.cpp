@@ -52,7 +52,8 @@ void read_imported(YamlReader& r, const YAML::Node& node, ca::CaOptions& ca,
                    std::optional<bool> enabled, bool in_cluster) {
     auto& crl = ca.crl;
     crl.enabled = enabled.value_or(true);
-    for (const char* key : {"signing_key", "delta"}) {
+    for (const char* key : {"signing_key", "delta", "validity", "regenerate_before", "debounce",
+                            "keep_expired", "issuing_distribution_point"}) {
         if (node[key].IsDefined()) {
             r.problem(node[key],
                       std::string("CA '") + ca.name +

@@ -1,7 +1,15 @@
 #include "crl/crl_import.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
 #include <filesystem>
-#include <set>
+#include <utility>
 #include <vector>
 
 #include "core/mapped_file.hpp"
@@ -31,6 +39,67 @@ Result<std::optional<pki::CrlInfo>> on_disk(const ca::ServedCa& ca, const std::s
     return *info;
 }
 
+// Serialises imports of one CA across processes (`tanda crl import` beside the admin API):
+// from the number check to the install, no other import of it runs.
+class ImportLock {
+public:
+    static Result<ImportLock> take(const std::string& directory, const std::string& ca) {
+        const std::string path = directory + "/." + ca + ".import.lock";
+        const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0) return fail(ErrorCode::io, "open " + path + ": " + std::strerror(errno));
+        if (::flock(fd, LOCK_EX) != 0) {
+            const int err = errno;
+            ::close(fd);
+            return fail(ErrorCode::io, "lock " + path + ": " + std::strerror(err));
+        }
+        return ImportLock(fd);
+    }
+    ImportLock(ImportLock&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    ImportLock(const ImportLock&) = delete;
+    ImportLock& operator=(const ImportLock&) = delete;
+    ImportLock& operator=(ImportLock&&) = delete;
+    ~ImportLock() {
+        if (fd_ >= 0) ::close(fd_);  // releases the lock
+    }
+
+private:
+    explicit ImportLock(int fd) : fd_(fd) {}
+    int fd_;
+};
+
+// The CA's CRL number counter, read without writing (0 when absent).
+Result<std::uint64_t> counter_of(const storage::RevocationIndex& index, storage::IssuerId issuer) {
+    auto stored = index.get_meta(crl_number_key(issuer));
+    if (!stored) return tl::unexpected(stored.error());
+    if (!*stored) return 0;
+    std::uint64_t n = 0;
+    const std::string& text = **stored;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+        return fail(ErrorCode::incompatible, "the CRL number counter is not a number");
+    }
+    return n;
+}
+
+// RFC 5280 5.2.3: numbers only increase, across complete and delta CRLs, except that a complete
+// CRL and a delta issued together share one: the second of such a pair may repeat the first's.
+Result<void> number_above_known(const pki::CrlInfo& info, std::uint64_t counter,
+                                const std::optional<pki::CrlInfo>& full,
+                                const std::optional<pki::CrlInfo>& delta, const std::string& name) {
+    const bool is_delta = info.delta_base.has_value();
+    const std::uint64_t same_kind =
+        is_delta ? (delta ? delta->number : 0) : (full ? full->number : 0);
+    const std::optional<pki::CrlInfo>& other = is_delta ? full : delta;
+    const std::uint64_t known =
+        std::max({counter, full ? full->number : 0, delta ? delta->number : 0});
+    const bool pair =
+        other && other->number == info.number && info.number == known && same_kind < info.number;
+    if (info.number > known || pair) return {};
+    return fail(ErrorCode::conflict, "its CRL number " + std::to_string(info.number) +
+                                         " is not above " + std::to_string(known) +
+                                         ", the highest number of CA " + name + " known");
+}
+
 Result<pki::CrlInfo> check(const ca::ServedCa& ca, storage::RevocationIndex& index,
                            const std::string& directory, ByteView der, UnixSeconds now) {
     const std::string& name = ca.options.name;
@@ -57,20 +126,14 @@ Result<pki::CrlInfo> check(const ca::ServedCa& ca, storage::RevocationIndex& ind
         return fail(ErrorCode::invalid_argument,
                     "it is past its nextUpdate " + format_rfc3339(info->next_update));
     }
-    // RFC 5280 5.2.3: numbers only increase, across complete and delta CRLs.
-    auto counter = index.raise_meta_counter(crl_number_key(ca.issuer_id), 0);
+    auto counter = counter_of(index, ca.issuer_id);
     if (!counter) return tl::unexpected(counter.error());
-    std::uint64_t known = *counter;
     auto full = on_disk(ca, crl_file_path(directory, name, false));
     if (!full) return tl::unexpected(full.error());
     auto delta = on_disk(ca, crl_file_path(directory, name, true));
     if (!delta) return tl::unexpected(delta.error());
-    if (*full) known = std::max(known, (*full)->number);
-    if (*delta) known = std::max(known, (*delta)->number);
-    if (info->number <= known) {
-        return fail(ErrorCode::conflict, "its CRL number " + std::to_string(info->number) +
-                                             " is not above " + std::to_string(known) +
-                                             ", the highest number of CA " + name + " known");
+    if (auto r = number_above_known(*info, *counter, *full, *delta, name); !r) {
+        return tl::unexpected(r.error());
     }
     if (info->delta_base) {
         if (!*full) {
@@ -145,10 +208,12 @@ Result<std::vector<storage::Change>> entry_changes(const ca::ServedCa& ca,
 Result<void> lifted_holds(const ca::ServedCa& ca, const storage::RevocationIndex& index,
                           const pki::CrlInfo& info, const std::vector<pki::ReadCrlEntry>& entries,
                           std::vector<storage::Change>& changes, CrlImport& out) {
-    std::set<Serial> listed;
-    for (const auto& e : entries) listed.insert(e.serial);
+    std::vector<Serial> listed;
+    listed.reserve(entries.size());
+    for (const auto& e : entries) listed.push_back(e.serial);
+    std::sort(listed.begin(), listed.end());
     auto walked = index.for_each_record(ca.issuer_id, [&](const Serial& s, const CertRecord& r) {
-        if (!r.on_hold() || listed.count(s) > 0) return true;
+        if (!r.on_hold() || std::binary_search(listed.begin(), listed.end(), s)) return true;
         if (r.not_after != 0 && r.not_after < info.this_update) {
             ++out.kept_expired;
         } else {
@@ -181,6 +246,11 @@ std::string crl_file_path(const std::string& directory, const std::string& ca, b
 Result<CrlImport> import_crl(const ca::ServedCa& ca, storage::RevocationIndex& index,
                              const std::string& directory, ByteView der, storage::Provenance why,
                              UnixSeconds now) {
+    std::error_code ec;
+    std::filesystem::create_directories(directory, ec);
+    if (ec) return fail(ErrorCode::io, "create CRL directory " + directory + ": " + ec.message());
+    auto lock = ImportLock::take(directory, ca.options.name);
+    if (!lock) return tl::unexpected(lock.error());
     auto info = check(ca, index, directory, der, now);
     if (!info) return tl::unexpected(info.error());
     auto entries = pki::read_crl_entries(der);
@@ -207,12 +277,16 @@ Result<CrlImport> import_crl(const ca::ServedCa& ca, storage::RevocationIndex& i
     if (auto r = commit_in_chunks(index, *changes, why, now); !r) return tl::unexpected(r.error());
     // Installed after the entries: a failure here leaves the number unused, so the same CRL
     // may be imported again (its entries are then unchanged).
-    std::error_code ec;
-    std::filesystem::create_directories(directory, ec);
-    if (ec) return fail(ErrorCode::io, "create CRL directory " + directory + ": " + ec.message());
     out.path = crl_file_path(directory, ca.options.name, info->delta_base.has_value());
     if (auto r = pki::write_file_atomic(out.path, as_chars(der), 0644); !r) {
         return tl::unexpected(r.error());
+    }
+    if (!info->delta_base) {
+        // A delta older than this complete CRL would be combined with it by relying parties.
+        const std::string delta_path = crl_file_path(directory, ca.options.name, true);
+        auto delta = on_disk(ca, delta_path);
+        if (delta && *delta && (*delta)->number < info->number)
+            std::filesystem::remove(delta_path, ec);
     }
     if (auto r = index.raise_meta_counter(crl_number_key(ca.issuer_id), info->number); !r) {
         return tl::unexpected(r.error());

@@ -13,7 +13,7 @@ ImportedCrls::ImportedCrls(const ca::ServedCa& ca, std::string directory, Logger
     : ca_(ca), directory_(std::move(directory)), logger_(logger) {}
 
 void ImportedCrls::refresh() {
-    std::lock_guard lock(mutex_);
+    std::lock_guard refreshing(refresh_mutex_);
     refresh(full_, false);
     refresh(delta_, true);
 }
@@ -29,7 +29,8 @@ void ImportedCrls::refresh(Slot& slot, bool delta) {
     if (id == slot.id) return;
     slot.id = id;
     if (id == FileId{}) {
-        slot.crl.reset();  // removed by hand: nothing to serve
+        std::lock_guard lock(mutex_);
+        slot.crl.reset();  // removed (a delta older than a new complete CRL): nothing to serve
         return;
     }
     // import_crl() replaces the file by rename, which leaves a mapping on the old one.
@@ -47,6 +48,7 @@ void ImportedCrls::refresh(Slot& slot, bool delta) {
     auto crl = make_published_crl(std::move(*der), info->number, info->delta_base,
                                   info->this_update, info->next_update, 0);
     crl->entries = info->entries;
+    std::lock_guard lock(mutex_);  // read and checked above without it: downloads go on
     slot.crl = std::move(crl);
     logger_.info("serving imported CRL", {{"ca", ca_.options.name},
                                           {"number", std::to_string(info->number)},
@@ -60,6 +62,8 @@ std::shared_ptr<const PublishedCrl> ImportedCrls::full() const {
 
 std::shared_ptr<const PublishedCrl> ImportedCrls::delta() const {
     std::lock_guard lock(mutex_);
+    // A delta older than the complete CRL (left by hand) would be combined with it.
+    if (delta_.crl && full_.crl && delta_.crl->number < full_.crl->number) return nullptr;
     return delta_.crl;
 }
 

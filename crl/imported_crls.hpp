@@ -47,7 +47,8 @@ private:
     const ca::ServedCa& ca_;
     std::string directory_;
     Logger& logger_;
-    mutable std::mutex mutex_;
+    std::mutex refresh_mutex_;  // one refresh at a time (the CRL thread, an admin import)
+    mutable std::mutex mutex_;  // guards the slots' CRLs, held only to read or swap them
     Slot full_, delta_;
 };
 

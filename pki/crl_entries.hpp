@@ -22,9 +22,11 @@ struct ReadCrlEntry {
     std::optional<UnixSeconds> invalidity_date;
 };
 
-// ErrorCode::invalid_argument for a CRL OpenSSL cannot decode, an entry with a reason code
-// RFC 5280 does not define, or an entry naming another certificate issuer (an indirect CRL,
-// RFC 5280 5.3.3: its entries are not this CA's).
+// ErrorCode::invalid_argument for a CRL OpenSSL cannot decode; a critical extension (of the
+// CRL or an entry) not processed here (RFC 5280 5.2, 5.3: such a CRL must not be used); a CRL
+// of partial scope (issuingDistributionPoint onlyContains..., onlySomeReasons, indirectCRL);
+// an entry with a negative, empty or over-long serial, no readable revocationDate, a reason
+// code RFC 5280 does not define, or another certificate issuer (indirect CRL, 5.3.3).
 [[nodiscard]] Result<std::vector<ReadCrlEntry>> read_crl_entries(ByteView der);
 
 }  // namespace tanda::pki

@@ -15,6 +15,7 @@ X509CrlPtr decode(ByteView data) {
     if (!bio) return nullptr;
     X509CrlPtr crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
     if (crl) return crl;
+    discard_openssl_errors();  // not PEM: "no start line" must not outlive the DER attempt
     const auto* p = reinterpret_cast<const unsigned char*>(data.data());
     return X509CrlPtr(d2i_X509_CRL(nullptr, &p, static_cast<long>(data.size())));
 }

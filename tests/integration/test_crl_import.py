@@ -24,12 +24,15 @@ UTC = dt.timezone.utc
 
 
 def signed_crl(ca, number, entries, this_update=None, next_update=None, delta_base=None,
-               key=None):
-    """A CRL of `ca` signed with its key (or `key`): entries are (serial, time, ReasonFlags)."""
+               key=None, extensions=()):
+    """A CRL of `ca` signed with its key (or `key`): entries are (serial, time, ReasonFlags);
+    `extensions` are (extension, critical) pairs."""
     t = this_update or now() - dt.timedelta(minutes=5)
     b = (x509.CertificateRevocationListBuilder().issuer_name(ca.cert.subject)
          .last_update(t).next_update(next_update or t + dt.timedelta(days=90))
          .add_extension(x509.CRLNumber(number), critical=False))
+    for extension, critical in extensions:
+        b = b.add_extension(extension, critical=critical)
     if delta_base is not None:
         b = b.add_extension(x509.DeltaCRLIndicator(delta_base), critical=True)
     for serial, when, reason in entries:
@@ -169,6 +172,13 @@ class CrlImportTest(AdminTestCase):
                         next_update=now() - dt.timedelta(days=1)), 400, "past its nextUpdate"),
             (signed_crl(sub, 2, listed), 409, "is not above"),
             (signed_crl(sub, 9000, listed, delta_base=8999), 409, "newer than the complete CRL"),
+            # An offline root's ARL covers CA certificates only: what it leaves out is not lifted.
+            (signed_crl(sub, 9000, listed, extensions=[(x509.IssuingDistributionPoint(
+                None, None, False, True, None, False, False), True)]), 400,
+             "covers part of the CA's certificates"),
+            (signed_crl(sub, 9000, listed, extensions=[(x509.UnrecognizedExtension(
+                x509.ObjectIdentifier("1.3.6.1.4.1.55555.1"), b"\x05\x00"), True)]), 400,
+             "critical extension 1.3.6.1.4.1.55555.1"),
         ]
         for crl, code, says in cases:
             status, body = self.import_api(crl)
@@ -183,6 +193,11 @@ class CrlImportTest(AdminTestCase):
         self.assertEqual(status, 409, body)
         self.assertIn("signs its own CRLs", body["error"]["message"])
         self.assertEqual(self.status(leaf).certificate_status, ocsp.OCSPCertStatus.GOOD)
+        # Its revocations come from its CRLs: the admin API refuses to change its records.
+        status, body = self.call("POST", "/v1/revocations",
+                                 self.revocation(leaf, "offline-revoke", ca="sub"))
+        self.assertEqual(status, 409, body)
+        self.assertIn("crl.source: import", body["error"]["message"])
         # And the CLI says why, with exit 1.
         r = run_tanda("crl", "import", "--config", self.fx.config_path, "--ca", "sub", "--file",
                       self.write(cases[0][0], "stranger.crl"))

@@ -40,7 +40,7 @@ struct FakeReissuer : CrlReissuer {
                                    const storage::Provenance& why) override {
         imported.assign(der.begin(), der.end());
         import_why = why;
-        if (refusing) return fail(ErrorCode::conflict, "its CRL number 5 is not above 5");
+        if (refusal) return fail(*refusal, "refused: why");
         CrlImported done;
         done.ca = std::string(ca);
         done.crl = {5, 1'800'000'000, 1'800'086'400};
@@ -49,7 +49,7 @@ struct FakeReissuer : CrlReissuer {
     }
     bool publishes = true;
     bool failing = false;
-    bool refusing = false;
+    std::optional<ErrorCode> refusal;
     int calls = 0;
     std::uint64_t number = 4;
     Bytes imported;
@@ -392,6 +392,30 @@ TEST_CASE("CRL generation on request: the new CRL, 404 without CRLs, 503 on fail
     REQUIRE_FALSE(failed);
     CHECK(failed.error().kind == ApiErrorKind::unavailable);
     CHECK(failed.error().message.find("disk full") != std::string::npos);
+}
+
+TEST_CASE("CRL import: the CRL to the reissuer with who asked, its refusals as 400 and 409",
+          "[service]") {
+    Fixture f;
+    const Bytes der{std::byte{0x30}, std::byte{0x00}};
+    auto done = f.service->import_crl("demo", der, f.op);
+    REQUIRE(done);
+    CHECK(done->crl.crl_number == 5);
+    CHECK(f.reissuer.imported == der);
+    CHECK(f.reissuer.import_why.requested_by == f.op.subject);
+    CHECK_THAT(f.reissuer.import_why.source, Catch::Contains("crl-import"));
+    const std::pair<ErrorCode, ApiErrorKind> cases[] = {
+        {ErrorCode::invalid_argument, ApiErrorKind::bad_request},
+        {ErrorCode::conflict, ApiErrorKind::conflict},
+        {ErrorCode::not_found, ApiErrorKind::not_found},
+        {ErrorCode::storage, ApiErrorKind::internal}};
+    for (const auto& [code, kind] : cases) {
+        f.reissuer.refusal = code;
+        auto refused = f.service->import_crl("demo", der, f.op);
+        REQUIRE_FALSE(refused);
+        CHECK(refused.error().kind == kind);
+    }
+    CHECK(f.service->import_crl("nope", der, f.op).error().kind == ApiErrorKind::not_found);
 }
 
 TEST_CASE("CRL generation without a reissuer is 404", "[service]") {

@@ -122,3 +122,13 @@ TEST_CASE("crl.source: import serves an offline CA's CRLs: no key, no delta, no 
                Catch::Contains("tanda.yaml:9: CA 'demo': crl.source: import is not supported in "
                                "a cluster yet"));
 }
+
+TEST_CASE("crl keys that mean nothing for imported CRLs are refused", "[config][crl]") {
+    for (const char* key : {"validity: 2d", "regenerate_before: 1d", "debounce: 5s",
+                            "keep_expired: true", "issuing_distribution_point: http://x/y.crl"}) {
+        INFO(key);
+        CHECK_THAT(problems_of(config_with(std::string("    crl:\n      source: import\n      ") +
+                                           key + "\n")),
+                   Catch::Contains("crl.source: import serves the CRLs the CA signs elsewhere"));
+    }
+}

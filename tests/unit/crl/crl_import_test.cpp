@@ -199,3 +199,42 @@ TEST_CASE("imported CRLs are served from their files, and a replaced file at onc
     served.refresh();
     CHECK(served.full()->number == 6);
 }
+
+TEST_CASE("a complete CRL and the delta issued with it share a number, in either order",
+          "[import]") {
+    ImportFixture f;
+    REQUIRE(f.import(f.crl(19, {})));
+    REQUIRE(f.import(f.crl(20, {})));
+    CHECK(f.import(f.crl(20, {}, 19)));  // the delta issued with complete CRL 20
+    CHECK(f.import(f.crl(20, {})).error().code == ErrorCode::conflict);  // not twice
+    REQUIRE(f.import(f.crl(21, {}, 20)));  // the delta first this time
+    CHECK(f.import(f.crl(21, {})));
+    CHECK(f.import(f.crl(21, {}, 20)).error().code == ErrorCode::conflict);
+}
+
+TEST_CASE("a newer complete CRL retires the older delta", "[import]") {
+    ImportFixture f;
+    crl::ImportedCrls served(f.served(), f.state_dir, f.logger);
+    REQUIRE(f.import(f.crl(10, {})));
+    REQUIRE(f.import(f.crl(11, {}, 10)));
+    served.refresh();
+    REQUIRE(served.delta());
+    REQUIRE(f.import(f.crl(12, {})));
+    CHECK_FALSE(std::filesystem::exists(f.state_dir + "/ca-delta.crl"));
+    served.refresh();
+    CHECK(served.full()->number == 12);
+    CHECK_FALSE(served.delta());
+}
+
+TEST_CASE("a hold on an offline CA's CRL may become final, never the reverse", "[import]") {
+    ImportFixture f;
+    const UnixSeconds t = f.clock.now() - 600;
+    REQUIRE(f.import(f.crl(5, {entry(kA, Reason::certificate_hold, t)})));
+    CHECK(f.record("0A").on_hold());
+    REQUIRE(f.import(f.crl(6, {entry(kA, Reason::key_compromise, t + 60)})));
+    CHECK(f.record("0A").reason == Reason::key_compromise);
+    auto back = f.import(f.crl(7, {entry(kA, Reason::certificate_hold, t + 120)}));
+    REQUIRE(back);
+    CHECK(back->unchanged == 1);
+    CHECK(f.record("0A").reason == Reason::key_compromise);
+}
