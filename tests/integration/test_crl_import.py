@@ -205,5 +205,28 @@ class CrlImportTest(AdminTestCase):
         self.assertIn("not a CRL of CA sub", r.stderr)
 
 
+class OfflineRootTest(AdminTestCase):
+    """rsa is an offline root (crl.source: import) above the served intermediate sub: its
+    imported CRL listing sub's certificate revokes what sub issued (issuer_revocation)."""
+
+    INTERMEDIATE = True
+    CA_OPTIONS = dict(AdminTestCase.CA_OPTIONS, rsa={"crl": {"source": "import"}})
+
+    def test_the_root_crl_listing_the_intermediate_revokes_what_it_issued(self):
+        leaf = self.pki.sub.leaves["good"]
+        before = self.ocsp_status(self.pki.sub, leaf.serial)
+        self.assertEqual(before.certificate_status, ocsp.OCSPCertStatus.GOOD)  # cached
+        t = now().replace(microsecond=0) - dt.timedelta(hours=1)
+        crl = signed_crl(self.pki.rsa, 7, [(self.pki.sub.cert.serial_number, t,
+                                            x509.ReasonFlags.key_compromise)])
+        status, body = self.call("POST", "/v1/crls/rsa/import", {
+            "crl": crl.public_bytes(serialization.Encoding.PEM).decode()})
+        self.assertEqual(status, 201, body)
+        after = self.ocsp_status(self.pki.sub, leaf.serial)
+        self.assertEqual(after.certificate_status, ocsp.OCSPCertStatus.REVOKED)
+        self.assertEqual(after.revocation_reason, x509.ReasonFlags.ca_compromise)
+        self.assertEqual(after.revocation_time, t.replace(tzinfo=None))
+
+
 if __name__ == "__main__":
     unittest.main()
