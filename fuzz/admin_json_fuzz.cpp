@@ -1,7 +1,8 @@
-// The admin API's write requests (POST .../revoke, .../release, /register, /v1/blocks/unblock):
+// The admin API's write requests (POST .../revoke, .../release, /register, /v1/blocks/unblock,
+// /v1/crls/{ca}/import):
 // JSON bodies from an authenticated but not trusted client, parsed strictly before storage sees
-// them. The routes call parse_revocation(), parse_release(), parse_registration() and
-// parse_unblock() on the body. Properties checked on every input (as each of the bodies):
+// them. The routes call parse_revocation(), parse_release(), parse_registration(),
+// parse_unblock() and parse_crl_import() on the body. Properties checked on every input (as each of the bodies):
 //  - no crash, leak, uncaught exception or sanitizer report;
 //  - a refusal is a 400 that names the field at fault (a key "", unknown or repeated, is named
 //    as "") and says why;
@@ -108,5 +109,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                   (key.starts_with("ip:") && key.size() > 3),
               "unblock key is neither spki:<64 hex> nor ip:<address>");
     }
+    // The CRL is decoded by OpenSSL (PEM or base64 DER), checked against the CA only later.
+    auto crl = tanda::admin::parse_crl_import(body, kMaxJsonBytes);
+    check_refusal(crl);
+    if (crl) check(!crl->empty(), "an empty CRL accepted");
     return 0;
 }
