@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <utility>
@@ -67,20 +66,6 @@ private:
     int fd_;
 };
 
-// The CA's CRL number counter, read without writing (0 when absent).
-Result<std::uint64_t> counter_of(const storage::RevocationIndex& index, storage::IssuerId issuer) {
-    auto stored = index.get_meta(crl_number_key(issuer));
-    if (!stored) return tl::unexpected(stored.error());
-    if (!*stored) return 0;
-    std::uint64_t n = 0;
-    const std::string& text = **stored;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    if (ec != std::errc() || end != text.data() + text.size()) {
-        return fail(ErrorCode::incompatible, "the CRL number counter is not a number");
-    }
-    return n;
-}
-
 // RFC 5280 5.2.3: numbers only increase, across complete and delta CRLs, except that a complete
 // CRL and a delta issued together share one: the second of such a pair may repeat the first's.
 Result<void> number_above_known(const pki::CrlInfo& info, std::uint64_t counter,
@@ -100,8 +85,10 @@ Result<void> number_above_known(const pki::CrlInfo& info, std::uint64_t counter,
                                          ", the highest number of CA " + name + " known");
 }
 
+// The CRL's fields, once it passed; `installed_delta` is set to the delta on disk, if any.
 Result<pki::CrlInfo> check(const ca::ServedCa& ca, storage::RevocationIndex& index,
-                           const std::string& directory, ByteView der, UnixSeconds now) {
+                           const std::string& directory, ByteView der, UnixSeconds now,
+                           std::optional<pki::CrlInfo>& installed_delta) {
     const std::string& name = ca.options.name;
     if (ca.options.crl.source != ca::CrlSource::imported) {
         return fail(ErrorCode::conflict, "CA " + name +
@@ -126,7 +113,7 @@ Result<pki::CrlInfo> check(const ca::ServedCa& ca, storage::RevocationIndex& ind
         return fail(ErrorCode::invalid_argument,
                     "it is past its nextUpdate " + format_rfc3339(info->next_update));
     }
-    auto counter = counter_of(index, ca.issuer_id);
+    auto counter = index.meta_counter(crl_number_key(ca.issuer_id));
     if (!counter) return tl::unexpected(counter.error());
     auto full = on_disk(ca, crl_file_path(directory, name, false));
     if (!full) return tl::unexpected(full.error());
@@ -135,6 +122,7 @@ Result<pki::CrlInfo> check(const ca::ServedCa& ca, storage::RevocationIndex& ind
     if (auto r = number_above_known(*info, *counter, *full, *delta, name); !r) {
         return tl::unexpected(r.error());
     }
+    installed_delta = *delta;
     if (info->delta_base) {
         if (!*full) {
             return fail(ErrorCode::conflict, "a delta CRL needs its complete CRL: import CRL " +
@@ -251,7 +239,8 @@ Result<CrlImport> import_crl(const ca::ServedCa& ca, storage::RevocationIndex& i
     if (ec) return fail(ErrorCode::io, "create CRL directory " + directory + ": " + ec.message());
     auto lock = ImportLock::take(directory, ca.options.name);
     if (!lock) return tl::unexpected(lock.error());
-    auto info = check(ca, index, directory, der, now);
+    std::optional<pki::CrlInfo> installed_delta;
+    auto info = check(ca, index, directory, der, now, installed_delta);
     if (!info) return tl::unexpected(info.error());
     auto entries = pki::read_crl_entries(der);
     if (!entries) {
@@ -284,9 +273,9 @@ Result<CrlImport> import_crl(const ca::ServedCa& ca, storage::RevocationIndex& i
     if (!info->delta_base) {
         // A delta older than this complete CRL would be combined with it by relying parties.
         const std::string delta_path = crl_file_path(directory, ca.options.name, true);
-        auto delta = on_disk(ca, delta_path);
-        if (delta && *delta && (*delta)->number < info->number)
+        if (installed_delta && installed_delta->number < info->number) {
             std::filesystem::remove(delta_path, ec);
+        }
     }
     if (auto r = index.raise_meta_counter(crl_number_key(ca.issuer_id), info->number); !r) {
         return tl::unexpected(r.error());

@@ -26,7 +26,8 @@ void OcspService::watch(storage::RevocationIndex& index, std::function<void()> c
     cleared_ = std::move(cleared);
     index.add_commit_observer([this](std::span<const storage::CommittedChange> changes) {
         bool cleared_all = false;
-        for (const auto& c : changes) forget(c.issuer, c.serial, cleared_all);
+        const auto registry = cas_->snapshot();  // once per commit, not per change
+        for (const auto& c : changes) forget(*registry, c.issuer, c.serial, cleared_all);
     });
 }
 
@@ -34,18 +35,21 @@ void OcspService::forget(std::span<const storage::JournalEntry> entries, bool sk
     if (cache_ == nullptr) return;
     if (skipped) return clear_all();
     bool cleared_all = false;
+    const auto registry = cas_->snapshot();
     for (const auto& e : entries) {
-        if (storage::changes_record(e.change))
-            forget(e.change.issuer, e.change.serial, cleared_all);
+        if (storage::changes_record(e.change)) {
+            forget(*registry, e.change.issuer, e.change.serial, cleared_all);
+        }
     }
 }
 
-void OcspService::forget(storage::IssuerId issuer, const Serial& serial, bool& cleared_all) const {
+void OcspService::forget(const ca::CaRegistry& registry, storage::IssuerId issuer,
+                         const Serial& serial, bool& cleared_all) const {
     if (cleared_all) return;
     cache_->invalidate(CacheKey(issuer, serial.bytes()));
     // A served CA's own certificate changed: the answers of every certificate it and the CAs
     // below it issued may have changed too (issuer_revocation). Rare: drop them all.
-    if (cas_->snapshot()->is_served_ca_certificate(issuer, serial)) {
+    if (registry.is_served_ca_certificate(issuer, serial)) {
         clear_all();
         cleared_all = true;
     }

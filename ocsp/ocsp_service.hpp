@@ -57,7 +57,8 @@ public:
 private:
     // Drops the answers of (issuer, serial); when it is a served CA's own certificate, every
     // answer. Thread-safe.
-    void forget(storage::IssuerId issuer, const Serial& serial, bool& cleared_all) const;
+    void forget(const ca::CaRegistry& registry, storage::IssuerId issuer, const Serial& serial,
+                bool& cleared_all) const;
     void clear_all() const;
 
     // Signs `request` on this thread when `here` and the pool has an idle thread, otherwise on

@@ -12,6 +12,18 @@ namespace tanda::storage {
 
 namespace {
 
+// A counter's stored text (nullopt: absent, 0).
+Result<std::uint64_t> parse_counter(std::string_view key, std::optional<std::string_view> text) {
+    std::uint64_t n = 0;
+    if (!text) return n;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+    if (ec != std::errc() || end != text->data() + text->size()) {
+        return fail(ErrorCode::incompatible,
+                    "meta " + std::string(key) + " is not a decimal counter");
+    }
+    return n;
+}
+
 // The counter at `key` (0 when absent) replaced by `update(stored)`, in one write transaction.
 // (Impl is deduced: the type is RevocationIndex's private business.)
 template <typename Impl, typename Update>
@@ -22,16 +34,10 @@ Result<std::uint64_t> update_counter(Impl& impl, std::string_view key, Update up
     MDB_val v;
     auto found = txn->get(impl.dbs.meta, as_bytes(key), v);
     if (!found) return tl::unexpected(found.error());
-    std::uint64_t stored = 0;
-    if (*found) {
-        auto text = as_chars(lmdb::view(v));
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), stored);
-        if (ec != std::errc() || end != text.data() + text.size()) {
-            return fail(ErrorCode::incompatible,
-                        "meta " + std::string(key) + " is not a decimal counter");
-        }
-    }
-    Result<std::uint64_t> next = update(stored);
+    auto stored =
+        parse_counter(key, *found ? std::optional(as_chars(lmdb::view(v))) : std::nullopt);
+    if (!stored) return stored;
+    Result<std::uint64_t> next = update(*stored);
     if (!next) return next;
     std::string text = std::to_string(*next);
     if (auto r = txn->put(impl.dbs.meta, as_bytes(key), as_bytes(text)); !r) {
@@ -67,6 +73,12 @@ Result<std::uint64_t> RevocationIndex::raise_meta_counter(std::string_view key,
     return update_counter(*impl_, key, [&](std::uint64_t stored) -> Result<std::uint64_t> {
         return std::max(stored, value);
     });
+}
+
+Result<std::uint64_t> RevocationIndex::meta_counter(std::string_view key) const {
+    auto stored = get_meta(key);
+    if (!stored) return tl::unexpected(stored.error());
+    return parse_counter(key, *stored ? std::optional<std::string_view>(**stored) : std::nullopt);
 }
 
 }  // namespace tanda::storage

@@ -300,6 +300,8 @@ public:
     // Sets the decimal counter at `key` to max(stored, value) in one write transaction and
     // returns it: a floor the next next_meta_counter() continues above (a migrated CA's last
     // CRL number). Never lowers a counter.
+    // The decimal counter at `key` (0 when absent), read without writing.
+    [[nodiscard]] Result<std::uint64_t> meta_counter(std::string_view key) const;
     [[nodiscard]] Result<std::uint64_t> raise_meta_counter(std::string_view key,
                                                            std::uint64_t value);
 

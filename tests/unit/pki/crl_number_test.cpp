@@ -1,5 +1,7 @@
 #include "pki/crl_number.hpp"
 
+#include <openssl/err.h>
+
 #include <catch2/catch.hpp>
 
 #include "core/base64.hpp"
@@ -41,4 +43,19 @@ TEST_CASE("read_crl_number reads the number of a CRL the CA signed, DER or PEM",
                Catch::Contains("does not verify"));
     CHECK(read_crl_number(to_bytes("not a CRL"), ca.cert()).error().code ==
           ErrorCode::invalid_argument);
+}
+
+TEST_CASE("crl_der gives the DER of a PEM or DER CRL and leaves no OpenSSL error behind", "[crl]") {
+    test::TestCa ca;
+    const Bytes der = crl_of(ca, 7);
+    std::string pem = "-----BEGIN X509 CRL-----\n";
+    const std::string b64 = base64_encode(der);
+    for (std::size_t i = 0; i < b64.size(); i += 64) pem += b64.substr(i, 64) + "\n";
+    pem += "-----END X509 CRL-----\n";
+    CHECK(crl_der(to_bytes(pem)).value() == der);
+    ERR_clear_error();
+    CHECK(crl_der(der).value() == der);  // PEM tried first and failed: its error is dropped
+    CHECK(ERR_peek_error() == 0);
+    CHECK(crl_der(to_bytes(std::string("not a CRL"))).error().code == ErrorCode::invalid_argument);
+    CHECK(ERR_peek_error() == 0);
 }

@@ -107,3 +107,14 @@ TEST_CASE("first_meta_from finds the smallest key at or after, within its prefix
     CHECK(index->first_meta_from("cover/3/", "cover/3/").value() == std::nullopt);  // past all
     CHECK(index->first_meta_from("tanda.x", "tanda.").error().code == ErrorCode::invalid_argument);
 }
+
+TEST_CASE("meta_counter reads a counter without writing it", "[meta]") {
+    tanda::test::TempDir dir;
+    auto index = open_index(dir.path());
+    CHECK(index->meta_counter("crl/1/number").value() == 0);
+    CHECK_FALSE(index->get_meta("crl/1/number").value());  // absent still: nothing written
+    REQUIRE(index->raise_meta_counter("crl/1/number", 41));
+    CHECK(index->meta_counter("crl/1/number").value() == 41);
+    REQUIRE(index->put_meta("crl/2/number", "x"));
+    CHECK(index->meta_counter("crl/2/number").error().code == ErrorCode::incompatible);
+}
