@@ -8,7 +8,7 @@ set -euo pipefail
 duration=${1:-10} rounds=${2:-3}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-for p in wrk softhsm2 libengine-pkcs11-openssl iproute2; do
+for p in wrk softhsm2 libp11-dev iproute2; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null
 done

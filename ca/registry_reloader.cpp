@@ -79,6 +79,37 @@ bool RegistryReloader::attempt() {
     return true;
 }
 
+bool RegistryReloader::reopen() {
+    std::lock_guard lock(reload_mutex_);
+    auto candidate = reopen_loader();
+    if (!candidate) {
+        ++reopen_failed_;
+        logger_.warn("token keys not reopened, still failing",
+                     {{"problems", join(candidate.error(), "; ")}});
+        return false;
+    }
+    auto next = std::make_shared<CaRegistry>(std::move(candidate->registry));
+    if (auto bound = bind_storage(*next, index_, clock_.now()); !bound) {
+        ++reopen_failed_;
+        logger_.warn("token keys not reopened: cannot record CAs in storage",
+                     {{"error", bound.error().message}});
+        return false;
+    }
+    const auto changes = compare_registries(*holder_.snapshot(), *next);
+    holder_.swap(next);
+    ++reopened_;
+    std::vector<std::string> names;
+    bool same = true;
+    for (const auto& c : changes) {
+        same = same && c.change == "same signer";
+        if (c.change != "removed") names.push_back(c.ca);
+    }
+    if (!same && on_swapped) on_swapped();
+    logger_.info("token keys reopened, signing again",
+                 {{"cas", join(names, ",")}, {"reopens", std::to_string(reopened_.load())}});
+    return true;
+}
+
 void RegistryReloader::fail(const std::vector<std::string>& problems) {
     ++failed_;
     logger_.error("reload failed, keeping the running config",
@@ -115,6 +146,17 @@ void RegistryReloader::request() {
     wake_.notify_one();
 }
 
+void RegistryReloader::request_reopen() {
+    const UnixSeconds now = clock_.now();
+    std::lock_guard lock(mutex_);
+    if (now - last_reopen_request_ > kReopenSlowSeconds * 5) outage_since_ = now;  // a new outage
+    last_reopen_request_ = now;
+    if (now < next_reopen_) return;
+    next_reopen_ = now + (now - outage_since_ < 60 ? kReopenFastSeconds : kReopenSlowSeconds);
+    reopen_requested_ = true;
+    wake_.notify_one();
+}
+
 void RegistryReloader::stop() {
     {
         std::lock_guard lock(mutex_);
@@ -127,11 +169,13 @@ void RegistryReloader::stop() {
 void RegistryReloader::run() {
     std::unique_lock lock(mutex_);
     for (;;) {
-        wake_.wait(lock, [this] { return stopping_ || requested_; });
+        wake_.wait(lock, [this] { return stopping_ || requested_ || reopen_requested_; });
         if (stopping_) return;
-        requested_ = false;
+        const bool reload_now = requested_, reopen_now = reopen_requested_ && reopen_loader;
+        requested_ = reopen_requested_ = false;
         lock.unlock();
-        reload();
+        if (reload_now) reload();
+        if (reopen_now) reopen();
         lock.lock();
     }
 }

@@ -64,15 +64,32 @@ public:
     // are serialised.
     bool reload();
 
+    // Token recovery: the CAs served now, loaded again with their token keys' modules opened
+    // afresh, and checked to sign (cli's loader). Set before start().
+    ReloadLoader reopen_loader;
+    // Swaps reopen_loader's registry in; true when it did. Unlike reload(), no RELOADING=1,
+    // and on_swapped only when a CA's certificates changed on disk meanwhile: the same signers
+    // give the same answers, so the cache (all a CA serves while its token is away) stays.
+    // Serialised with reload().
+    bool reopen();
+
     // A background thread that runs reload() for request(); requests made while one runs
     // are coalesced into one more. request() is cheap and thread-safe (an Asio signal handler).
     void start();
     void request();
+    // A token key failed to sign: a reopen() on the background thread, paced from the first
+    // request of an outage at one per kReopenFastSeconds for its first minute, then one per
+    // kReopenSlowSeconds (an attempt that reaches the module but not the key leaves a libp11
+    // context behind, see pki::PrivateKey::reopen_token). Cheap when not due; thread-safe.
+    void request_reopen();
+    static constexpr UnixSeconds kReopenFastSeconds = 5, kReopenSlowSeconds = 60;
     void stop();  // idempotent; waits for a running reload to finish
 
     std::uint64_t reloads_succeeded() const { return succeeded_.load(); }
     std::uint64_t reloads_failed() const { return failed_.load(); }
     UnixSeconds last_reload_success_unixtime() const { return last_success_.load(); }
+    std::uint64_t reopens_succeeded() const { return reopened_.load(); }
+    std::uint64_t reopens_failed() const { return reopen_failed_.load(); }
 
 private:
     bool attempt();
@@ -90,11 +107,15 @@ private:
     std::mutex reload_mutex_;  // one attempt at a time
     std::atomic<std::uint64_t> succeeded_{0}, failed_{0};
     std::atomic<UnixSeconds> last_success_{0};
+    std::atomic<std::uint64_t> reopened_{0}, reopen_failed_{0};
 
     std::mutex mutex_;  // guards the request flags
     std::condition_variable wake_;
     bool requested_ = false;
+    bool reopen_requested_ = false;
     bool stopping_ = false;
+    // request_reopen()'s pace: the outage's first request, the last one, the next one taken.
+    UnixSeconds outage_since_ = 0, last_reopen_request_ = 0, next_reopen_ = 0;
     std::thread thread_;
 };
 

@@ -1,4 +1,5 @@
 // `tanda serve`: wires config, storage, CAs, the OCSP responder and the HTTP listener.
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -22,6 +23,7 @@
 #include "cli/metrics_listener.hpp"
 #include "cli/notifiers.hpp"
 #include "cli/serve_metrics.hpp"
+#include "cli/token_reopen.hpp"
 #include "config/key_files.hpp"
 #include "config/restart_settings.hpp"
 #include "core/file_clock.hpp"
@@ -162,6 +164,8 @@ struct Serving {
     std::unique_ptr<MetricsListener> exporter;  // null when metrics.enabled is false
     http::SystemdNotifier systemd{logger};
     std::unique_ptr<ca::RegistryReloader> reloader;
+    // The reloader once started, for live signing's token failures (which may come before).
+    std::atomic<ca::RegistryReloader*> token_reopener{nullptr};
     std::unique_ptr<http::SignalWatch> hangup;
     std::unique_ptr<http::SignalWatch> stop_signals;
     std::unique_ptr<http::Watchdog> watchdog;  // null unless systemd asked for one
@@ -238,6 +242,9 @@ void build_ocsp(Serving& s) {
     s.live = std::make_unique<ocsp::LiveResponder>(*s.index, s.clock, s.logger);
     s.live->count_signatures(s.ocsp_metrics->signatures());
     s.live->count_failures(s.ocsp_metrics->signing_failures());
+    s.live->on_token_failure = [&s] {
+        if (auto* reloader = s.token_reopener.load()) reloader->request_reopen();
+    };
     pki::add_token_metrics(s.metrics);
     if (o.cache_entries > 0) s.cache = std::make_unique<ocsp::ResponseCache>(o.cache_entries);
     s.signing = std::make_unique<ocsp::SigningPool>(o.signing_threads, o.signing_queue);
@@ -407,8 +414,10 @@ void start_reloader(Serving& s) {
     };
     s.reloader->on_reloading = [&s] { s.systemd.reloading(); };
     s.reloader->on_done = [&s] { s.systemd.ready(serving_status(s)); };
+    s.reloader->reopen_loader = token_reopen_loader(*s.holder, s.clock);
     add_reload_metrics(s.metrics, *s.reloader);
     s.reloader->start();
+    s.token_reopener = s.reloader.get();
 }
 
 // SIGHUP asks for a reload; the first SIGINT or SIGTERM stops accepting and drains.
@@ -470,6 +479,7 @@ void stall_on_sigusr2_for_tests(Serving& s) {
 // metrics listener drained, the CRL thread done; storage is closed last, before "stopped".
 void shut_down(Serving& s) {
     s.warmer->stop();
+    s.token_reopener = nullptr;
     s.reloader->stop();
     if (s.presigner) s.presigner->stop();
     if (s.cache_follower) s.cache_follower->stop();

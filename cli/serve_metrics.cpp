@@ -34,6 +34,13 @@ void add_reload_metrics(metrics::Registry& registry, const ca::RegistryReloader&
         out.gauge("tanda_config_last_reload_success_timestamp_seconds",
                   "When the last reload was applied (0: none since start).",
                   static_cast<double>(reloader.last_reload_success_unixtime()));
+        out.family("tanda_pkcs11_reopens_total", "counter",
+                   "Attempts to bring back token keys that stopped signing: ok (reopened and "
+                   "signing) or failed (still out of reach).");
+        out.sample("tanda_pkcs11_reopens_total", {{"result", "ok"}},
+                   static_cast<double>(reloader.reopens_succeeded()));
+        out.sample("tanda_pkcs11_reopens_total", {{"result", "failed"}},
+                   static_cast<double>(reloader.reopens_failed()));
     });
 }
 

@@ -1,6 +1,7 @@
 #include "ocsp/ocsp_responder.hpp"
 
 #include "ocsp/error_answers.hpp"
+#include "ocsp/signer_probe.hpp"
 #include "ocsp/single_status.hpp"
 #include "pki/cert_id.hpp"
 
@@ -55,6 +56,7 @@ std::shared_ptr<const ServedAnswer> LiveResponder::respond(const ResolvedRequest
             logger_.error("the signing key's token does not sign; live answers are tryLater",
                           {{"ca", ca.options.name}, {"error", der.error().message}});
         }
+        if (on_token_failure) on_token_failure();
         return error_answer(Outcome::try_later);
     }
     health_.succeeded(ca.options.name);
@@ -78,17 +80,12 @@ std::optional<std::string> LiveResponder::signer_problem(const ca::CaRegistry& c
             health_.succeeded(name);  // no longer served
             continue;
         }
-        const Bytes id =
-            pki::encode_cert_id(pki::HashAlgorithm::sha256, ca->issuer, *Serial::from_hex("01"));
-        pki::SingleStatus probe;
-        probe.cert_id_der = id;
-        probe.this_update = now;
-        auto der = ca->signer.sign({&probe, 1}, {}, now);
-        if (der) {
+        if (auto signed_ = probe_ocsp_signer(*ca, now)) {
             logger_.info("the signer signs again", {{"ca", name}});
             health_.succeeded(name);
         } else {
-            health_.failed(name, der.error().message, now);
+            health_.failed(name, signed_.error().message, now);
+            if (on_token_failure && ca->signer.key_on_token()) on_token_failure();
         }
     }
     return health_.problem();

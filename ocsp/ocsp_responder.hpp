@@ -2,6 +2,7 @@
 // storage, decides each status under the CA's policies and signs a fresh response.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "core/clock.hpp"
@@ -33,6 +34,10 @@ public:
     // traffic, so this is how it notices a token that came back.
     std::optional<std::string> signer_problem(const ca::CaRegistry& cas) const;
     static constexpr UnixSeconds kProbeSeconds = 5;
+    // Called, on the thread that found it, each time a signing key on a PKCS#11 token fails (a
+    // live answer or a probe): the caller reopens the token, at its own pace
+    // (ca::RegistryReloader::request_reopen). Must be cheap. Set before serving.
+    std::function<void()> on_token_failure;
 
 private:
     const storage::RevocationIndex& index_;

@@ -278,6 +278,8 @@ std::string PrivateKey::algorithm() const {
 
 bool PrivateKey::on_token() const { return handle_->on_token; }
 
+bool PrivateKey::reopen_token() const { return reopen_pkcs11_module(*handle_); }
+
 std::shared_ptr<evp_pkey_st> PrivateKey::openssl_key() const {
     return {handle_, handle_->get()};  // shares the handle's lifetime
 }

@@ -77,6 +77,10 @@ public:
     bool signs_quickly() const;
     std::string pem() const;  // PKCS#8 PEM, for writing demo files; empty for a token key
     bool on_token() const;    // loaded from a PKCS#11 token
+    // A token key that stopped signing: keys loaded on its module from now on open the module
+    // afresh (new sessions, login and, for network HSM clients, connection); this key does
+    // not change. False when the module is not open now, or for a key file.
+    bool reopen_token() const;
     // RSASSA-PSS (SHA-256, MGF1-SHA-256, 32-byte salt; RFC 4055) instead of PKCS#1 v1.5: always
     // for an RSA-PSS key, and for an RSA key whose CA asks for it (with_pss).
     bool signs_with_pss() const { return pss_; }

@@ -51,6 +51,7 @@ public:
     const Certificate& certificate() const { return ca_; }
     ByteView issuer_name_der() const { return issuer_name_; }     // the CA's subject Name TLV
     ByteView algorithm_der() const { return algorithm_; }         // AlgorithmIdentifier TLV
+    const PrivateKey& key() const { return key_; }
     ByteView key_identifier() const { return key_id_; }           // for the AKI extension
 
 private:

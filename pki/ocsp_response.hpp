@@ -63,6 +63,7 @@ public:
     const std::string& algorithm() const { return algorithm_; }  // the key's: "EC-P-256", ...
     bool signs_quickly() const { return quick_; }                // PrivateKey::signs_quickly
     bool key_on_token() const { return key_.on_token(); }        // a PKCS#11 key
+    const PrivateKey& key() const { return key_; }
 
     struct Prepared;  // encoded responder parts and an initialised signing context
 

@@ -10,6 +10,7 @@
 #include <openssl/x509v3.h>
 
 #include <memory>
+#include <string>
 
 #include "pki/token_usage.hpp"
 
@@ -58,6 +59,7 @@ struct KeyHandle {
     EvpPkeyPtr pkey;  // never null; used read-only once shared
     bool on_token = false;  // a PKCS#11 key (pki/pkcs11_key.hpp): each signature is a token call
     std::shared_ptr<TokenUsage> usage;  // its token's counters and session bound; null for files
+    std::string module;                 // a token key's module-path ("" for the default)
     EVP_PKEY* get() const { return pkey.get(); }
 };
 

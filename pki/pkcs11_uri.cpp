@@ -36,21 +36,6 @@ std::optional<std::string> percent_decode(std::string_view v) {
     return out;
 }
 
-// Every byte outside RFC 3986's unreserved set escaped: safe in any attribute for libp11.
-std::string percent_encode(std::string_view v) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (char ch : v) {
-        auto c = static_cast<unsigned char>(ch);
-        if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
-            out.push_back(ch);
-        } else {
-            out += {'%', kHex[c >> 4], kHex[c & 15]};
-        }
-    }
-    return out;
-}
-
 std::vector<std::string_view> split(std::string_view s, char sep) {
     std::vector<std::string_view> parts;
     while (!s.empty()) {
@@ -159,23 +144,6 @@ std::string redacted(std::string_view text) {
 }
 
 }  // namespace
-
-std::string Pkcs11Uri::engine_uri() const {
-    std::string out(kScheme);
-    auto add = [&](std::string_view name, std::string_view value) {
-        if (value.empty()) return;
-        if (out.size() > kScheme.size()) out.push_back(';');
-        out += std::string(name) + "=" + percent_encode(value);
-    };
-    add("token", token);
-    add("manufacturer", manufacturer);
-    add("model", model);
-    add("serial", serial);
-    add("object", object);
-    add("id", std::string_view(reinterpret_cast<const char*>(id.data()), id.size()));
-    add("type", "private");
-    return out;
-}
 
 bool is_pkcs11_uri(std::string_view text) {
     return text.size() >= kScheme.size() &&

@@ -20,16 +20,13 @@ struct Pkcs11Uri {
     Bytes id;
     std::string type;  // "private" or empty
     // Query attributes. `module_path` (RFC 7512 2.3 module-path): the PKCS#11 library; empty
-    // leaves the choice to libp11 (p11-kit's proxy, which loads every module p11-kit knows).
+    // means p11-kit's proxy, which loads every module p11-kit knows.
     std::string module_path;
     // `pin-source`: "file:/abs/path", or "credential:NAME" for $CREDENTIALS_DIRECTORY/NAME
     // (systemd LoadCredential=). Empty: no login (a token without a PIN).
     std::string pin_source;
     // The URI as written. It never holds a PIN (pin-value is refused), so it may be logged.
     std::string text;
-
-    // The path part alone, re-encoded, for libp11 (which reads the PIN from us, not a file).
-    std::string engine_uri() const;
 };
 
 // Whether `text` starts with the scheme "pkcs11:" (case-insensitive): a key setting holding

@@ -4,7 +4,7 @@
 # deletes the key files. Then run the demo again with the token:
 #   scripts/demo-keys-on-softhsm.sh tanda-demo
 #   SOFTHSM2_CONF=$PWD/tanda-demo/softhsm/softhsm2.conf tanda demo --dir tanda-demo
-# Needs softhsm2 (softhsm2-util) and libengine-pkcs11-openssl. A demo: the keys were files
+# Needs softhsm2 (softhsm2-util). A demo: the keys were files
 # first; a real CA generates its keys on the token (README, "Keys in an HSM (PKCS#11)").
 set -eu
 dir=$(realpath "${1:-tanda-demo}")

@@ -21,9 +21,10 @@ packages=(
   # packaging tests: systemd-analyze/sysusers/tmpfiles, dpkg-shlibdeps for cpack, groff for the
   # man page
   systemd dpkg-dev groff-base
-  # PKCS#11 keys: libp11's OpenSSL engine loads token keys; the tests make a throwaway SoftHSM2
-  # token and generate keys on it with opensc's pkcs11-tool
-  libengine-pkcs11-openssl softhsm2 opensc
+  # PKCS#11 keys: libp11 opens the modules (libp11-dev to build); the tests make a throwaway
+  # SoftHSM2 token, generate keys on it with opensc's pkcs11-tool and read its public keys with
+  # openssl through libp11's engine
+  libp11-dev libengine-pkcs11-openssl softhsm2 opensc
   # a token out of reach: SoftHSM behind `p11-kit server`, used through p11-kit's client module
   p11-kit p11-kit-modules
   # fuzzing (make fuzz-smoke): clang with libFuzzer and the sanitizer runtimes

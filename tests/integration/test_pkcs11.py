@@ -9,6 +9,7 @@ import concurrent.futures
 import datetime as dt
 import ipaddress
 import os
+import re
 import shutil
 import signal
 import socket
@@ -22,7 +23,7 @@ import urllib.request
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
@@ -32,6 +33,7 @@ from harness import (Server, _name, _write_key, _write_pem, asn1_time, issue, me
                      verify_signature, REVOKED_AT)
 
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
+PKCS11_SPY = "/usr/lib/x86_64-linux-gnu/pkcs11/pkcs11-spy.so"
 PIN = "731904"        # digits no serial, port or time in the output is likely to contain
 WRONG_PIN = "582640"
 # label -> pkcs11-tool key type; each key is a served CA's own key (OCSP and CRLs).
@@ -357,6 +359,39 @@ class Pkcs11Test(unittest.TestCase):
         self.assertEqual(rotated.certificates, [self.signers["ocsp-b"][0]])
         self.assertEqual(server.stop(), 0)
 
+    @unittest.skipUnless(os.path.exists(PKCS11_SPY), "opensc's pkcs11-spy.so is needed")
+    def test_rsa_pss_is_one_pss_call_on_the_token(self):
+        # Through opensc's logging module: the token must be asked for CKM_RSA_PKCS_PSS. Raw RSA
+        # (CKM_RSA_X_509, OpenSSL padding by itself) is what many HSMs refuse.
+        workdir = tempfile.mkdtemp(dir=self.tmp)
+        spy_log = os.path.join(workdir, "spy.log")
+        ca = self.cas["rsa2048"]
+        uri = self.token.uri("rsa2048").replace(MODULE, PKCS11_SPY)
+        path = os.path.join(workdir, "pss.yaml")
+        with open(path, "w") as f:
+            f.write(to_yaml({"listen": {"address": "127.0.0.1", "port": 0, "threads": 2},
+                             "storage": {"path": os.path.join(workdir, "data"),
+                                         "map_size": "64MiB"},
+                             "cas": [{"name": "rsa2048", "issuer_certificate": ca.cert_path,
+                                      "signer_key": uri, "rsa_padding": "pss",
+                                      "approvals": 1}],
+                             "metrics": {"enabled": False}}))
+        env = dict(self.token.env, PKCS11SPY=MODULE, PKCS11SPY_OUTPUT=spy_log)
+        server = Server(["serve", "--config", path], workdir, env=env)
+        server.start()
+        self.addCleanup(server.stop)
+        answer = self.post(single_request(ca.cert, ca.good, nonce=os.urandom(8)), server)
+        self.assertEqual(answer.response_status, ocsp.OCSPResponseStatus.SUCCESSFUL)
+        self.assertEqual(answer.signature_algorithm_oid, x509.SignatureAlgorithmOID.RSASSA_PSS)
+        ca.public_key.verify(answer.signature, answer.tbs_response_bytes,
+                             padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32),
+                             hashes.SHA256())
+        self.assertEqual(server.stop(), 0)
+        with open(spy_log, errors="replace") as f:
+            mechanisms = re.findall(r"pMechanism->type = (CKM_\w+)", f.read())
+        self.assertIn("CKM_RSA_PKCS_PSS", mechanisms)
+        self.assertNotIn("CKM_RSA_X_509", mechanisms)
+
 
 P11_KIT = shutil.which("p11-kit") or "/usr/bin/p11-kit"
 P11_KIT_CLIENT = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so"
@@ -483,6 +518,8 @@ class TokenOutageTest(unittest.TestCase):
 
     def start_hsm(self):
         # Its own session: `p11-kit server` runs a child per client, killed with it.
+        if os.path.exists(self.socket):
+            os.unlink(self.socket)  # a killed server leaves it behind
         self.hsm = subprocess.Popen([P11_KIT, "server", "-f", "-n", self.socket, "-p", MODULE,
                                      "pkcs11:token=tanda"], env=self.token.env,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -541,6 +578,45 @@ class TokenOutageTest(unittest.TestCase):
         log = self.server.stderr()
         self.assertEqual(log.count("the signing key's token does not sign"), 1, log)
         self.assertNotIn(PIN, log)
+
+    def test_signing_resumes_without_a_restart_when_the_token_is_back(self):
+        cached = self.ask(self.ca.revoked, nonce=False)
+        self.assertEqual(cached.certificate_status, ocsp.OCSPCertStatus.REVOKED)
+        self.stop_hsm()
+        self.assertEqual(self.ask(self.ca.good, nonce=True).response_status,
+                         ocsp.OCSPResponseStatus.TRY_LATER)
+        self.assertEqual(self.readyz()[0], 503)
+        time.sleep(6)  # a reopen attempt while the HSM is away fails, and is retried later
+        self.assertEqual(self.ask(self.ca.good, nonce=True).response_status,
+                         ocsp.OCSPResponseStatus.TRY_LATER)
+        self.start_hsm()
+        # p11-kit's client module does not reconnect by itself: only a reopened module signs.
+        deadline = time.monotonic() + 60
+        while True:
+            answer = self.ask(self.ca.good, nonce=True)
+            if answer.response_status == ocsp.OCSPResponseStatus.SUCCESSFUL:
+                break
+            self.assertLess(time.monotonic(), deadline, self.server.stderr())
+            self.readyz()  # /readyz's probe notices the token too, as for a node out of the LB
+            time.sleep(0.5)
+        self.assertEqual(answer.certificate_status, ocsp.OCSPCertStatus.GOOD)
+        verify_signature(answer, self.ca.public_key)
+        deadline = time.monotonic() + 15
+        while self.readyz()[0] != 200:
+            self.assertLess(time.monotonic(), deadline, self.readyz()[1])
+            time.sleep(0.5)
+        # The cached answer was kept: the same bytes as before the outage.
+        again = self.ask(self.ca.revoked, nonce=False)
+        self.assertEqual(again.produced_at, cached.produced_at)
+        log = self.server.stderr()
+        self.assertIn('msg="token keys not reopened, still failing"', log)
+        self.assertIn('msg="token keys reopened, signing again" cas=p256', log)
+        self.assertNotIn(PIN, log)
+        metrics = parse_metrics(scrape_metrics(self.server))
+        self.assertGreaterEqual(metric_value(metrics, "tanda_pkcs11_reopens_total", result="ok"), 1)
+        self.assertGreaterEqual(
+            metric_value(metrics, "tanda_pkcs11_reopens_total", result="failed"), 1)
+        self.assertIsNone(self.server.proc.poll())
 
 
 if __name__ == "__main__":

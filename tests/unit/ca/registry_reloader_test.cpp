@@ -241,3 +241,119 @@ TEST_CASE("requests to the reload thread are served and the hooks run around eac
     CHECK(reloading == done);
     CHECK(done >= 1);
 }
+
+namespace {
+
+// The reopen loader `tanda serve` uses, minus the token probes: the options the CAs were
+// loaded from, loaded again; or `problems` while set.
+ca::ReloadLoader reopen_from(ReloadFixture& f, const std::vector<std::string>& problems,
+                             std::atomic<int>* calls = nullptr) {
+    return [&f, &problems, calls]() -> tl::expected<ca::ReloadCandidate, std::vector<std::string>> {
+        if (calls != nullptr) ++*calls;
+        if (!problems.empty()) return tl::unexpected(problems);
+        auto loaded = ca::load_cas(f.options);
+        if (!loaded) return tl::unexpected(loaded.error());
+        return ca::ReloadCandidate{std::move(*loaded), {}};
+    };
+}
+
+}  // namespace
+
+TEST_CASE("a reopen swaps the same CAs in again and keeps their cached answers", "[reload]") {
+    ReloadFixture f;
+    const std::vector<std::string> no_problems;
+    f.reloader->reopen_loader = reopen_from(f, no_problems);
+    auto der = f.request_for(f.ec_good);
+    auto first = f.ask(der);
+    REQUIRE(f.ask(der) == first);
+
+    REQUIRE(f.reloader->reopen());
+    CHECK(f.reloader->reopens_succeeded() == 1);
+    CHECK(f.reloader->reopens_failed() == 0);
+    CHECK(f.reloader->reloads_succeeded() == 0);  // not a config reload
+    CHECK(f.holder->version() == 1);
+    CHECK(f.holder->snapshot() != f.registry);
+    // What a CA serves while its token is away is its cache: a reopen must not empty it.
+    CHECK(f.ask(der) == first);
+    REQUIRE(f.log.matching("msg=\"token keys reopened, signing again\"").size() == 1);
+    CHECK(f.log.matching("msg=\"token keys reopened, signing again\"")[0].find("cas=ec,") !=
+          std::string::npos);
+}
+
+TEST_CASE("a reopen that finds a signer changed on disk drops the cache as a reload does",
+          "[reload]") {
+    ReloadFixture f;
+    const std::vector<std::string> no_problems;
+    f.reloader->reopen_loader = reopen_from(f, no_problems);
+    auto der = f.request_for(f.ec_good);
+    auto first = f.ask(der);
+    auto next = f.rotate_ec_signer();
+    REQUIRE(f.reloader->reopen());
+    auto after = f.ask(der);
+    CHECK(after != first);
+    CHECK(signed_by(*after->answer.der, next.cert));
+}
+
+TEST_CASE("a failed reopen keeps the running CAs and is counted and logged", "[reload]") {
+    ReloadFixture f;
+    const std::vector<std::string> problems{"CA 'ec': signer_key: PKCS#11 module:Device error"};
+    f.reloader->reopen_loader = reopen_from(f, problems);
+    CHECK_FALSE(f.reloader->reopen());
+    CHECK(f.reloader->reopens_failed() == 1);
+    CHECK(f.reloader->reopens_succeeded() == 0);
+    CHECK(f.holder->version() == 0);
+    auto lines = f.log.matching("msg=\"token keys not reopened, still failing\"");
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].find("Device error") != std::string::npos);
+}
+
+TEST_CASE("reopen requests are paced: every 5 s for an outage's first minute, then every 60 s",
+          "[reload]") {
+    ReloadFixture f;
+    const std::vector<std::string> problems{"still away"};
+    std::atomic<int> calls{0};
+    f.reloader->reopen_loader = reopen_from(f, problems, &calls);
+    f.reloader->start();
+    auto attempts_after = [&](int expected) {
+        for (int i = 0; i < 500 && calls.load() < expected; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // and no more than that
+        return calls.load();
+    };
+    f.reloader->request_reopen();  // the outage's first failure
+    CHECK(attempts_after(1) == 1);
+    f.clock.advance(1);
+    f.reloader->request_reopen();  // every failing answer asks; most are not due
+    f.reloader->request_reopen();
+    CHECK(attempts_after(1) == 1);
+    f.clock.advance(4);
+    f.reloader->request_reopen();
+    CHECK(attempts_after(2) == 2);
+    for (int i = 0; i < 11; ++i) {  // asked every 5 s up to 60 s into the outage
+        f.clock.advance(5);
+        f.reloader->request_reopen();
+        CHECK(attempts_after(3 + i) == 3 + i);  // (requests made while one runs coalesce)
+    }
+    f.clock.advance(5);  // 65 s in: the next attempt is 60 s after the last one
+    f.reloader->request_reopen();
+    f.clock.advance(30);
+    f.reloader->request_reopen();
+    CHECK(attempts_after(13) == 13);
+    f.clock.advance(30);  // 125 s in
+    f.reloader->request_reopen();
+    CHECK(attempts_after(14) == 14);
+    f.clock.advance(30);
+    f.reloader->request_reopen();
+    CHECK(attempts_after(14) == 14);
+    f.clock.advance(30);
+    f.reloader->request_reopen();
+    CHECK(attempts_after(15) == 15);
+    f.clock.advance(10 * 60);  // quiet for ten minutes: the next failure starts a new outage
+    f.reloader->request_reopen();
+    CHECK(attempts_after(16) == 16);
+    f.clock.advance(5);
+    f.reloader->request_reopen();
+    CHECK(attempts_after(17) == 17);
+    f.reloader->stop();
+}
