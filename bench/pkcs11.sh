@@ -2,20 +2,22 @@
 # The nonce path (every answer signed live) with the OCSP signer key in a SoftHSM2 token against
 # the same P-256 key as a file, in one run: the bench fixtures, the key imported onto a throwaway
 # token, then `run_one.sh tanda-nonce` on each config, interleaved ROUNDS times (default 3), each
-# inside `unshare -n` (loopback only). Prints each run and the median ratio token/file.
+# inside `unshare -n` (loopback only). Prints each run and the median ratio token/file. Then the
+# token's part alone, two ways on the same key: libp11 (Tanda's) against the PKCS#11 API by hand
+# through p11-kit with a session per thread (tanda-bench-pkcs11-sign).
 # Usage (as root): bench/pkcs11.sh [DURATION_S] [ROUNDS]      (TANDA_BIN: the binary to use)
 set -euo pipefail
 duration=${1:-10} rounds=${2:-3}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-for p in wrk softhsm2 libp11-dev iproute2; do
+for p in wrk softhsm2 libp11-dev libp11-kit-dev iproute2; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null
 done
 if [ -z "${TANDA_BIN:-}" ]; then
   build=$root/build-release
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTANDA_BUILD_TESTS=OFF >/dev/null
-  cmake --build "$build" --target tanda tanda-bench-fixtures >/dev/null
+  cmake --build "$build" --target tanda tanda-bench-fixtures tanda-bench-pkcs11-sign >/dev/null
   export TANDA_BIN=$build/cli/tanda
 fi
 fixtures=$(dirname "$TANDA_BIN")/../bench/tanda-bench-fixtures
@@ -46,3 +48,7 @@ done
 awk '/ file: / { f[++nf] = $6 } / token: / { t[++nt] = $6 }
      END { for (i = 1; i <= nf; i++) printf "%.3f\n", t[i] / f[i] }' "$work/runs" | sort -n >"$work/ratios"
 echo "nonce answers/s, token/file, median of $rounds rounds: $(sed -n "$(( (rounds + 1) / 2 ))p" "$work/ratios")"
+echo "the token's signatures alone (2 threads), libp11 against PKCS#11 by hand:"
+"$(dirname "$TANDA_BIN")/../bench/tanda-bench-pkcs11-sign" --module /usr/lib/softhsm/libsofthsm2.so \
+  --token bench --key signer --pin-file "$hsm/pin" --threads 2 --ms "$((duration * 1000))" \
+  --rounds "$rounds"

@@ -25,6 +25,8 @@ packages=(
   # SoftHSM2 token, generate keys on it with opensc's pkcs11-tool and read its public keys with
   # openssl through libp11's engine
   libp11-dev libengine-pkcs11-openssl softhsm2 opensc
+  # bench/pkcs11.sh's comparison: the PKCS#11 API by hand through p11-kit's module loader
+  libp11-kit-dev
   # a token out of reach: SoftHSM behind `p11-kit server`, used through p11-kit's client module
   p11-kit p11-kit-modules
   # fuzzing (make fuzz-smoke): clang with libFuzzer and the sanitizer runtimes
