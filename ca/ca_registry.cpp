@@ -42,6 +42,19 @@ Result<pki::PrivateKey> load_signing_key(const std::string& path, bool rsa_pss) 
     return pss;
 }
 
+}  // namespace
+
+Result<pki::CrlSigner> load_crl_signer(const CaOptions& o, const pki::Certificate& issuer) {
+    // RFC 5280 5.1.1.2: CRLs are signed by the CA itself, even with a delegated OCSP signer.
+    auto key = load_signing_key(o.crl.signing_key, o.rsa_pss);
+    if (!key) return tl::unexpected(key.error().with_context("crl.signing_key"));
+    auto signer = pki::CrlSigner::create(issuer, *key);
+    if (!signer) return tl::unexpected(signer.error().with_context("crl"));
+    return signer;
+}
+
+namespace {
+
 tl::expected<ServedCa, std::string> load_ca(const CaOptions& o) {
     auto where = [&](const std::string& msg) { return o.location + ": CA '" + o.name + "': " + msg; };
     auto issuer = pki::Certificate::load_file(o.issuer_certificate);
@@ -60,11 +73,8 @@ tl::expected<ServedCa, std::string> load_ca(const CaOptions& o) {
     if (!signer) return tl::unexpected(where(signer.error().message));
     ServedCa ca{.options = o, .issuer = *issuer, .signer = std::move(*signer)};
     if (o.crl.enabled && !o.crl.signing_key.empty()) {
-        // RFC 5280 5.1.1.2: CRLs are signed by the CA itself, even with a delegated OCSP signer.
-        auto crl_key = load_signing_key(o.crl.signing_key, o.rsa_pss);
-        if (!crl_key) return tl::unexpected(where("crl.signing_key: " + crl_key.error().message));
-        auto crl_signer = pki::CrlSigner::create(*issuer, *crl_key);
-        if (!crl_signer) return tl::unexpected(where("crl: " + crl_signer.error().message));
+        auto crl_signer = load_crl_signer(o, *issuer);
+        if (!crl_signer) return tl::unexpected(where(crl_signer.error().message));
         ca.crl_signer = std::move(*crl_signer);
     }
     if (!o.requests.trusted_requestors.empty()) {

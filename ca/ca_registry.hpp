@@ -64,6 +64,12 @@ private:
     std::vector<ServedCa> cas_;
 };
 
+// The CRL signer of `o` (crl.signing_key, RSA-PSS when rsa_padding asks), checked against
+// `issuer`; errors start with the setting. load_cas loads it so; a CRL publisher again when its
+// key on a token stopped signing.
+[[nodiscard]] Result<pki::CrlSigner> load_crl_signer(const CaOptions& o,
+                                                     const pki::Certificate& issuer);
+
 // Loads every CA's certificates and key and checks that the signer may sign for the issuer.
 // All problems are returned, each prefixed with the CA's config location.
 [[nodiscard]] tl::expected<CaRegistry, std::vector<std::string>> load_cas(

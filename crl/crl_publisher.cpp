@@ -208,7 +208,7 @@ Result<void> CrlPublisher::publish_full_locked() {
     auto started = std::chrono::steady_clock::now();
     auto file = pki::AtomicFile::create(full_path(), 0644);
     if (!file) return tl::unexpected(file.error());
-    auto crl = generate_full_crl(ca_, index_, *number, now, cutoff, into(*file));
+    auto crl = generate_full_crl(signing_ca(), index_, *number, now, cutoff, into(*file));
     if (!crl) return tl::unexpected(crl.error().with_context("CRL of CA " + ca_.options.name));
     const std::size_t bytes = crl->der.size();
     if (auto r = write_and_swap(*crl, *file, *number, false, now, crl->base.seq); !r) return r;
@@ -226,7 +226,7 @@ Result<void> CrlPublisher::publish_full_locked() {
     // RFC 5280 5.2.3: a complete and a delta CRL issued together share the number.
     auto delta_file = pki::AtomicFile::create(delta_path(), 0644);
     if (!delta_file) return tl::unexpected(delta_file.error());
-    auto delta = generate_delta_crl(ca_, index_, *number, now, *base_, into(*delta_file));
+    auto delta = generate_delta_crl(signing_ca(), index_, *number, now, *base_, into(*delta_file));
     if (!delta) return tl::unexpected(delta.error());
     if (auto r = write_and_swap(*delta, *delta_file, *number, true, now, crl->base.seq); !r) {
         return r;
@@ -245,7 +245,7 @@ Result<void> CrlPublisher::publish_delta_locked() {
     const UnixSeconds now = clock_.now();
     auto file = pki::AtomicFile::create(delta_path(), 0644);
     if (!file) return tl::unexpected(file.error());
-    auto delta = generate_delta_crl(ca_, index_, *number, now, *base_, into(*file));
+    auto delta = generate_delta_crl(signing_ca(), index_, *number, now, *base_, into(*file));
     if (!delta)
         return tl::unexpected(delta.error().with_context("delta CRL of " + ca_.options.name));
     if (auto r = write_and_swap(*delta, *file, *number, true, now, *head); !r) return r;
@@ -300,6 +300,27 @@ void CrlPublisher::note_change(std::uint64_t seq) {
     if (!dirty_since_) dirty_since_ = clock_.now();
 }
 
+bool CrlPublisher::reopen_crl_key_locked() {
+    const ca::ServedCa& current = signing_ca();
+    if (!current.crl_signer || !current.crl_signer->key().on_token()) return false;
+    if (current.crl_signer->probe()) return false;  // it signs: the failure was elsewhere
+    current.crl_signer->key().reopen_token();
+    auto signer = ca::load_crl_signer(ca_.options, ca_.issuer);
+    if (signer) {
+        if (auto probe = signer->probe(); !probe) signer = tl::unexpected(probe.error());
+    }
+    if (!signer) {
+        logger_.warn("CRL key not reopened, still failing",
+                     {{"ca", ca_.options.name}, {"error", signer.error().message}});
+        return false;
+    }
+    ca::ServedCa next = ca_;
+    next.crl_signer = std::move(*signer);
+    reopened_ = std::move(next);
+    logger_.info("CRL key reopened, signing again", {{"ca", ca_.options.name}});
+    return true;
+}
+
 UnixSeconds CrlPublisher::run_due() {
     std::lock_guard lock(generate_mutex_);
     const auto& o = ca_.options.crl;
@@ -312,7 +333,7 @@ UnixSeconds CrlPublisher::run_due() {
         if (!r) {
             logger_.error("CRL generation failed",
                           {{"ca", ca_.options.name}, {"error", r.error().message}});
-            due = now + kRetrySeconds;
+            due = now + (reopen_crl_key_locked() ? 1 : kRetrySeconds);
         }
     };
     std::optional<UnixSeconds> dirty_since;

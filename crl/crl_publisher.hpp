@@ -110,6 +110,13 @@ private:
     }
     Result<void> publish_full_locked();
     Result<void> publish_delta_locked();
+    // The CA as generation signs with it: ca_, or a copy holding its CRL key loaded again after
+    // that key, on a token, stopped signing. Caller holds generate_mutex_.
+    const ca::ServedCa& signing_ca() const { return reopened_ ? *reopened_ : ca_; }
+    // After a failed generation: when the CRL key is on a token and no longer signs, opens its
+    // module afresh and loads the key again (pki::PrivateKey::reopen_token), kept once it
+    // signs. True when it was. Caller holds generate_mutex_; paced by the retry interval.
+    bool reopen_crl_key_locked();
     // Shares the CRL written into `file`, puts the file in place, then serves it; `crl.der` is
     // moved into the snapshot.
     Result<void> write_and_swap(GeneratedCrl& crl, pki::AtomicFile& file, std::uint64_t number,
@@ -125,6 +132,7 @@ private:
 
     std::mutex generate_mutex_;  // one generation at a time; guards base_ and the schedule
     std::optional<CrlBase> base_;
+    std::optional<ca::ServedCa> reopened_;  // see signing_ca()
     PublicationListener listener_;
     std::size_t spill_bytes_ = kDefaultSpillBytes;
     bool release_index_pages_ = false;

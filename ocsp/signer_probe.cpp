@@ -23,9 +23,9 @@ Result<void> probe_token_keys(const ca::ServedCa& ca, UnixSeconds now) {
         }
     }
     if (ca.crl_signer && ca.crl_signer->key().on_token()) {
-        static constexpr char kProbe[] = "tanda: does the CRL key sign?";
-        auto sig = ca.crl_signer->sign(as_bytes(kProbe));
-        if (!sig) return tl::unexpected(sig.error().with_context("crl.signing_key"));
+        if (auto ok = ca.crl_signer->probe(); !ok) {
+            return tl::unexpected(ok.error().with_context("crl.signing_key"));
+        }
     }
     return {};
 }

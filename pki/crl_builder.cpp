@@ -126,6 +126,13 @@ Result<Bytes> CrlSigner::sign(ByteView tbs) const {
     return sig;
 }
 
+Result<void> CrlSigner::probe() const {
+    static constexpr char kProbe[] = "tanda: does the CRL key sign?";
+    auto signature = sign(as_bytes(kProbe));
+    if (!signature) return tl::unexpected(signature.error());
+    return {};
+}
+
 bool CrlSigner::can_stream() const {
     const int type = EVP_PKEY_get_base_id(key_.handle().get());
     return type != EVP_PKEY_ED25519 && type != EVP_PKEY_ED448;

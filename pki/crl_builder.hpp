@@ -52,6 +52,8 @@ public:
     ByteView issuer_name_der() const { return issuer_name_; }     // the CA's subject Name TLV
     ByteView algorithm_der() const { return algorithm_; }         // AlgorithmIdentifier TLV
     const PrivateKey& key() const { return key_; }
+    // A throwaway signature: whether the key signs now (a key on a token may have stopped).
+    [[nodiscard]] Result<void> probe() const;
     ByteView key_identifier() const { return key_id_; }           // for the AKI extension
 
 private:

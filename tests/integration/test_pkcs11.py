@@ -506,9 +506,14 @@ class TokenOutageTest(unittest.TestCase):
                              "storage": {"path": os.path.join(self.tmp, "data"),
                                          "map_size": "64MiB"},
                              "cas": [{"name": "p256", "issuer_certificate": self.ca.cert_path,
-                                      "signer_key": uri, "approvals": 1}],
+                                      "signer_key": uri, "approvals": 1,
+                                      "crl": {"enabled": True, "signing_key": uri,
+                                              "debounce": "0s"}}],
+                             "state_dir": os.path.join(self.tmp, "crl"),
                              "metrics": {"listen": {"port": 0}}}))
+        self.config = config
         env = dict(self.token.env, P11_KIT_SERVER_ADDRESS=f"unix:path={self.socket}")
+        self.env = env
         r = run_tanda("import", "--config", config, "--ca", "p256", "--index",
                       self.ca.index_path, env=env)
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -578,6 +583,45 @@ class TokenOutageTest(unittest.TestCase):
         log = self.server.stderr()
         self.assertEqual(log.count("the signing key's token does not sign"), 1, log)
         self.assertNotIn(PIN, log)
+
+    def crl(self):
+        with urllib.request.urlopen(f"{self.server.url}/crl/p256.crl", timeout=10) as r:
+            return x509.load_der_x509_crl(r.read())
+
+    def test_crls_resume_without_a_restart_when_the_token_is_back(self):
+        first = self.crl()
+        number = first.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+        self.stop_hsm()
+        # The good certificate revoked by another process: a CRL is due at once (debounce 0s).
+        index = os.path.join(self.tmp, "index-revoked.txt")
+        with open(self.ca.index_path) as f, open(index, "w") as out:
+            for line in f:
+                fields = line.split("\t")
+                if fields[3] == f"{self.ca.good:X}":
+                    fields[0], fields[2] = "R", f"{asn1_time(REVOKED_AT)},keyCompromise"
+                out.write("\t".join(fields))
+        r = run_tanda("import", "--config", self.config, "--ca", "p256", "--index", index,
+                      env=self.env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        deadline = time.monotonic() + 20
+        while 'msg="CRL key not reopened, still failing"' not in self.server.stderr():
+            self.assertLess(time.monotonic(), deadline, self.server.stderr())
+            time.sleep(0.2)
+        self.assertIn('msg="CRL generation failed" ca=p256', self.server.stderr())
+        self.start_hsm()
+        # The next attempt is 30 s after the failed one; then the key is loaded again and signs.
+        deadline = time.monotonic() + 60
+        while True:
+            crl = self.crl()
+            if crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number > number:
+                break
+            self.assertLess(time.monotonic(), deadline, self.server.stderr())
+            time.sleep(0.5)
+        self.assertTrue(crl.is_signature_valid(self.ca.public_key))
+        self.assertIsNotNone(crl.get_revoked_certificate_by_serial_number(self.ca.good))
+        self.assertIsNotNone(crl.get_revoked_certificate_by_serial_number(self.ca.revoked))
+        self.assertIn('msg="CRL key reopened, signing again" ca=p256', self.server.stderr())
+        self.assertIsNone(self.server.proc.poll())
 
     def test_signing_resumes_without_a_restart_when_the_token_is_back(self):
         cached = self.ask(self.ca.revoked, nonce=False)
