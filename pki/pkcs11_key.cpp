@@ -13,6 +13,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <vector>
 
 #include "pki/openssl_error.hpp"
 #include "pki/openssl_handles.hpp"
@@ -70,10 +71,17 @@ std::mutex& modules_mutex() {
 
 // The current OpenModule of each module path ("" for the default). Never freed: keys loaded
 // through one sign through it for as long as they are used, and finalising a module that hands
-// every caller the same instance (SoftHSM) would break the keys of newer contexts too.
+// every caller the same instance (SoftHSM) would break the keys of newer contexts too. Heap
+// allocated and never destroyed, so that no exit-time destructor frees what keys still use.
 std::map<std::string, OpenModule*>& open_modules() {
-    static std::map<std::string, OpenModule*> modules;
-    return modules;
+    static auto* const modules = new std::map<std::string, OpenModule*>;
+    return *modules;
+}
+
+// Openings replaced by reopen_pkcs11_module, kept (see open_modules()).
+std::vector<OpenModule*>& replaced_modules() {
+    static auto* const replaced = new std::vector<OpenModule*>;
+    return *replaced;
 }
 
 // Caller holds modules_mutex().
@@ -91,6 +99,7 @@ Result<OpenModule*> open_module(const std::string& module) {
     auto* opened = new OpenModule{ctx};
     if (PKCS11_enumerate_slots(ctx, &opened->slots, &opened->slot_count) != 0) {
         // Kept, not unloaded: see open_modules(). The next load tries a new context.
+        replaced_modules().push_back(opened);
         return crypto_fail("PKCS#11 module " + path + ": listing its slots");
     }
     modules.emplace(module, opened);
@@ -183,8 +192,12 @@ Result<PrivateKey> load_pkcs11_key(const Pkcs11Uri& uri) {
 bool reopen_pkcs11_module(const KeyHandle& key) {
     if (!key.on_token) return false;
     std::lock_guard lock(modules_mutex());
-    // Dropped from the map only: kept alive for the keys still using it, see open_modules().
-    return open_modules().erase(key.module) > 0;
+    auto& modules = open_modules();
+    auto it = modules.find(key.module);
+    if (it == modules.end()) return false;
+    replaced_modules().push_back(it->second);  // kept alive for the keys still using it
+    modules.erase(it);
+    return true;
 }
 
 }  // namespace tanda::pki

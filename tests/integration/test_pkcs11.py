@@ -376,7 +376,12 @@ class Pkcs11Test(unittest.TestCase):
                                       "signer_key": uri, "rsa_padding": "pss",
                                       "approvals": 1}],
                              "metrics": {"enabled": False}}))
-        env = dict(self.token.env, PKCS11SPY=MODULE, PKCS11SPY_OUTPUT=spy_log)
+        # The spy module leaks 16 bytes of its own: not Tanda's, kept out of the sanitizer pass.
+        suppressions = os.path.join(workdir, "lsan.supp")
+        with open(suppressions, "w") as f:
+            f.write("leak:pkcs11-spy.so\n")
+        env = dict(self.token.env, PKCS11SPY=MODULE, PKCS11SPY_OUTPUT=spy_log,
+                   LSAN_OPTIONS=f"suppressions={suppressions}")
         server = Server(["serve", "--config", path], workdir, env=env)
         server.start()
         self.addCleanup(server.stop)
@@ -386,7 +391,7 @@ class Pkcs11Test(unittest.TestCase):
         ca.public_key.verify(answer.signature, answer.tbs_response_bytes,
                              padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32),
                              hashes.SHA256())
-        self.assertEqual(server.stop(), 0)
+        self.assertEqual(server.stop(), 0, server.stderr())
         with open(spy_log, errors="replace") as f:
             mechanisms = re.findall(r"pMechanism->type = (CKM_\w+)", f.read())
         self.assertIn("CKM_RSA_PKCS_PSS", mechanisms)
