@@ -152,7 +152,7 @@ void RegistryReloader::request_reopen() {
     if (now - last_reopen_request_ > kReopenSlowSeconds * 5) outage_since_ = now;  // a new outage
     last_reopen_request_ = now;
     if (now < next_reopen_) return;
-    next_reopen_ = now + (now - outage_since_ < 60 ? kReopenFastSeconds : kReopenSlowSeconds);
+    next_reopen_ = now + (now - outage_since_ < kReopenFastFor ? kReopenFastSeconds : kReopenSlowSeconds);
     reopen_requested_ = true;
     wake_.notify_one();
 }

@@ -83,6 +83,7 @@ public:
     // context behind, see pki::PrivateKey::reopen_token). Cheap when not due; thread-safe.
     void request_reopen();
     static constexpr UnixSeconds kReopenFastSeconds = 5, kReopenSlowSeconds = 60;
+    static constexpr UnixSeconds kReopenFastFor = 60;  // an outage's first minute
     void stop();  // idempotent; waits for a running reload to finish
 
     std::uint64_t reloads_succeeded() const { return succeeded_.load(); }

@@ -3,7 +3,6 @@
 #include "ocsp/error_answers.hpp"
 #include "ocsp/signer_probe.hpp"
 #include "ocsp/single_status.hpp"
-#include "pki/cert_id.hpp"
 
 namespace tanda::ocsp {
 
