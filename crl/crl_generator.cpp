@@ -1,16 +1,17 @@
 // CRL contents per RFC 5280 5.1.2.6 / 5.2.4 from the index. The full CRL is encoded while the
-// LMDB cursor walks the CA's records; written to a file, its entries spill beyond a threshold,
-// so memory is about the threshold plus one record whatever the CA's size.
+// LMDB cursor walks the CA's records; a delta's changes are sorted by serial through temporary
+// files. Written to a file, entries spill beyond a threshold, so memory is about the threshold
+// whatever the CA's size or the number of changes.
 #include "crl/crl_generator.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <filesystem>
-#include <map>
 #include <sstream>
 
 #include "core/mapped_file.hpp"
+#include "core/record_sorter.hpp"
 #include "pki/crl_builder.hpp"
 
 namespace tanda::crl {
@@ -67,11 +68,16 @@ namespace {
 // Records walked between two releases of the mapped index pages (release_index_pages).
 constexpr std::size_t kReleaseEvery = 65536;
 
+// Where temporary files go: next to `to`'s file, or nowhere (in memory) without one.
+std::filesystem::path spill_dir(const CrlDestination& to) {
+    if (to.file == nullptr) return {};
+    const auto dir = std::filesystem::path(to.file->path()).parent_path();
+    return dir.empty() ? "." : dir;
+}
+
 // Lets the builder spill next to `to`'s file when there is one (see CrlDestination).
 void prepare(pki::CrlBuilder& builder, const CrlDestination& to) {
-    if (to.file == nullptr) return;
-    const auto dir = std::filesystem::path(to.file->path()).parent_path().string();
-    builder.spill_to(dir.empty() ? "." : dir, to.spill_threshold);
+    if (to.file != nullptr) builder.spill_to(spill_dir(to).string(), to.spill_threshold);
 }
 
 // Finishes the CRL into `to`'s file when there is one. A CRL that spilled is then served from
@@ -142,39 +148,56 @@ Result<GeneratedCrl> generate_delta_crl(const ca::ServedCa& ca,
     const auto started = std::chrono::steady_clock::now();
     auto head = journal_head(index);
     if (!head) return tl::unexpected(head.error());
-    struct Latest {
-        CertRecord record;
-        bool released = false;
-        UnixSeconds released_at = 0;
-    };
-    std::map<Serial, Latest> changed;
+    // The changes since the base, sorted by serial through temporary files next to the
+    // destination: a mass revocation between two complete CRLs stays within bounded memory.
+    // A release carries its time as the tag (0 for any other change).
+    RecordSorter changes(spill_dir(to), to.spill_threshold);
+    std::size_t walked_entries = 0;
+    Result<void> added;
     auto walked = walk_journal(index, base.seq, *head, [&](const storage::JournalEntry& e) {
-        // Audit entries (dual control) carry an asked-for record that was never applied.
-        if (e.change.issuer != ca.issuer_id || !storage::changes_record(e)) return;
-        Latest& l = changed[e.change.serial];
-        l.record = e.change.record;
-        if (e.change.kind == storage::ChangeKind::release) {
-            l.released = true;
-            l.released_at = e.time;
+        if (to.release_index_pages && ++walked_entries % kReleaseEvery == 0) {
+            index.release_mapped_pages();
         }
+        // Audit entries (dual control) carry an asked-for record that was never applied.
+        if (!added || e.change.issuer != ca.issuer_id || !storage::changes_record(e)) return;
+        const bool release = e.change.kind == storage::ChangeKind::release;
+        added = changes.add(e.change.serial, e.change.record, release ? e.time : 0);
     });
     if (!walked) return tl::unexpected(walked.error());
+    if (!added) return tl::unexpected(added.error());
     auto params = params_for(ca, number, now, true);
     params.delta_base = base.number;
-    pki::CrlBuilder builder(*ca.crl_signer, params, changed.size());
+    pki::CrlBuilder builder(*ca.crl_signer, params);
     prepare(builder, to);
-    for (const auto& [serial, l] : changed) {
-        const CertRecord& r = l.record;
+    // One entry per certificate, from its latest record: its current revocation, or
+    // removeFromCRL when a release since the base left it unrevoked.
+    std::optional<SortedRecord> latest;
+    UnixSeconds released_at = 0;
+    auto emit = [&] {
+        const CertRecord& r = latest->record;
         if (listed(r, base.expired_cutoff, ca.options.crl.keep_expired)) {
-            builder.add({serial.bytes(), r.revoked_at, r.reason, r.invalidity_date});
-        } else if (l.released) {
+            builder.add({latest->serial.bytes(), r.revoked_at, r.reason, r.invalidity_date});
+        } else if (released_at != 0) {
             // RFC 5280 5.3.1: removeFromCRL tells delta users to drop the base's hold entry.
-            builder.add({serial.bytes(), l.released_at, Reason::remove_from_crl, std::nullopt});
+            builder.add(
+                {latest->serial.bytes(), released_at, Reason::remove_from_crl, std::nullopt});
         }
-    }
+    };
+    auto sorted = changes.visit([&](SortedRecord& change) -> Result<void> {
+        if (latest && latest->serial != change.serial) {
+            emit();
+            released_at = 0;
+        }
+        if (change.tag != 0) released_at = change.tag;
+        latest = std::move(change);
+        return {};
+    });
+    if (!sorted) return tl::unexpected(sorted.error());
+    if (latest) emit();
     GeneratedCrl out;
     out.entries = builder.entries();
     out.spilled = builder.spilled();
+    out.sort_runs = changes.spilled_runs();
     auto der = finish(builder, to);
     if (!der) return tl::unexpected(der.error());
     out.der = std::move(*der);

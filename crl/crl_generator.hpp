@@ -46,6 +46,7 @@ struct CrlDestination {
 struct GeneratedCrl {
     SharedBytes der;  // in memory, or the destination file mapped when `spilled`
     bool spilled = false;
+    std::size_t sort_runs = 0;  // deltas: temporary files their changes were sorted through
     std::size_t entries = 0;
     double seconds = 0;  // wall time spent generating and signing
     CrlBase base;  // complete CRLs: what a delta needs; deltas: their base
@@ -62,7 +63,9 @@ struct GeneratedCrl {
 
 // The delta CRL numbered `number` against `base`: each certificate whose record changed after
 // base.seq, with its current revocation, or removeFromCRL when it was released from hold (and
-// is not revoked again). Precondition: ca.crl_signer is set.
+// is not revoked again). Entries in serial order. Written to a file, the changes are sorted
+// through temporary files beside it (CrlDestination's threshold per run), so memory does not
+// grow with their number. Precondition: ca.crl_signer is set.
 [[nodiscard]] Result<GeneratedCrl> generate_delta_crl(const ca::ServedCa& ca,
                                                       const storage::RevocationIndex& index,
                                                       std::uint64_t number, UnixSeconds now,

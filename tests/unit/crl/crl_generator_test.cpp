@@ -1,7 +1,9 @@
 #include "crl/crl_generator.hpp"
 
 #include <catch2/catch.hpp>
+#include <random>
 
+#include "tests/support/crl_tbs.hpp"
 #include "tests/unit/crl/crl_fixture.hpp"
 
 using namespace tanda;
@@ -157,6 +159,95 @@ TEST_CASE("a CRL generated into a file spills its entries and reads back the sam
     CHECK(read.entries == test::read_crl_der(memory.der, f.ca.cert()).entries);
     CHECK(read.entries.size() == 200);
     // Nothing but the CRL is left in the directory: the spill file had no name.
+    std::size_t files = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(f.state_dir)) ++files;
+    CHECK(files == 1);
+}
+
+TEST_CASE("a delta sorts many changes through temporary files, the same CRL as in memory",
+          "[crl]") {
+    test::CrlFixture f([](ca::CrlOptions& o) {
+        o.delta.enabled = true;
+        o.delta.url = "http://x/ca-delta.crl";
+    });
+    // 300 certificates, a third on hold in the base; then 1500 random changes after it. The
+    // model keeps each certificate's state and whether a release followed the base.
+    struct Model {
+        bool revoked = false;
+        Reason reason = Reason::unspecified;
+        bool changed = false;
+        bool released = false;
+    };
+    std::map<std::string, Model> model;
+    auto hex = [](int i) {
+        char s[8];
+        std::snprintf(s, sizeof s, "%04X", 0x100 + i);
+        return std::string(s);
+    };
+    for (int i = 0; i < 300; ++i) {
+        if (i % 3 == 0) {
+            f.revoke(hex(i), Reason::certificate_hold);
+            model[hex(i)] = {true, Reason::certificate_hold};
+        } else {
+            f.issue(hex(i));
+            model[hex(i)] = {};
+        }
+    }
+    auto base = test::must(crl::generate_full_crl(f.served(), *f.index, 10, f.clock.now(), 0));
+    std::mt19937 rng(20261208);
+    const Reason finals[] = {Reason::key_compromise, Reason::superseded,
+                             Reason::affiliation_changed};
+    for (int n = 0; n < 1500; ++n) {
+        const auto serial = hex(static_cast<int>(rng() % 300));
+        Model& m = model[serial];
+        f.clock.advance(1);
+        if (m.revoked && m.reason == Reason::certificate_hold && rng() % 2 == 0) {
+            f.release(serial);
+            m = {false, Reason::unspecified, true, true};
+        } else if (!m.revoked && rng() % 4 == 0) {
+            // An issued certificate's record rewritten (an import's new subject): after a
+            // release it must still carry removeFromCRL.
+            CertRecord r;
+            r.not_after = 1'900'000'000;
+            r.subject = "CN=renamed " + std::to_string(n);
+            f.commit(ChangeKind::update, serial, r);
+            m.changed = true;
+        } else if (!m.revoked || m.reason == Reason::certificate_hold) {
+            const Reason reason = rng() % 3 == 0 ? Reason::certificate_hold : finals[rng() % 3];
+            f.revoke(serial, reason);
+            m.revoked = true;
+            m.reason = reason;
+            m.changed = true;
+        }
+    }
+    Entries expected;
+    for (const auto& [serial, m] : model) {
+        if (!m.changed) continue;
+        if (m.revoked) {
+            expected[serial] = static_cast<int>(m.reason);
+        } else if (m.released) {
+            expected[serial] = static_cast<int>(Reason::remove_from_crl);
+        }
+    }
+    const UnixSeconds now = f.clock.now();
+    auto memory = test::must(crl::generate_delta_crl(f.served(), *f.index, 11, now, base.base));
+    const std::string path = f.state_dir + "/ca-delta.crl";
+    auto file = test::must(pki::AtomicFile::create(path, 0644));
+    // A 64-byte run: a change or two per temporary file, so the runs are merged in stages.
+    auto sorted =
+        test::must(crl::generate_delta_crl(f.served(), *f.index, 11, now, base.base, {&file, 64}));
+    test::must(file.commit());
+    CHECK(memory.sort_runs == 0);
+    CHECK(sorted.sort_runs > 0);
+    auto read = test::read_crl_der(sorted.der, f.ca.cert());
+    CHECK(read.verifies);
+    CHECK(read.delta_base == std::optional<std::uint64_t>(10));
+    CHECK(read.entries == expected);
+    CHECK(test::read_crl_der(memory.der, f.ca.cert()).entries == expected);
+    // Same entries, same order, same dates: the to-be-signed bytes are equal.
+    CHECK(test::tbs_of(sorted.der) == test::tbs_of(memory.der));
+    CHECK(sorted.entries == expected.size());
+    // Only the CRL is left: the sort's temporary files are gone.
     std::size_t files = 0;
     for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(f.state_dir)) ++files;
     CHECK(files == 1);

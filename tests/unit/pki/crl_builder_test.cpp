@@ -10,6 +10,7 @@
 
 #include "pki/certificate_factory.hpp"
 #include "pki/openssl_handles.hpp"
+#include "tests/support/crl_tbs.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_ca.hpp"
 
@@ -214,22 +215,6 @@ TEST_CASE("CrlSigner refuses a key that is not the CA's and a non-CA certificate
 
 namespace {
 
-// The TBSCertList TLV of a DER CRL, found with OpenSSL's header parser.
-Bytes tbs_of(const Bytes& der) {
-    const auto* p = reinterpret_cast<const unsigned char*>(der.data());
-    long len = 0;
-    int tag = 0, cls = 0;
-    REQUIRE((ASN1_get_object(&p, &len, &tag, &cls, static_cast<long>(der.size())) & 0x80) == 0);
-    const auto* tbs = p;
-    REQUIRE((ASN1_get_object(&p, &len, &tag, &cls, len) & 0x80) == 0);
-    const auto start =
-        static_cast<std::size_t>(tbs - reinterpret_cast<const unsigned char*>(der.data()));
-    const auto end =
-        static_cast<std::size_t>(p - reinterpret_cast<const unsigned char*>(der.data())) +
-        static_cast<std::size_t>(len);
-    return Bytes(der.begin() + static_cast<long>(start), der.begin() + static_cast<long>(end));
-}
-
 // The same 3000 entries (reasons, invalidity dates, serials of every length) into `b`.
 void add_entries(CrlBuilder& b) {
     Bytes serial(20);
@@ -273,7 +258,7 @@ TEST_CASE("a spilled CRL has the same to-be-signed bytes as one built in memory"
     REQUIRE(file.size() == size + 1);
     file.erase(file.begin());
 
-    CHECK(tbs_of(file) == tbs_of(in_memory));
+    CHECK(test::tbs_of(file) == test::tbs_of(in_memory));
     auto crl = parse(file);
     CHECK(sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl.get())) == 3000);
     CHECK(X509_CRL_verify(crl.get(), X509_get0_pubkey(s.ca.cert().handle().get())) == 1);
