@@ -15,20 +15,12 @@ work=$(mktemp -d /tmp/tanda-crl-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 rows=()
 
-# time -v's wall clock "h:mm:ss" or "m:ss.cc" in seconds, and max RSS in MiB.
-measure() {  # measure LOGFILE -> "seconds rss_mib"
-    awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]}
-                /Maximum resident set size/ {r=$2/1024}
-                END {printf "%.2f %.0f", s, r}' "$1"
-}
+. "$here/crl_bench_common.sh"
 
 for n in "${sizes[@]}"; do
     d=$work/$n
     mkdir -p "$d"
-    # One ECDSA P-256 CA for both tools.
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/ca.key" \
-        -out "$d/ca.pem" -subj "/C=ID/O=Tanda Bench/CN=Bench CA" -days 3650 \
-        -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+    make_bench_ca "$d"  # one ECDSA P-256 CA
     # n revoked certificates: 16-byte serials, reasons cycling through the RFC 5280 codes.
     /usr/bin/python3 - "$n" "$d/index.txt" <<'PY'
 import sys

@@ -17,20 +17,14 @@ sizes=("$@")
 work=$(mktemp -d /tmp/tanda-delta-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-measure() {  # measure LOGFILE -> "seconds rss_mib"
-    awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]}
-                /Maximum resident set size/ {r=$2/1024}
-                END {printf "%.2f %.0f", s, r}' "$1"
-}
+. "$here/crl_bench_common.sh"
 
 echo "| changes | binary | delta generation (whole process) | inside | peak RSS | delta bytes | sort runs |"
 echo "|---:|---|---:|---:|---:|---:|---:|"
 for n in "${sizes[@]}"; do
     d=$work/$n
     mkdir -p "$d"
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/ca.key" \
-        -out "$d/ca.pem" -subj "/C=ID/O=Tanda Bench/CN=Bench CA" -days 3650 \
-        -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+    make_bench_ca "$d"
     /usr/bin/python3 - "$n" "$d" <<'PY'
 import sys
 n, d = int(sys.argv[1]), sys.argv[2]
