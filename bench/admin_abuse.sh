@@ -91,5 +91,5 @@ sort -n -k2 "$work/calls.txt" | awk -v be="$backend" -v b="$blocks" -v e="$evict
                be, NR, ok, ms[int(NR * 0.5 + 0.5)], ms[int(NR * 0.9 + 0.5)], ms[NR], b, e, o, r / 1024 }'
 cat "$work/attacker.out"
 if [ -s "$work/operator.err" ]; then
-  echo "operator errors:"; sort "$work/operator.err" | uniq -c | sort -rn | head -5
+  echo "operator errors:"; sort "$work/operator.err" | uniq -c | sort -rn | awk 'NR <= 5'
 fi

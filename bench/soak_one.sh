@@ -111,8 +111,10 @@ mix() {
          --serial "$serial" --reason keyCompromise --subject-dn "CN=Soak $i,O=Tanda Bench" \
          --requested-by "Soak Holder" --approved-by "Soak Supervisor" \
          --approved-at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --evidence "$dir/letter.txt" \
-         >/dev/null 2>>"$work/revoke.err"; then
+         >/dev/null 2>"$work/revoke.last"; then
       echo "$serial" >>"$work/acked.txt"
+    else  # stderr only of the calls that failed: a success prints the holder's status token there
+      cat "$work/revoke.last" >>"$work/revoke.err"
     fi
     left=$(( 1000 - ($(date +%s%N) - t0) / 1000000 ))
     if [ "$left" -gt 0 ]; then sleep "0.$(printf '%03d' "$left")"; fi
@@ -158,7 +160,8 @@ for kind in get post nonce; do
     END { printf "%s %d %d %.1f\n", k, n - non2xx, n + errors, p99 }' "$work/wrk-$kind.out"
 done >"$work/honest.txt"
 for f in "$work"/attack-*.out "$work/probes.out"; do echo "# $(tail -n 1 "$f")"; done
-[ -s "$work/revoke.err" ] && { echo "# revoke errors:"; sort "$work/revoke.err" | uniq -c | head -3; }
+# awk, not head: head would stop reading and pipefail end the script on sort's SIGPIPE.
+[ -s "$work/revoke.err" ] && { echo "# revoke errors:"; sort "$work/revoke.err" | uniq -c | sort -rn | awk 'NR <= 3 { print "#  " $0 }'; }
 awk -v be="$backend" -v tl="$try_later" -v probes="$(tail -n 1 "$work/probes.out")" \
     -v st="fds=$fd0->$fd1 public_conns=$pub0->$pub1 admin_conns=$adm0->$adm1" \
     -v rss="$(awk -v a="$rss0" -v b="$rss1" 'BEGIN { printf "%.1f->%.1f", a / 1024, b / 1024 }')" \

@@ -20,6 +20,7 @@
 #include "cli/commands.hpp"
 #include "cli/crl_publication_adapter.hpp"
 #include "cli/help.hpp"
+#include "cli/malloc_arenas.hpp"
 #include "cli/metrics_listener.hpp"
 #include "cli/notifiers.hpp"
 #include "cli/serve_metrics.hpp"
@@ -523,6 +524,7 @@ bool key_files_acceptable(const config::Config& cfg, Logger* logger) {
 
 int run_server(const config::Config& cfg, Logger& logger,
                const std::function<void(const BoundPorts&)>& on_listening) {
+    limit_malloc_arenas();  // before any thread
     http::raise_descriptor_limit(descriptors_wanted(cfg), logger);
     if (!key_files_acceptable(cfg, &logger)) return kExitConfig;
     Serving s(cfg, logger);
