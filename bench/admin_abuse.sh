@@ -81,14 +81,15 @@ for i in $(seq "$duration"); do
 done
 blocks=$(metric tanda_admin_blocks_total)
 evicted=$(metric tanda_admin_tls_handshakes_evicted_total)
+refused=$(metric 'tanda_http_connections_refused_total{listener="admin"}')
 rss=$(awk '/^VmRSS/ {print $2}' "/proc/$server/status")
 wait "$attacker" || true
 kill -0 "$server" 2>/dev/null || { echo "tanda died during the attack" >&2; tail "$work/serve.log" >&2; exit 1; }
 backend=$(grep -oE 'io_backend=[a-z_]+' "$work/serve.log" | head -1 | cut -d= -f2)
-sort -n -k2 "$work/calls.txt" | awk -v be="$backend" -v b="$blocks" -v e="$evicted" -v o="$open_admin" -v r="$rss" '
+sort -n -k2 "$work/calls.txt" | awk -v be="$backend" -v b="$blocks" -v e="$evicted" -v f="$refused" -v o="$open_admin" -v r="$rss" '
   { ok += $1; ms[NR] = $2 }
-  END { printf "ADMIN_ABUSE backend=%s calls=%d ok=%d p50_ms=%d p90_ms=%d max_ms=%d blocks=%s evicted=%s open_admin_mid=%s rss_mib=%.1f\n",
-               be, NR, ok, ms[int(NR * 0.5 + 0.5)], ms[int(NR * 0.9 + 0.5)], ms[NR], b, e, o, r / 1024 }'
+  END { printf "ADMIN_ABUSE backend=%s calls=%d ok=%d p50_ms=%d p90_ms=%d max_ms=%d blocks=%s evicted=%s refused_at_cap=%s open_admin_mid=%s rss_mib=%.1f\n",
+               be, NR, ok, ms[int(NR * 0.5 + 0.5)], ms[int(NR * 0.9 + 0.5)], ms[NR], b, e, f, o, r / 1024 }'
 cat "$work/attacker.out"
 if [ -s "$work/operator.err" ]; then
   echo "operator errors:"; sort "$work/operator.err" | uniq -c | sort -rn | awk 'NR <= 5'

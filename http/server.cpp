@@ -90,9 +90,10 @@ void Server::accept() {
         }
         if (take_steered(socket)) {
             start_session(std::move(socket), true);  // a liveness probe, past the cap
-        } else if (open_.load() >= options_.max_connections && !make_room()) {
+        } else if (holding_places() >= options_.max_connections && !make_room()) {
             // Over the cap, every connection busy: refuse at once rather than queue (clients
             // retry elsewhere).
+            ++refused_;
             boost::system::error_code ignored;
             socket.close(ignored);
         } else {
@@ -195,7 +196,16 @@ bool Server::make_room() {
     return false;
 }
 
-void Server::on_session_end(SessionBase* s) {
+std::size_t Server::holding_places() const {
+    // open_ first: a session ending between the loads (closing_, then open_, taken back in
+    // on_session_end) can only make this larger, never let one more in.
+    const auto open = open_.load();
+    const auto closing = closing_.load();
+    return open > closing ? open - closing : 0;
+}
+
+void Server::on_session_end(SessionBase* s, bool evicted_handshake) {
+    if (evicted_handshake) --closing_;  // before open_ (see holding_places)
     --open_;
     std::lock_guard lock(sessions_mutex_);
     sessions_.erase(s);
@@ -234,6 +244,7 @@ void Server::on_handshake_start(const std::shared_ptr<SessionBase>& s, std::stri
     }
     for (auto& victim : evict) {
         ++handshakes_evicted_;
+        ++closing_;  // before the session can end: its end takes it back (on_session_end)
         victim->evict_handshake();
     }
 }

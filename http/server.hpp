@@ -78,6 +78,8 @@ public:
     // Connections waiting for the first byte of a request; at the cap they make room.
     std::size_t idle_connections() const { return idle_.load(); }
     std::uint64_t handshake_failures() const { return handshake_failures_.load(); }
+    // Connections closed at accept: at max_connections with none able to make room.
+    std::uint64_t connections_refused() const { return refused_.load(); }
     // TLS: connections closed before their handshake ended to make room (ServerTls caps).
     std::uint64_t handshakes_evicted() const { return handshakes_evicted_.load(); }
     bool tls() const { return tls_.context != nullptr; }
@@ -102,7 +104,10 @@ private:
     void start_session(boost::asio::ip::tcp::socket socket, bool probe = false);
     bool take_steered(boost::asio::ip::tcp::socket& socket);
     void on_session_start(SessionBase* s, const std::shared_ptr<SessionBase>& self);
-    void on_session_end(SessionBase* s);
+    // `evicted_handshake`: it was counted in closing_ (on_handshake_start).
+    void on_session_end(SessionBase* s, bool evicted_handshake);
+    // Open connections that hold a place under max_connections (open_ less closing_).
+    std::size_t holding_places() const;
     bool make_room();
     std::chrono::seconds tls_handshake_timeout() const { return tls_.handshake_timeout; }
     void on_handshake_failure(const std::string& remote, const std::string& reason);
@@ -124,6 +129,11 @@ private:
     std::uint16_t port_ = 0;
     std::atomic<bool> stopping_{false};
     std::atomic<std::size_t> open_{0};
+    // Of open_, those closed for a new handshake (a handshake cap) whose close has not run yet
+    // on their I/O thread: they hold no place under max_connections, or a flood that reopens
+    // thousands of handshakes a second would fill the cap with connections already let go.
+    std::atomic<std::size_t> closing_{0};
+    std::atomic<std::uint64_t> refused_{0};
     std::atomic<std::size_t> idle_{0};  // sessions waiting for the first byte of a request
     std::atomic<std::size_t> in_header_{0};  // sessions receiving a request header
     std::mutex sessions_mutex_;

@@ -65,7 +65,7 @@ Session<Stream>::~Session() {
     set_idle(false);
     set_in_header(false);
     if constexpr (kTls) server_.on_handshake_end(this);
-    server_.on_session_end(this);
+    server_.on_session_end(this, handshake_evicted_.load());
 }
 
 template <class Stream>
@@ -140,6 +140,7 @@ bool Session<Stream>::evict_if_slow(std::chrono::steady_clock::time_point before
 template <class Stream>
 void Session<Stream>::evict_handshake() {
     evicting_ = true;
+    handshake_evicted_ = true;
     net::dispatch(tcp().get_executor(), [self = this->shared_from_this()] { self->tcp().close(); });
 }
 

@@ -87,6 +87,7 @@ private:
     std::optional<PeerCertificate> peer_;  // TLS: the client's certificate, if it sent one
     std::atomic<bool> idle_{false};      // written on the connection's context only
     std::atomic<bool> evicting_{false};  // claimed by evict_if_idle or evict_if_slow
+    std::atomic<bool> handshake_evicted_{false};  // evict_handshake ran: counted as closing
     // When the current request's header began (steady_clock ticks), 0 outside a header.
     std::atomic<std::chrono::steady_clock::rep> header_since_{0};
     bool probe_ = false;

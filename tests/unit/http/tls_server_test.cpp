@@ -1,15 +1,14 @@
-#include "http/tls_context.hpp"
-
 #include <atomic>
-#include <thread>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <catch2/catch.hpp>
+#include <functional>
+#include <thread>
 
 #include "http/server.hpp"
 #include "http/tls_client.hpp"
+#include "http/tls_context.hpp"
 #include "pki/certificate.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_ca.hpp"
@@ -64,7 +63,10 @@ struct RunningTlsServer {
     std::thread thread;
     std::atomic<int> failures{0};
 
-    explicit RunningTlsServer(const TlsFiles& files) {
+    // `tune` may change the listener's options and its TLS limits before it starts.
+    explicit RunningTlsServer(
+        const TlsFiles& files,
+        const std::function<void(http::ListenerOptions&, http::ServerTls&)>& tune = {}) {
         router.prefix("/", {http::Verb::get},
                       [](const http::Request& req, const http::RequestContext& ctx) {
                           http::Response res{http::Status::ok, req.version()};
@@ -91,6 +93,7 @@ struct RunningTlsServer {
             peer.subject = test::must(pki::Certificate::from_der(peer.der)).subject();
         };
         tls.on_failure = [this](const std::string&, const std::string&) { ++failures; };
+        if (tune) tune(o, tls);
         server = std::make_unique<http::Server>(o, router, logger, std::move(tls));
         REQUIRE(server->listen());
         thread = std::thread([this] { server->run(); });
@@ -210,4 +213,33 @@ TEST_CASE("contexts name the file they cannot load", "[tls]") {
     REQUIRE_FALSE(mismatch);
     INFO(mismatch.error().message);
     CHECK(mismatch.error().message.find("client.key") != std::string::npos);
+}
+
+TEST_CASE("connections closed for a new handshake hold no place while their close waits", "[tls]") {
+    // One I/O thread, stalled: the closes of evicted handshakes queue on it and never run, as
+    // they lag under a flood that reopens thousands of handshakes a second. With at most 2
+    // handshakes from one address, each new connection evicts an older one; 30 connections
+    // then leave 2 holding places under a cap of 10. Counting the evicted ones as places
+    // refused the 11th connection onwards at accept, operators' included.
+    TlsFiles files;
+    RunningTlsServer rs(files, [](http::ListenerOptions& o, http::ServerTls& tls) {
+        o.threads = 1;
+        o.max_connections = 10;
+        o.shutdown_grace = std::chrono::seconds(1);
+        tls.max_handshakes_per_source = 2;
+    });
+    rs.server->stall_worker_for_test(0);
+    net::io_context io;
+    std::vector<net::ip::tcp::socket> clients;
+    for (int i = 0; i < 30; ++i) {
+        clients.emplace_back(io).connect({net::ip::make_address("127.0.0.1"), rs.server->port()});
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (rs.server->open_connections() + rs.server->connections_refused() < 30 &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK(rs.server->connections_refused() == 0);
+    CHECK(rs.server->open_connections() == 30);  // 28 of them closing on the stalled thread
+    CHECK(rs.server->handshakes_evicted() == 28);
 }
