@@ -49,16 +49,7 @@ crl_extensions = crl_ext
 [ crl_ext ]
 authorityKeyIdentifier = keyid:always
 CNF
-    cat >"$d/tanda.yaml" <<YAML
-storage:
-  path: $d/data
-  map_size: 8GiB
-state_dir: $d/crl
-cas:
-  - name: bench
-    issuer_certificate: $d/ca.pem
-    signer_key: $d/ca.key
-YAML
+    write_bench_config "$d" 8GiB
     /usr/bin/time -v "$tanda" import --config "$d/tanda.yaml" --ca bench --index "$d/index.txt" \
         >/dev/null 2>"$d/import.time"
     /usr/bin/time -v "$tanda" crl generate --config "$d/tanda.yaml" --ca bench \

@@ -13,3 +13,18 @@ make_bench_ca() {  # make_bench_ca DIR
         -out "$1/ca.pem" -subj "/C=ID/O=Tanda Bench/CN=Bench CA" -days 3650 \
         -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
 }
+
+# DIR/tanda.yaml: the bench CA "bench" of make_bench_ca, its index in DIR/data (LMDB map of
+# MAP_SIZE) and its CRLs in DIR/crl.
+write_bench_config() {  # write_bench_config DIR MAP_SIZE
+    cat >"$1/tanda.yaml" <<YAML
+storage:
+  path: $1/data
+  map_size: $2
+state_dir: $1/crl
+cas:
+  - name: bench
+    issuer_certificate: $1/ca.pem
+    signer_key: $1/ca.key
+YAML
+}

@@ -34,16 +34,7 @@ with open(d + "/issued.txt", "w") as v, open(d + "/revoked.txt", "w") as r:
         v.write(f"V\t351231000000Z\t\t7A{i:030X}\tunknown\t/CN=leaf {i}\n")
         r.write(f"R\t351231000000Z\t240301120000Z,{reasons[i % 4]}\t7A{i:030X}\tunknown\t/CN=leaf {i}\n")
 PY
-    cat >"$d/tanda.yaml" <<YAML
-storage:
-  path: $d/data
-  map_size: 16GiB
-state_dir: $d/crl
-cas:
-  - name: bench
-    issuer_certificate: $d/ca.pem
-    signer_key: $d/ca.key
-YAML
+    write_bench_config "$d" 16GiB
     "$tanda" import --config "$d/tanda.yaml" --ca bench --index "$d/issued.txt" >/dev/null 2>&1
     base=$("${benches[0]}" "$d/tanda.yaml" bench)
     "$tanda" import --config "$d/tanda.yaml" --ca bench --index "$d/revoked.txt" >/dev/null 2>&1
