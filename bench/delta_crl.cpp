@@ -1,5 +1,5 @@
 // A delta CRL over every change after a journal position, generated as the publisher does
-// (into a file in state_dir, releasing the index pages it walked): bench/crl_bench.sh runs it
+// (into a file in state_dir, releasing the index pages it walked): bench/delta_crl_bench.sh runs it
 // under /usr/bin/time for the delta's time and peak RSS at large numbers of changes.
 //   tanda-bench-delta-crl CONFIG CA            prints the journal head
 //   tanda-bench-delta-crl CONFIG CA BASE_SEQ   writes <state_dir>/CA-delta.crl against it

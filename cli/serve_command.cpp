@@ -91,8 +91,9 @@ ca::ReloadLoader reload_loader(const config::Config& running) {
 
 // Every connection the listeners may hold, plus storage, logs and CRLs.
 std::size_t descriptors_wanted(const config::Config& cfg) {
+    // The admin listener may hold max_handshakes more while evicted handshakes close.
     return cfg.listen.max_connections + cfg.admin.listen.max_connections +
-           cfg.metrics.listen.max_connections + 64;
+           cfg.admin.max_handshakes + cfg.metrics.listen.max_connections + 64;
 }
 
 // Applied revocations are counted under the name of the CA served now (a reload may rename it).

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <chrono>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 #include "core/mapped_file.hpp"
@@ -150,7 +151,8 @@ Result<GeneratedCrl> generate_delta_crl(const ca::ServedCa& ca,
     if (!head) return tl::unexpected(head.error());
     // The changes since the base, sorted by serial through temporary files next to the
     // destination: a mass revocation between two complete CRLs stays within bounded memory.
-    // A release carries its time as the tag (0 for any other change).
+    // A release carries its time as the tag, any other change kNotReleased.
+    constexpr std::int64_t kNotReleased = std::numeric_limits<std::int64_t>::min();
     RecordSorter changes(spill_dir(to), to.spill_threshold);
     std::size_t walked_entries = 0;
     Result<void> added;
@@ -161,7 +163,7 @@ Result<GeneratedCrl> generate_delta_crl(const ca::ServedCa& ca,
         // Audit entries (dual control) carry an asked-for record that was never applied.
         if (!added || e.change.issuer != ca.issuer_id || !storage::changes_record(e)) return;
         const bool release = e.change.kind == storage::ChangeKind::release;
-        added = changes.add(e.change.serial, e.change.record, release ? e.time : 0);
+        added = changes.add(e.change.serial, e.change.record, release ? e.time : kNotReleased);
     });
     if (!walked) return tl::unexpected(walked.error());
     if (!added) return tl::unexpected(added.error());
@@ -172,23 +174,23 @@ Result<GeneratedCrl> generate_delta_crl(const ca::ServedCa& ca,
     // One entry per certificate, from its latest record: its current revocation, or
     // removeFromCRL when a release since the base left it unrevoked.
     std::optional<SortedRecord> latest;
-    UnixSeconds released_at = 0;
+    std::optional<UnixSeconds> released_at;  // the last release since the base
     auto emit = [&] {
         const CertRecord& r = latest->record;
         if (listed(r, base.expired_cutoff, ca.options.crl.keep_expired)) {
             builder.add({latest->serial.bytes(), r.revoked_at, r.reason, r.invalidity_date});
-        } else if (released_at != 0) {
+        } else if (released_at) {
             // RFC 5280 5.3.1: removeFromCRL tells delta users to drop the base's hold entry.
             builder.add(
-                {latest->serial.bytes(), released_at, Reason::remove_from_crl, std::nullopt});
+                {latest->serial.bytes(), *released_at, Reason::remove_from_crl, std::nullopt});
         }
     };
     auto sorted = changes.visit([&](SortedRecord& change) -> Result<void> {
         if (latest && latest->serial != change.serial) {
             emit();
-            released_at = 0;
+            released_at.reset();
         }
-        if (change.tag != 0) released_at = change.tag;
+        if (change.tag != kNotReleased) released_at = change.tag;
         latest = std::move(change);
         return {};
     });

@@ -90,7 +90,7 @@ void Server::accept() {
         }
         if (take_steered(socket)) {
             start_session(std::move(socket), true);  // a liveness probe, past the cap
-        } else if (holding_places() >= options_.max_connections && !make_room()) {
+        } else if (over_cap() && !make_room()) {
             // Over the cap, every connection busy: refuse at once rather than queue (clients
             // retry elsewhere).
             ++refused_;
@@ -196,16 +196,20 @@ bool Server::make_room() {
     return false;
 }
 
-std::size_t Server::holding_places() const {
+bool Server::over_cap() const {
     // open_ first: a session ending between the loads (closing_, then open_, taken back in
-    // on_session_end) can only make this larger, never let one more in.
+    // on_session_end) can only make the count larger, never let one more in.
     const auto open = open_.load();
     const auto closing = closing_.load();
-    return open > closing ? open - closing : 0;
+    const auto holding = open > closing ? open - closing : 0;
+    // Closing connections still hold descriptors: while I/O threads lag, at most max_handshakes
+    // of them beyond the cap (the descriptor budget counts them: cli/serve_command.cpp).
+    const auto ceiling = options_.max_connections + (tls_.context ? tls_.max_handshakes : 0);
+    return holding >= options_.max_connections || open >= ceiling;
 }
 
 void Server::on_session_end(SessionBase* s, bool evicted_handshake) {
-    if (evicted_handshake) --closing_;  // before open_ (see holding_places)
+    if (evicted_handshake) --closing_;  // before open_ (see over_cap)
     --open_;
     std::lock_guard lock(sessions_mutex_);
     sessions_.erase(s);

@@ -106,8 +106,9 @@ private:
     void on_session_start(SessionBase* s, const std::shared_ptr<SessionBase>& self);
     // `evicted_handshake`: it was counted in closing_ (on_handshake_start).
     void on_session_end(SessionBase* s, bool evicted_handshake);
-    // Open connections that hold a place under max_connections (open_ less closing_).
-    std::size_t holding_places() const;
+    // At max_connections: counting open connections less those closing for a handshake cap,
+    // or with those, at max_connections + max_handshakes (their descriptors are still open).
+    bool over_cap() const;
     bool make_room();
     std::chrono::seconds tls_handshake_timeout() const { return tls_.handshake_timeout; }
     void on_handshake_failure(const std::string& remote, const std::string& reason);

@@ -242,4 +242,15 @@ TEST_CASE("connections closed for a new handshake hold no place while their clos
     CHECK(rs.server->connections_refused() == 0);
     CHECK(rs.server->open_connections() == 30);  // 28 of them closing on the stalled thread
     CHECK(rs.server->handshakes_evicted() == 28);
+    // Their descriptors are still open, though: no more than max_handshakes (32) beyond the
+    // cap, so 42 in all, however long the I/O thread lags.
+    for (int i = 0; i < 20; ++i) {
+        clients.emplace_back(io).connect({net::ip::make_address("127.0.0.1"), rs.server->port()});
+    }
+    while (rs.server->open_connections() + rs.server->connections_refused() < 50 &&
+           std::chrono::steady_clock::now() < deadline + std::chrono::seconds(5)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK(rs.server->open_connections() == 42);
+    CHECK(rs.server->connections_refused() == 8);
 }
